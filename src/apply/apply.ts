@@ -1,0 +1,102 @@
+import type { ApplyResult, Change, ChangeResult, Plan } from '../model/plan.js';
+import type { ProgressReporter, Target } from '../model/provider.js';
+import { KIND_DEPENDS_ON, type ResourceKind } from '../model/resources.js';
+
+export const DEFAULT_MAX_DELETES = 5;
+
+export interface ApplyOptions {
+  /** Refuse to start when the plan deletes more than this many resources. */
+  maxDeletes?: number;
+  /** Changes carried out at once; changes of a kind run after every change of the kinds before it. */
+  concurrency?: number;
+  progress?: ProgressReporter;
+}
+
+export class ApplyRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ApplyRefusedError';
+  }
+}
+
+/**
+ * Carries out a plan through the target's providers. Never re-derives the plan. A failed
+ * change does not stop the others, except that nothing of a later kind (data that depends on
+ * it) runs after a failure of an earlier kind.
+ */
+export async function apply(plan: Plan, target: Target, options: ApplyOptions = {}): Promise<ApplyResult> {
+  const maxDeletes = options.maxDeletes ?? DEFAULT_MAX_DELETES;
+  const progress = options.progress ?? (() => {});
+  if (plan.conflicts.length) {
+    throw new ApplyRefusedError(
+      `The plan touches ${plan.conflicts.length} resource(s) that org-compliance does not own:\n${plan.conflicts.map((c) => `  ${c.message}`).join('\n')}`,
+    );
+  }
+  if (plan.summary.delete > maxDeletes) {
+    throw new ApplyRefusedError(
+      `The plan deletes ${plan.summary.delete} resources, more than --max-deletes ${maxDeletes}. Review the plan, then raise --max-deletes if it is right.`,
+    );
+  }
+  const writesBefore = target.writeCount();
+  const pending = plan.changes.filter((c) => c.action !== 'no-op');
+  const results: ChangeResult[] = [];
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+
+  // Stages: deletes first, then each kind in plan order (the plan is already sorted).
+  const stages: Change[][] = [];
+  for (const change of pending) {
+    const last = stages[stages.length - 1];
+    const head = last?.[0];
+    const sameStage = head && (head.action === 'delete') === (change.action === 'delete') && head.kind === change.kind;
+    if (last && sameStage) last.push(change);
+    else stages.push([change]);
+  }
+
+  let completed = 0;
+  const failedKinds = new Map<ResourceKind, string>();
+  for (const stage of stages) {
+    const kind = stage[0]?.kind;
+    const blocker = kind && KIND_DEPENDS_ON[kind].map((k) => failedKinds.get(k)).find(Boolean);
+    if (kind && blocker) {
+      failedKinds.set(kind, blocker);
+      for (const change of stage) {
+        results.push({ change, outcome: 'skipped', error: `not attempted: ${blocker} failed first` });
+      }
+      continue;
+    }
+    const stageResults = await runPool(stage, concurrency, async (change) => {
+      const verb = change.action === 'delete' ? 'Deleting' : change.action === 'create' ? 'Creating' : 'Updating';
+      progress(`${verb} ${change.kind} ${change.name} in ${change.region}`);
+      try {
+        await target.providers[change.kind].apply(change);
+        return { change, outcome: 'done' } as ChangeResult;
+      } catch (e) {
+        return { change, outcome: 'failed', error: (e as Error).message } as ChangeResult;
+      } finally {
+        completed++;
+        if (completed % 10 === 0 && completed < pending.length) progress(`${completed} of ${pending.length} changes carried out`);
+      }
+    });
+    results.push(...stageResults);
+    const failed = stageResults.find((r) => r.outcome === 'failed');
+    if (failed && kind && !failedKinds.has(kind)) failedKinds.set(kind, `${failed.change.kind} ${failed.change.name}`);
+  }
+  return {
+    results,
+    writes: target.writeCount() - writesBefore,
+    ok: results.every((r) => r.outcome === 'done'),
+  };
+}
+
+async function runPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}

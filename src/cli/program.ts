@@ -1,0 +1,264 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ApplyRefusedError, apply, DEFAULT_MAX_DELETES } from '../apply/apply.js';
+import { syntheticOrganization } from '../demo/synthetic-org.js';
+import { compareAccounts } from '../discover/compare.js';
+import { updateAccountsYaml } from '../discover/write-accounts.js';
+import { formatDiagnostic, loadRepository } from '../load/index.js';
+import type { Repository } from '../model/config.js';
+import { isCalendarDate, toIsoDate } from '../model/dates.js';
+import { runPlan } from '../pipeline/plan.js';
+import { DEFAULT_LOCAL_DIR } from '../providers/local/store.js';
+import { diagnosticAnnotation } from '../report/annotations.js';
+import { renderAccountChangesText, renderApplyText, renderPlanText } from '../report/plan-text.js';
+import { createTarget, TARGET_NAMES, type TargetName } from '../targets.js';
+
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_CHANGES = 2;
+
+interface CommonOptions {
+  target: TargetName;
+  localDir: string;
+  root: string;
+  strict?: boolean;
+  today?: string;
+}
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+function progress(io: Io): (message: string) => void {
+  return (message) => io.err(`… ${message}`);
+}
+
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a whole number, got '${value}'`);
+  return Number(value);
+}
+
+function parseDate(value: string): string {
+  if (!isCalendarDate(value)) throw new InvalidArgumentError(`expected a date YYYY-MM-DD, got '${value}'`);
+  return value;
+}
+
+function withCommon(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--target <target>', 'where to reconcile').choices(TARGET_NAMES).default('local'))
+    .option('--local-dir <dir>', 'directory of the local target', DEFAULT_LOCAL_DIR)
+    .option('--root <dir>', 'repository root holding config/, sql/, quicksight/', '.')
+    .option('--strict', 'treat unknown managed-rule identifiers as errors')
+    .addOption(new Option('--today <date>', 'evaluate as of this date (YYYY-MM-DD)').argParser(parseDate).hideHelp());
+}
+
+/** Loads the repository, printing diagnostics (as annotations in GitHub Actions). Undefined on error. */
+async function load(opts: CommonOptions, io: Io): Promise<Repository | undefined> {
+  const root = resolve(opts.root);
+  const { repository, diagnostics } = await loadRepository(root, { strict: opts.strict ?? false });
+  for (const d of diagnostics) {
+    io.err(formatDiagnostic(d));
+    if (io.env.GITHUB_ACTIONS === 'true') io.out(diagnosticAnnotation(d));
+  }
+  return repository;
+}
+
+function today(opts: CommonOptions): string {
+  return opts.today ?? toIsoDate(new Date());
+}
+
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('org-compliance')
+    .description('GitOps for AWS Config compliance across an AWS Organization')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride();
+
+  withCommon(program.command('validate'))
+    .description('check config/*.yaml; exit 1 on any error')
+    .action(async (opts: CommonOptions) => {
+      const repo = await load(opts, io);
+      if (!repo) return setExit(EXIT_ERROR);
+      io.out(
+        `Valid: ${repo.accounts.length} accounts, ${repo.rules.length} rules in ${repo.org.regions.length} regions.`,
+      );
+      setExit(EXIT_OK);
+    });
+
+  withCommon(program.command('discover'))
+    .description('compare config/accounts.yaml with the Organization; exit 2 when they differ')
+    .option('--write', 'rewrite config/accounts.yaml (comments, order and your own fields are kept)')
+    .action(async (opts: CommonOptions & { write?: boolean }) => {
+      const repo = await load(opts, io);
+      if (!repo) return setExit(EXIT_ERROR);
+      const target = await createTarget(opts.target, repo.org, { localDir: opts.localDir, progress: progress(io) });
+      const org = await target.organization.readOrganization(progress(io));
+      const changes = compareAccounts(repo.accounts, org, repo.org.organizationId);
+      io.out(renderAccountChangesText(changes));
+      if (changes.organizationMismatch) return setExit(EXIT_ERROR);
+      if (changes.changed && opts.write) {
+        const file = join(repo.root, 'config/accounts.yaml');
+        const text = await readFile(file, 'utf8');
+        await writeFile(file, updateAccountsYaml(text, changes, today(opts)));
+        io.out(`Wrote ${relative(process.cwd(), file) || file}.`);
+      }
+      setExit(changes.changed ? EXIT_CHANGES : EXIT_OK);
+    });
+
+  withCommon(program.command('plan'))
+    .description('show what apply would change; exit 0 with no changes, 2 with changes, 1 on error')
+    .option('--json', 'print the plan as JSON')
+    .option('-v, --verbose', 'list unchanged resources too')
+    .action(async (opts: CommonOptions & { json?: boolean; verbose?: boolean }) => {
+      const repo = await load(opts, io);
+      if (!repo) return setExit(EXIT_ERROR);
+      const target = await createTarget(opts.target, repo.org, { localDir: opts.localDir, progress: progress(io) });
+      const run = await runPlan(repo, target, { today: today(opts), progress: progress(io) });
+      if (opts.json) io.out(JSON.stringify({ ...run.plan, accounts: run.accounts }, null, 2));
+      else {
+        io.out(renderPlanText(run.plan, { verbose: opts.verbose ?? false }));
+        if (run.accounts.changed) {
+          io.out(`! config/accounts.yaml is behind the Organization; run 'org-compliance discover --write'.`);
+        }
+      }
+      setExit(run.plan.conflicts.length ? EXIT_ERROR : run.plan.hasChanges ? EXIT_CHANGES : EXIT_OK);
+    });
+
+  withCommon(program.command('apply'))
+    .description('plan, then carry the plan out')
+    .option('--auto-approve', 'do not ask for confirmation')
+    .option('--max-deletes <n>', 'refuse to apply a plan that deletes more than this', parseCount, DEFAULT_MAX_DELETES)
+    .action(async (opts: CommonOptions & { autoApprove?: boolean; maxDeletes: number }) => {
+      const repo = await load(opts, io);
+      if (!repo) return setExit(EXIT_ERROR);
+      const target = await createTarget(opts.target, repo.org, { localDir: opts.localDir, progress: progress(io) });
+      const run = await runPlan(repo, target, { today: today(opts), progress: progress(io) });
+      io.out(renderPlanText(run.plan));
+      if (!run.plan.hasChanges) return setExit(EXIT_OK);
+      if (!opts.autoApprove) {
+        if (!io.isTTY || !io.confirm) {
+          io.err('Refusing to apply without confirmation: pass --auto-approve in a non-interactive session.');
+          return setExit(EXIT_ERROR);
+        }
+        if (!(await io.confirm("Apply these changes? Only 'yes' is accepted: "))) {
+          io.err('Apply cancelled.');
+          return setExit(EXIT_ERROR);
+        }
+      }
+      try {
+        const result = await apply(run.plan, target, { maxDeletes: opts.maxDeletes, progress: progress(io) });
+        io.out(renderApplyText(result));
+        setExit(result.ok ? EXIT_OK : EXIT_ERROR);
+      } catch (e) {
+        if (e instanceof ApplyRefusedError) {
+          io.err(e.message);
+          return setExit(EXIT_ERROR);
+        }
+        throw e;
+      }
+    });
+
+  program
+    .command('demo')
+    .description('run the main job on the local target: seed an organization, discover, validate, plan, apply, plan')
+    .option('--local-dir <dir>', 'directory of the local target', DEFAULT_LOCAL_DIR)
+    .option('--root <dir>', 'repository root holding config/', '.')
+    .action(async (opts: { localDir: string; root: string }) => {
+      const code = await runDemo(opts, io);
+      setExit(code);
+    });
+
+  return program;
+}
+
+/** The demo organization that config/accounts.yaml in this repository describes. */
+export const DEMO_ORG = {
+  organizationId: 'o-a1b2c3d4e5',
+  accounts: 40,
+  ous: 20,
+  seed: 20210401,
+  until: '2026-10-31',
+};
+
+async function runDemo(opts: { localDir: string; root: string }, io: Io): Promise<number> {
+  const common: CommonOptions = { target: 'local', localDir: opts.localDir, root: opts.root };
+  const localDir = resolve(opts.localDir);
+  const orgFile = join(localDir, 'org.json');
+  try {
+    await readFile(orgFile);
+    io.out(`Using the organization in ${orgFile}.`);
+  } catch {
+    await mkdir(localDir, { recursive: true });
+    const org = syntheticOrganization(DEMO_ORG);
+    await writeFile(orgFile, `${JSON.stringify(org, null, 2)}\n`);
+    io.out(`Generated an organization of ${org.accounts.length} accounts in ${orgFile}.`);
+  }
+  const steps: [string, string[]][] = [
+    ['validate', ['validate']],
+    ['discover', ['discover']],
+    ['plan', ['plan']],
+    ['apply', ['apply', '--auto-approve']],
+    ['plan again (expect no changes)', ['plan']],
+  ];
+  let last = EXIT_OK;
+  for (const [title, argv] of steps) {
+    io.out(`\n== ${title} ==`);
+    let code = EXIT_OK;
+    const program = buildProgram(io, (c) => {
+      code = c;
+    });
+    await program.parseAsync(['node', 'org-compliance', ...argv, '--local-dir', common.localDir, '--root', common.root]);
+    if (code === EXIT_ERROR) {
+      io.err(`Demo stopped: '${argv[0]}' failed.`);
+      return EXIT_ERROR;
+    }
+    last = code;
+  }
+  if (last !== EXIT_OK) {
+    io.err('Demo: the second plan still shows changes.');
+    return EXIT_ERROR;
+  }
+  io.out(`\nDemo complete. Local target state: ${join(localDir, 'state.json')}`);
+  return EXIT_OK;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  let exit = EXIT_OK;
+  const program = buildProgram(io, (code) => {
+    exit = code;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number; message: string };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;
+    if (err.code?.startsWith('commander.')) return err.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
+    io.err(`Error: ${err.message}`);
+    return EXIT_ERROR;
+  }
+  return exit;
+}
+
+export function processIo(): Io {
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    env: process.env,
+    isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    confirm: async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return (await rl.question(question)).trim() === 'yes';
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}

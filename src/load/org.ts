@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { OrgConfig } from '../model/config.js';
+import { isCalendarDate } from '../model/dates.js';
+import { reportSchemaIssues, strictMap } from './schema.js';
+import type { YamlFile } from './yaml-file.js';
+
+export const ORG_FILE = 'config/org.yaml';
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** Glue/Athena identifiers we are willing to put into SQL and API calls unquoted. */
+const GLUE_NAME = /^[a-z_][a-z0-9_]{0,254}$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const region = z.string().regex(REGION, { error: 'expected an AWS region code such as eu-west-1' });
+
+const orgSchema = strictMap({
+  organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, {
+    error: "expected an organization id: 'o-' then 10 to 32 lower-case letters or digits",
+  }),
+  regions: z.array(region).min(1, { error: 'list at least one region' }),
+  homeRegion: region,
+  snapshots: strictMap({
+    bucket: z.string().regex(BUCKET, { error: 'expected an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)' }),
+    prefix: z
+      .string()
+      .regex(/^([A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*)?$/, {
+        error: "expected a key prefix without leading or trailing '/', or '' for none",
+      })
+      .default(''),
+    orgIdInPath: z.boolean().default(false),
+  }),
+  projection: strictMap({
+    startDate: z.string().regex(ISO_DATE, { error: "expected a date 'YYYY-MM-DD' (quote it)" }),
+  }),
+  glue: strictMap({
+    database: z.string().regex(GLUE_NAME, { error: 'expected lower-case letters, digits and _ (a Glue database name)' }),
+    table: z.string().regex(GLUE_NAME, { error: 'expected lower-case letters, digits and _ (a Glue table name)' }),
+    region: region.optional(),
+  }),
+  ownership: strictMap({
+    tagKey: z.string().min(1).max(128).default('managed-by'),
+    tagValue: z.string().min(1).max(256).default('org-compliance'),
+    descriptionMarker: z.string().min(1).max(40).default('[managed by org-compliance]'),
+  }).default({ tagKey: 'managed-by', tagValue: 'org-compliance', descriptionMarker: '[managed by org-compliance]' }),
+  closedAccountRetentionDays: z.number().int().min(0).max(36500).default(365),
+});
+
+export function parseOrg(file: YamlFile): OrgConfig | undefined {
+  const data = file.data();
+  const result = orgSchema.safeParse(data ?? {});
+  if (!result.success) {
+    reportSchemaIssues(file, result.error, data);
+    return undefined;
+  }
+  const o = result.data;
+  if (!o.regions.includes(o.homeRegion)) {
+    file.error(['homeRegion'], `'${o.homeRegion}' is not in regions (${o.regions.join(', ')})`);
+  }
+  const seen = new Set<string>();
+  o.regions.forEach((r, i) => {
+    if (seen.has(r)) file.error(['regions', i], `region '${r}' is listed twice`);
+    seen.add(r);
+  });
+  if (!isCalendarDate(o.projection.startDate)) {
+    file.error(['projection', 'startDate'], `'${o.projection.startDate}' is not a calendar date`);
+  }
+  return {
+    organizationId: o.organizationId,
+    regions: o.regions,
+    homeRegion: o.homeRegion,
+    snapshots: o.snapshots,
+    projection: o.projection,
+    glue: { database: o.glue.database, table: o.glue.table, region: o.glue.region ?? o.homeRegion },
+    ownership: o.ownership,
+    closedAccountRetentionDays: o.closedAccountRetentionDays,
+  };
+}

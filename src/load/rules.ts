@@ -1,0 +1,278 @@
+import { z } from 'zod';
+import {
+  type Account,
+  CATEGORIES,
+  type Category,
+  EXECUTION_FREQUENCIES,
+  type ExecutionFrequency,
+  type OrgConfig,
+  type RuleSpec,
+} from '../model/config.js';
+import { checkAccountId } from './accounts.js';
+import type { ManagedRule, ManagedRuleCatalog, ManagedRuleParameter } from './managed-rules.js';
+import { reportSchemaIssues, strictMap } from './schema.js';
+import type { YamlFile } from './yaml-file.js';
+
+export const RULES_FILE = 'config/rules.yaml';
+
+export const RULE_NAME = /^[A-Za-z0-9_-]+$/;
+export const RULE_NAME_MAX = 64;
+/** The service model's limit on InputParameters (one docs page says 2048; the model says 1024). */
+export const INPUT_PARAMETERS_MAX = 1024;
+export const DESCRIPTION_MAX = 256;
+export const RESOURCE_TYPES_MAX = 100;
+
+const frequency = z.enum(EXECUTION_FREQUENCIES, {
+  error: (iss) => `'${String(iss.input)}' is not an execution frequency; valid: ${EXECUTION_FREQUENCIES.join(', ')}`,
+});
+const paramValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))], {
+  error: 'expected a string, number, boolean, or a list (for csv parameters)',
+});
+
+const ruleSchema = strictMap({
+  name: z.string(),
+  identifier: z.string().min(1).max(256),
+  description: z.string().optional(),
+  regions: z.enum(['home', 'all'], { error: "expected 'home' (home region only) or 'all'" }).optional(),
+  parameters: z.record(z.string(), paramValue).optional(),
+  maximumExecutionFrequency: frequency.optional(),
+  resourceTypes: z.array(z.string().regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/, { error: 'expected a resource type such as AWS::S3::Bucket' })).optional(),
+  resourceId: z.string().min(1).max(768).optional(),
+  tagKey: z.string().min(1).max(128).optional(),
+  tagValue: z.string().min(1).max(256).optional(),
+  excludedAccounts: z.array(z.unknown()).optional(),
+});
+
+const rulesFileSchema = strictMap({
+  defaults: strictMap({ maximumExecutionFrequency: frequency.optional() }).optional(),
+  rules: z.array(z.unknown()),
+});
+
+export interface RuleLoadOptions {
+  /** Unknown managed-rule identifiers are errors instead of warnings. */
+  strict: boolean;
+}
+
+/**
+ * Account-level periodic rules: one fact per account, the same in every region.
+ * (The guide's resource type lists are incomplete, so an empty list does not tell.)
+ */
+const ACCOUNT_LEVEL_RULES = new Set([
+  'ROOT_ACCOUNT_MFA_ENABLED',
+  'ROOT_ACCOUNT_HARDWARE_MFA_ENABLED',
+  'IAM_ROOT_ACCESS_KEY_CHECK',
+  'IAM_PASSWORD_POLICY',
+  'IAM_USER_MFA_ENABLED',
+  'MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS',
+  'ACCESS_KEYS_ROTATED',
+  'IAM_USER_UNUSED_CREDENTIALS_CHECK',
+  'IAM_NO_INLINE_POLICY_CHECK',
+  'IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS',
+  'IAM_USER_NO_POLICIES_CHECK',
+  'MULTI_REGION_CLOUD_TRAIL_ENABLED',
+  'CLOUD_TRAIL_ENABLED',
+  'ACCOUNT_PART_OF_ORGANIZATIONS',
+  'S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS',
+  'S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC',
+]);
+
+/** Global resource types (IAM, recorded in one region) and account-level facts run in the home region only. */
+function isGlobalRule(rule: ManagedRule): boolean {
+  if (ACCOUNT_LEVEL_RULES.has(rule.identifier)) return true;
+  return rule.resourceTypes.length > 0 && rule.resourceTypes.every((t) => t.startsWith('AWS::IAM::'));
+}
+
+function categoryOf(name: string): Category | undefined {
+  // Longest prefix first: `deletion-protection-` before anything shorter.
+  return [...CATEGORIES].sort((a, b) => b.length - a.length).find((c) => name.startsWith(`${c}-`));
+}
+
+function paramToString(
+  file: YamlFile,
+  path: (string | number)[],
+  value: unknown,
+  doc: ManagedRuleParameter | undefined,
+): string | undefined {
+  const type = doc?.type;
+  if (Array.isArray(value)) {
+    if (type && type !== 'csv') {
+      file.error(path, `parameter '${doc?.name}' is of type ${type}; a list is only valid for csv parameters`);
+      return undefined;
+    }
+    return value.map(String).join(',');
+  }
+  switch (type) {
+    case 'int':
+      if (!(typeof value === 'number' && Number.isInteger(value)) && !(typeof value === 'string' && /^-?\d+$/.test(value))) {
+        file.error(path, `parameter '${doc?.name}' is an int; got ${JSON.stringify(value)}`);
+        return undefined;
+      }
+      return String(value);
+    case 'double':
+      if (!(typeof value === 'number') && !(typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value))) {
+        file.error(path, `parameter '${doc?.name}' is a number; got ${JSON.stringify(value)}`);
+        return undefined;
+      }
+      return String(value);
+    case 'boolean':
+      if (typeof value === 'boolean') return String(value);
+      if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value;
+      file.error(path, `parameter '${doc?.name}' is a boolean: write true or false; got ${JSON.stringify(value)}`);
+      return undefined;
+    default:
+      return String(value);
+  }
+}
+
+export function parseRules(
+  file: YamlFile,
+  org: OrgConfig | undefined,
+  accounts: Account[] | undefined,
+  catalog: ManagedRuleCatalog,
+  options: RuleLoadOptions,
+): RuleSpec[] | undefined {
+  const data = file.data();
+  const top = rulesFileSchema.safeParse(data ?? {});
+  if (!top.success) {
+    reportSchemaIssues(file, top.error, data);
+    return undefined;
+  }
+  const defaultFrequency = top.data.defaults?.maximumExecutionFrequency;
+  const knownAccounts = accounts ? new Set(accounts.map((a) => a.id)) : undefined;
+  const marker = org?.ownership.descriptionMarker ?? '';
+  const names = new Map<string, number>();
+  const rules: RuleSpec[] = [];
+
+  top.data.rules.forEach((raw, i) => {
+    const path = ['rules', i];
+    const parsed = ruleSchema.safeParse(raw);
+    if (!parsed.success) {
+      reportSchemaIssues(
+        file,
+        new z.ZodError(parsed.error.issues.map((iss) => ({ ...iss, path: [...path, ...iss.path] }))),
+        data,
+      );
+      return;
+    }
+    const r = parsed.data;
+    const errorsBefore = file.diagnostics.filter((d) => d.severity === 'error').length;
+
+    // Name: characters, length, category prefix, uniqueness.
+    if (!RULE_NAME.test(r.name)) {
+      const bad = [...new Set(r.name.replace(/[A-Za-z0-9_-]/g, ''))].map((c) => `'${c}'`).join(' ');
+      file.error([...path, 'name'], `'${r.name}' has characters outside [A-Za-z0-9-_]: ${bad || '(empty name)'}`);
+    }
+    if (r.name.length > RULE_NAME_MAX) {
+      file.error([...path, 'name'], `'${r.name}' is ${r.name.length} characters; the limit is ${RULE_NAME_MAX}`);
+    }
+    const category = categoryOf(r.name);
+    if (!category) {
+      file.error(
+        [...path, 'name'],
+        `'${r.name}' does not start with a category prefix; valid: ${CATEGORIES.map((c) => `${c}-`).join(', ')}`,
+      );
+    }
+    const prev = names.get(r.name);
+    if (prev !== undefined) {
+      const line = file.position(file.nodeAt(['rules', prev, 'name'])).line;
+      file.error([...path, 'name'], `rule '${r.name}' is defined twice (first at line ${line})`);
+    } else names.set(r.name, i);
+
+    // Identifier and parameters against the managed-rule facts.
+    const managed = catalog.get(r.identifier);
+    if (!managed) {
+      const near = catalog.nearestIdentifiers(r.identifier);
+      const msg = `'${r.identifier}' is not a known AWS Config managed rule identifier${near.length ? `; nearest: ${near.join(', ')}` : ''}`;
+      file.report(options.strict ? 'error' : 'warning', [...path, 'identifier'], msg);
+    }
+    const parameters: Record<string, string> = {};
+    const given = r.parameters ?? {};
+    for (const [pname, pvalue] of Object.entries(given)) {
+      const doc = managed?.parameters.find((p) => p.name === pname);
+      if (managed && !doc) {
+        const valid = managed.parameters.map((p) => p.name);
+        const near = valid.filter((v) => v.toLowerCase() === pname.toLowerCase());
+        file.error(
+          [...path, 'parameters'],
+          `'${pname}' is not a parameter of ${managed.identifier}${near.length ? `; did you mean '${near[0]}'?` : ''} Valid: ${valid.length ? valid.join(', ') : '(none: this rule takes no parameters)'}`,
+          { key: pname },
+        );
+        continue;
+      }
+      const s = paramToString(file, [...path, 'parameters', pname], pvalue, doc);
+      if (s !== undefined) parameters[pname] = s;
+    }
+    if (managed) {
+      for (const p of managed.parameters) {
+        if (p.name in given) continue;
+        if (p.default !== null) parameters[p.name] = p.default;
+        else if (!p.optional) {
+          file.error(
+            [...path, r.parameters ? 'parameters' : 'identifier'],
+            `${managed.identifier} requires parameter '${p.name}' (${p.type}); it has no default, so set it under parameters`,
+          );
+        }
+      }
+    }
+    const inputParameters = JSON.stringify(Object.fromEntries(Object.entries(parameters).sort(([a], [b]) => a.localeCompare(b))));
+    if (inputParameters.length > INPUT_PARAMETERS_MAX) {
+      file.error(
+        [...path, 'parameters'],
+        `InputParameters would be ${inputParameters.length} characters of JSON; the limit is ${INPUT_PARAMETERS_MAX}`,
+      );
+    }
+
+    // Execution frequency only means something for periodic rules.
+    const periodic = managed ? managed.triggerTypes.includes('Periodic') : true;
+    if (r.maximumExecutionFrequency && managed && !periodic) {
+      file.error(
+        [...path, 'maximumExecutionFrequency'],
+        `${managed.identifier} is triggered by configuration changes only; remove maximumExecutionFrequency`,
+      );
+    }
+    if (r.resourceTypes && r.resourceTypes.length > RESOURCE_TYPES_MAX) {
+      file.error([...path, 'resourceTypes'], `${r.resourceTypes.length} resource types; the limit is ${RESOURCE_TYPES_MAX}`);
+    }
+
+    const description = r.description ?? '';
+    const full = description && marker ? `${description} ${marker}` : description || marker;
+    if (full.length > DESCRIPTION_MAX) {
+      file.error(
+        [...path, 'description'],
+        `${description.length} characters; with the ownership marker it must stay within ${DESCRIPTION_MAX} (at most ${DESCRIPTION_MAX - marker.length - 1})`,
+      );
+    }
+
+    const excluded: string[] = [];
+    (r.excludedAccounts ?? []).forEach((id, j) => {
+      const p = [...path, 'excludedAccounts', j];
+      if (!checkAccountId(file, p, id)) return;
+      if (knownAccounts && !knownAccounts.has(id)) {
+        file.error(p, `account ${id} is not in config/accounts.yaml; run 'org-compliance discover --write' or fix the id`);
+        return;
+      }
+      excluded.push(id);
+    });
+    if (excluded.length > 1000) file.error([...path, 'excludedAccounts'], `${excluded.length} accounts; the limit is 1000`);
+
+    const errorsAfter = file.diagnostics.filter((d) => d.severity === 'error').length;
+    if (errorsAfter > errorsBefore || !category) return;
+    const spec: RuleSpec = {
+      name: r.name,
+      category,
+      identifier: r.identifier,
+      description: full,
+      parameters,
+      resourceTypesScope: r.resourceTypes ?? [],
+      excludedAccounts: [...new Set(excluded)].sort(),
+      regions: r.regions ?? (managed && isGlobalRule(managed) ? 'home' : 'all'),
+    };
+    const freq: ExecutionFrequency | undefined = r.maximumExecutionFrequency ?? (periodic ? defaultFrequency : undefined);
+    if (freq) spec.maximumExecutionFrequency = freq;
+    if (r.resourceId) spec.resourceIdScope = r.resourceId;
+    if (r.tagKey) spec.tagKeyScope = r.tagKey;
+    if (r.tagValue) spec.tagValueScope = r.tagValue;
+    rules.push(spec);
+  });
+  return rules;
+}

@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from 'yaml';
+import { type Diagnostic, fieldPath, type Severity } from './diagnostics.js';
+
+export type YamlPath = readonly (string | number)[];
+
+/** A parsed YAML file that can say where any value in it is. */
+export class YamlFile {
+  readonly diagnostics: Diagnostic[] = [];
+  private constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly doc: Document.Parsed,
+    private readonly lines: LineCounter,
+  ) {}
+
+  static parse(file: string, text: string): YamlFile {
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const yf = new YamlFile(file, text, doc, lines);
+    for (const e of doc.errors) {
+      const [offset] = e.pos;
+      const { line, col } = lines.linePos(offset);
+      yf.diagnostics.push({
+        severity: 'error',
+        file,
+        line,
+        column: col,
+        field: '',
+        message: `YAML syntax: ${e.message.split('\n')[0]}`,
+      });
+    }
+    return yf;
+  }
+
+  static async read(root: string, file: string): Promise<YamlFile> {
+    let text: string;
+    try {
+      text = await readFile(join(root, file), 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const yf = YamlFile.parse(file, '');
+      yf.diagnostics.push({
+        severity: 'error',
+        file,
+        line: 1,
+        column: 1,
+        field: '',
+        message: code === 'ENOENT' ? 'file not found' : `cannot read file: ${(e as Error).message}`,
+      });
+      return yf;
+    }
+    return YamlFile.parse(file, text);
+  }
+
+  get ok(): boolean {
+    return this.diagnostics.every((d) => d.severity !== 'error');
+  }
+
+  /** Plain JS value of the document (YAML 1.2 core schema: dates stay strings). */
+  data(): unknown {
+    return this.doc.toJS({ maxAliasCount: 100 });
+  }
+
+  /** The node at a path, or the deepest existing ancestor. */
+  nodeAt(path: YamlPath): Node | null {
+    let node: unknown = this.doc.contents;
+    for (const part of path) {
+      const next = childOf(node, part);
+      if (next === undefined) break;
+      node = next;
+    }
+    return (node as Node | null) ?? null;
+  }
+
+  /** The key node of a mapping entry (for unknown keys), falling back to the value. */
+  keyNodeAt(path: YamlPath, key: string): Node | null {
+    const parent = this.nodeAt(path);
+    if (isMap(parent)) {
+      for (const item of parent.items) {
+        if (isPair(item) && isScalar(item.key) && String(item.key.value) === key) return item.key as Node;
+      }
+    }
+    return parent;
+  }
+
+  position(node: Node | null): { line: number; column: number } {
+    const offset = node?.range?.[0] ?? 0;
+    const { line, col } = this.lines.linePos(offset);
+    return { line, column: col };
+  }
+
+  /** Source text of the scalar at a path, as written (e.g. an unquoted `012345678901`). */
+  sourceAt(path: YamlPath): string | undefined {
+    const node = this.nodeAt(path);
+    if (!node?.range) return undefined;
+    return this.text.slice(node.range[0], node.range[1]);
+  }
+
+  report(severity: Severity, path: YamlPath, message: string, opts: { key?: string } = {}): void {
+    const node = opts.key === undefined ? this.nodeAt(path) : this.keyNodeAt(path, opts.key);
+    const field = fieldPath(opts.key === undefined ? path : [...path, opts.key]);
+    this.diagnostics.push({ severity, file: this.file, ...this.position(node), field, message });
+  }
+
+  error(path: YamlPath, message: string, opts: { key?: string } = {}): void {
+    this.report('error', path, message, opts);
+  }
+
+  warn(path: YamlPath, message: string, opts: { key?: string } = {}): void {
+    this.report('warning', path, message, opts);
+  }
+}
+
+function childOf(node: unknown, part: string | number): unknown {
+  if (isMap(node)) {
+    for (const item of node.items) {
+      if (isPair(item) && isScalar(item.key) && item.key.value === part) return item.value ?? item.key;
+      if (isPair(item) && isScalar(item.key) && String(item.key.value) === String(part)) return item.value ?? item.key;
+    }
+    return undefined;
+  }
+  if (isSeq(node) && typeof part === 'number') return node.items[part];
+  return undefined;
+}

@@ -1,0 +1,88 @@
+/** Typed repository model: what `load` produces from config/*.yaml. */
+
+export const CATEGORIES = ['security', 'cost', 'performance', 'backup', 'deletion-protection'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const ACCOUNT_STATES = ['PENDING_ACTIVATION', 'ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'] as const;
+export type AccountState = (typeof ACCOUNT_STATES)[number];
+
+export const EXECUTION_FREQUENCIES = [
+  'One_Hour',
+  'Three_Hours',
+  'Six_Hours',
+  'Twelve_Hours',
+  'TwentyFour_Hours',
+] as const;
+export type ExecutionFrequency = (typeof EXECUTION_FREQUENCIES)[number];
+
+export interface OrgConfig {
+  organizationId: string;
+  /** Regions the rule catalog is deployed to. */
+  regions: string[];
+  /** Where global (IAM, account-level) rules run, and where Glue/Athena live unless `glue.region` says otherwise. */
+  homeRegion: string;
+  snapshots: {
+    bucket: string;
+    /** Key prefix before `[<org-id>/]AWSLogs/`, without leading or trailing slash; empty for none. */
+    prefix: string;
+    /** Organization / Control Tower buckets put `<org-id>/` before `AWSLogs/`. */
+    orgIdInPath: boolean;
+  };
+  projection: {
+    /** First day the date projection covers, `YYYY-MM-DD`. */
+    startDate: string;
+  };
+  glue: {
+    database: string;
+    table: string;
+    region: string;
+  };
+  ownership: {
+    /** Tag (or Glue table parameter) that marks a resource as owned by this tool. */
+    tagKey: string;
+    tagValue: string;
+    /** Appended to every Organization Config Rule description (the API takes no tags). */
+    descriptionMarker: string;
+  };
+  /** Closed or suspended accounts stay in the projection enum this many days after they left ACTIVE. */
+  closedAccountRetentionDays: number;
+}
+
+export interface Account {
+  id: string;
+  name: string;
+  state: AccountState;
+  /** OU path from the root, e.g. `/Root/Workloads/Prod`. */
+  ouPath: string;
+  /** Date the account joined the organization, `YYYY-MM-DD`. */
+  joined: string;
+  /** Date the account was first seen out of ACTIVE (set by discover), `YYYY-MM-DD`. */
+  closed?: string;
+  /** Fields a person added (owner, cost centre, ...), kept verbatim. */
+  extra: Record<string, unknown>;
+}
+
+export type RuleRegions = 'home' | 'all';
+
+export interface RuleSpec {
+  name: string;
+  category: Category;
+  identifier: string;
+  description: string;
+  /** Every parameter value, as strings, defaults filled in: sent explicitly. */
+  parameters: Record<string, string>;
+  maximumExecutionFrequency?: ExecutionFrequency;
+  resourceTypesScope: string[];
+  resourceIdScope?: string;
+  tagKeyScope?: string;
+  tagValueScope?: string;
+  excludedAccounts: string[];
+  regions: RuleRegions;
+}
+
+export interface Repository {
+  root: string;
+  org: OrgConfig;
+  accounts: Account[];
+  rules: RuleSpec[];
+}

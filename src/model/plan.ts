@@ -1,0 +1,68 @@
+import type { CurrentResource, DesiredResource, ResourceKind, ResourceStatus } from './resources.js';
+
+export type ChangeAction = 'create' | 'update' | 'delete' | 'no-op';
+
+export interface FieldDiff {
+  /** Dotted path into the properties, e.g. `inputParameters.maxAccessKeyAge`. */
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface Change {
+  action: ChangeAction;
+  kind: ResourceKind;
+  key: string;
+  region: string;
+  /** Human name: rule name, `db.table`. */
+  name: string;
+  before?: DesiredResource['properties'];
+  after?: DesiredResource['properties'];
+  diffs: FieldDiff[];
+  status?: ResourceStatus;
+}
+
+export type NoticeLevel = 'info' | 'warning' | 'error';
+
+/** Something the plan reader must see that is not itself a change. */
+export interface Notice {
+  level: NoticeLevel;
+  /** Resource key or area (`accounts`) it concerns. */
+  subject: string;
+  message: string;
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  delete: number;
+  noop: number;
+}
+
+export interface Plan {
+  /** Deletes first, then creates and updates in dependency order, then no-ops. */
+  changes: Change[];
+  notices: Notice[];
+  summary: PlanSummary;
+  /** True when any change is not a no-op. */
+  hasChanges: boolean;
+  /** Changes that touch a resource the tool does not own: apply refuses to run while any exist. */
+  conflicts: Notice[];
+}
+
+export type ChangeOutcome = 'done' | 'failed' | 'skipped';
+
+export interface ChangeResult {
+  change: Change;
+  outcome: ChangeOutcome;
+  error?: string;
+}
+
+export interface ApplyResult {
+  results: ChangeResult[];
+  /** Number of calls that changed state at the provider boundary. */
+  writes: number;
+  ok: boolean;
+}
+
+export type { CurrentResource, DesiredResource };

@@ -1,0 +1,46 @@
+import type { Change } from './plan.js';
+import type { CurrentResource, DesiredResource, ResourceKind } from './resources.js';
+
+export interface ProgressReporter {
+  (message: string): void;
+}
+
+/**
+ * One resource kind on one target. Reads current state normalised into exactly the
+ * shape desired state has, and carries out one change at a time.
+ */
+export interface Provider<K extends ResourceKind = ResourceKind> {
+  readonly kind: K;
+  /**
+   * Everything of this kind that exists where the desired resources would live:
+   * the desired keys that exist, plus every other resource the caller could own.
+   */
+  read(desired: DesiredResource<K>[]): Promise<CurrentResource<K>[]>;
+  apply(change: Change): Promise<void>;
+}
+
+/** An organization account as Organizations (or the local org.json) reports it. */
+export interface OrgAccount {
+  id: string;
+  name: string;
+  state: string;
+  ouPath: string;
+  joined: string;
+}
+
+export interface OrganizationSnapshot {
+  organizationId: string;
+  accounts: OrgAccount[];
+}
+
+export interface OrganizationSource {
+  readOrganization(progress?: ProgressReporter): Promise<OrganizationSnapshot>;
+}
+
+export interface Target {
+  readonly name: 'aws' | 'local';
+  readonly organization: OrganizationSource;
+  readonly providers: { [K in ResourceKind]: Provider<K> };
+  /** Write calls made so far at the provider boundary (SDK write commands, or state-file writes). */
+  writeCount(): number;
+}

@@ -1,0 +1,92 @@
+/**
+ * Resources the reconciler owns, in the one normalised shape that both `load` (desired)
+ * and providers (current) produce, so that `plan` can compare them field by field.
+ */
+
+export const RESOURCE_KINDS = ['glue-table', 'config-rule'] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+/** Apply order for creates and updates; deletes run in reverse. Config rules are independent of the rest. */
+export const KIND_ORDER: Record<ResourceKind, number> = {
+  'glue-table': 0,
+  'config-rule': 10,
+};
+
+/** What each kind needs to exist first; a failure skips its dependents. */
+export const KIND_DEPENDS_ON: Record<ResourceKind, readonly ResourceKind[]> = {
+  'glue-table': [],
+  'config-rule': [],
+};
+
+export interface ConfigRuleProperties {
+  name: string;
+  identifier: string;
+  description: string;
+  /** Parsed InputParameters: every value a string. */
+  inputParameters: Record<string, string>;
+  maximumExecutionFrequency?: string;
+  resourceTypesScope: string[];
+  resourceIdScope?: string;
+  tagKeyScope?: string;
+  tagValueScope?: string;
+  /** Sorted. */
+  excludedAccounts: string[];
+}
+
+export interface GlueColumn {
+  name: string;
+  type: string;
+}
+
+/** The comparable part of a Glue TableInput. */
+export interface GlueTableProperties {
+  database: string;
+  name: string;
+  tableType: string;
+  parameters: Record<string, string>;
+  columns: GlueColumn[];
+  partitionKeys: GlueColumn[];
+  location: string;
+  inputFormat: string;
+  outputFormat: string;
+  serializationLibrary: string;
+  serdeParameters: Record<string, string>;
+}
+
+export interface PropertiesByKind {
+  'glue-table': GlueTableProperties;
+  'config-rule': ConfigRuleProperties;
+}
+
+interface ResourceBase<K extends ResourceKind> {
+  kind: K;
+  /** Unique across kinds, e.g. `config-rule/eu-west-1/security-root-mfa`. */
+  key: string;
+  region: string;
+  properties: PropertiesByKind[K];
+}
+
+export type DesiredResource<K extends ResourceKind = ResourceKind> = K extends ResourceKind
+  ? ResourceBase<K>
+  : never;
+
+/** Deployment status of a resource as the service reports it (not compared by plan, shown with it). */
+export interface ResourceStatus {
+  /** e.g. CREATE_SUCCESSFUL, UPDATE_IN_PROGRESS, CREATE_FAILED. */
+  state: string;
+  message?: string;
+  /** Per-member failures, e.g. `123456789012: CREATE_FAILED (NoAvailableConfigurationRecorder)`. */
+  details: string[];
+}
+
+export type CurrentResource<K extends ResourceKind = ResourceKind> = K extends ResourceKind
+  ? ResourceBase<K> & {
+      /** Carries the ownership marker: only owned resources may be updated or deleted. */
+      owned: boolean;
+      status?: ResourceStatus;
+    }
+  : never;
+
+export function resourceKey(kind: ResourceKind, region: string, name: string): string {
+  return `${kind}/${region}/${name}`;
+}

@@ -1,0 +1,40 @@
+import { desiredResources } from '../desired/index.js';
+import { type AccountSetChanges, compareAccounts } from '../discover/compare.js';
+import type { Repository } from '../model/config.js';
+import type { Plan } from '../model/plan.js';
+import type { ProgressReporter, Target } from '../model/provider.js';
+import { RESOURCE_KINDS, type CurrentResource, type DesiredResource } from '../model/resources.js';
+import { plan } from '../plan/plan.js';
+
+export interface PlanRun {
+  plan: Plan;
+  /** How accounts.yaml differs from the Organization right now (shown with the plan, changed by discover). */
+  accounts: AccountSetChanges;
+}
+
+/** Reads every kind's current state at once. */
+export async function readCurrent(target: Target, desired: DesiredResource[]): Promise<CurrentResource[]> {
+  const parts = await Promise.all(
+    RESOURCE_KINDS.map((kind) =>
+      target.providers[kind].read(desired.filter((d) => d.kind === kind) as never) as Promise<CurrentResource[]>,
+    ),
+  );
+  return parts.flat();
+}
+
+/** desired (from the repository) + current (from the target) → plan. The only I/O is the target's reads. */
+export async function runPlan(
+  repo: Repository,
+  target: Target,
+  options: { today: string; progress?: ProgressReporter },
+): Promise<PlanRun> {
+  const progress = options.progress ?? (() => {});
+  const desired = desiredResources(repo, options.today);
+  progress(`Reading ${target.name} state: ${desired.length} desired resources, and the Organization`);
+  const [current, org] = await Promise.all([
+    readCurrent(target, desired),
+    target.organization.readOrganization(progress),
+  ]);
+  const result = plan(desired, current);
+  return { plan: result, accounts: compareAccounts(repo.accounts, org, repo.org.organizationId) };
+}

@@ -1,0 +1,84 @@
+/**
+ * The one place that builds SDK clients. Every client gets its region, `maxAttempts: 1` (retry.ts
+ * is the only retry loop), the user agent `org-compliance/<version>`, and an explicit endpoint
+ * only when one was asked for, so that the SDK's own `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>`
+ * handling keeps working.
+ */
+
+import { readFileSync } from 'node:fs';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { GlueClient } from '@aws-sdk/client-glue';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+
+/** Organizations is a global service served from us-east-1. */
+export const ORGANIZATIONS_REGION = 'us-east-1';
+
+export const USER_AGENT_NAME = 'org-compliance';
+
+export interface AwsClients {
+  organizations(): OrganizationsClient;
+  config(region: string): ConfigServiceClient;
+  glue(region: string): GlueClient;
+}
+
+export interface AwsClientOptions {
+  /** Send every call here instead of AWS (moto, LocalStack, tests). Leave unset to let `AWS_ENDPOINT_URL` apply. */
+  endpoint?: string;
+  /** Version in the user agent; defaults to the package's own. */
+  version?: string;
+}
+
+/** Settings shared by every client, exported so tests can check them. */
+export function clientSettings(region: string, options: AwsClientOptions = {}) {
+  return {
+    region,
+    maxAttempts: 1,
+    customUserAgent: [[USER_AGENT_NAME, options.version ?? packageVersion()]] as [string, string][],
+    ...(options.endpoint !== undefined && options.endpoint !== '' ? { endpoint: options.endpoint } : {}),
+  };
+}
+
+/** Builds clients lazily and keeps one per region. */
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  let organizations: OrganizationsClient | undefined;
+  const config = new Map<string, ConfigServiceClient>();
+  const glue = new Map<string, GlueClient>();
+  return {
+    organizations() {
+      organizations ??= new OrganizationsClient(clientSettings(ORGANIZATIONS_REGION, options));
+      return organizations;
+    },
+    config(region) {
+      return cached(config, region, () => new ConfigServiceClient(clientSettings(region, options)));
+    },
+    glue(region) {
+      return cached(glue, region, () => new GlueClient(clientSettings(region, options)));
+    },
+  };
+}
+
+function cached<T>(map: Map<string, T>, region: string, build: () => T): T {
+  if (region === '') throw new Error('An AWS client needs a region, got an empty string');
+  let client = map.get(region);
+  if (client === undefined) {
+    client = build();
+    map.set(region, client);
+  }
+  return client;
+}
+
+let version: string | undefined;
+
+/** The `version` of this package's package.json (src/ and lib/ both sit two levels under the root). */
+export function packageVersion(): string {
+  if (version === undefined) {
+    try {
+      const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
+      const parsed = JSON.parse(text) as { name?: unknown; version?: unknown };
+      version = parsed.name === 'org-compliance' && typeof parsed.version === 'string' ? parsed.version : 'unknown';
+    } catch {
+      version = 'unknown';
+    }
+  }
+  return version;
+}

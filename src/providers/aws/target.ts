@@ -1,0 +1,72 @@
+/** The `aws` target: the Organization, Organization Config Rules and the Glue table, over one send-wrapper. */
+
+import type { OrgConfig } from '../../model/config.js';
+import type { ProgressReporter, Target } from '../../model/provider.js';
+import { type AwsClientOptions, type AwsClients, createAwsClients } from './clients.js';
+import { AwsConfigRuleProvider } from './config-rules.js';
+import { AwsGlueTableProvider } from './glue-table.js';
+import { AwsOrganizationSource } from './organization.js';
+import { createSend, type RetryPolicy, type Sleep } from './retry.js';
+import { WriteCounter } from './write-counter.js';
+
+export interface AwsTargetOptions {
+  /** Injected clients (tests); otherwise built by createAwsClients with `endpoint`. */
+  clients?: AwsClients;
+  /** Endpoint override for every client (moto, LocalStack); `AWS_ENDPOINT_URL` works without it. */
+  endpoint?: AwsClientOptions['endpoint'];
+  sleep?: Sleep;
+  random?: () => number;
+  /** Milliseconds since the epoch; used to bound waits for busy Config rules. */
+  now?: () => number;
+  progress?: ProgressReporter;
+  /** Attempts per AWS call, the first included. Default 8. */
+  maxAttempts?: number;
+  /** Parents (root or OU) read at once while walking the Organization. Default 8. */
+  organizationConcurrency?: number;
+  /** Bound and poll interval for Config rules busy in `*_IN_PROGRESS`. Defaults 10 min / 15 s. */
+  busyTimeoutMs?: number;
+  busyPollMs?: number;
+}
+
+export interface AwsTarget extends Target {
+  readonly name: 'aws';
+  /** Write requests per operation so far. */
+  writesByOperation(): Record<string, number>;
+}
+
+export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}): AwsTarget {
+  const clients =
+    options.clients ?? createAwsClients(options.endpoint !== undefined ? { endpoint: options.endpoint } : {});
+  const writes = new WriteCounter();
+  const retry: Partial<RetryPolicy> = {};
+  if (options.sleep) retry.sleep = options.sleep;
+  if (options.random) retry.random = options.random;
+  if (options.maxAttempts !== undefined) retry.maxAttempts = options.maxAttempts;
+  const send = createSend({ retry, writes });
+
+  const organization = new AwsOrganizationSource({
+    clients,
+    send,
+    ...(options.organizationConcurrency !== undefined ? { concurrency: options.organizationConcurrency } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
+  const configRules = new AwsConfigRuleProvider({
+    clients,
+    send,
+    regions: org.regions,
+    descriptionMarker: org.ownership.descriptionMarker,
+    ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+    ...(options.busyPollMs !== undefined ? { busyPollMs: options.busyPollMs } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
+  const glueTable = new AwsGlueTableProvider({ clients, send, org });
+
+  return {
+    name: 'aws',
+    organization,
+    providers: { 'glue-table': glueTable, 'config-rule': configRules },
+    writeCount: () => writes.total,
+    writesByOperation: () => writes.byOperation(),
+  };
+}

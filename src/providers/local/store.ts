@@ -1,0 +1,111 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import type { ConfigRuleProperties, GlueTableProperties } from '../../model/resources.js';
+import type { OrganizationSnapshot } from '../../model/provider.js';
+
+export const DEFAULT_LOCAL_DIR = '.org-compliance';
+
+/** What the local target has "deployed". */
+export interface LocalState {
+  version: 1;
+  /** region → rule name → properties and deployment status. */
+  configRules: Record<string, Record<string, ConfigRuleProperties & { status: string }>>;
+  /** region → `db.table` → properties. */
+  glueTables: Record<string, Record<string, GlueTableProperties>>;
+}
+
+const orgJsonSchema = z.strictObject({
+  organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/),
+  accounts: z.array(
+    z.strictObject({
+      id: z.string().regex(/^\d{12}$/, { error: 'expected a 12-digit account id string' }),
+      name: z.string().min(1),
+      state: z.enum(['PENDING_ACTIVATION', 'ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED']),
+      ouPath: z.string().startsWith('/'),
+      joined: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    }),
+  ),
+});
+
+function emptyState(): LocalState {
+  return { version: 1, configRules: {}, glueTables: {} };
+}
+
+/**
+ * The local target's directory: `org.json` (the Organization), `s3/<bucket>/<key>` (snapshot
+ * files) and `state.json` (what is deployed). Every change is one atomic write of state.json.
+ */
+export class LocalStore {
+  private writes = 0;
+  private state: LocalState | undefined;
+
+  constructor(readonly dir: string) {}
+
+  get orgPath(): string {
+    return join(this.dir, 'org.json');
+  }
+
+  get statePath(): string {
+    return join(this.dir, 'state.json');
+  }
+
+  s3Path(bucket: string, key = ''): string {
+    return join(this.dir, 's3', bucket, key);
+  }
+
+  writeCount(): number {
+    return this.writes;
+  }
+
+  async readOrganization(): Promise<OrganizationSnapshot> {
+    let text: string;
+    try {
+      text = await readFile(this.orgPath, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new Error(
+          `${this.orgPath} not found: the local target needs an Organization. Run 'org-compliance demo' to generate one, or write it in the documented shape.`,
+        );
+      }
+      throw e;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`${this.orgPath}: not valid JSON: ${(e as Error).message}`);
+    }
+    const parsed = orgJsonSchema.safeParse(data);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      const where = first?.path.map(String).join('.') ?? '';
+      throw new Error(`${this.orgPath}: ${where}: ${first?.message ?? 'invalid'}`);
+    }
+    return parsed.data;
+  }
+
+  async load(): Promise<LocalState> {
+    if (this.state) return this.state;
+    try {
+      const data = JSON.parse(await readFile(this.statePath, 'utf8')) as LocalState;
+      if (data.version !== 1) throw new Error(`${this.statePath}: unsupported state version ${String(data.version)}`);
+      this.state = { ...emptyState(), ...data };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      this.state = emptyState();
+    }
+    return this.state;
+  }
+
+  /** Changes the state and writes it at once (write to a temporary file, then rename). */
+  async update(mutate: (state: LocalState) => void): Promise<void> {
+    const state = await this.load();
+    mutate(state);
+    await mkdir(dirname(this.statePath), { recursive: true });
+    const tmp = `${this.statePath}.${process.pid}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
+    await rename(tmp, this.statePath);
+    this.writes++;
+  }
+}

@@ -1,0 +1,99 @@
+import type { OrgConfig } from '../../model/config.js';
+import type { Change } from '../../model/plan.js';
+import type { Provider, Target } from '../../model/provider.js';
+import {
+  type ConfigRuleProperties,
+  type CurrentResource,
+  type GlueTableProperties,
+  resourceKey,
+} from '../../model/resources.js';
+import { LocalStore } from './store.js';
+
+class LocalConfigRules implements Provider<'config-rule'> {
+  readonly kind = 'config-rule';
+  constructor(
+    private readonly store: LocalStore,
+    private readonly org: OrgConfig,
+  ) {}
+
+  async read(): Promise<CurrentResource<'config-rule'>[]> {
+    const state = await this.store.load();
+    const out: CurrentResource<'config-rule'>[] = [];
+    for (const region of this.org.regions) {
+      for (const [name, stored] of Object.entries(state.configRules[region] ?? {})) {
+        const { status, ...properties } = stored;
+        out.push({
+          kind: 'config-rule',
+          key: resourceKey('config-rule', region, name),
+          region,
+          properties,
+          owned: properties.description.endsWith(this.org.ownership.descriptionMarker),
+          status: { state: status, details: [] },
+        });
+      }
+    }
+    return out;
+  }
+
+  async apply(change: Change): Promise<void> {
+    await this.store.update((state) => {
+      const rules = (state.configRules[change.region] ??= {});
+      if (change.action === 'delete') {
+        delete rules[change.name];
+      } else {
+        const status = change.action === 'create' ? 'CREATE_SUCCESSFUL' : 'UPDATE_SUCCESSFUL';
+        rules[change.name] = { ...(change.after as ConfigRuleProperties), status };
+      }
+    });
+  }
+}
+
+class LocalGlueTables implements Provider<'glue-table'> {
+  readonly kind = 'glue-table';
+  constructor(
+    private readonly store: LocalStore,
+    private readonly org: OrgConfig,
+  ) {}
+
+  async read(): Promise<CurrentResource<'glue-table'>[]> {
+    const state = await this.store.load();
+    const out: CurrentResource<'glue-table'>[] = [];
+    for (const [region, tables] of Object.entries(state.glueTables)) {
+      for (const [qualified, properties] of Object.entries(tables)) {
+        out.push({
+          kind: 'glue-table',
+          key: resourceKey('glue-table', region, qualified),
+          region,
+          properties,
+          owned: properties.parameters[this.org.ownership.tagKey] === this.org.ownership.tagValue,
+        });
+      }
+    }
+    return out;
+  }
+
+  async apply(change: Change): Promise<void> {
+    if (change.action === 'delete') {
+      throw new Error(`Refusing to delete Glue table ${change.name}: org-compliance never deletes tables`);
+    }
+    const table = change.after as GlueTableProperties;
+    await this.store.update((state) => {
+      const tables = (state.glueTables[change.region] ??= {});
+      tables[`${table.database}.${table.name}`] = table;
+    });
+  }
+}
+
+export function createLocalTarget(org: OrgConfig, dir: string): Target & { store: LocalStore } {
+  const store = new LocalStore(dir);
+  return {
+    name: 'local',
+    store,
+    organization: { readOrganization: () => store.readOrganization() },
+    providers: {
+      'config-rule': new LocalConfigRules(store, org),
+      'glue-table': new LocalGlueTables(store, org),
+    },
+    writeCount: () => store.writeCount(),
+  };
+}

@@ -1,0 +1,66 @@
+import type { AccountSetChanges } from '../discover/compare.js';
+import type { ApplyResult, Change, Plan } from '../model/plan.js';
+import { describeDiff, summaryLine } from './plan-text.js';
+
+const ICON: Record<Change['action'], string> = { create: '➕', update: '✏️', delete: '🗑️', 'no-op': '' };
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** Markdown for a PR comment or job summary: a summary line, a table of changes, details per update. */
+export function renderPlanMarkdown(plan: Plan, accounts?: AccountSetChanges): string {
+  const out: string[] = ['### org-compliance plan', '', `**${summaryLine(plan)}**`, ''];
+  const changed = plan.changes.filter((c) => c.action !== 'no-op');
+  if (changed.length) {
+    out.push('| | action | kind | name | region | fields |', '|---|---|---|---|---|---|');
+    for (const c of changed) {
+      const fields = c.action === 'update' ? c.diffs.map((d) => `\`${d.path}\``).join(', ') : '';
+      out.push(`| ${ICON[c.action]} | ${c.action} | ${c.kind} | \`${cell(c.name)}\` | ${c.region} | ${fields} |`);
+    }
+    out.push('');
+    const updates = changed.filter((c) => c.action === 'update');
+    if (updates.length) {
+      out.push('<details><summary>Field changes</summary>', '');
+      for (const c of updates) {
+        out.push(`**${c.kind} \`${c.name}\` (${c.region})**`, '');
+        for (const d of c.diffs) out.push(`- \`${d.path}\`: ${cell(describeDiff(d))}`);
+        out.push('');
+      }
+      out.push('</details>', '');
+    }
+  }
+  const problems = [...plan.conflicts, ...plan.notices.filter((n) => n.level !== 'info')];
+  if (problems.length) {
+    out.push('#### Needs attention', '');
+    for (const n of problems) out.push(`- ${n.level === 'error' ? '⛔' : '⚠️'} ${cell(n.message.split('\n')[0] ?? '')}`);
+    out.push('');
+  }
+  if (accounts?.changed) {
+    out.push(
+      '#### Accounts',
+      '',
+      `config/accounts.yaml is behind the Organization: ${accounts.added.length} added, ${accounts.closed.length + accounts.left.length} closed or gone, ${accounts.renamed.length} renamed, ${accounts.moved.length} moved. Run \`org-compliance discover --write\`.`,
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+export function renderApplyMarkdown(result: ApplyResult): string {
+  const out = ['### org-compliance apply', ''];
+  const count = (o: string) => result.results.filter((r) => r.outcome === o).length;
+  out.push(
+    `**${result.ok ? 'Complete' : 'INCOMPLETE'}**: ${count('done')} done, ${count('failed')} failed, ${count('skipped')} not attempted.`,
+    '',
+  );
+  if (result.results.length) {
+    out.push('| outcome | action | kind | name | region | error |', '|---|---|---|---|---|---|');
+    for (const r of result.results) {
+      out.push(
+        `| ${r.outcome} | ${r.change.action} | ${r.change.kind} | \`${cell(r.change.name)}\` | ${r.change.region} | ${cell(r.error ?? '')} |`,
+      );
+    }
+  }
+  return out.join('\n');
+}
