@@ -16,9 +16,9 @@ function accountNode(a: OrgAccount, today: string): Record<string, unknown> {
     name: a.name,
     state: a.state,
     ou: a.ouPath,
-    joined: a.joined,
+    joined: quoted(a.joined),
   };
-  if (INACTIVE.has(a.state)) node.closed = today;
+  if (INACTIVE.has(a.state)) node.closed = quoted(today);
   return node;
 }
 
@@ -45,7 +45,7 @@ export function updateAccountsYaml(text: string, changes: AccountSetChanges, tod
     const e = entries.get(c.id);
     if (!e) continue;
     e.set('state', c.to);
-    if (!e.has('closed')) e.set('closed', today);
+    if (!e.has('closed')) e.set('closed', quoted(today));
   }
   for (const c of changes.reactivated) {
     const e = entries.get(c.id);
@@ -57,7 +57,7 @@ export function updateAccountsYaml(text: string, changes: AccountSetChanges, tod
     const e = entries.get(a.id);
     if (!e) continue;
     e.set('state', 'CLOSED');
-    if (!e.has('closed')) e.set('closed', today);
+    if (!e.has('closed')) e.set('closed', quoted(today));
   }
   // A flow-style empty list (`accounts: []`) becomes a block list once it has entries.
   if ((seq as YAMLSeq).flow && changes.added.length) (seq as YAMLSeq).flow = false;

@@ -39,6 +39,8 @@ function emptyState(): LocalState {
 export class LocalStore {
   private writes = 0;
   private state: LocalState | undefined;
+  /** Updates run one after another: each is a read-modify-write of the whole file. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(readonly dir: string) {}
 
@@ -99,7 +101,13 @@ export class LocalStore {
   }
 
   /** Changes the state and writes it at once (write to a temporary file, then rename). */
-  async update(mutate: (state: LocalState) => void): Promise<void> {
+  update(mutate: (state: LocalState) => void): Promise<void> {
+    const next = this.queue.then(() => this.write(mutate));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async write(mutate: (state: LocalState) => void): Promise<void> {
     const state = await this.load();
     mutate(state);
     await mkdir(dirname(this.statePath), { recursive: true });

@@ -1,0 +1,20 @@
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+/** A scratch copy of this repository's config/ plus an empty local-target directory. */
+export async function scratchRepo(): Promise<{ root: string; localDir: string }> {
+  const base = await mkdtemp(join(tmpdir(), 'org-compliance-test-'));
+  const root = join(base, 'repo');
+  await cp(join(REPO_ROOT, 'config'), join(root, 'config'), { recursive: true });
+  return { root, localDir: join(base, 'local') };
+}
+
+export async function editFile(path: string, edit: (text: string) => string): Promise<void> {
+  const text = await readFile(path, 'utf8');
+  const next = edit(text);
+  if (next === text) throw new Error(`edit of ${path} changed nothing`);
+  await writeFile(path, next);
+}
