@@ -64,7 +64,8 @@ export function parseAccounts(file: YamlFile): Account[] | undefined {
     const extra: Record<string, unknown> = {};
     for (const key of Object.keys(e)) {
       if ((ACCOUNT_KEYS as readonly string[]).includes(key)) continue;
-      const close = nearest(key, ACCOUNT_KEYS, 1, 2);
+      // A near miss is one edit away (two for the longer keys); `note` or `site` stay your own fields.
+      const close = nearest(key, ACCOUNT_KEYS, 1, key.length >= 6 ? 2 : 1);
       if (close.length) {
         file.error(path, `unknown key '${key}'; did you mean '${close[0]}'? (other keys are kept as your own fields)`, { key });
         ok = false;

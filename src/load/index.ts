@@ -27,7 +27,8 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const org = orgFile.ok ? parseOrg(orgFile) : undefined;
   const accounts = accountsFile.ok ? parseAccounts(accountsFile) : undefined;
   const rules = rulesFile.ok
-    ? parseRules(rulesFile, org, accounts, options.catalog ?? builtInManagedRules(), { strict: options.strict ?? false })
+    ? // Accounts with errors are missing from the list; do not report them again as unknown.
+      parseRules(rulesFile, org, accountsFile.ok ? accounts : undefined, options.catalog ?? builtInManagedRules(), { strict: options.strict ?? false })
     : undefined;
   const diagnostics = [...orgFile.diagnostics, ...accountsFile.diagnostics, ...rulesFile.diagnostics];
   const failed = diagnostics.some((d) => d.severity === 'error');

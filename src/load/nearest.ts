@@ -1,18 +1,23 @@
 /** Edit distance and "did you mean" suggestions for misspelled names. */
 
+/** Edit distance counting an insertion, deletion, substitution or swap of neighbours as one edit. */
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  const cur = new Array<number>(b.length + 1).fill(0);
+  // rows[i][j]: distance between the first i characters of a and the first j of b.
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const d = (i: number, j: number): number => rows[i]?.[j] ?? 0;
   for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
+    const row = rows[i] as number[];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      let best = Math.min(d(i - 1, j) + 1, d(i, j - 1) + 1, d(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d(i - 2, j - 2) + 1);
+      row[j] = best;
     }
-    for (let j = 0; j <= b.length; j++) prev[j] = cur[j] ?? 0;
   }
-  return prev[b.length] ?? 0;
+  return d(a.length, b.length);
 }
 
 /**

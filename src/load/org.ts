@@ -63,7 +63,7 @@ export function parseOrg(file: YamlFile): OrgConfig | undefined {
     seen.add(r);
   });
   if (!isCalendarDate(o.projection.startDate)) {
-    file.error(['projection', 'startDate'], `'${o.projection.startDate}' is not a calendar date`);
+    file.error(['projection', 'startDate'], `'${o.projection.startDate}' is not a calendar date: that day does not exist; expected a real date 'YYYY-MM-DD'`);
   }
   return {
     organizationId: o.organizationId,

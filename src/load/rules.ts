@@ -10,6 +10,7 @@ import {
 } from '../model/config.js';
 import { checkAccountId } from './accounts.js';
 import type { ManagedRule, ManagedRuleCatalog, ManagedRuleParameter } from './managed-rules.js';
+import { didYouMean } from './nearest.js';
 import { reportSchemaIssues, strictMap } from './schema.js';
 import type { YamlFile } from './yaml-file.js';
 
@@ -104,13 +105,13 @@ function paramToString(
   switch (type) {
     case 'int':
       if (!(typeof value === 'number' && Number.isInteger(value)) && !(typeof value === 'string' && /^-?\d+$/.test(value))) {
-        file.error(path, `parameter '${doc?.name}' is an int; got ${JSON.stringify(value)}`);
+        file.error(path, `parameter '${doc?.name}' is an int: expected a whole number, got ${JSON.stringify(value)}`);
         return undefined;
       }
       return String(value);
     case 'double':
       if (!(typeof value === 'number') && !(typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value))) {
-        file.error(path, `parameter '${doc?.name}' is a number; got ${JSON.stringify(value)}`);
+        file.error(path, `parameter '${doc?.name}' is a double: expected a number, got ${JSON.stringify(value)}`);
         return undefined;
       }
       return String(value);
@@ -191,10 +192,9 @@ export function parseRules(
       const doc = managed?.parameters.find((p) => p.name === pname);
       if (managed && !doc) {
         const valid = managed.parameters.map((p) => p.name);
-        const near = valid.filter((v) => v.toLowerCase() === pname.toLowerCase());
         file.error(
           [...path, 'parameters'],
-          `'${pname}' is not a parameter of ${managed.identifier}${near.length ? `; did you mean '${near[0]}'?` : ''} Valid: ${valid.length ? valid.join(', ') : '(none: this rule takes no parameters)'}`,
+          `'${pname}' is not a parameter of ${managed.identifier}${didYouMean(pname, valid) || '.'} Valid: ${valid.length ? valid.join(', ') : '(none: this rule takes no parameters)'}`,
           { key: pname },
         );
         continue;

@@ -2,16 +2,19 @@ import { z } from 'zod';
 import { didYouMean } from './nearest.js';
 import type { YamlFile } from './yaml-file.js';
 
+const VALID_KEYS = 'Valid keys: ';
+
 /**
  * A mapping that refuses keys it does not know, naming the nearest known key.
- * Zod reports the unknown keys on the mapping; `reportSchemaIssues` pins each to its key.
+ * Zod reports the unknown keys on the mapping, its message listing the valid keys;
+ * `reportSchemaIssues` pins each unknown key to its position and names the nearest valid key.
  */
 export function strictMap<T extends z.ZodRawShape>(shape: T) {
   const known = Object.keys(shape);
   return z.strictObject(shape, {
     error: (issue) => {
       if (issue.code === 'unrecognized_keys') {
-        return `unknown key${didYouMean(String(issue.keys[0]), known)} Valid keys: ${known.join(', ')}`;
+        return `${VALID_KEYS}${known.join(', ')}`;
       }
       return undefined;
     },
@@ -31,15 +34,20 @@ export function reportSchemaIssues(file: YamlFile, error: z.ZodError, data: unkn
   for (const issue of error.issues) {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     if (issue.code === 'unrecognized_keys') {
+      const valid = issue.message.startsWith(VALID_KEYS) ? issue.message.slice(VALID_KEYS.length).split(', ') : [];
       for (const key of issue.keys) {
-        const msg = issue.message.replace(/^unknown key/, `unknown key '${key}'`);
-        file.error(path, msg, { key });
+        file.error(path, `unknown key '${key}'${didYouMean(key, valid) || '.'} ${issue.message}`, { key });
       }
       continue;
     }
     if (issue.code === 'invalid_type') {
       const actual = valueAt(data, path);
-      const expected = issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`;
+      const expected =
+        issue.expected === 'object' || issue.expected === 'record'
+          ? 'a mapping'
+          : issue.expected === 'array'
+            ? 'a list'
+            : `a ${issue.expected}`;
       const message =
         actual === undefined
           ? `required field is missing (expected ${expected})`

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { type Diagnostic, fieldPath, type Severity } from './diagnostics.js';
 
 export type YamlPath = readonly (string | number)[];
@@ -20,7 +20,7 @@ export class YamlFile {
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const yf = new YamlFile(file, text, doc, lines);
     for (const e of doc.errors) {
-      const [offset] = e.pos;
+      const offset = e.code === 'MISSING_CHAR' ? (openingQuoteOf(doc, e.pos[0]) ?? e.pos[0]) : e.pos[0];
       const { line, col } = lines.linePos(offset);
       yf.diagnostics.push({
         severity: 'error',
@@ -123,4 +123,19 @@ function childOf(node: unknown, part: string | number): unknown {
   }
   if (isSeq(node) && typeof part === 'number') return node.items[part];
   return undefined;
+}
+
+/**
+ * An unclosed quote is reported where the file ends; the place to fix is the opening quote,
+ * the start of the quoted scalar that runs to that point.
+ */
+function openingQuoteOf(doc: Document.Parsed, end: number): number | undefined {
+  let start: number | undefined;
+  visit(doc, {
+    Scalar(_, node) {
+      const quoted = node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE';
+      if (quoted && node.range && node.range[1] === end) start = node.range[0];
+    },
+  });
+  return start;
 }

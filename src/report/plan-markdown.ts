@@ -64,3 +64,25 @@ export function renderApplyMarkdown(result: ApplyResult): string {
   }
   return out.join('\n');
 }
+
+/** A table of account changes, for the discover pull request and job summary. */
+export function renderAccountChangesMarkdown(c: AccountSetChanges): string {
+  const out = ['### org-compliance discover', ''];
+  if (!c.changed) {
+    out.push('config/accounts.yaml matches the Organization.');
+    return out.join('\n');
+  }
+  out.push(
+    `${c.added.length} added, ${c.closed.length + c.left.length} closed or gone, ${c.reactivated.length} reactivated, ${c.renamed.length} renamed, ${c.moved.length} moved.`,
+    '',
+    '| change | account | name | detail |',
+    '|---|---|---|---|',
+  );
+  for (const a of c.added) out.push(`| added | \`${a.id}\` | ${cell(a.name)} | ${cell(a.ouPath)}, ${a.state}, joined ${a.joined} |`);
+  for (const a of c.closed) out.push(`| closed | \`${a.id}\` | ${cell(a.name)} | ${a.from} → ${a.to} |`);
+  for (const a of c.left) out.push(`| left the Organization | \`${a.id}\` | ${cell(a.name)} | |`);
+  for (const a of c.reactivated) out.push(`| reactivated | \`${a.id}\` | ${cell(a.name)} | ${a.from} → ${a.to} |`);
+  for (const a of c.renamed) out.push(`| renamed | \`${a.id}\` | ${cell(a.to)} | was ${cell(a.from)} |`);
+  for (const a of c.moved) out.push(`| moved | \`${a.id}\` | ${cell(a.name)} | ${cell(a.from)} → ${cell(a.to)} |`);
+  return out.join('\n');
+}

@@ -2,6 +2,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import type { Diagnostic } from '../../src/load/diagnostics.js';
 import { type LoadOptions, type LoadResult, loadRepository } from '../../src/load/index.js';
 
@@ -89,6 +90,11 @@ export function errors(result: LoadResult): Diagnostic[] {
 
 export function warnings(result: LoadResult): Diagnostic[] {
   return result.diagnostics.filter((d) => d.severity === 'warning');
+}
+
+/** Matches a message containing every part, in this order. */
+export function saying(...parts: string[]) {
+  return expect.stringMatching(new RegExp(parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^]*')));
 }
 
 /** The diagnostics reported on one field. */

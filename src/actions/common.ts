@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+import * as core from '@actions/core';
+import { formatDiagnostic, loadRepository } from '../load/index.js';
+import type { Repository } from '../model/config.js';
+import { isCalendarDate, toIsoDate } from '../model/dates.js';
+import type { Target } from '../model/provider.js';
+import { DEFAULT_LOCAL_DIR } from '../providers/local/store.js';
+import { createTarget, TARGET_NAMES, type TargetName } from '../targets.js';
+import { Inputs } from './names.js';
+
+/** A mistake in the workflow's inputs or the repository's files, not a bug. */
+export class ActionInputError extends Error {
+  override name = 'ActionInputError';
+}
+
+export interface ActionContext {
+  repo: Repository;
+  target: Target;
+  today: string;
+}
+
+/** Reads the shared inputs, loads and validates the repository (errors become annotations), builds the target. */
+export async function prepare(): Promise<ActionContext> {
+  const root = resolve(core.getInput(Inputs.root) || '.');
+  const targetName = (core.getInput(Inputs.target) || 'aws') as TargetName;
+  if (!TARGET_NAMES.includes(targetName)) {
+    throw new ActionInputError(`Input '${Inputs.target}' must be one of ${TARGET_NAMES.join(', ')}, got '${targetName}'`);
+  }
+  const today = core.getInput(Inputs.today) || toIsoDate(new Date());
+  if (!isCalendarDate(today)) throw new ActionInputError(`Input '${Inputs.today}' must be a date YYYY-MM-DD, got '${today}'`);
+  const strict = core.getInput(Inputs.strict) === 'true';
+  const { repository, diagnostics } = await loadRepository(root, { strict });
+  for (const d of diagnostics) {
+    const props = { file: d.file, startLine: d.line, startColumn: d.column, title: d.field || 'org-compliance' };
+    if (d.severity === 'error') core.error(d.message, props);
+    else core.warning(d.message, props);
+  }
+  if (!repository) {
+    const count = diagnostics.filter((d) => d.severity === 'error').length;
+    throw new ActionInputError(
+      `${count} configuration error(s) in the repository:\n${diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n')}`,
+    );
+  }
+  const target = await createTarget(targetName, repository.org, {
+    localDir: core.getInput(Inputs.localDir) || DEFAULT_LOCAL_DIR,
+    progress: (m) => core.info(m),
+  });
+  return { repo: repository, target, today };
+}
+
+/** The one try/catch of an action: a failure is reported with setFailed, never thrown. */
+export async function runAction(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    core.setFailed(e instanceof Error ? e.message : String(e));
+  }
+}

@@ -1,0 +1,69 @@
+import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
+import { afterEach, describe, expect, it } from 'vitest';
+import { clientSettings, createAwsClients, packageVersion } from '../../../src/providers/aws/clients.js';
+
+const savedEndpoint = process.env.AWS_ENDPOINT_URL;
+
+afterEach(() => {
+  if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
+  else process.env.AWS_ENDPOINT_URL = savedEndpoint;
+});
+
+/** The URL a request would go to, caught after endpoint resolution and before signing or sending. */
+async function requestUrl(client: GlueClient): Promise<string> {
+  let url = '';
+  client.middlewareStack.add(
+    () => async (args) => {
+      const request = args.request as { protocol: string; hostname: string; port?: number; path: string };
+      url = `${request.protocol}//${request.hostname}${request.port ? `:${request.port}` : ''}${request.path}`;
+      throw new Error('captured');
+    },
+    { step: 'build', name: 'captureUrl' },
+  );
+  await client.send(new GetTableCommand({ DatabaseName: 'org_compliance', Name: 'config_snapshots' })).catch((e: Error) => {
+    if (e.message !== 'captured') throw e;
+  });
+  return url;
+}
+
+describe('AWS clients', () => {
+  it('builds clients with their region, one attempt, our user agent, and caches one per region', async () => {
+    const clients = createAwsClients({ version: '1.2.3' });
+
+    const glue = clients.glue('eu-west-1');
+    expect(clients.glue('eu-west-1')).toBe(glue);
+    expect(clients.glue('eu-central-1')).not.toBe(glue);
+    expect(clients.config('eu-west-1')).toBe(clients.config('eu-west-1'));
+    expect(clients.organizations()).toBe(clients.organizations());
+
+    expect(await glue.config.region()).toBe('eu-west-1');
+    expect(await glue.config.maxAttempts()).toBe(1);
+    expect(glue.config.customUserAgent).toEqual([['org-compliance', '1.2.3']]);
+    expect(await clients.organizations().config.region()).toBe('us-east-1');
+    expect(await clients.config('us-east-1').config.maxAttempts()).toBe(1);
+  });
+
+  it('uses the package version in the user agent by default', () => {
+    expect(packageVersion()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(clientSettings('eu-west-1').customUserAgent).toEqual([['org-compliance', packageVersion()]]);
+  });
+
+  it('sets an endpoint only when asked, so AWS_ENDPOINT_URL keeps working', async () => {
+    expect(clientSettings('eu-west-1')).not.toHaveProperty('endpoint');
+    expect(clientSettings('eu-west-1', { endpoint: 'http://127.0.0.1:5000' }).endpoint).toBe('http://127.0.0.1:5000');
+
+    const explicit = createAwsClients({ endpoint: 'http://127.0.0.1:5000' }).glue('eu-west-1');
+    expect(await requestUrl(explicit)).toBe('http://127.0.0.1:5000/');
+
+    process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:4566';
+    const fromEnvironment = createAwsClients().glue('eu-west-1');
+    expect(await requestUrl(fromEnvironment)).toBe('http://127.0.0.1:4566/');
+
+    delete process.env.AWS_ENDPOINT_URL;
+    expect(await requestUrl(createAwsClients().glue('eu-west-1'))).toBe('https://glue.eu-west-1.amazonaws.com/');
+  });
+
+  it('refuses an empty region', () => {
+    expect(() => createAwsClients().config('')).toThrow('An AWS client needs a region, got an empty string');
+  });
+});
