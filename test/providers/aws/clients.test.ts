@@ -1,12 +1,24 @@
 import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clientSettings, createAwsClients, packageVersion } from '../../../src/providers/aws/clients.js';
 
-const savedEndpoint = process.env.AWS_ENDPOINT_URL;
+// Requests below are stopped before signing and sending; static credentials keep the SDK's
+// credential chain (and its instance-metadata probe) out of the picture.
+const ENVIRONMENT = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED'];
+const saved = Object.fromEntries(ENVIRONMENT.map((name) => [name, process.env[name]]));
+
+beforeEach(() => {
+  delete process.env.AWS_ENDPOINT_URL;
+  process.env.AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+  process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+});
 
 afterEach(() => {
-  if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL;
-  else process.env.AWS_ENDPOINT_URL = savedEndpoint;
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 });
 
 /** The URL a request would go to, caught after endpoint resolution and before signing or sending. */

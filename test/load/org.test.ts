@@ -1,0 +1,282 @@
+import { describe, expect, test } from 'vitest';
+import { parseOrg } from '../../src/load/org.js';
+import { YamlFile } from '../../src/load/yaml-file.js';
+import { at, errors, loadFixture, saying, yaml } from './fixtures.js';
+
+const ORG = 'config/org.yaml';
+
+describe('config/org.yaml', () => {
+  test('regions given as a string instead of a list', async () => {
+    const result = await loadFixture({
+      org: yaml`
+        organizationId: o-a1b2c3d4e5
+        regions: eu-west-1
+        homeRegion: eu-west-1
+        snapshots:
+          bucket: acme-config-snapshots
+        projection:
+          startDate: '2025-01-01'
+        glue:
+          database: org_compliance
+          table: config_snapshots
+      `,
+    });
+    expect(result.repository).toBeUndefined();
+    expect(errors(result)).toMatchObject([
+      {
+        severity: 'error',
+        file: ORG,
+        line: 2,
+        column: 10,
+        field: 'regions',
+        message: saying('expected a list', "got the string 'eu-west-1'"),
+      },
+    ]);
+  });
+
+  test('closedAccountRetentionDays given as words instead of a number', async () => {
+    const result = await loadFixture({
+      org: yaml`
+        organizationId: o-a1b2c3d4e5
+        regions:
+          - eu-west-1
+        homeRegion: eu-west-1
+        snapshots:
+          bucket: acme-config-snapshots
+        projection:
+          startDate: '2025-01-01'
+        glue:
+          database: org_compliance
+          table: config_snapshots
+        closedAccountRetentionDays: "a year"
+      `,
+    });
+    expect(result.repository).toBeUndefined();
+    expect(errors(result)).toMatchObject([
+      {
+        file: ORG,
+        line: 12,
+        column: 29,
+        field: 'closedAccountRetentionDays',
+        message: saying('expected a number', "got the string 'a year'"),
+      },
+    ]);
+  });
+
+  test('a misspelled key is reported on the key, naming the right one and every valid key', async () => {
+    const result = await loadFixture({
+      org: yaml`
+        organizationId: o-a1b2c3d4e5
+        regions:
+          - eu-west-1
+        homeRegoin: eu-west-1
+        snapshots:
+          bucket: acme-config-snapshots
+        projection:
+          startDate: '2025-01-01'
+        glue:
+          database: org_compliance
+          table: config_snapshots
+      `,
+    });
+    expect(result.repository).toBeUndefined();
+    expect(at(result, 'homeRegoin')).toMatchObject([
+      {
+        severity: 'error',
+        file: ORG,
+        line: 4,
+        column: 1,
+        message: saying(
+          "unknown key 'homeRegoin'",
+          "did you mean 'homeRegion'?",
+          'Valid keys: organizationId, regions, homeRegion, snapshots, projection, glue, ownership, closedAccountRetentionDays',
+        ),
+      },
+    ]);
+    // The key it was meant to be is then missing.
+    expect(at(result, 'homeRegion')).toMatchObject([{ severity: 'error', message: saying('required field is missing') }]);
+  });
+
+  test('two misspelled keys in one mapping each get their own suggestion', () => {
+    const file = YamlFile.parse(
+      ORG,
+      yaml`
+        organizationId: o-a1b2c3d4e5
+        regoins:
+          - eu-west-1
+        homeRegion: eu-west-1
+        snapshots:
+          bucket: acme-config-snapshots
+          orgIdInPth: true
+        projection:
+          startDate: '2025-01-01'
+        glue:
+          database: org_compliance
+          table: config_snapshots
+      `,
+    );
+    expect(parseOrg(file)).toBeUndefined();
+    const unknown = file.diagnostics
+      .filter((d) => d.message.startsWith('unknown key'))
+      .sort((a, b) => a.line - b.line);
+    expect(unknown).toMatchObject([
+      { line: 2, column: 1, field: 'regoins', message: saying("unknown key 'regoins'", "did you mean 'regions'?") },
+      {
+        line: 7,
+        column: 3,
+        field: 'snapshots.orgIdInPth',
+        message: saying(
+          "unknown key 'orgIdInPth'",
+          "did you mean 'orgIdInPath'?",
+          'Valid keys: bucket, prefix, orgIdInPath',
+        ),
+      },
+    ]);
+  });
+
+  test('homeRegion that is not one of the regions', async () => {
+    const result = await loadFixture({
+      org: yaml`
+        organizationId: o-a1b2c3d4e5
+        regions:
+          - eu-west-1
+          - us-east-1
+        homeRegion: eu-central-1
+        snapshots:
+          bucket: acme-config-snapshots
+        projection:
+          startDate: '2025-01-01'
+        glue:
+          database: org_compliance
+          table: config_snapshots
+      `,
+    });
+    expect(result.repository).toBeUndefined();
+    expect(result.diagnostics).toMatchObject([
+      {
+        severity: 'error',
+        file: ORG,
+        line: 5,
+        column: 13,
+        field: 'homeRegion',
+        message: saying("'eu-central-1' is not in regions", '(eu-west-1, us-east-1)'),
+      },
+    ]);
+  });
+
+  test('an organization id that is not o- and 10 to 32 lower-case letters or digits', async () => {
+    const result = await loadFixture({
+      org: yaml`
+        organizationId: o-A1B2C3
+        regions:
+          - eu-west-1
+        homeRegion: eu-west-1
+        snapshots:
+          bucket: acme-config-snapshots
+        projection:
+          startDate: '2025-01-01'
+        glue:
+          database: org_compliance
+          table: config_snapshots
+      `,
+    });
+    expect(result.repository).toBeUndefined();
+    expect(result.diagnostics).toMatchObject([
+      {
+        severity: 'error',
+        file: ORG,
+        line: 1,
+        column: 17,
+        field: 'organizationId',
+        message: saying('expected an organization id', "'o-' then 10 to 32 lower-case letters or digits"),
+      },
+    ]);
+  });
+
+  test('a projection start date that is not a day of the calendar', async () => {
+    const result = await loadFixture({
+      org: yaml`
+        organizationId: o-a1b2c3d4e5
+        regions:
+          - eu-west-1
+        homeRegion: eu-west-1
+        snapshots:
+          bucket: acme-config-snapshots
+        projection:
+          startDate: '2025-02-30'
+        glue:
+          database: org_compliance
+          table: config_snapshots
+      `,
+    });
+    expect(result.repository).toBeUndefined();
+    expect(result.diagnostics).toMatchObject([
+      {
+        severity: 'error',
+        file: ORG,
+        line: 8,
+        column: 14,
+        field: 'projection.startDate',
+        message: saying("'2025-02-30' is not a calendar date", "'YYYY-MM-DD'"),
+      },
+    ]);
+  });
+
+  test('a Glue table name with capitals and a hyphen', async () => {
+    const result = await loadFixture({
+      org: yaml`
+        organizationId: o-a1b2c3d4e5
+        regions:
+          - eu-west-1
+        homeRegion: eu-west-1
+        snapshots:
+          bucket: acme-config-snapshots
+        projection:
+          startDate: '2025-01-01'
+        glue:
+          database: org_compliance
+          table: Config-Snapshots
+      `,
+    });
+    expect(result.repository).toBeUndefined();
+    expect(result.diagnostics).toMatchObject([
+      {
+        severity: 'error',
+        file: ORG,
+        line: 11,
+        column: 10,
+        field: 'glue.table',
+        message: saying('expected lower-case letters, digits and _', 'Glue table name'),
+      },
+    ]);
+  });
+
+  test('a minimal valid file gets its defaults', () => {
+    const file = YamlFile.parse(
+      ORG,
+      yaml`
+        organizationId: o-a1b2c3d4e5
+        regions: [eu-west-1, us-east-1]
+        homeRegion: us-east-1
+        snapshots:
+          bucket: acme-config-snapshots
+        projection:
+          startDate: 2025-01-01
+        glue:
+          database: org_compliance
+          table: config_snapshots
+      `,
+    );
+    expect(parseOrg(file)).toEqual({
+      organizationId: 'o-a1b2c3d4e5',
+      regions: ['eu-west-1', 'us-east-1'],
+      homeRegion: 'us-east-1',
+      snapshots: { bucket: 'acme-config-snapshots', prefix: '', orgIdInPath: false },
+      projection: { startDate: '2025-01-01' },
+      glue: { database: 'org_compliance', table: 'config_snapshots', region: 'us-east-1' },
+      ownership: { tagKey: 'managed-by', tagValue: 'org-compliance', descriptionMarker: '[managed by org-compliance]' },
+      closedAccountRetentionDays: 365,
+    });
+    expect(file.diagnostics).toEqual([]);
+  });
+});
