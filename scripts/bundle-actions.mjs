@@ -53,7 +53,10 @@ for (const name of ACTIONS) {
   const a = files(committed);
   const b = files(fresh);
   const differing = [...new Set([...a, ...b])].filter(
-    (f) => !a.includes(f) || !b.includes(f) || !readFileSync(join(committed, f)).equals(readFileSync(join(fresh, f))),
+    (f) =>
+      !a.includes(f) ||
+      !b.includes(f) ||
+      !readFileSync(join(committed, f)).equals(readFileSync(join(fresh, f))),
   );
   if (differing.length) {
     stale++;

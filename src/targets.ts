@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { OrgConfig } from './model/config.js';
 import type { ProgressReporter, Target } from './model/provider.js';
-import { createLocalTarget } from './providers/local/target.js';
 import { DEFAULT_LOCAL_DIR } from './providers/local/store.js';
+import { createLocalTarget } from './providers/local/target.js';
 
 export type TargetName = 'aws' | 'local';
 export const TARGET_NAMES: readonly TargetName[] = ['aws', 'local'];
@@ -13,7 +13,11 @@ export interface TargetOptions {
 }
 
 /** Builds a target; the AWS SDK is only loaded when the aws target is used. */
-export async function createTarget(name: TargetName, org: OrgConfig, options: TargetOptions = {}): Promise<Target> {
+export async function createTarget(
+  name: TargetName,
+  org: OrgConfig,
+  options: TargetOptions = {},
+): Promise<Target> {
   if (name === 'local') return createLocalTarget(org, resolve(options.localDir ?? DEFAULT_LOCAL_DIR));
   const { createAwsTarget } = await import('./providers/aws/target.js');
   return createAwsTarget(org, options.progress ? { progress: options.progress } : {});

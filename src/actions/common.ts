@@ -24,21 +24,32 @@ export async function prepare(): Promise<ActionContext> {
   const root = resolve(core.getInput(Inputs.root) || '.');
   const targetName = (core.getInput(Inputs.target) || 'aws') as TargetName;
   if (!TARGET_NAMES.includes(targetName)) {
-    throw new ActionInputError(`Input '${Inputs.target}' must be one of ${TARGET_NAMES.join(', ')}, got '${targetName}'`);
+    throw new ActionInputError(
+      `Input '${Inputs.target}' must be one of ${TARGET_NAMES.join(', ')}, got '${targetName}'`,
+    );
   }
   const today = core.getInput(Inputs.today) || toIsoDate(new Date());
-  if (!isCalendarDate(today)) throw new ActionInputError(`Input '${Inputs.today}' must be a date YYYY-MM-DD, got '${today}'`);
+  if (!isCalendarDate(today))
+    throw new ActionInputError(`Input '${Inputs.today}' must be a date YYYY-MM-DD, got '${today}'`);
   const strict = core.getInput(Inputs.strict) === 'true';
   const { repository, diagnostics } = await loadRepository(root, { strict });
   for (const d of diagnostics) {
-    const props = { file: d.file, startLine: d.line, startColumn: d.column, title: d.field || 'org-compliance' };
+    const props = {
+      file: d.file,
+      startLine: d.line,
+      startColumn: d.column,
+      title: d.field || 'org-compliance',
+    };
     if (d.severity === 'error') core.error(d.message, props);
     else core.warning(d.message, props);
   }
   if (!repository) {
     const count = diagnostics.filter((d) => d.severity === 'error').length;
     throw new ActionInputError(
-      `${count} configuration error(s) in the repository:\n${diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n')}`,
+      `${count} configuration error(s) in the repository:\n${diagnostics
+        .filter((d) => d.severity === 'error')
+        .map(formatDiagnostic)
+        .join('\n')}`,
     );
   }
   const target = await createTarget(targetName, repository.org, {

@@ -47,7 +47,8 @@ export async function apply(plan: Plan, target: Target, options: ApplyOptions = 
   for (const change of pending) {
     const last = stages[stages.length - 1];
     const head = last?.[0];
-    const sameStage = head && (head.action === 'delete') === (change.action === 'delete') && head.kind === change.kind;
+    const sameStage =
+      head && (head.action === 'delete') === (change.action === 'delete') && head.kind === change.kind;
     if (last && sameStage) last.push(change);
     else stages.push([change]);
   }
@@ -65,7 +66,8 @@ export async function apply(plan: Plan, target: Target, options: ApplyOptions = 
       continue;
     }
     const stageResults = await runPool(stage, concurrency, async (change) => {
-      const verb = change.action === 'delete' ? 'Deleting' : change.action === 'create' ? 'Creating' : 'Updating';
+      const verb =
+        change.action === 'delete' ? 'Deleting' : change.action === 'create' ? 'Creating' : 'Updating';
       progress(`${verb} ${change.kind} ${change.name} in ${change.region}`);
       try {
         await target.providers[change.kind].apply(change);
@@ -74,12 +76,14 @@ export async function apply(plan: Plan, target: Target, options: ApplyOptions = 
         return { change, outcome: 'failed', error: (e as Error).message } as ChangeResult;
       } finally {
         completed++;
-        if (completed % 10 === 0 && completed < pending.length) progress(`${completed} of ${pending.length} changes carried out`);
+        if (completed % 10 === 0 && completed < pending.length)
+          progress(`${completed} of ${pending.length} changes carried out`);
       }
     });
     results.push(...stageResults);
     const failed = stageResults.find((r) => r.outcome === 'failed');
-    if (failed && kind && !failedKinds.has(kind)) failedKinds.set(kind, `${failed.change.kind} ${failed.change.name}`);
+    if (failed && kind && !failedKinds.has(kind))
+      failedKinds.set(kind, `${failed.change.kind} ${failed.change.name}`);
   }
   return {
     results,

@@ -55,7 +55,9 @@ function withCommon(cmd: Command): Command {
     .option('--local-dir <dir>', 'directory of the local target', DEFAULT_LOCAL_DIR)
     .option('--root <dir>', 'repository root holding config/, sql/, quicksight/', '.')
     .option('--strict', 'treat unknown managed-rule identifiers as errors')
-    .addOption(new Option('--today <date>', 'evaluate as of this date (YYYY-MM-DD)').argParser(parseDate).hideHelp());
+    .addOption(
+      new Option('--today <date>', 'evaluate as of this date (YYYY-MM-DD)').argParser(parseDate).hideHelp(),
+    );
 }
 
 /** Loads the repository, printing diagnostics (as annotations in GitHub Actions). Undefined on error. */
@@ -97,7 +99,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (opts: CommonOptions & { write?: boolean }) => {
       const repo = await load(opts, io);
       if (!repo) return setExit(EXIT_ERROR);
-      const target = await createTarget(opts.target, repo.org, { localDir: opts.localDir, progress: progress(io) });
+      const target = await createTarget(opts.target, repo.org, {
+        localDir: opts.localDir,
+        progress: progress(io),
+      });
       const org = await target.organization.readOrganization(progress(io));
       const changes = compareAccounts(repo.accounts, org, repo.org.organizationId);
       io.out(renderAccountChangesText(changes));
@@ -118,7 +123,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (opts: CommonOptions & { json?: boolean; verbose?: boolean }) => {
       const repo = await load(opts, io);
       if (!repo) return setExit(EXIT_ERROR);
-      const target = await createTarget(opts.target, repo.org, { localDir: opts.localDir, progress: progress(io) });
+      const target = await createTarget(opts.target, repo.org, {
+        localDir: opts.localDir,
+        progress: progress(io),
+      });
       const run = await runPlan(repo, target, { today: today(opts), progress: progress(io) });
       if (opts.json) io.out(JSON.stringify({ ...run.plan, accounts: run.accounts }, null, 2));
       else {
@@ -133,11 +141,19 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   withCommon(program.command('apply'))
     .description('plan, then carry the plan out')
     .option('--auto-approve', 'do not ask for confirmation')
-    .option('--max-deletes <n>', 'refuse to apply a plan that deletes more than this', parseCount, DEFAULT_MAX_DELETES)
+    .option(
+      '--max-deletes <n>',
+      'refuse to apply a plan that deletes more than this',
+      parseCount,
+      DEFAULT_MAX_DELETES,
+    )
     .action(async (opts: CommonOptions & { autoApprove?: boolean; maxDeletes: number }) => {
       const repo = await load(opts, io);
       if (!repo) return setExit(EXIT_ERROR);
-      const target = await createTarget(opts.target, repo.org, { localDir: opts.localDir, progress: progress(io) });
+      const target = await createTarget(opts.target, repo.org, {
+        localDir: opts.localDir,
+        progress: progress(io),
+      });
       const run = await runPlan(repo, target, { today: today(opts), progress: progress(io) });
       io.out(renderPlanText(run.plan));
       if (!run.plan.hasChanges) return setExit(EXIT_OK);
@@ -166,7 +182,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('demo')
-    .description('run the main job on the local target: seed an organization, discover, validate, plan, apply, plan')
+    .description(
+      'run the main job on the local target: seed an organization, discover, validate, plan, apply, plan',
+    )
     .option('--local-dir <dir>', 'directory of the local target', DEFAULT_LOCAL_DIR)
     .option('--root <dir>', 'repository root holding config/', '.')
     .action(async (opts: { localDir: string; root: string }) => {
@@ -213,7 +231,15 @@ async function runDemo(opts: { localDir: string; root: string }, io: Io): Promis
     const program = buildProgram(io, (c) => {
       code = c;
     });
-    await program.parseAsync(['node', 'org-compliance', ...argv, '--local-dir', common.localDir, '--root', common.root]);
+    await program.parseAsync([
+      'node',
+      'org-compliance',
+      ...argv,
+      '--local-dir',
+      common.localDir,
+      '--root',
+      common.root,
+    ]);
     if (code === EXIT_ERROR) {
       io.err(`Demo stopped: '${argv[0]}' failed.`);
       return EXIT_ERROR;

@@ -11,7 +11,24 @@ export interface SyntheticOrgOptions {
   until: string;
 }
 
-const TEAMS = ['payments', 'claims', 'patient-portal', 'records', 'analytics', 'identity', 'billing', 'scheduling', 'imaging', 'pharmacy', 'lab-results', 'notifications', 'search', 'data-platform', 'ml-platform', 'telehealth'];
+const TEAMS = [
+  'payments',
+  'claims',
+  'patient-portal',
+  'records',
+  'analytics',
+  'identity',
+  'billing',
+  'scheduling',
+  'imaging',
+  'pharmacy',
+  'lab-results',
+  'notifications',
+  'search',
+  'data-platform',
+  'ml-platform',
+  'telehealth',
+];
 const STAGES = ['prod', 'staging', 'dev', 'sandbox'];
 const TOP_OUS = ['Workloads', 'Security', 'Infrastructure', 'Sandbox', 'Suspended'];
 
@@ -27,7 +44,12 @@ export function syntheticOrganization(o: SyntheticOrgOptions): OrganizationSnaps
   const ouPaths: string[] = [];
   const levels: string[][] = [
     TOP_OUS.map((n) => `/Root/${n}`),
-    ['/Root/Workloads/Prod', '/Root/Workloads/NonProd', '/Root/Infrastructure/Network', '/Root/Infrastructure/Logging'],
+    [
+      '/Root/Workloads/Prod',
+      '/Root/Workloads/NonProd',
+      '/Root/Infrastructure/Network',
+      '/Root/Infrastructure/Logging',
+    ],
     ['Prod', 'NonProd'].flatMap((env) => TEAMS.map((t) => `/Root/Workloads/${env}/${title(t)}`)),
   ];
   for (const level of levels) for (const p of level) if (ouPaths.length < o.ous) ouPaths.push(p);
@@ -54,7 +76,8 @@ export function syntheticOrganization(o: SyntheticOrgOptions): OrganizationSnaps
     } while (ids.has(id));
     ids.add(id);
     // About 7% of accounts on their way out, spread evenly so even small organizations have some.
-    const state = n % 29 === 11 ? 'SUSPENDED' : n % 29 === 23 ? 'CLOSED' : n % 97 === 60 ? 'PENDING_CLOSURE' : 'ACTIVE';
+    const state =
+      n % 29 === 11 ? 'SUSPENDED' : n % 29 === 23 ? 'CLOSED' : n % 97 === 60 ? 'PENDING_CLOSURE' : 'ACTIVE';
     const home = pick(active);
     const ouPath = state === 'ACTIVE' || !ouPaths.includes('/Root/Suspended') ? home : '/Root/Suspended';
     const joined = new Date(until - Math.floor(rand() * fourYears)).toISOString().slice(0, 10);
@@ -80,7 +103,8 @@ function accountBaseName(ouPath: string, pick: <T>(xs: readonly T[]) => T): stri
   }
   if (parts[1] === 'Workloads') return `${pick(TEAMS)}-${parts[2] === 'Prod' ? 'prod' : pick(STAGES)}`;
   if (parts[1] === 'Security') return pick(['security-tooling', 'log-archive', 'audit', 'incident-response']);
-  if (parts[1] === 'Infrastructure') return `${(parts[2] ?? 'shared').toLowerCase()}-${pick(['hub', 'shared', 'egress', 'dns'])}`;
+  if (parts[1] === 'Infrastructure')
+    return `${(parts[2] ?? 'shared').toLowerCase()}-${pick(['hub', 'shared', 'egress', 'dns'])}`;
   return `sandbox-${pick(['alice', 'bob', 'chen', 'dana', 'emre', 'fatima', 'gita', 'hugo'])}`;
 }
 

@@ -92,7 +92,8 @@ export function desiredGlueTable(org: OrgConfig, accounts: Account[], today: str
         'Lower closedAccountRetentionDays in config/org.yaml or split the table.',
     );
   }
-  if (org.regions.length === 0) throw new Error('config/org.yaml: regions is empty; the region projection needs one');
+  if (org.regions.length === 0)
+    throw new Error('config/org.yaml: regions is empty; the region projection needs one');
 
   const location = snapshotLocation(org);
   return {

@@ -244,9 +244,17 @@ export function parseRules(
     }
 
     const excluded: string[] = [];
+    const excludedAt = new Map<string, number>();
     (r.excludedAccounts ?? []).forEach((id, j) => {
       const p = [...path, 'excludedAccounts', j];
       if (!checkAccountId(file, p, id)) return;
+      const first = excludedAt.get(id);
+      if (first !== undefined) {
+        const line = file.position(file.nodeAt([...path, 'excludedAccounts', first])).line;
+        file.error(p, `account ${id} is listed twice (first at line ${line})`);
+        return;
+      }
+      excludedAt.set(id, j);
       if (knownAccounts && !knownAccounts.has(id)) {
         file.error(p, `account ${id} is not in config/accounts.yaml; run 'org-compliance discover --write' or fix the id`);
         return;

@@ -3,7 +3,13 @@
 export const CATEGORIES = ['security', 'cost', 'performance', 'backup', 'deletion-protection'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-export const ACCOUNT_STATES = ['PENDING_ACTIVATION', 'ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'] as const;
+export const ACCOUNT_STATES = [
+  'PENDING_ACTIVATION',
+  'ACTIVE',
+  'SUSPENDED',
+  'PENDING_CLOSURE',
+  'CLOSED',
+] as const;
 export type AccountState = (typeof ACCOUNT_STATES)[number];
 
 export const EXECUTION_FREQUENCIES = [

@@ -1,9 +1,7 @@
 import type { Change } from './plan.js';
 import type { CurrentResource, DesiredResource, ResourceKind } from './resources.js';
 
-export interface ProgressReporter {
-  (message: string): void;
-}
+export type ProgressReporter = (message: string) => void;
 
 /**
  * One resource kind on one target. Reads current state normalised into exactly the

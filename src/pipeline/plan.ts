@@ -3,7 +3,7 @@ import { type AccountSetChanges, compareAccounts } from '../discover/compare.js'
 import type { Repository } from '../model/config.js';
 import type { Plan } from '../model/plan.js';
 import type { ProgressReporter, Target } from '../model/provider.js';
-import { RESOURCE_KINDS, type CurrentResource, type DesiredResource } from '../model/resources.js';
+import { type CurrentResource, type DesiredResource, RESOURCE_KINDS } from '../model/resources.js';
 import { plan } from '../plan/plan.js';
 
 export interface PlanRun {
@@ -15,8 +15,11 @@ export interface PlanRun {
 /** Reads every kind's current state at once. */
 export async function readCurrent(target: Target, desired: DesiredResource[]): Promise<CurrentResource[]> {
   const parts = await Promise.all(
-    RESOURCE_KINDS.map((kind) =>
-      target.providers[kind].read(desired.filter((d) => d.kind === kind) as never) as Promise<CurrentResource[]>,
+    RESOURCE_KINDS.map(
+      (kind) =>
+        target.providers[kind].read(desired.filter((d) => d.kind === kind) as never) as Promise<
+          CurrentResource[]
+        >,
     ),
   );
   return parts.flat();

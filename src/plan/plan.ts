@@ -12,7 +12,8 @@ function compareChanges(a: Change, b: Change): number {
   const rank = ACTION_RANK[a.action] - ACTION_RANK[b.action];
   if (rank) return rank;
   // Deletes undo dependencies in reverse; everything else follows them.
-  const kind = a.action === 'delete' ? KIND_ORDER[b.kind] - KIND_ORDER[a.kind] : KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
+  const kind =
+    a.action === 'delete' ? KIND_ORDER[b.kind] - KIND_ORDER[a.kind] : KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
   return kind || a.key.localeCompare(b.key);
 }
 
@@ -33,7 +34,12 @@ export function plan(desired: readonly DesiredResource[], current: readonly Curr
     const c = byKey.get(d.key);
     const base = { kind: d.kind, key: d.key, region: d.region, name: nameOf(d) };
     if (!c) {
-      changes.push({ ...base, action: 'create', after: d.properties, diffs: diffProperties({}, d.properties) });
+      changes.push({
+        ...base,
+        action: 'create',
+        after: d.properties,
+        diffs: diffProperties({}, d.properties),
+      });
       continue;
     }
     const diffs = diffProperties(c.properties, d.properties);

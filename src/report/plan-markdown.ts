@@ -16,7 +16,9 @@ export function renderPlanMarkdown(plan: Plan, accounts?: AccountSetChanges): st
     out.push('| | action | kind | name | region | fields |', '|---|---|---|---|---|---|');
     for (const c of changed) {
       const fields = c.action === 'update' ? c.diffs.map((d) => `\`${d.path}\``).join(', ') : '';
-      out.push(`| ${ICON[c.action]} | ${c.action} | ${c.kind} | \`${cell(c.name)}\` | ${c.region} | ${fields} |`);
+      out.push(
+        `| ${ICON[c.action]} | ${c.action} | ${c.kind} | \`${cell(c.name)}\` | ${c.region} | ${fields} |`,
+      );
     }
     out.push('');
     const updates = changed.filter((c) => c.action === 'update');
@@ -33,7 +35,8 @@ export function renderPlanMarkdown(plan: Plan, accounts?: AccountSetChanges): st
   const problems = [...plan.conflicts, ...plan.notices.filter((n) => n.level !== 'info')];
   if (problems.length) {
     out.push('#### Needs attention', '');
-    for (const n of problems) out.push(`- ${n.level === 'error' ? '⛔' : '⚠️'} ${cell(n.message.split('\n')[0] ?? '')}`);
+    for (const n of problems)
+      out.push(`- ${n.level === 'error' ? '⛔' : '⚠️'} ${cell(n.message.split('\n')[0] ?? '')}`);
     out.push('');
   }
   if (accounts?.changed) {
@@ -78,11 +81,14 @@ export function renderAccountChangesMarkdown(c: AccountSetChanges): string {
     '| change | account | name | detail |',
     '|---|---|---|---|',
   );
-  for (const a of c.added) out.push(`| added | \`${a.id}\` | ${cell(a.name)} | ${cell(a.ouPath)}, ${a.state}, joined ${a.joined} |`);
+  for (const a of c.added)
+    out.push(`| added | \`${a.id}\` | ${cell(a.name)} | ${cell(a.ouPath)}, ${a.state}, joined ${a.joined} |`);
   for (const a of c.closed) out.push(`| closed | \`${a.id}\` | ${cell(a.name)} | ${a.from} → ${a.to} |`);
   for (const a of c.left) out.push(`| left the Organization | \`${a.id}\` | ${cell(a.name)} | |`);
-  for (const a of c.reactivated) out.push(`| reactivated | \`${a.id}\` | ${cell(a.name)} | ${a.from} → ${a.to} |`);
+  for (const a of c.reactivated)
+    out.push(`| reactivated | \`${a.id}\` | ${cell(a.name)} | ${a.from} → ${a.to} |`);
   for (const a of c.renamed) out.push(`| renamed | \`${a.id}\` | ${cell(a.to)} | was ${cell(a.from)} |`);
-  for (const a of c.moved) out.push(`| moved | \`${a.id}\` | ${cell(a.name)} | ${cell(a.from)} → ${cell(a.to)} |`);
+  for (const a of c.moved)
+    out.push(`| moved | \`${a.id}\` | ${cell(a.name)} | ${cell(a.from)} → ${cell(a.to)} |`);
   return out.join('\n');
 }

@@ -20,8 +20,10 @@ function listDelta(d: FieldDiff): string | undefined {
   const removed = before.filter((x) => !after.includes(x));
   if (added.length + removed.length === 0) return undefined;
   const parts = [];
-  if (added.length) parts.push(`+${added.length} (${added.slice(0, 5).join(', ')}${added.length > 5 ? ', …' : ''})`);
-  if (removed.length) parts.push(`-${removed.length} (${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', …' : ''})`);
+  if (added.length)
+    parts.push(`+${added.length} (${added.slice(0, 5).join(', ')}${added.length > 5 ? ', …' : ''})`);
+  if (removed.length)
+    parts.push(`-${removed.length} (${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', …' : ''})`);
   return parts.join(' ');
 }
 
@@ -40,7 +42,9 @@ export function renderPlanText(plan: Plan, options: { verbose?: boolean } = {}):
   const lines: string[] = [];
   for (const c of plan.changes) {
     if (c.action === 'no-op' && !options.verbose) continue;
-    lines.push(`${SYMBOL[c.action]} ${c.kind} ${c.name} (${c.region})${c.action === 'no-op' ? '' : `: ${c.action}`}`);
+    lines.push(
+      `${SYMBOL[c.action]} ${c.kind} ${c.name} (${c.region})${c.action === 'no-op' ? '' : `: ${c.action}`}`,
+    );
     if (c.action === 'update') {
       for (const d of c.diffs) lines.push(`    ~ ${d.path}: ${describeDiff(d)}`);
     }
@@ -55,7 +59,9 @@ export function renderApplyText(result: ApplyResult): string {
   const lines: string[] = [];
   for (const r of result.results) {
     const mark = r.outcome === 'done' ? 'done   ' : r.outcome === 'failed' ? 'FAILED ' : 'skipped';
-    lines.push(`${mark} ${r.change.action} ${r.change.kind} ${r.change.name} (${r.change.region})${r.error ? `: ${r.error}` : ''}`);
+    lines.push(
+      `${mark} ${r.change.action} ${r.change.kind} ${r.change.name} (${r.change.region})${r.error ? `: ${r.error}` : ''}`,
+    );
   }
   const count = (o: string) => result.results.filter((r) => r.outcome === o).length;
   lines.push(
@@ -67,7 +73,9 @@ export function renderApplyText(result: ApplyResult): string {
 export function renderAccountChangesText(c: AccountSetChanges): string {
   const lines: string[] = [];
   if (c.organizationMismatch) {
-    lines.push(`! Organization is ${c.organizationMismatch.actual}, config/org.yaml says ${c.organizationMismatch.expected}`);
+    lines.push(
+      `! Organization is ${c.organizationMismatch.actual}, config/org.yaml says ${c.organizationMismatch.expected}`,
+    );
   }
   for (const a of c.added) lines.push(`+ ${a.id} ${a.name} (${a.ouPath}, ${a.state}) joined ${a.joined}`);
   for (const a of c.closed) lines.push(`- ${a.id} ${a.name}: ${a.from} → ${a.to}`);

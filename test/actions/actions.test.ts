@@ -30,12 +30,18 @@ async function runAction(name: string, inputs: Record<string, string>, dir: stri
   const summaryFile = join(dir, `${name}-${Date.now()}.md`);
   await writeFile(outputFile, '');
   await writeFile(summaryFile, '');
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+  };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   let stdout = '';
   let code = 0;
   try {
-    ({ stdout } = await exec(process.execPath, [join(REPO_ROOT, 'actions', name, 'dist', 'index.js')], { env }));
+    ({ stdout } = await exec(process.execPath, [join(REPO_ROOT, 'actions', name, 'dist', 'index.js')], {
+      env,
+    }));
   } catch (e) {
     const err = e as { stdout: string; code: number };
     stdout = err.stdout;
@@ -65,8 +71,15 @@ describe('committed action bundles on the local target', () => {
     const plan = await runAction('plan', inputs, localDir);
     expect(plan.code).toBe(0);
     expect(plan.outputs['has-changes']).toBe('true');
-    expect(JSON.parse(plan.outputs['plan-json'] ?? '{}').summary).toEqual({ create: 181, update: 0, delete: 0, noop: 0 });
-    expect(plan.outputs['plan-markdown']).toContain('**Plan: 181 to create, 0 to update, 0 to delete, 0 unchanged.**');
+    expect(JSON.parse(plan.outputs['plan-json'] ?? '{}').summary).toEqual({
+      create: 181,
+      update: 0,
+      delete: 0,
+      noop: 0,
+    });
+    expect(plan.outputs['plan-markdown']).toContain(
+      '**Plan: 181 to create, 0 to update, 0 to delete, 0 unchanged.**',
+    );
     expect(plan.summary).toBe(`${plan.outputs['plan-markdown']}\n`);
 
     const applied = await runAction('apply', inputs, localDir);
@@ -80,7 +93,12 @@ describe('committed action bundles on the local target', () => {
   }, 60_000);
 
   it('validation errors become annotations on the file and line, and the step fails', async () => {
-    await editFile(join(root, 'config/rules.yaml'), (t) => t.replace('identifier: ROOT_ACCOUNT_MFA_ENABLED', 'identifier: ROOT_ACCOUNT_MFA_ENABLED\n    maximumExecutionFrequency: Daily'));
+    await editFile(join(root, 'config/rules.yaml'), (t) =>
+      t.replace(
+        'identifier: ROOT_ACCOUNT_MFA_ENABLED',
+        'identifier: ROOT_ACCOUNT_MFA_ENABLED\n    maximumExecutionFrequency: Daily',
+      ),
+    );
     const plan = await runAction('plan', inputs, localDir);
     expect(plan.code).toBe(1);
     expect(plan.stdout).toMatch(
@@ -97,15 +115,29 @@ describe('committed action bundles on the local target', () => {
 
   it('discover reports a new account and, with write, adds it to accounts.yaml', async () => {
     const org = syntheticOrganization(DEMO_ORG);
-    org.accounts.push({ id: '004200420042', name: 'genomics-prod', state: 'ACTIVE', ouPath: '/Root/Workloads/Prod', joined: '2026-11-27' });
+    org.accounts.push({
+      id: '004200420042',
+      name: 'genomics-prod',
+      state: 'ACTIVE',
+      ouPath: '/Root/Workloads/Prod',
+      joined: '2026-11-27',
+    });
     await writeFile(join(localDir, 'org.json'), JSON.stringify(org));
     const found = await runAction('discover', { ...inputs, write: 'true' }, localDir);
     expect(found.code).toBe(0);
     expect(found.outputs.changed).toBe('true');
     expect(JSON.parse(found.outputs['changes-json'] ?? '{}').added).toEqual([
-      { id: '004200420042', name: 'genomics-prod', state: 'ACTIVE', ouPath: '/Root/Workloads/Prod', joined: '2026-11-27' },
+      {
+        id: '004200420042',
+        name: 'genomics-prod',
+        state: 'ACTIVE',
+        ouPath: '/Root/Workloads/Prod',
+        joined: '2026-11-27',
+      },
     ]);
-    expect(found.outputs['changes-markdown']).toContain('| added | `004200420042` | genomics-prod | /Root/Workloads/Prod, ACTIVE, joined 2026-11-27 |');
+    expect(found.outputs['changes-markdown']).toContain(
+      '| added | `004200420042` | genomics-prod | /Root/Workloads/Prod, ACTIVE, joined 2026-11-27 |',
+    );
     expect(await readFile(join(root, 'config/accounts.yaml'), 'utf8')).toContain("- id: '004200420042'");
     const again = await runAction('discover', inputs, localDir);
     expect(again.outputs.changed).toBe('false');

@@ -34,11 +34,17 @@ describe('org-compliance CLI', () => {
     expect(await run(['validate', ...common], ok)).toBe(0);
     expect(ok.stdout).toEqual(['Valid: 40 accounts, 68 rules in 3 regions.']);
 
-    await editFile(join(root, 'config/org.yaml'), (t) => t.replace('homeRegion: eu-west-1', 'homeRegion: eu-north-1'));
+    await editFile(join(root, 'config/org.yaml'), (t) =>
+      t.replace('homeRegion: eu-west-1', 'homeRegion: eu-north-1'),
+    );
     const bad = capture({ GITHUB_ACTIONS: 'true' });
     expect(await run(['validate', ...common], bad)).toBe(1);
-    expect(bad.stderr[0]).toMatch(/^config\/org\.yaml:\d+:13: error: homeRegion: 'eu-north-1' is not in regions/);
-    expect(bad.stdout[0]).toMatch(/^::error file=config\/org\.yaml,line=\d+,col=13,title=homeRegion::'eu-north-1' is not in regions/);
+    expect(bad.stderr[0]).toMatch(
+      /^config\/org\.yaml:\d+:13: error: homeRegion: 'eu-north-1' is not in regions/,
+    );
+    expect(bad.stdout[0]).toMatch(
+      /^::error file=config\/org\.yaml,line=\d+,col=13,title=homeRegion::'eu-north-1' is not in regions/,
+    );
   });
 
   it('plan exits 2 with changes, apply needs --auto-approve when not interactive, then plan exits 0', async () => {
@@ -48,7 +54,9 @@ describe('org-compliance CLI', () => {
     expect(refused.stderr.at(-1)).toContain('pass --auto-approve');
     const applied = capture();
     expect(await run(['apply', '--auto-approve', ...common], applied)).toBe(0);
-    expect(lines(applied.stdout).at(-1)).toBe('Apply complete: 181 done, 0 failed, 0 skipped, 181 write call(s).');
+    expect(lines(applied.stdout).at(-1)).toBe(
+      'Apply complete: 181 done, 0 failed, 0 skipped, 181 write call(s).',
+    );
     const after = capture();
     expect(await run(['plan', ...common], after)).toBe(0);
     expect(after.stdout).toEqual(['No changes. 181 resource(s) up to date.']);
@@ -60,23 +68,37 @@ describe('org-compliance CLI', () => {
     const parsed = JSON.parse(io.stdout.join('\n'));
     expect(parsed.summary).toEqual({ create: 181, update: 0, delete: 0, noop: 0 });
     expect(parsed.accounts.changed).toBe(false);
-    expect(parsed.changes[0]).toMatchObject({ action: 'create', kind: 'glue-table', name: 'org_compliance.config_snapshots' });
+    expect(parsed.changes[0]).toMatchObject({
+      action: 'create',
+      kind: 'glue-table',
+      name: 'org_compliance.config_snapshots',
+    });
   });
 
   it('plan exits 1 on a configuration error and prints it', async () => {
     await editFile(join(root, 'config/accounts.yaml'), (t) => t.replace(/id: '(\d{12})'/, 'id: $1'));
     const io = capture();
     expect(await run(['plan', ...common], io)).toBe(1);
-    expect(io.stderr.join('\n')).toMatch(/config\/accounts\.yaml:\d+:\d+: error: accounts\[0\]\.id: account id \d{12} is a number in YAML/);
+    expect(io.stderr.join('\n')).toMatch(
+      /config\/accounts\.yaml:\d+:\d+: error: accounts\[0\]\.id: account id \d{12} is a number in YAML/,
+    );
   });
 
   it('discover exits 2 and --write updates accounts.yaml; then it exits 0', async () => {
     const org = syntheticOrganization(DEMO_ORG);
-    org.accounts.push({ id: '004200420042', name: 'genomics-prod', state: 'ACTIVE', ouPath: '/Root/Workloads/Prod', joined: '2026-11-27' });
+    org.accounts.push({
+      id: '004200420042',
+      name: 'genomics-prod',
+      state: 'ACTIVE',
+      ouPath: '/Root/Workloads/Prod',
+      joined: '2026-11-27',
+    });
     await writeFile(join(localDir, 'org.json'), JSON.stringify(org));
     const io = capture();
     expect(await run(['discover', ...common], io)).toBe(2);
-    expect(lines(io.stdout)[0]).toBe('+ 004200420042 genomics-prod (/Root/Workloads/Prod, ACTIVE) joined 2026-11-27');
+    expect(lines(io.stdout)[0]).toBe(
+      '+ 004200420042 genomics-prod (/Root/Workloads/Prod, ACTIVE) joined 2026-11-27',
+    );
     const before = await readFile(join(root, 'config/accounts.yaml'), 'utf8');
     expect(await run(['discover', '--write', ...common])).toBe(2);
     const after = await readFile(join(root, 'config/accounts.yaml'), 'utf8');
@@ -89,7 +111,9 @@ describe('org-compliance CLI', () => {
 
   it('apply refuses more deletions than --max-deletes and writes nothing', async () => {
     expect(await run(['apply', '--auto-approve', ...common])).toBe(0);
-    await editFile(join(root, 'config/rules.yaml'), (t) => t.replace(/ {2}- name: cost-eip-attached\n(?: {4}.*\n)+/, ''));
+    await editFile(join(root, 'config/rules.yaml'), (t) =>
+      t.replace(/ {2}- name: cost-eip-attached\n(?: {4}.*\n)+/, ''),
+    );
     const state = await readFile(join(localDir, 'state.json'), 'utf8');
     const io = capture();
     expect(await run(['apply', '--auto-approve', '--max-deletes', '1', ...common], io)).toBe(1);
@@ -105,12 +129,14 @@ describe('org-compliance CLI', () => {
     }
     const io = capture();
     expect(await run(['plan', '--target', 'azure', ...common], io)).toBe(1);
-    expect(io.stderr.join('\n')).toContain("Allowed choices are aws, local");
+    expect(io.stderr.join('\n')).toContain('Allowed choices are aws, local');
   });
 
   it('says clearly when the local organization is missing', async () => {
     const io = capture();
     expect(await run(['plan', '--root', root, '--local-dir', join(localDir, 'nowhere')], io)).toBe(1);
-    expect(io.stderr.at(-1)).toContain("org.json not found: the local target needs an Organization. Run 'org-compliance demo'");
+    expect(io.stderr.at(-1)).toContain(
+      "org.json not found: the local target needs an Organization. Run 'org-compliance demo'",
+    );
   });
 });

@@ -15,7 +15,11 @@ const ORG: OrgConfig = {
   snapshots: { bucket: 'acme-config-snapshots', prefix: '', orgIdInPath: true },
   projection: { startDate: '2025-01-01' },
   glue: { database: 'org_compliance', table: 'config_snapshots', region: 'eu-west-1' },
-  ownership: { tagKey: 'managed-by', tagValue: 'org-compliance', descriptionMarker: ' [managed by org-compliance]' },
+  ownership: {
+    tagKey: 'managed-by',
+    tagValue: 'org-compliance',
+    descriptionMarker: ' [managed by org-compliance]',
+  },
   closedAccountRetentionDays: 365,
 };
 
@@ -51,7 +55,12 @@ describe('desiredGlueTable', () => {
     expect(table.parameters['projection.account.values']).toBe(
       '012345678901,111111111111,333333333333,555555555555,999999999999',
     );
-    expect(projectedAccounts(MIXED, TODAY, 30)).toEqual(['012345678901', '111111111111', '555555555555', '999999999999']);
+    expect(projectedAccounts(MIXED, TODAY, 30)).toEqual([
+      '012345678901',
+      '111111111111',
+      '555555555555',
+      '999999999999',
+    ]);
   });
 
   it('describes the Config snapshot table completely', () => {
@@ -75,8 +84,7 @@ describe('desiredGlueTable', () => {
         'projection.dt.interval.unit': 'DAYS',
         'projection.itemtype.type': 'enum',
         'projection.itemtype.values': 'ConfigHistory,ConfigSnapshot',
-        'storage.location.template':
-          's3://acme-config-snapshots/o-a1b2c3d4e5/AWSLogs/${account}/Config/${region}/${dt}/${itemtype}/',
+        'storage.location.template': `s3://acme-config-snapshots/o-a1b2c3d4e5/AWSLogs/\${account}/Config/\${region}/\${dt}/\${itemtype}/`,
         'managed-by': 'org-compliance',
       },
       columns: [
@@ -137,15 +145,15 @@ describe('desiredGlueTable', () => {
     };
     expect(at('', false)).toEqual([
       's3://acme-config-snapshots/AWSLogs/',
-      's3://acme-config-snapshots/AWSLogs/${account}/Config/${region}/${dt}/${itemtype}/',
+      `s3://acme-config-snapshots/AWSLogs/\${account}/Config/\${region}/\${dt}/\${itemtype}/`,
     ]);
     expect(at('config/central', false)).toEqual([
       's3://acme-config-snapshots/config/central/AWSLogs/',
-      's3://acme-config-snapshots/config/central/AWSLogs/${account}/Config/${region}/${dt}/${itemtype}/',
+      `s3://acme-config-snapshots/config/central/AWSLogs/\${account}/Config/\${region}/\${dt}/\${itemtype}/`,
     ]);
     expect(at('config/central', true)).toEqual([
       's3://acme-config-snapshots/config/central/o-a1b2c3d4e5/AWSLogs/',
-      's3://acme-config-snapshots/config/central/o-a1b2c3d4e5/AWSLogs/${account}/Config/${region}/${dt}/${itemtype}/',
+      `s3://acme-config-snapshots/config/central/o-a1b2c3d4e5/AWSLogs/\${account}/Config/\${region}/\${dt}/\${itemtype}/`,
     ]);
   });
 
@@ -162,7 +170,9 @@ describe('desiredGlueTable', () => {
     const many = (count: number) =>
       Array.from({ length: count }, (_, i) => account(String(100_000_000_000 + i), 'ACTIVE'));
     // 39,384 ids × 13 characters − 1 comma = 511,991: fits.
-    expect(desiredGlueTable(ORG, many(39_384), TODAY).parameters['projection.account.values']).toHaveLength(511_991);
+    expect(desiredGlueTable(ORG, many(39_384), TODAY).parameters['projection.account.values']).toHaveLength(
+      511_991,
+    );
     // 40,000 ids: 519,999 characters.
     expect(() => desiredGlueTable(ORG, many(40_000), TODAY)).toThrow(
       "projection.account.values for 40000 accounts is 519999 characters, over Glue's limit of 512000",

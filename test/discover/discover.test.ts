@@ -37,11 +37,41 @@ accounts:
 const ORG: OrganizationSnapshot = {
   organizationId: 'o-a1b2c3d4e5',
   accounts: [
-    { id: '000000000017', name: 'payments-production', state: 'ACTIVE', ouPath: '/Root/Workloads/Prod', joined: '2021-04-01' },
-    { id: '210987654321', name: 'claims-dev', state: 'SUSPENDED', ouPath: '/Root/Suspended', joined: '2022-01-15' },
-    { id: '123456789012', name: 'log-archive', state: 'ACTIVE', ouPath: '/Root/Security', joined: '2020-01-02' },
-    { id: '098765432109', name: 'imaging-prod', state: 'ACTIVE', ouPath: '/Root/Workloads/Prod/Imaging', joined: '2026-11-27' },
-    { id: '011111111111', name: 'identity-prod', state: 'ACTIVE', ouPath: '/Root/Workloads/Prod', joined: '2026-11-26' },
+    {
+      id: '000000000017',
+      name: 'payments-production',
+      state: 'ACTIVE',
+      ouPath: '/Root/Workloads/Prod',
+      joined: '2021-04-01',
+    },
+    {
+      id: '210987654321',
+      name: 'claims-dev',
+      state: 'SUSPENDED',
+      ouPath: '/Root/Suspended',
+      joined: '2022-01-15',
+    },
+    {
+      id: '123456789012',
+      name: 'log-archive',
+      state: 'ACTIVE',
+      ouPath: '/Root/Security',
+      joined: '2020-01-02',
+    },
+    {
+      id: '098765432109',
+      name: 'imaging-prod',
+      state: 'ACTIVE',
+      ouPath: '/Root/Workloads/Prod/Imaging',
+      joined: '2026-11-27',
+    },
+    {
+      id: '011111111111',
+      name: 'identity-prod',
+      state: 'ACTIVE',
+      ouPath: '/Root/Workloads/Prod',
+      joined: '2026-11-26',
+    },
   ],
 };
 
@@ -58,7 +88,9 @@ describe('discover', () => {
     const changes = compareAccounts(parse(HAND_EDITED), ORG, 'o-a1b2c3d4e5');
     expect(changes.changed).toBe(true);
     expect(changes.added.map((a) => a.id)).toEqual(['011111111111', '098765432109']);
-    expect(changes.closed).toEqual([{ id: '210987654321', name: 'claims-dev', from: 'ACTIVE', to: 'SUSPENDED' }]);
+    expect(changes.closed).toEqual([
+      { id: '210987654321', name: 'claims-dev', from: 'ACTIVE', to: 'SUSPENDED' },
+    ]);
     expect(changes.renamed).toEqual([
       { id: '000000000017', name: 'payments-production', from: 'payments-prod', to: 'payments-production' },
     ]);
@@ -129,7 +161,9 @@ accounts:
       accounts: ORG.accounts.map((a) => (a.id === '210987654321' ? { ...a, state: 'ACTIVE' } : a)),
     };
     const changes = compareAccounts(parse(text), back);
-    expect(changes.reactivated).toEqual([{ id: '210987654321', name: 'claims-dev', from: 'SUSPENDED', to: 'ACTIVE' }]);
+    expect(changes.reactivated).toEqual([
+      { id: '210987654321', name: 'claims-dev', from: 'SUSPENDED', to: 'ACTIVE' },
+    ]);
     const out = updateAccountsYaml(text, changes, '2026-11-29');
     expect(parse(out).find((a) => a.id === '210987654321')).toMatchObject({ state: 'ACTIVE' });
     expect(parse(out).find((a) => a.id === '210987654321')?.closed).toBeUndefined();

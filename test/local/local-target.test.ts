@@ -69,16 +69,23 @@ describe('local target, end to end', () => {
 
   it('a changed parameter is one update with one write; a removed rule is deleted from every region', async () => {
     let repo = await load(root);
-    await apply((await runPlan(repo, createLocalTarget(repo.org, localDir), { today: TODAY })).plan, createLocalTarget(repo.org, localDir));
+    await apply(
+      (await runPlan(repo, createLocalTarget(repo.org, localDir), { today: TODAY })).plan,
+      createLocalTarget(repo.org, localDir),
+    );
 
-    await editFile(join(root, 'config/rules.yaml'), (t) => t.replace('maxAccessKeyAge: 90', 'maxAccessKeyAge: 60'));
+    await editFile(join(root, 'config/rules.yaml'), (t) =>
+      t.replace('maxAccessKeyAge: 90', 'maxAccessKeyAge: 60'),
+    );
     await editFile(join(root, 'config/rules.yaml'), (t) =>
       t.replace(/ {2}- name: cost-eip-attached\n(?: {4}.*\n)+/, ''),
     );
     repo = await load(root);
     const target = createLocalTarget(repo.org, localDir);
     const { plan } = await runPlan(repo, target, { today: TODAY });
-    expect(plan.changes.filter((c) => c.action !== 'no-op').map((c) => `${c.action} ${c.name} ${c.region}`)).toEqual([
+    expect(
+      plan.changes.filter((c) => c.action !== 'no-op').map((c) => `${c.action} ${c.name} ${c.region}`),
+    ).toEqual([
       'delete cost-eip-attached eu-central-1',
       'delete cost-eip-attached eu-west-1',
       'delete cost-eip-attached us-east-1',
@@ -91,7 +98,9 @@ describe('local target, end to end', () => {
     expect(target.writeCount()).toBe(0);
     const result = await apply(plan, target, { maxDeletes: 3 });
     expect(result.writes).toBe(4);
-    expect((await runPlan(repo, createLocalTarget(repo.org, localDir), { today: TODAY })).plan.hasChanges).toBe(false);
+    expect(
+      (await runPlan(repo, createLocalTarget(repo.org, localDir), { today: TODAY })).plan.hasChanges,
+    ).toBe(false);
   });
 
   it('leaves rules it does not own alone', async () => {
@@ -121,16 +130,23 @@ describe('local target, end to end', () => {
     expect(plan.summary.delete).toBe(0);
     await apply(plan, target);
     const state = JSON.parse(await readFile(join(localDir, 'state.json'), 'utf8'));
-    expect(state.configRules['eu-west-1']['securityhub-access-keys-rotated-a1b2c3'].description).toBe('Created by Security Hub');
+    expect(state.configRules['eu-west-1']['securityhub-access-keys-rotated-a1b2c3'].description).toBe(
+      'Created by Security Hub',
+    );
   });
 
   it('a closed account beyond the retention window leaves the projection enum', async () => {
-    await editFile(join(root, 'config/accounts.yaml'), (t) => t.replace("closed: '2026-10-01'", "closed: '2024-01-01'"));
+    await editFile(join(root, 'config/accounts.yaml'), (t) =>
+      t.replace("closed: '2026-10-01'", "closed: '2024-01-01'"),
+    );
     const repo = await load(root);
     const target = createLocalTarget(repo.org, localDir);
     await apply((await runPlan(repo, target, { today: TODAY })).plan, target);
     const state = JSON.parse(await readFile(join(localDir, 'state.json'), 'utf8'));
-    const enumValues: string[] = state.glueTables['eu-west-1']['org_compliance.config_snapshots'].parameters['projection.account.values'].split(',');
+    const enumValues: string[] =
+      state.glueTables['eu-west-1']['org_compliance.config_snapshots'].parameters[
+        'projection.account.values'
+      ].split(',');
     expect(enumValues).toHaveLength(39);
   });
 });

@@ -5,7 +5,11 @@ import { plan } from '../../src/plan/plan.js';
 
 const MARK = '[managed by org-compliance]';
 
-function rule(name: string, region = 'eu-west-1', extra: Partial<ConfigRuleProperties> = {}): DesiredResource<'config-rule'> {
+function rule(
+  name: string,
+  region = 'eu-west-1',
+  extra: Partial<ConfigRuleProperties> = {},
+): DesiredResource<'config-rule'> {
   return {
     kind: 'config-rule',
     key: `config-rule/${region}/${name}`,
@@ -101,13 +105,18 @@ describe('plan', () => {
   it('shows failed member deployments as warnings', () => {
     const d = rule('security-a');
     const c = current(d);
-    c.status = { state: 'CREATE_FAILED', message: 'OrganizationAccessDenied', details: ['012345678901: CREATE_FAILED'] };
+    c.status = {
+      state: 'CREATE_FAILED',
+      message: 'OrganizationAccessDenied',
+      details: ['012345678901: CREATE_FAILED'],
+    };
     const p = plan([d], [c]);
     expect(p.notices).toEqual([
       {
         level: 'warning',
         subject: d.key,
-        message: 'security-a in eu-west-1: CREATE_FAILED (OrganizationAccessDenied):\n  012345678901: CREATE_FAILED',
+        message:
+          'security-a in eu-west-1: CREATE_FAILED (OrganizationAccessDenied):\n  012345678901: CREATE_FAILED',
       },
     ]);
   });

@@ -25,14 +25,21 @@ export function run(): Promise<void> {
       JSON.stringify({
         ok: result.ok,
         writes: result.writes,
-        results: result.results.map((r) => ({ key: r.change.key, action: r.change.action, outcome: r.outcome, error: r.error })),
+        results: result.results.map((r) => ({
+          key: r.change.key,
+          action: r.change.action,
+          outcome: r.outcome,
+          error: r.error,
+        })),
       }),
     );
     core.setOutput(Outputs.resultMarkdown, markdown);
     await core.summary.addRaw(markdown, true).write();
     if (!result.ok) {
       const failed = result.results.filter((r) => r.outcome !== 'done').length;
-      core.setFailed(`Apply incomplete: ${failed} change(s) failed or were not attempted; see the job summary`);
+      core.setFailed(
+        `Apply incomplete: ${failed} change(s) failed or were not attempted; see the job summary`,
+      );
     }
   });
 }

@@ -15,6 +15,7 @@ export function run(): Promise<void> {
     core.setOutput(Outputs.planJson, JSON.stringify({ ...plan, accounts }));
     core.setOutput(Outputs.planMarkdown, markdown);
     await core.summary.addRaw(markdown, true).write();
-    if (plan.conflicts.length) core.setFailed(`${plan.conflicts.length} resource(s) in the plan are not owned by org-compliance`);
+    if (plan.conflicts.length)
+      core.setFailed(`${plan.conflicts.length} resource(s) in the plan are not owned by org-compliance`);
   });
 }

@@ -75,7 +75,8 @@ export function packageVersion(): string {
     try {
       const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
       const parsed = JSON.parse(text) as { name?: unknown; version?: unknown };
-      version = parsed.name === 'org-compliance' && typeof parsed.version === 'string' ? parsed.version : 'unknown';
+      version =
+        parsed.name === 'org-compliance' && typeof parsed.version === 'string' ? parsed.version : 'unknown';
     } catch {
       version = 'unknown';
     }

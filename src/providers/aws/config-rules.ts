@@ -39,7 +39,11 @@ import { type AwsSend, errorName, realSleep, type Sleep } from './retry.js';
 export const CONFIG_PAGE_SIZE = 100;
 /** Member failures listed in a rule's status details before `… and N more`. */
 export const MAX_STATUS_DETAILS = 20;
-export const FAILED_MEMBER_STATUSES: MemberAccountRuleStatus[] = ['CREATE_FAILED', 'UPDATE_FAILED', 'DELETE_FAILED'];
+export const FAILED_MEMBER_STATUSES: MemberAccountRuleStatus[] = [
+  'CREATE_FAILED',
+  'UPDATE_FAILED',
+  'DELETE_FAILED',
+];
 /** Identifier of a custom-policy (Guard) rule, which has no identifier of its own. */
 export const CUSTOM_POLICY_IDENTIFIER = 'custom-policy';
 export const CUSTOM_LAMBDA_PREFIX = 'custom:';
@@ -73,7 +77,9 @@ export class AwsConfigRuleProvider implements Provider<'config-rule'> {
 
   constructor(options: AwsConfigRuleProviderOptions) {
     if (options.descriptionMarker === '') {
-      throw new Error('ownership.descriptionMarker is empty: every Organization Config Rule would look owned');
+      throw new Error(
+        'ownership.descriptionMarker is empty: every Organization Config Rule would look owned',
+      );
     }
     this.#clients = options.clients;
     this.#send = options.send;
@@ -112,7 +118,8 @@ export class AwsConfigRuleProvider implements Provider<'config-rule'> {
         return;
       }
       case 'delete': {
-        const name = change.before !== undefined && 'identifier' in change.before ? change.before.name : change.name;
+        const name =
+          change.before !== undefined && 'identifier' in change.before ? change.before.name : change.name;
         await this.#whenIdle(name, change.region, async () => {
           try {
             await this.#send(
@@ -158,7 +165,10 @@ export class AwsConfigRuleProvider implements Provider<'config-rule'> {
     do {
       const page = await this.#send(
         this.#clients.config(region),
-        new DescribeOrganizationConfigRulesCommand({ Limit: CONFIG_PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
+        new DescribeOrganizationConfigRulesCommand({
+          Limit: CONFIG_PAGE_SIZE,
+          ...(token ? { NextToken: token } : {}),
+        }),
         { what: 'list Organization Config Rules', region },
       );
       rules.push(...(page.OrganizationConfigRules ?? []));
@@ -167,7 +177,10 @@ export class AwsConfigRuleProvider implements Provider<'config-rule'> {
     return rules;
   }
 
-  async #describeStatuses(region: string, names?: string[]): Promise<Map<string, OrganizationConfigRuleStatus>> {
+  async #describeStatuses(
+    region: string,
+    names?: string[],
+  ): Promise<Map<string, OrganizationConfigRuleStatus>> {
     const statuses = new Map<string, OrganizationConfigRuleStatus>();
     let token: string | undefined;
     do {
@@ -179,7 +192,9 @@ export class AwsConfigRuleProvider implements Provider<'config-rule'> {
           ...(token ? { NextToken: token } : {}),
         }),
         {
-          what: names ? `read the status of Organization Config Rule ${names.join(', ')}` : 'read Organization Config Rule statuses',
+          what: names
+            ? `read the status of Organization Config Rule ${names.join(', ')}`
+            : 'read Organization Config Rule statuses',
           region,
         },
       );
@@ -193,7 +208,9 @@ export class AwsConfigRuleProvider implements Provider<'config-rule'> {
 
   async #resourceStatus(status: OrganizationConfigRuleStatus, region: string): Promise<ResourceStatus> {
     const state = status.OrganizationRuleStatus ?? 'UNKNOWN';
-    const message = [status.ErrorCode, status.ErrorMessage].filter((part) => part !== undefined && part !== '').join(': ');
+    const message = [status.ErrorCode, status.ErrorMessage]
+      .filter((part) => part !== undefined && part !== '')
+      .join(': ');
     const details =
       state.endsWith('_FAILED') && status.OrganizationConfigRuleName
         ? memberFailureLines(await this.#failedMembers(status.OrganizationConfigRuleName, region))
@@ -318,7 +335,8 @@ export function propertiesFromRule(rule: OrganizationConfigRule, region: string)
     resourceTypesScope: [...(metadata.ResourceTypesScope ?? [])],
     excludedAccounts: [...(rule.ExcludedAccounts ?? [])].sort(),
   };
-  if (present(metadata.MaximumExecutionFrequency)) properties.maximumExecutionFrequency = metadata.MaximumExecutionFrequency;
+  if (present(metadata.MaximumExecutionFrequency))
+    properties.maximumExecutionFrequency = metadata.MaximumExecutionFrequency;
   if (present(metadata.ResourceIdScope)) properties.resourceIdScope = metadata.ResourceIdScope;
   if (present(metadata.TagKeyScope)) properties.tagKeyScope = metadata.TagKeyScope;
   if (present(metadata.TagValueScope)) properties.tagValueScope = metadata.TagValueScope;
@@ -326,7 +344,11 @@ export function propertiesFromRule(rule: OrganizationConfigRule, region: string)
 }
 
 /** InputParameters (a JSON object in a string) as a map of strings; non-string values are written as JSON. */
-export function parseInputParameters(text: string | undefined, rule: string, region: string): Record<string, string> {
+export function parseInputParameters(
+  text: string | undefined,
+  rule: string,
+  region: string,
+): Record<string, string> {
   if (text === undefined || text.trim() === '') return {};
   let parsed: unknown;
   try {
@@ -337,7 +359,9 @@ export function parseInputParameters(text: string | undefined, rule: string, reg
     );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error(`Organization Config Rule ${rule} in ${region} has InputParameters that are not a JSON object: ${text}`);
+    throw new Error(
+      `Organization Config Rule ${rule} in ${region} has InputParameters that are not a JSON object: ${text}`,
+    );
   }
   const parameters: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed)) {
@@ -362,7 +386,9 @@ export function putRuleInput(
   action: 'create' | 'update',
 ): PutOrganizationConfigRuleRequest {
   if (rule.identifier.startsWith(CUSTOM_LAMBDA_PREFIX) || rule.identifier === CUSTOM_POLICY_IDENTIFIER) {
-    throw new Error(`Refusing to write Organization Config Rule ${rule.name}: org-compliance manages only AWS managed rules`);
+    throw new Error(
+      `Refusing to write Organization Config Rule ${rule.name}: org-compliance manages only AWS managed rules`,
+    );
   }
   if (!rule.description.endsWith(descriptionMarker)) {
     throw new Error(
@@ -395,7 +421,9 @@ export function putRuleInput(
 export function memberFailureLines(members: MemberAccountStatus[], max = MAX_STATUS_DETAILS): string[] {
   const sorted = [...members].sort((a, b) => (a.AccountId ?? '').localeCompare(b.AccountId ?? ''));
   const lines = sorted.slice(0, max).map((member) => {
-    const reason = [member.ErrorCode, member.ErrorMessage].filter((part) => part !== undefined && part !== '').join(': ');
+    const reason = [member.ErrorCode, member.ErrorMessage]
+      .filter((part) => part !== undefined && part !== '')
+      .join(': ');
     return `${member.AccountId ?? 'unknown account'}: ${member.MemberAccountRuleStatus ?? 'UNKNOWN'}${reason !== '' ? ` (${reason})` : ''}`;
   });
   if (sorted.length > max) lines.push(`… and ${sorted.length - max} more`);

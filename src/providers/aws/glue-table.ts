@@ -34,7 +34,11 @@ export interface TableMarker {
  * Table parameters that Glue, Athena or the console set by themselves. They are not part of the
  * comparable properties (they would make every plan show a change) and UpdateTable drops them.
  */
-export const SERVICE_MANAGED_PARAMETERS = new Set(['transient_lastDdlTime', 'last_modified_by', 'last_modified_time']);
+export const SERVICE_MANAGED_PARAMETERS = new Set([
+  'transient_lastDdlTime',
+  'last_modified_by',
+  'last_modified_time',
+]);
 
 /** The TableInput that creates or replaces the table described by `p`. */
 export function tableInputFromProperties(p: GlueTableProperties): TableInput {
@@ -128,7 +132,12 @@ export class AwsGlueTableProvider implements Provider<'glue-table'> {
     });
     for (const resource of desired) {
       const { database: db, name } = resource.properties;
-      targets.set(`${resource.region}|${db}|${name}`, { key: resource.key, region: resource.region, database: db, name });
+      targets.set(`${resource.region}|${db}|${name}`, {
+        key: resource.key,
+        region: resource.region,
+        database: db,
+        name,
+      });
     }
 
     const found: CurrentResource<'glue-table'>[] = [];
@@ -186,11 +195,15 @@ export class AwsGlueTableProvider implements Provider<'glue-table'> {
     const glue = this.#clients.glue(region);
     await this.#ensureDatabase(region, p.database);
     try {
-      await this.#send(glue, new CreateTableCommand({ DatabaseName: p.database, TableInput: tableInputFromProperties(p) }), {
-        what: `create Glue table ${p.database}.${p.name}`,
-        region,
-        write: true,
-      });
+      await this.#send(
+        glue,
+        new CreateTableCommand({ DatabaseName: p.database, TableInput: tableInputFromProperties(p) }),
+        {
+          what: `create Glue table ${p.database}.${p.name}`,
+          region,
+          write: true,
+        },
+      );
     } catch (error) {
       if (errorName(error) === 'AlreadyExistsException') {
         throw new Error(
@@ -274,5 +287,7 @@ function modelColumn(column: { Name?: string | undefined; Type?: string | undefi
 }
 
 function withoutServiceManaged(parameters: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(parameters).filter(([key]) => !SERVICE_MANAGED_PARAMETERS.has(key)));
+  return Object.fromEntries(
+    Object.entries(parameters).filter(([key]) => !SERVICE_MANAGED_PARAMETERS.has(key)),
+  );
 }

@@ -5,15 +5,20 @@
  */
 
 import {
-  type Account as SdkAccount,
   DescribeOrganizationCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
   ListRootsCommand,
   type OrganizationalUnit,
   type Root,
+  type Account as SdkAccount,
 } from '@aws-sdk/client-organizations';
-import type { OrgAccount, OrganizationSnapshot, OrganizationSource, ProgressReporter } from '../../model/provider.js';
+import type {
+  OrgAccount,
+  OrganizationSnapshot,
+  OrganizationSource,
+  ProgressReporter,
+} from '../../model/provider.js';
 import type { AwsClients } from './clients.js';
 import { ORGANIZATIONS_REGION } from './clients.js';
 import { createLimiter } from './limiter.js';
@@ -70,7 +75,9 @@ export class AwsOrganizationSource implements OrganizationSource {
       accounts.push(...found);
       parentsDone += 1;
       if (report && parentsDone % this.#progressEvery === 0) {
-        report(`Organizations: read ${parentsDone} parents (root and OUs), ${accounts.length} accounts so far`);
+        report(
+          `Organizations: read ${parentsDone} parents (root and OUs), ${accounts.length} accounts so far`,
+        );
       }
       await Promise.all(units.map((unit) => walk(unit)));
     };
@@ -104,7 +111,8 @@ export class AwsOrganizationSource implements OrganizationSource {
       roots.push(...(page.Roots ?? []));
       token = page.NextToken;
     } while (token);
-    if (roots.length === 0) throw new Error('ListRoots returned no root: is this account in an organization?');
+    if (roots.length === 0)
+      throw new Error('ListRoots returned no root: is this account in an organization?');
     return roots.map((root) => ({
       id: required(root.Id, 'Id', 'a root'),
       path: `/${required(root.Name, 'Name', `root ${root.Id}`)}`,
@@ -122,7 +130,10 @@ export class AwsOrganizationSource implements OrganizationSource {
           MaxResults: ORGANIZATIONS_PAGE_SIZE,
           ...(token ? { NextToken: token } : {}),
         }),
-        { what: `list the organizational units under ${parent.id} (${parent.path})`, region: ORGANIZATIONS_REGION },
+        {
+          what: `list the organizational units under ${parent.id} (${parent.path})`,
+          region: ORGANIZATIONS_REGION,
+        },
       );
       units.push(...(page.OrganizationalUnits ?? []));
       token = page.NextToken;

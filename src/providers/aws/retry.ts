@@ -113,7 +113,11 @@ export function isThrottlingError(error: unknown): boolean {
   if (typeof e.name === 'string' && THROTTLING_NAMES.has(e.name)) return true;
   if (e.$metadata?.httpStatusCode === 429) return true;
   const retryable = e.$retryable;
-  return typeof retryable === 'object' && retryable !== null && (retryable as { throttling?: unknown }).throttling === true;
+  return (
+    typeof retryable === 'object' &&
+    retryable !== null &&
+    (retryable as { throttling?: unknown }).throttling === true
+  );
 }
 
 export function isTransientError(error: unknown): boolean {
@@ -155,7 +159,11 @@ export class AwsCallError extends Error {
 /** The part of an SDK v3 command this module needs: its input and, for typing, its output. */
 export interface SdkCommand<Output> {
   readonly input: object;
-  resolveMiddleware(stack: unknown, configuration: unknown, options: unknown): (args: never) => Promise<{
+  resolveMiddleware(
+    stack: unknown,
+    configuration: unknown,
+    options: unknown,
+  ): (args: never) => Promise<{
     output: Output;
   }>;
 }
@@ -173,7 +181,11 @@ export interface CallContext {
   write?: boolean;
 }
 
-export type AwsSend = <Output>(client: SdkClient, command: SdkCommand<Output>, context: CallContext) => Promise<Output>;
+export type AwsSend = <Output>(
+  client: SdkClient,
+  command: SdkCommand<Output>,
+  context: CallContext,
+) => Promise<Output>;
 
 /** `PutOrganizationConfigRuleCommand` → `PutOrganizationConfigRule`. */
 export function operationName(command: object): string {

@@ -47,7 +47,9 @@ export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}):
   const organization = new AwsOrganizationSource({
     clients,
     send,
-    ...(options.organizationConcurrency !== undefined ? { concurrency: options.organizationConcurrency } : {}),
+    ...(options.organizationConcurrency !== undefined
+      ? { concurrency: options.organizationConcurrency }
+      : {}),
     ...(options.progress ? { progress: options.progress } : {}),
   });
   const configRules = new AwsConfigRuleProvider({

@@ -1,8 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import type { ConfigRuleProperties, GlueTableProperties } from '../../model/resources.js';
 import type { OrganizationSnapshot } from '../../model/provider.js';
+import type { ConfigRuleProperties, GlueTableProperties } from '../../model/resources.js';
 
 export const DEFAULT_LOCAL_DIR = '.org-compliance';
 
@@ -91,7 +91,8 @@ export class LocalStore {
     if (this.state) return this.state;
     try {
       const data = JSON.parse(await readFile(this.statePath, 'utf8')) as LocalState;
-      if (data.version !== 1) throw new Error(`${this.statePath}: unsupported state version ${String(data.version)}`);
+      if (data.version !== 1)
+        throw new Error(`${this.statePath}: unsupported state version ${String(data.version)}`);
       this.state = { ...emptyState(), ...data };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;

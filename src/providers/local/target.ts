@@ -37,7 +37,8 @@ class LocalConfigRules implements Provider<'config-rule'> {
 
   async apply(change: Change): Promise<void> {
     await this.store.update((state) => {
-      const rules = (state.configRules[change.region] ??= {});
+      state.configRules[change.region] ??= {};
+      const rules = state.configRules[change.region] ?? {};
       if (change.action === 'delete') {
         delete rules[change.name];
       } else {
@@ -78,7 +79,8 @@ class LocalGlueTables implements Provider<'glue-table'> {
     }
     const table = change.after as GlueTableProperties;
     await this.store.update((state) => {
-      const tables = (state.glueTables[change.region] ??= {});
+      state.glueTables[change.region] ??= {};
+      const tables = state.glueTables[change.region] ?? {};
       tables[`${table.database}.${table.name}`] = table;
     });
   }

@@ -1,10 +1,15 @@
-import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
+import { GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clientSettings, createAwsClients, packageVersion } from '../../../src/providers/aws/clients.js';
 
 // Requests below are stopped before signing and sending; static credentials keep the SDK's
 // credential chain (and its instance-metadata probe) out of the picture.
-const ENVIRONMENT = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED'];
+const ENVIRONMENT = [
+  'AWS_ENDPOINT_URL',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_EC2_METADATA_DISABLED',
+];
 const saved = Object.fromEntries(ENVIRONMENT.map((name) => [name, process.env[name]]));
 
 beforeEach(() => {
@@ -32,9 +37,11 @@ async function requestUrl(client: GlueClient): Promise<string> {
     },
     { step: 'build', name: 'captureUrl' },
   );
-  await client.send(new GetTableCommand({ DatabaseName: 'org_compliance', Name: 'config_snapshots' })).catch((e: Error) => {
-    if (e.message !== 'captured') throw e;
-  });
+  await client
+    .send(new GetTableCommand({ DatabaseName: 'org_compliance', Name: 'config_snapshots' }))
+    .catch((e: Error) => {
+      if (e.message !== 'captured') throw e;
+    });
   return url;
 }
 
@@ -62,7 +69,9 @@ describe('AWS clients', () => {
 
   it('sets an endpoint only when asked, so AWS_ENDPOINT_URL keeps working', async () => {
     expect(clientSettings('eu-west-1')).not.toHaveProperty('endpoint');
-    expect(clientSettings('eu-west-1', { endpoint: 'http://127.0.0.1:5000' }).endpoint).toBe('http://127.0.0.1:5000');
+    expect(clientSettings('eu-west-1', { endpoint: 'http://127.0.0.1:5000' }).endpoint).toBe(
+      'http://127.0.0.1:5000',
+    );
 
     const explicit = createAwsClients({ endpoint: 'http://127.0.0.1:5000' }).glue('eu-west-1');
     expect(await requestUrl(explicit)).toBe('http://127.0.0.1:5000/');
@@ -72,7 +81,9 @@ describe('AWS clients', () => {
     expect(await requestUrl(fromEnvironment)).toBe('http://127.0.0.1:4566/');
 
     delete process.env.AWS_ENDPOINT_URL;
-    expect(await requestUrl(createAwsClients().glue('eu-west-1'))).toBe('https://glue.eu-west-1.amazonaws.com/');
+    expect(await requestUrl(createAwsClients().glue('eu-west-1'))).toBe(
+      'https://glue.eu-west-1.amazonaws.com/',
+    );
   });
 
   it('refuses an empty region', () => {

@@ -104,7 +104,11 @@ const guardRule: OrganizationConfigRule = {
   },
 };
 
-function failedMembers(status: 'CREATE_FAILED' | 'UPDATE_FAILED', count: number, first: number): MemberAccountStatus[] {
+function failedMembers(
+  status: 'CREATE_FAILED' | 'UPDATE_FAILED',
+  count: number,
+  first: number,
+): MemberAccountStatus[] {
   return Array.from({ length: count }, (_, i) => ({
     AccountId: String(first + i).padStart(12, '0'),
     ConfigRuleName: 'OrgConfigRule-backup-s3-bucket-versioning-x7k2p9qd',
@@ -116,18 +120,23 @@ function failedMembers(status: 'CREATE_FAILED' | 'UPDATE_FAILED', count: number,
 }
 
 function serveEuWest() {
-  euWest.on(DescribeOrganizationConfigRulesCommand).callsFake((input: DescribeOrganizationConfigRulesCommandInput) =>
-    input.NextToken === undefined
-      ? { OrganizationConfigRules: [passwordPolicy, bucketVersioning], NextToken: 'rules-2' }
-      : { OrganizationConfigRules: [lambdaRule, guardRule] },
-  );
+  euWest
+    .on(DescribeOrganizationConfigRulesCommand)
+    .callsFake((input: DescribeOrganizationConfigRulesCommandInput) =>
+      input.NextToken === undefined
+        ? { OrganizationConfigRules: [passwordPolicy, bucketVersioning], NextToken: 'rules-2' }
+        : { OrganizationConfigRules: [lambdaRule, guardRule] },
+    );
   euWest
     .on(DescribeOrganizationConfigRuleStatusesCommand)
     .callsFake((input: DescribeOrganizationConfigRuleStatusesCommandInput) =>
       input.NextToken === undefined
         ? {
             OrganizationConfigRuleStatuses: [
-              { OrganizationConfigRuleName: 'security-iam-password-policy', OrganizationRuleStatus: 'CREATE_SUCCESSFUL' },
+              {
+                OrganizationConfigRuleName: 'security-iam-password-policy',
+                OrganizationRuleStatus: 'CREATE_SUCCESSFUL',
+              },
               {
                 OrganizationConfigRuleName: 'backup-s3-bucket-versioning',
                 OrganizationRuleStatus: 'UPDATE_FAILED',
@@ -139,7 +148,10 @@ function serveEuWest() {
           }
         : {
             OrganizationConfigRuleStatuses: [
-              { OrganizationConfigRuleName: 'security-required-tags', OrganizationRuleStatus: 'CREATE_SUCCESSFUL' },
+              {
+                OrganizationConfigRuleName: 'security-required-tags',
+                OrganizationRuleStatus: 'CREATE_SUCCESSFUL',
+              },
             ],
           },
     );
@@ -245,7 +257,9 @@ describe('AwsConfigRuleProvider.read', () => {
     const failed = current.find((r) => r.properties.name === 'backup-s3-bucket-versioning');
 
     expect(failed?.status?.state).toBe('UPDATE_FAILED');
-    expect(failed?.status?.message).toBe('OrganizationConfigRuleUpdateFailed: Update failed in 23 member accounts');
+    expect(failed?.status?.message).toBe(
+      'OrganizationConfigRuleUpdateFailed: Update failed in 23 member accounts',
+    );
     expect(failed?.status?.details).toHaveLength(21);
     expect(failed?.status?.details[0]).toBe(
       '123456789000: CREATE_FAILED (NoAvailableConfigurationRecorder: No configuration recorder is available in the account.)',
@@ -253,21 +267,34 @@ describe('AwsConfigRuleProvider.read', () => {
     expect(failed?.status?.details[19]).toMatch(/^123456789019: CREATE_FAILED/);
     expect(failed?.status?.details[20]).toBe('… and 3 more');
     // Only the failed rule is asked for details, once per failed member status, following NextToken.
-    expect(euWest.commandCalls(GetOrganizationConfigRuleDetailedStatusCommand).map((c) => c.args[0].input)).toEqual([
-      { OrganizationConfigRuleName: 'backup-s3-bucket-versioning', Filters: { MemberAccountRuleStatus: 'CREATE_FAILED' }, Limit: 100 },
+    expect(
+      euWest.commandCalls(GetOrganizationConfigRuleDetailedStatusCommand).map((c) => c.args[0].input),
+    ).toEqual([
+      {
+        OrganizationConfigRuleName: 'backup-s3-bucket-versioning',
+        Filters: { MemberAccountRuleStatus: 'CREATE_FAILED' },
+        Limit: 100,
+      },
       {
         OrganizationConfigRuleName: 'backup-s3-bucket-versioning',
         Filters: { MemberAccountRuleStatus: 'CREATE_FAILED' },
         Limit: 100,
         NextToken: 'members-2',
       },
-      { OrganizationConfigRuleName: 'backup-s3-bucket-versioning', Filters: { MemberAccountRuleStatus: 'UPDATE_FAILED' }, Limit: 100 },
-      { OrganizationConfigRuleName: 'backup-s3-bucket-versioning', Filters: { MemberAccountRuleStatus: 'DELETE_FAILED' }, Limit: 100 },
+      {
+        OrganizationConfigRuleName: 'backup-s3-bucket-versioning',
+        Filters: { MemberAccountRuleStatus: 'UPDATE_FAILED' },
+        Limit: 100,
+      },
+      {
+        OrganizationConfigRuleName: 'backup-s3-bucket-versioning',
+        Filters: { MemberAccountRuleStatus: 'DELETE_FAILED' },
+        Limit: 100,
+      },
     ]);
-    expect(euWest.commandCalls(DescribeOrganizationConfigRuleStatusesCommand).map((c) => c.args[0].input)).toEqual([
-      { Limit: 100 },
-      { Limit: 100, NextToken: 'statuses-2' },
-    ]);
+    expect(
+      euWest.commandCalls(DescribeOrganizationConfigRuleStatusesCommand).map((c) => c.args[0].input),
+    ).toEqual([{ Limit: 100 }, { Limit: 100, NextToken: 'statuses-2' }]);
   });
 });
 
@@ -278,14 +305,20 @@ describe('parseInputParameters and memberFailureLines', () => {
       maxAccessKeyAge: '90',
       enabled: 'false',
     });
-    expect(() => parseInputParameters('["a"]', 'r', 'eu-west-1')).toThrow(/r in eu-west-1 has InputParameters that are not a JSON object/);
-    expect(() => parseInputParameters('{oops', 'r', 'eu-west-1')).toThrow(/r in eu-west-1 has InputParameters that are not JSON/);
+    expect(() => parseInputParameters('["a"]', 'r', 'eu-west-1')).toThrow(
+      /r in eu-west-1 has InputParameters that are not a JSON object/,
+    );
+    expect(() => parseInputParameters('{oops', 'r', 'eu-west-1')).toThrow(
+      /r in eu-west-1 has InputParameters that are not JSON/,
+    );
   });
 
   it('writes one line per member, without brackets when there is no reason', () => {
-    expect(memberFailureLines([{ AccountId: '012345678901', ConfigRuleName: 'x', MemberAccountRuleStatus: 'DELETE_FAILED' }])).toEqual([
-      '012345678901: DELETE_FAILED',
-    ]);
+    expect(
+      memberFailureLines([
+        { AccountId: '012345678901', ConfigRuleName: 'x', MemberAccountRuleStatus: 'DELETE_FAILED' },
+      ]),
+    ).toEqual(['012345678901: DELETE_FAILED']);
   });
 });
 
@@ -302,7 +335,11 @@ const fullRule: ConfigRuleProperties = {
   excludedAccounts: ['210987654321', '012345678901'],
 };
 
-function change(action: Change['action'], after?: ConfigRuleProperties, before?: ConfigRuleProperties): Change {
+function change(
+  action: Change['action'],
+  after?: ConfigRuleProperties,
+  before?: ConfigRuleProperties,
+): Change {
   const name = (after ?? before)?.name ?? 'unknown';
   return {
     action,
@@ -379,7 +416,9 @@ describe('AwsConfigRuleProvider.apply', () => {
       )
       .resolvesOnce({ OrganizationConfigRuleArn: ARN(fullRule.name) });
     const statusOf = (state: 'UPDATE_IN_PROGRESS' | 'UPDATE_SUCCESSFUL') => ({
-      OrganizationConfigRuleStatuses: [{ OrganizationConfigRuleName: fullRule.name, OrganizationRuleStatus: state }],
+      OrganizationConfigRuleStatuses: [
+        { OrganizationConfigRuleName: fullRule.name, OrganizationRuleStatus: state },
+      ],
     });
     euWest
       .on(DescribeOrganizationConfigRuleStatusesCommand)
@@ -406,11 +445,16 @@ describe('AwsConfigRuleProvider.apply', () => {
   });
 
   it('gives up when the rule stays busy past the bound, naming rule, region, status and the wait', async () => {
-    euWest
-      .on(PutOrganizationConfigRuleCommand)
-      .rejects(new ResourceInUseException({ message: 'The rule is currently being updated.', $metadata: metadata(400) }));
+    euWest.on(PutOrganizationConfigRuleCommand).rejects(
+      new ResourceInUseException({
+        message: 'The rule is currently being updated.',
+        $metadata: metadata(400),
+      }),
+    );
     euWest.on(DescribeOrganizationConfigRuleStatusesCommand).resolves({
-      OrganizationConfigRuleStatuses: [{ OrganizationConfigRuleName: fullRule.name, OrganizationRuleStatus: 'UPDATE_IN_PROGRESS' }],
+      OrganizationConfigRuleStatuses: [
+        { OrganizationConfigRuleName: fullRule.name, OrganizationRuleStatus: 'UPDATE_IN_PROGRESS' },
+      ],
     });
     const { rules, time } = provider({ busyTimeoutMs: 60_000 });
 
@@ -452,7 +496,12 @@ describe('AwsConfigRuleProvider.apply', () => {
       /description does not end with the ownership marker ' \[managed by org-compliance\]'/,
     );
     await expect(
-      rules.apply(change('create', { ...fullRule, identifier: 'custom:arn:aws:lambda:eu-west-1:111111111111:function:x' })),
+      rules.apply(
+        change('create', {
+          ...fullRule,
+          identifier: 'custom:arn:aws:lambda:eu-west-1:111111111111:function:x',
+        }),
+      ),
     ).rejects.toThrow(/manages only AWS managed rules/);
     expect(euWest.calls()).toHaveLength(0);
     expect(writes.total).toBe(0);

@@ -28,7 +28,11 @@ export const ORG: OrgConfig = {
   snapshots: { bucket: 'acme-config-snapshots', prefix: '', orgIdInPath: true },
   projection: { startDate: '2025-01-01' },
   glue: { database: 'org_compliance', table: 'config_snapshots', region: 'eu-west-1' },
-  ownership: { tagKey: 'managed-by', tagValue: 'org-compliance', descriptionMarker: ' [managed by org-compliance]' },
+  ownership: {
+    tagKey: 'managed-by',
+    tagValue: 'org-compliance',
+    descriptionMarker: ' [managed by org-compliance]',
+  },
   closedAccountRetentionDays: 365,
 };
 
@@ -55,7 +59,12 @@ export function regionalClients(regions: string[]) {
 
 /** `$metadata` as the SDK puts it on a service exception. */
 export function metadata(httpStatusCode = 400) {
-  return { httpStatusCode, requestId: 'b1f5c6a0-3c1e-4b7e-9f2a-5d1e2c3b4a59', attempts: 1, totalRetryDelay: 0 };
+  return {
+    httpStatusCode,
+    requestId: 'b1f5c6a0-3c1e-4b7e-9f2a-5d1e2c3b4a59',
+    attempts: 1,
+    totalRetryDelay: 0,
+  };
 }
 
 /** The names of the commands a mock received, in order (`PutOrganizationConfigRule`, …). */

@@ -32,9 +32,30 @@ afterEach(() => {
 });
 
 const ACCOUNTS: Account[] = [
-  { id: '111111111111', name: 'management', state: 'ACTIVE', ouPath: '/Root', joined: '2019-11-20', extra: {} },
-  { id: '012345678901', name: 'prod-payments', state: 'ACTIVE', ouPath: '/Root/Workloads/Prod', joined: '2022-06-15', extra: {} },
-  { id: '210987654321', name: 'dev-payments', state: 'ACTIVE', ouPath: '/Root/Workloads/Dev', joined: '2022-06-15', extra: {} },
+  {
+    id: '111111111111',
+    name: 'management',
+    state: 'ACTIVE',
+    ouPath: '/Root',
+    joined: '2019-11-20',
+    extra: {},
+  },
+  {
+    id: '012345678901',
+    name: 'prod-payments',
+    state: 'ACTIVE',
+    ouPath: '/Root/Workloads/Prod',
+    joined: '2022-06-15',
+    extra: {},
+  },
+  {
+    id: '210987654321',
+    name: 'dev-payments',
+    state: 'ACTIVE',
+    ouPath: '/Root/Workloads/Dev',
+    joined: '2022-06-15',
+    extra: {},
+  },
 ];
 
 const desiredTable: GlueTableProperties = desiredGlueTable(ORG, ACCOUNTS, '2025-06-02');
@@ -108,7 +129,9 @@ describe('tableInputFromProperties and propertiesFromTable', () => {
     const read = propertiesFromTable({ ...table, Parameters: parameters }, ORG.ownership);
     expect(read.properties).not.toEqual(desiredTable);
     expect(read.properties.parameters['projection.account.values']).toBe('012345678901,111111111111');
-    expect(desiredTable.parameters['projection.account.values']).toBe('012345678901,111111111111,210987654321');
+    expect(desiredTable.parameters['projection.account.values']).toBe(
+      '012345678901,111111111111,210987654321',
+    );
   });
 
   it('a table without the ownership parameter is not owned', () => {
@@ -189,16 +212,26 @@ describe('AwsGlueTableProvider', () => {
     });
     // Everything is sent: columns, partition keys, SerDe, every parameter.
     expect(input?.TableInput?.StorageDescriptor?.Columns).toHaveLength(3);
-    expect(input?.TableInput?.PartitionKeys?.map((k) => k.Name)).toEqual(['account', 'region', 'dt', 'itemtype']);
-    expect(input?.TableInput?.Parameters?.['projection.account.values']).toBe('012345678901,111111111111,210987654321');
+    expect(input?.TableInput?.PartitionKeys?.map((k) => k.Name)).toEqual([
+      'account',
+      'region',
+      'dt',
+      'itemtype',
+    ]);
+    expect(input?.TableInput?.Parameters?.['projection.account.values']).toBe(
+      '012345678901,111111111111,210987654321',
+    );
     expect(writes.total).toBe(1);
   });
 
   it('explains a ConcurrentModificationException and does not retry it', async () => {
     glueMock.on(GetTableCommand).resolves({ Table: storedTable(desiredTable, '12') });
-    glueMock
-      .on(UpdateTableCommand)
-      .rejects(new ConcurrentModificationException({ message: 'Update table failed due to concurrent modifications.', $metadata: metadata(400) }));
+    glueMock.on(UpdateTableCommand).rejects(
+      new ConcurrentModificationException({
+        message: 'Update table failed due to concurrent modifications.',
+        $metadata: metadata(400),
+      }),
+    );
     const { glueTables } = provider();
     await glueTables.read([desired]);
 

@@ -62,7 +62,11 @@ function prodAccounts(count: number): Account[] {
 function organizationTree(prodCount = 23): FakeParent {
   const teams = Array.from({ length: 22 }, (_, i) => {
     const n = String(i + 1).padStart(2, '0');
-    return ou(`ou-ab12-team00${n}`, `Team${n}`, n === '07' ? [account('345678901234', 'team07-sandbox')] : []);
+    return ou(
+      `ou-ab12-team00${n}`,
+      `Team${n}`,
+      n === '07' ? [account('345678901234', 'team07-sandbox')] : [],
+    );
   });
   const root: FakeParent = {
     id: 'r-ab12',
@@ -74,14 +78,24 @@ function organizationTree(prodCount = 23): FakeParent {
       [account('222222222222', 'log-archive', '2019-11-21T00:15:00+02:00')],
     ],
     children: [
-      ou('ou-ab12-wkld0001', 'Workloads', [], [
-        ou('ou-ab12-prod0001', 'Prod', prodAccounts(prodCount)),
-        ou('ou-ab12-dev00001', 'Dev', [account('456789012345', 'dev-a'), account('567890123456', 'dev-b')], [
-          ou('ou-ab12-exp00001', 'Experiments', [account('678901234567', 'experiment-1')]),
-        ]),
-      ]),
+      ou(
+        'ou-ab12-wkld0001',
+        'Workloads',
+        [],
+        [
+          ou('ou-ab12-prod0001', 'Prod', prodAccounts(prodCount)),
+          ou(
+            'ou-ab12-dev00001',
+            'Dev',
+            [account('456789012345', 'dev-a'), account('567890123456', 'dev-b')],
+            [ou('ou-ab12-exp00001', 'Experiments', [account('678901234567', 'experiment-1')])],
+          ),
+        ],
+      ),
       ou('ou-ab12-sbx00001', 'Sandbox', [], teams),
-      ou('ou-ab12-clsd0001', 'Closed', [account('789012345678', 'retired', '2020-01-01T00:00:00Z', 'CLOSED')]),
+      ou('ou-ab12-clsd0001', 'Closed', [
+        account('789012345678', 'retired', '2020-01-01T00:00:00Z', 'CLOSED'),
+      ]),
     ],
   };
   return root;
@@ -104,7 +118,10 @@ function page<T>(items: T[], maxResults: number | undefined, token: string | und
   }
   const offset = token ? Number(token.replace('page-from-', '')) : 0;
   const next = offset + maxResults;
-  return { items: items.slice(offset, next), NextToken: next < items.length ? `page-from-${next}` : undefined };
+  return {
+    items: items.slice(offset, next),
+    NextToken: next < items.length ? `page-from-${next}` : undefined,
+  };
 }
 
 const orgMock = (() => {
@@ -133,16 +150,24 @@ function serve(root: FakeParent, options: { inFlight?: { now: number; max: numbe
     },
   });
   mock.on(ListRootsCommand).resolves({
-    Roots: [{ Id: root.id, Name: root.name, Arn: `arn:aws:organizations::${MANAGEMENT}:root/o-a1b2c3d4e5/${root.id}` }],
+    Roots: [
+      {
+        Id: root.id,
+        Name: root.name,
+        Arn: `arn:aws:organizations::${MANAGEMENT}:root/o-a1b2c3d4e5/${root.id}`,
+      },
+    ],
   });
-  mock.on(ListOrganizationalUnitsForParentCommand).callsFake((input: ListOrganizationalUnitsForParentCommandInput) =>
-    track(() => {
-      const parent = byId.get(input.ParentId ?? '');
-      if (!parent) throw new Error(`unknown parent ${input.ParentId}`);
-      const { items, NextToken } = page(parent.children, input.MaxResults, input.NextToken);
-      return { OrganizationalUnits: items.map((child) => ({ Id: child.id, Name: child.name })), NextToken };
-    }),
-  );
+  mock
+    .on(ListOrganizationalUnitsForParentCommand)
+    .callsFake((input: ListOrganizationalUnitsForParentCommandInput) =>
+      track(() => {
+        const parent = byId.get(input.ParentId ?? '');
+        if (!parent) throw new Error(`unknown parent ${input.ParentId}`);
+        const { items, NextToken } = page(parent.children, input.MaxResults, input.NextToken);
+        return { OrganizationalUnits: items.map((child) => ({ Id: child.id, Name: child.name })), NextToken };
+      }),
+    );
   mock.on(ListAccountsForParentCommand).callsFake((input: ListAccountsForParentCommandInput) =>
     track(() => {
       const parent = byId.get(input.ParentId ?? '');
@@ -161,7 +186,11 @@ function serve(root: FakeParent, options: { inFlight?: { now: number; max: numbe
 function source(options: { maxAttempts?: number; concurrency?: number; progressEvery?: number } = {}) {
   const time = fakeTime();
   const send = createSend({
-    retry: { sleep: time.sleep, random: () => 0.5, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) },
+    retry: {
+      sleep: time.sleep,
+      random: () => 0.5,
+      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    },
   });
   const reader = new AwsOrganizationSource({
     clients: orgMock.clients,
@@ -212,8 +241,14 @@ describe('AwsOrganizationSource', () => {
 
     const { mock } = orgMock;
     const accountCalls = mock.commandCalls(ListAccountsForParentCommand).map((call) => call.args[0].input);
-    const ouCalls = mock.commandCalls(ListOrganizationalUnitsForParentCommand).map((call) => call.args[0].input);
-    for (const input of [...accountCalls, ...ouCalls, ...mock.commandCalls(ListRootsCommand).map((c) => c.args[0].input)]) {
+    const ouCalls = mock
+      .commandCalls(ListOrganizationalUnitsForParentCommand)
+      .map((call) => call.args[0].input);
+    for (const input of [
+      ...accountCalls,
+      ...ouCalls,
+      ...mock.commandCalls(ListRootsCommand).map((c) => c.args[0].input),
+    ]) {
       expect(input.MaxResults).toBe(20);
     }
     // Prod holds 23 accounts: two pages.
@@ -274,7 +309,8 @@ describe('AwsOrganizationSource', () => {
     serve(organizationTree());
     const throttled = () =>
       new TooManyRequestsException({
-        message: 'AWS Organizations can\u2019t complete your request because another request is already in progress.',
+        message:
+          'AWS Organizations can\u2019t complete your request because another request is already in progress.',
         $metadata: metadata(400),
       });
     orgMock.mock

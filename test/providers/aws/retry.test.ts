@@ -1,4 +1,9 @@
-import { ConcurrentModificationException, GetTableCommand, GlueClient, ThrottlingException } from '@aws-sdk/client-glue';
+import {
+  ConcurrentModificationException,
+  GetTableCommand,
+  GlueClient,
+  ThrottlingException,
+} from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -28,23 +33,37 @@ function sdkError(name: string, message: string, extra: Record<string, unknown> 
 
 describe('error classification', () => {
   it('treats the throttling names as throttling and ConcurrentModificationException as final', () => {
-    for (const name of ['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'RequestLimitExceeded']) {
+    for (const name of [
+      'TooManyRequestsException',
+      'ThrottlingException',
+      'Throttling',
+      'RequestLimitExceeded',
+    ]) {
       expect(isThrottlingError(sdkError(name, 'slow down'))).toBe(true);
       expect(isRetryableError(sdkError(name, 'slow down'))).toBe(true);
     }
-    const concurrent = new ConcurrentModificationException({ message: 'concurrent', $metadata: metadata(400) });
+    const concurrent = new ConcurrentModificationException({
+      message: 'concurrent',
+      $metadata: metadata(400),
+    });
     expect(isThrottlingError(concurrent)).toBe(false);
     expect(isRetryableError(concurrent)).toBe(false);
     expect(isRetryableError(sdkError('AccessDeniedException', 'no'))).toBe(false);
   });
 
   it('treats 5xx, $retryable and network failures as transient', () => {
-    expect(isRetryableError(sdkError('InternalServiceException', 'boom', { $metadata: metadata(503) }))).toBe(true);
+    expect(isRetryableError(sdkError('InternalServiceException', 'boom', { $metadata: metadata(503) }))).toBe(
+      true,
+    );
     expect(isRetryableError(sdkError('Whatever', 'retry me', { $retryable: {} }))).toBe(true);
     expect(isThrottlingError(sdkError('Whatever', 'slow', { $retryable: { throttling: true } }))).toBe(true);
     expect(isRetryableError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
-    expect(isRetryableError(Object.assign(new Error('getaddrinfo EAI_AGAIN'), { code: 'EAI_AGAIN' }))).toBe(true);
-    expect(isRetryableError(sdkError('ValidationException', 'bad', { $metadata: metadata(400) }))).toBe(false);
+    expect(isRetryableError(Object.assign(new Error('getaddrinfo EAI_AGAIN'), { code: 'EAI_AGAIN' }))).toBe(
+      true,
+    );
+    expect(isRetryableError(sdkError('ValidationException', 'bad', { $metadata: metadata(400) }))).toBe(
+      false,
+    );
   });
 });
 
@@ -58,7 +77,9 @@ describe('backoff', () => {
   });
 
   it('rejects a maxAttempts below one', () => {
-    expect(() => retryPolicy({ maxAttempts: 0 })).toThrow('Retry maxAttempts must be a whole number of at least 1, got 0');
+    expect(() => retryPolicy({ maxAttempts: 0 })).toThrow(
+      'Retry maxAttempts must be a whole number of at least 1, got 0',
+    );
   });
 });
 
@@ -103,12 +124,15 @@ describe('createSend', () => {
     const time = fakeTime();
     glueMock
       .on(GetTableCommand)
-      .rejects(new ConcurrentModificationException({ message: 'Concurrent update', $metadata: metadata(400) }));
+      .rejects(
+        new ConcurrentModificationException({ message: 'Concurrent update', $metadata: metadata(400) }),
+      );
     const send = createSend({ retry: { sleep: time.sleep } });
 
     await expect(send(client, getTable(), context)).rejects.toMatchObject({
       name: 'ConcurrentModificationException',
-      message: 'Could not read Glue table org_compliance.config_snapshots (GetTable in eu-west-1): Concurrent update',
+      message:
+        'Could not read Glue table org_compliance.config_snapshots (GetTable in eu-west-1): Concurrent update',
       attempts: 1,
     });
     expect(glueMock.commandCalls(GetTableCommand)).toHaveLength(1);

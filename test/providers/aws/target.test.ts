@@ -1,4 +1,7 @@
-import { DescribeOrganizationConfigRulesCommand, PutOrganizationConfigRuleCommand } from '@aws-sdk/client-config-service';
+import {
+  DescribeOrganizationConfigRulesCommand,
+  PutOrganizationConfigRuleCommand,
+} from '@aws-sdk/client-config-service';
 import { GetTableCommand } from '@aws-sdk/client-glue';
 import { DescribeOrganizationCommand, ListRootsCommand } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
