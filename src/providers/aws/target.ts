@@ -14,6 +14,8 @@ export interface AwsTargetOptions {
   clients?: AwsClients;
   /** Endpoint override for every client (moto, LocalStack); `AWS_ENDPOINT_URL` works without it. */
   endpoint?: AwsClientOptions['endpoint'];
+  /** Version in the `org-compliance/<version>` user agent; defaults to package.json's. */
+  version?: AwsClientOptions['version'];
   sleep?: Sleep;
   random?: () => number;
   /** Milliseconds since the epoch; used to bound waits for busy Config rules. */
@@ -36,7 +38,11 @@ export interface AwsTarget extends Target {
 
 export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}): AwsTarget {
   const clients =
-    options.clients ?? createAwsClients(options.endpoint !== undefined ? { endpoint: options.endpoint } : {});
+    options.clients ??
+    createAwsClients({
+      ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+      ...(options.version !== undefined ? { version: options.version } : {}),
+    });
   const writes = new WriteCounter();
   const retry: Partial<RetryPolicy> = {};
   if (options.sleep) retry.sleep = options.sleep;
