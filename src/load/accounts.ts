@@ -22,7 +22,10 @@ export function checkAccountId(file: YamlFile, path: (string | number)[], value:
     return false;
   }
   if (typeof value !== 'string') {
-    file.error(path, `expected an account id: a quoted string of 12 digits, got ${value === null ? 'nothing' : typeof value}`);
+    file.error(
+      path,
+      `expected an account id: a quoted string of 12 digits, got ${value === null ? 'nothing' : typeof value}`,
+    );
     return false;
   }
   if (!ACCOUNT_ID.test(value)) {
@@ -67,10 +70,16 @@ export function parseAccounts(file: YamlFile): Account[] | undefined {
       // A near miss is one edit away (two for the longer keys); `note` or `site` stay your own fields.
       const close = nearest(key, ACCOUNT_KEYS, 1, key.length >= 6 ? 2 : 1);
       if (close.length) {
-        file.error(path, `unknown key '${key}'; did you mean '${close[0]}'? (other keys are kept as your own fields)`, { key });
+        file.error(
+          path,
+          `unknown key '${key}'; did you mean '${close[0]}'? (other keys are kept as your own fields)`,
+          { key },
+        );
         ok = false;
       } else if (!EXTRA_KEY.test(key)) {
-        file.error(path, `field name '${key}' must start with a letter and use letters, digits, '-' or '_'`, { key });
+        file.error(path, `field name '${key}' must start with a letter and use letters, digits, '-' or '_'`, {
+          key,
+        });
         ok = false;
       } else {
         extra[key] = e[key];
@@ -79,12 +88,18 @@ export function parseAccounts(file: YamlFile): Account[] | undefined {
     if (!checkAccountId(file, [...path, 'id'], e.id)) ok = false;
     for (const key of ['name', 'ou'] as const) {
       if (typeof e[key] !== 'string' || e[key] === '') {
-        file.error([...path, key], e[key] === undefined ? 'required field is missing' : 'expected a non-empty string');
+        file.error(
+          [...path, key],
+          e[key] === undefined ? 'required field is missing' : 'expected a non-empty string',
+        );
         ok = false;
       }
     }
     if (typeof e.ou === 'string' && !e.ou.startsWith('/')) {
-      file.error([...path, 'ou'], `expected an OU path from the root such as '/Root/Workloads', got '${e.ou}'`);
+      file.error(
+        [...path, 'ou'],
+        `expected an OU path from the root such as '/Root/Workloads', got '${e.ou}'`,
+      );
       ok = false;
     }
     if (!ACCOUNT_STATES.includes(e.state as AccountState)) {
@@ -100,7 +115,12 @@ export function parseAccounts(file: YamlFile): Account[] | undefined {
       const v = e[key];
       if (v === undefined && key === 'closed') continue;
       if (typeof v !== 'string' || !isCalendarDate(v)) {
-        file.error([...path, key], v === undefined ? "required field is missing (a date 'YYYY-MM-DD')" : `expected a date 'YYYY-MM-DD', got ${JSON.stringify(v)}`);
+        file.error(
+          [...path, key],
+          v === undefined
+            ? "required field is missing (a date 'YYYY-MM-DD')"
+            : `expected a date 'YYYY-MM-DD', got ${JSON.stringify(v)}`,
+        );
         ok = false;
       }
     }

@@ -1,5 +1,5 @@
 import type { Repository } from '../model/config.js';
-import { parseAccounts, ACCOUNTS_FILE } from './accounts.js';
+import { ACCOUNTS_FILE, parseAccounts } from './accounts.js';
 import type { Diagnostic } from './diagnostics.js';
 import { builtInManagedRules, type ManagedRuleCatalog } from './managed-rules.js';
 import { ORG_FILE, parseOrg } from './org.js';
@@ -28,7 +28,13 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   const accounts = accountsFile.ok ? parseAccounts(accountsFile) : undefined;
   const rules = rulesFile.ok
     ? // Accounts with errors are missing from the list; do not report them again as unknown.
-      parseRules(rulesFile, org, accountsFile.ok ? accounts : undefined, options.catalog ?? builtInManagedRules(), { strict: options.strict ?? false })
+      parseRules(
+        rulesFile,
+        org,
+        accountsFile.ok ? accounts : undefined,
+        options.catalog ?? builtInManagedRules(),
+        { strict: options.strict ?? false },
+      )
     : undefined;
   const diagnostics = [...orgFile.diagnostics, ...accountsFile.diagnostics, ...rulesFile.diagnostics];
   const failed = diagnostics.some((d) => d.severity === 'error');

@@ -41,7 +41,12 @@ export class ManagedRuleCatalog {
 
   /** Known identifiers closest to a misspelled one. */
   nearestIdentifiers(identifier: string, limit = 3): string[] {
-    const found = nearest(identifier, this.byIdentifier.keys(), limit, Math.max(3, Math.floor(identifier.length / 3)));
+    const found = nearest(
+      identifier,
+      this.byIdentifier.keys(),
+      limit,
+      Math.max(3, Math.floor(identifier.length / 3)),
+    );
     if (found.length) return found;
     // Fall back to identifiers sharing the most underscore-separated words.
     const words = new Set(identifier.toUpperCase().split('_'));

@@ -13,7 +13,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(d(i - 1, j) + 1, d(i, j - 1) + 1, d(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d(i - 2, j - 2) + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d(i - 2, j - 2) + 1);
       row[j] = best;
     }
   }
@@ -24,7 +25,12 @@ export function editDistance(a: string, b: string): number {
  * The candidates closest to `name` (case-insensitive), best first, at most `limit`,
  * only those within `maxDistance` (default: a third of the name's length, at least 2).
  */
-export function nearest(name: string, candidates: Iterable<string>, limit = 3, maxDistance?: number): string[] {
+export function nearest(
+  name: string,
+  candidates: Iterable<string>,
+  limit = 3,
+  maxDistance?: number,
+): string[] {
   const needle = name.toLowerCase();
   const bound = maxDistance ?? Math.max(2, Math.floor(name.length / 3));
   const scored: [number, string][] = [];

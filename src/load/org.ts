@@ -21,7 +21,9 @@ const orgSchema = strictMap({
   regions: z.array(region).min(1, { error: 'list at least one region' }),
   homeRegion: region,
   snapshots: strictMap({
-    bucket: z.string().regex(BUCKET, { error: 'expected an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)' }),
+    bucket: z.string().regex(BUCKET, {
+      error: 'expected an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)',
+    }),
     prefix: z
       .string()
       .regex(/^([A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*)?$/, {
@@ -34,15 +36,23 @@ const orgSchema = strictMap({
     startDate: z.string().regex(ISO_DATE, { error: "expected a date 'YYYY-MM-DD' (quote it)" }),
   }),
   glue: strictMap({
-    database: z.string().regex(GLUE_NAME, { error: 'expected lower-case letters, digits and _ (a Glue database name)' }),
-    table: z.string().regex(GLUE_NAME, { error: 'expected lower-case letters, digits and _ (a Glue table name)' }),
+    database: z
+      .string()
+      .regex(GLUE_NAME, { error: 'expected lower-case letters, digits and _ (a Glue database name)' }),
+    table: z
+      .string()
+      .regex(GLUE_NAME, { error: 'expected lower-case letters, digits and _ (a Glue table name)' }),
     region: region.optional(),
   }),
   ownership: strictMap({
     tagKey: z.string().min(1).max(128).default('managed-by'),
     tagValue: z.string().min(1).max(256).default('org-compliance'),
     descriptionMarker: z.string().min(1).max(40).default('[managed by org-compliance]'),
-  }).default({ tagKey: 'managed-by', tagValue: 'org-compliance', descriptionMarker: '[managed by org-compliance]' }),
+  }).default({
+    tagKey: 'managed-by',
+    tagValue: 'org-compliance',
+    descriptionMarker: '[managed by org-compliance]',
+  }),
   closedAccountRetentionDays: z.number().int().min(0).max(36500).default(365),
 });
 
@@ -63,7 +73,10 @@ export function parseOrg(file: YamlFile): OrgConfig | undefined {
     seen.add(r);
   });
   if (!isCalendarDate(o.projection.startDate)) {
-    file.error(['projection', 'startDate'], `'${o.projection.startDate}' is not a calendar date: that day does not exist; expected a real date 'YYYY-MM-DD'`);
+    file.error(
+      ['projection', 'startDate'],
+      `'${o.projection.startDate}' is not a calendar date: that day does not exist; expected a real date 'YYYY-MM-DD'`,
+    );
   }
   return {
     organizationId: o.organizationId,

@@ -24,11 +24,15 @@ export const DESCRIPTION_MAX = 256;
 export const RESOURCE_TYPES_MAX = 100;
 
 const frequency = z.enum(EXECUTION_FREQUENCIES, {
-  error: (iss) => `'${String(iss.input)}' is not an execution frequency; valid: ${EXECUTION_FREQUENCIES.join(', ')}`,
+  error: (iss) =>
+    `'${String(iss.input)}' is not an execution frequency; valid: ${EXECUTION_FREQUENCIES.join(', ')}`,
 });
-const paramValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))], {
-  error: 'expected a string, number, boolean, or a list (for csv parameters)',
-});
+const paramValue = z.union(
+  [z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))],
+  {
+    error: 'expected a string, number, boolean, or a list (for csv parameters)',
+  },
+);
 
 const ruleSchema = strictMap({
   name: z.string(),
@@ -37,7 +41,13 @@ const ruleSchema = strictMap({
   regions: z.enum(['home', 'all'], { error: "expected 'home' (home region only) or 'all'" }).optional(),
   parameters: z.record(z.string(), paramValue).optional(),
   maximumExecutionFrequency: frequency.optional(),
-  resourceTypes: z.array(z.string().regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/, { error: 'expected a resource type such as AWS::S3::Bucket' })).optional(),
+  resourceTypes: z
+    .array(
+      z.string().regex(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/, {
+        error: 'expected a resource type such as AWS::S3::Bucket',
+      }),
+    )
+    .optional(),
   resourceId: z.string().min(1).max(768).optional(),
   tagKey: z.string().min(1).max(128).optional(),
   tagValue: z.string().min(1).max(256).optional(),
@@ -97,28 +107,43 @@ function paramToString(
   const type = doc?.type;
   if (Array.isArray(value)) {
     if (type && type !== 'csv') {
-      file.error(path, `parameter '${doc?.name}' is of type ${type}; a list is only valid for csv parameters`);
+      file.error(
+        path,
+        `parameter '${doc?.name}' is of type ${type}; a list is only valid for csv parameters`,
+      );
       return undefined;
     }
     return value.map(String).join(',');
   }
   switch (type) {
     case 'int':
-      if (!(typeof value === 'number' && Number.isInteger(value)) && !(typeof value === 'string' && /^-?\d+$/.test(value))) {
-        file.error(path, `parameter '${doc?.name}' is an int: expected a whole number, got ${JSON.stringify(value)}`);
+      if (
+        !(typeof value === 'number' && Number.isInteger(value)) &&
+        !(typeof value === 'string' && /^-?\d+$/.test(value))
+      ) {
+        file.error(
+          path,
+          `parameter '${doc?.name}' is an int: expected a whole number, got ${JSON.stringify(value)}`,
+        );
         return undefined;
       }
       return String(value);
     case 'double':
       if (!(typeof value === 'number') && !(typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value))) {
-        file.error(path, `parameter '${doc?.name}' is a double: expected a number, got ${JSON.stringify(value)}`);
+        file.error(
+          path,
+          `parameter '${doc?.name}' is a double: expected a number, got ${JSON.stringify(value)}`,
+        );
         return undefined;
       }
       return String(value);
     case 'boolean':
       if (typeof value === 'boolean') return String(value);
       if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value;
-      file.error(path, `parameter '${doc?.name}' is a boolean: write true or false; got ${JSON.stringify(value)}`);
+      file.error(
+        path,
+        `parameter '${doc?.name}' is a boolean: write true or false; got ${JSON.stringify(value)}`,
+      );
       return undefined;
     default:
       return String(value);
@@ -161,10 +186,16 @@ export function parseRules(
     // Name: characters, length, category prefix, uniqueness.
     if (!RULE_NAME.test(r.name)) {
       const bad = [...new Set(r.name.replace(/[A-Za-z0-9_-]/g, ''))].map((c) => `'${c}'`).join(' ');
-      file.error([...path, 'name'], `'${r.name}' has characters outside [A-Za-z0-9-_]: ${bad || '(empty name)'}`);
+      file.error(
+        [...path, 'name'],
+        `'${r.name}' has characters outside [A-Za-z0-9-_]: ${bad || '(empty name)'}`,
+      );
     }
     if (r.name.length > RULE_NAME_MAX) {
-      file.error([...path, 'name'], `'${r.name}' is ${r.name.length} characters; the limit is ${RULE_NAME_MAX}`);
+      file.error(
+        [...path, 'name'],
+        `'${r.name}' is ${r.name.length} characters; the limit is ${RULE_NAME_MAX}`,
+      );
     }
     const category = categoryOf(r.name);
     if (!category) {
@@ -214,7 +245,9 @@ export function parseRules(
         }
       }
     }
-    const inputParameters = JSON.stringify(Object.fromEntries(Object.entries(parameters).sort(([a], [b]) => a.localeCompare(b))));
+    const inputParameters = JSON.stringify(
+      Object.fromEntries(Object.entries(parameters).sort(([a], [b]) => a.localeCompare(b))),
+    );
     if (inputParameters.length > INPUT_PARAMETERS_MAX) {
       file.error(
         [...path, 'parameters'],
@@ -231,7 +264,10 @@ export function parseRules(
       );
     }
     if (r.resourceTypes && r.resourceTypes.length > RESOURCE_TYPES_MAX) {
-      file.error([...path, 'resourceTypes'], `${r.resourceTypes.length} resource types; the limit is ${RESOURCE_TYPES_MAX}`);
+      file.error(
+        [...path, 'resourceTypes'],
+        `${r.resourceTypes.length} resource types; the limit is ${RESOURCE_TYPES_MAX}`,
+      );
     }
 
     const description = r.description ?? '';
@@ -256,12 +292,16 @@ export function parseRules(
       }
       excludedAt.set(id, j);
       if (knownAccounts && !knownAccounts.has(id)) {
-        file.error(p, `account ${id} is not in config/accounts.yaml; run 'org-compliance discover --write' or fix the id`);
+        file.error(
+          p,
+          `account ${id} is not in config/accounts.yaml; run 'org-compliance discover --write' or fix the id`,
+        );
         return;
       }
       excluded.push(id);
     });
-    if (excluded.length > 1000) file.error([...path, 'excludedAccounts'], `${excluded.length} accounts; the limit is 1000`);
+    if (excluded.length > 1000)
+      file.error([...path, 'excludedAccounts'], `${excluded.length} accounts; the limit is 1000`);
 
     const errorsAfter = file.diagnostics.filter((d) => d.severity === 'error').length;
     if (errorsAfter > errorsBefore || !category) return;
@@ -275,7 +315,8 @@ export function parseRules(
       excludedAccounts: [...new Set(excluded)].sort(),
       regions: r.regions ?? (managed && isGlobalRule(managed) ? 'home' : 'all'),
     };
-    const freq: ExecutionFrequency | undefined = r.maximumExecutionFrequency ?? (periodic ? defaultFrequency : undefined);
+    const freq: ExecutionFrequency | undefined =
+      r.maximumExecutionFrequency ?? (periodic ? defaultFrequency : undefined);
     if (freq) spec.maximumExecutionFrequency = freq;
     if (r.resourceId) spec.resourceIdScope = r.resourceId;
     if (r.tagKey) spec.tagKeyScope = r.tagKey;

@@ -34,7 +34,9 @@ export function reportSchemaIssues(file: YamlFile, error: z.ZodError, data: unkn
   for (const issue of error.issues) {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     if (issue.code === 'unrecognized_keys') {
-      const valid = issue.message.startsWith(VALID_KEYS) ? issue.message.slice(VALID_KEYS.length).split(', ') : [];
+      const valid = issue.message.startsWith(VALID_KEYS)
+        ? issue.message.slice(VALID_KEYS.length).split(', ')
+        : [];
       for (const key of issue.keys) {
         file.error(path, `unknown key '${key}'${didYouMean(key, valid) || '.'} ${issue.message}`, { key });
       }

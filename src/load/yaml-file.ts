@@ -1,6 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+} from 'yaml';
 import { type Diagnostic, fieldPath, type Severity } from './diagnostics.js';
 
 export type YamlPath = readonly (string | number)[];
@@ -117,7 +127,8 @@ function childOf(node: unknown, part: string | number): unknown {
   if (isMap(node)) {
     for (const item of node.items) {
       if (isPair(item) && isScalar(item.key) && item.key.value === part) return item.value ?? item.key;
-      if (isPair(item) && isScalar(item.key) && String(item.key.value) === String(part)) return item.value ?? item.key;
+      if (isPair(item) && isScalar(item.key) && String(item.key.value) === String(part))
+        return item.value ?? item.key;
     }
     return undefined;
   }

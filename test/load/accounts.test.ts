@@ -40,10 +40,20 @@ describe('config/accounts.yaml', () => {
         line: 3,
         column: 5,
         field: 'accounts[0].nmae',
-        message: saying("unknown key 'nmae'", "did you mean 'name'?", 'other keys are kept as your own fields'),
+        message: saying(
+          "unknown key 'nmae'",
+          "did you mean 'name'?",
+          'other keys are kept as your own fields',
+        ),
       },
       // `name` itself is then missing; reported on the account's mapping.
-      { file: ACCOUNTS, line: 2, column: 5, field: 'accounts[0].name', message: saying('required field is missing') },
+      {
+        file: ACCOUNTS,
+        line: 2,
+        column: 5,
+        field: 'accounts[0].name',
+        message: saying('required field is missing'),
+      },
     ]);
   });
 
@@ -95,7 +105,11 @@ describe('config/accounts.yaml', () => {
         line: 2,
         column: 9,
         field: 'accounts[0].id',
-        message: saying('012345678901 is a number in YAML', 'drops leading zeros', "quote it: '012345678901'"),
+        message: saying(
+          '012345678901 is a number in YAML',
+          'drops leading zeros',
+          "quote it: '012345678901'",
+        ),
       },
     ]);
   });

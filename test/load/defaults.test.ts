@@ -63,7 +63,9 @@ describe('what loading fills in for a rule', () => {
               - defensive
               - strictest
     `);
-    expect(rules.get('security-alb-desync-mode-check')?.parameters).toEqual({ desyncMode: 'defensive,strictest' });
+    expect(rules.get('security-alb-desync-mode-check')?.parameters).toEqual({
+      desyncMode: 'defensive,strictest',
+    });
   });
 
   test('the description ends with the ownership marker, also when there is none', async () => {

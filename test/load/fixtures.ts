@@ -1,5 +1,5 @@
 /** Small repositories written to a temporary directory, shaped like the shipped config/ files. */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -12,7 +12,10 @@ import { type LoadOptions, type LoadResult, loadRepository } from '../../src/loa
  */
 export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
   const raw = strings.reduce((out, s, i) => out + s + (i < values.length ? String(values[i]) : ''), '');
-  const lines = raw.replace(/^\n/, '').replace(/\n[ \t]*$/, '\n').split('\n');
+  const lines = raw
+    .replace(/^\n/, '')
+    .replace(/\n[ \t]*$/, '\n')
+    .split('\n');
   const indents = lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)?.[0].length ?? 0);
   const cut = Math.min(...indents);
   return lines.map((l) => l.slice(cut)).join('\n');
@@ -71,7 +74,10 @@ export interface RepositoryFiles {
 }
 
 /** Writes config/{org,accounts,rules}.yaml (the valid fixtures unless given) and loads them. */
-export async function loadFixture(files: RepositoryFiles = {}, options: LoadOptions = {}): Promise<LoadResult> {
+export async function loadFixture(
+  files: RepositoryFiles = {},
+  options: LoadOptions = {},
+): Promise<LoadResult> {
   const root = await mkdtemp(join(tmpdir(), 'org-compliance-load-'));
   try {
     await mkdir(join(root, 'config'));
@@ -94,7 +100,9 @@ export function warnings(result: LoadResult): Diagnostic[] {
 
 /** Matches a message containing every part, in this order. */
 export function saying(...parts: string[]) {
-  return expect.stringMatching(new RegExp(parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^]*')));
+  return expect.stringMatching(
+    new RegExp(parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^]*')),
+  );
 }
 
 /** The diagnostics reported on one field. */

@@ -94,7 +94,9 @@ describe('config/org.yaml', () => {
       },
     ]);
     // The key it was meant to be is then missing.
-    expect(at(result, 'homeRegion')).toMatchObject([{ severity: 'error', message: saying('required field is missing') }]);
+    expect(at(result, 'homeRegion')).toMatchObject([
+      { severity: 'error', message: saying('required field is missing') },
+    ]);
   });
 
   test('two misspelled keys in one mapping each get their own suggestion', () => {
@@ -107,12 +109,12 @@ describe('config/org.yaml', () => {
         homeRegion: eu-west-1
         snapshots:
           bucket: acme-config-snapshots
-          orgIdInPth: true
         projection:
           startDate: '2025-01-01'
         glue:
           database: org_compliance
           table: config_snapshots
+        closedAccountRetentionDay: 30
       `,
     );
     expect(parseOrg(file)).toBeUndefined();
@@ -120,16 +122,49 @@ describe('config/org.yaml', () => {
       .filter((d) => d.message.startsWith('unknown key'))
       .sort((a, b) => a.line - b.line);
     expect(unknown).toMatchObject([
-      { line: 2, column: 1, field: 'regoins', message: saying("unknown key 'regoins'", "did you mean 'regions'?") },
       {
-        line: 7,
-        column: 3,
-        field: 'snapshots.orgIdInPth',
+        line: 2,
+        column: 1,
+        field: 'regoins',
+        message: saying("unknown key 'regoins'", "did you mean 'regions'?", 'Valid keys: organizationId'),
+      },
+      {
+        line: 12,
+        column: 1,
+        field: 'closedAccountRetentionDay',
         message: saying(
-          "unknown key 'orgIdInPth'",
-          "did you mean 'orgIdInPath'?",
-          'Valid keys: bucket, prefix, orgIdInPath',
+          "unknown key 'closedAccountRetentionDay'",
+          "did you mean 'closedAccountRetentionDays'?",
+          'Valid keys: organizationId',
         ),
+      },
+    ]);
+  });
+
+  test('an unknown key that resembles no valid key still lists the valid keys', () => {
+    const file = YamlFile.parse(
+      ORG,
+      yaml`
+        organizationId: o-a1b2c3d4e5
+        regions: [eu-west-1]
+        homeRegion: eu-west-1
+        snapshots:
+          bucket: acme-config-snapshots
+        projection:
+          startDate: '2025-01-01'
+        glue:
+          database: org_compliance
+          table: config_snapshots
+          partitions: 3
+      `,
+    );
+    expect(parseOrg(file)).toBeUndefined();
+    expect(file.diagnostics).toMatchObject([
+      {
+        line: 11,
+        column: 3,
+        field: 'glue.partitions',
+        message: "unknown key 'partitions'. Valid keys: database, table, region",
       },
     ]);
   });
@@ -274,7 +309,11 @@ describe('config/org.yaml', () => {
       snapshots: { bucket: 'acme-config-snapshots', prefix: '', orgIdInPath: false },
       projection: { startDate: '2025-01-01' },
       glue: { database: 'org_compliance', table: 'config_snapshots', region: 'us-east-1' },
-      ownership: { tagKey: 'managed-by', tagValue: 'org-compliance', descriptionMarker: '[managed by org-compliance]' },
+      ownership: {
+        tagKey: 'managed-by',
+        tagValue: 'org-compliance',
+        descriptionMarker: '[managed by org-compliance]',
+      },
       closedAccountRetentionDays: 365,
     });
     expect(file.diagnostics).toEqual([]);

@@ -115,7 +115,9 @@ describe('config/rules.yaml: excludedAccounts', () => {
   });
 
   test('an id listed twice names the line of the first', async () => {
-    const result = await loadFixture({ rules: excluding("'012345678901'", "'123456789012'", "'012345678901'") });
+    const result = await loadFixture({
+      rules: excluding("'012345678901'", "'123456789012'", "'012345678901'"),
+    });
     expect(result.repository).toBeUndefined();
     expect(result.diagnostics).toMatchObject([
       {
@@ -139,7 +141,10 @@ describe('config/rules.yaml: excludedAccounts', () => {
         line: 6,
         column: 9,
         field: 'rules[0].excludedAccounts[1]',
-        message: saying('account 999999999999 is not in config/accounts.yaml', "'org-compliance discover --write'"),
+        message: saying(
+          'account 999999999999 is not in config/accounts.yaml',
+          "'org-compliance discover --write'",
+        ),
       },
     ]);
   });
@@ -366,7 +371,10 @@ describe('config/rules.yaml: managed rules', () => {
         line: 5,
         column: 7,
         field: 'rules[0].parameters.hardware',
-        message: saying("'hardware' is not a parameter of ROOT_ACCOUNT_MFA_ENABLED", 'this rule takes no parameters'),
+        message: saying(
+          "'hardware' is not a parameter of ROOT_ACCOUNT_MFA_ENABLED",
+          'this rule takes no parameters',
+        ),
       },
     ]);
   });
@@ -390,7 +398,10 @@ describe('config/rules.yaml: managed rules', () => {
         line: 3,
         column: 17,
         field: 'rules[0].identifier',
-        message: saying("ALB_DESYNC_MODE_CHECK requires parameter 'desyncMode' (csv)", 'set it under parameters'),
+        message: saying(
+          "ALB_DESYNC_MODE_CHECK requires parameter 'desyncMode' (csv)",
+          'set it under parameters',
+        ),
       },
       {
         severity: 'error',

@@ -84,7 +84,14 @@ describe('a YAML syntax error is reported where it is, and nothing is loaded', (
     });
     expect(result.repository).toBeUndefined();
     expect(result.diagnostics).toMatchObject([
-      { severity: 'error', file: 'config/rules.yaml', line: 4, column: 1, field: '', message: saying('YAML syntax') },
+      {
+        severity: 'error',
+        file: 'config/rules.yaml',
+        line: 4,
+        column: 1,
+        field: '',
+        message: saying('YAML syntax'),
+      },
     ]);
   });
 
@@ -99,7 +106,13 @@ describe('a YAML syntax error is reported where it is, and nothing is loaded', (
     );
     expect(file.ok).toBe(false);
     expect(file.diagnostics).toMatchObject([
-      { severity: 'error', file: 'config/org.yaml', line: 3, column: 1, message: saying('YAML syntax', 'unique') },
+      {
+        severity: 'error',
+        file: 'config/org.yaml',
+        line: 3,
+        column: 1,
+        message: saying('YAML syntax', 'unique'),
+      },
     ]);
   });
 });

@@ -5,10 +5,10 @@
  * handling keeps working.
  */
 
-import { readFileSync } from 'node:fs';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { VERSION } from '../../version.js';
 
 /** Organizations is a global service served from us-east-1. */
 export const ORGANIZATIONS_REGION = 'us-east-1';
@@ -67,19 +67,7 @@ function cached<T>(map: Map<string, T>, region: string, build: () => T): T {
   return client;
 }
 
-let version: string | undefined;
-
-/** The `version` of this package's package.json (src/ and lib/ both sit two levels under the root). */
+/** This package's version, for the user agent. */
 export function packageVersion(): string {
-  if (version === undefined) {
-    try {
-      const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
-      const parsed = JSON.parse(text) as { name?: unknown; version?: unknown };
-      version =
-        parsed.name === 'org-compliance' && typeof parsed.version === 'string' ? parsed.version : 'unknown';
-    } catch {
-      version = 'unknown';
-    }
-  }
-  return version;
+  return VERSION;
 }

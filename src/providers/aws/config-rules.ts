@@ -139,6 +139,7 @@ export class AwsConfigRuleProvider implements Provider<'config-rule'> {
 
   async #readRegion(region: string): Promise<CurrentResource<'config-rule'>[]> {
     const rules = await this.#describeRules(region);
+    // A region without rules of ours needs no status call.
     if (rules.length === 0) return [];
     const statuses = await this.#describeStatuses(region);
     const current: CurrentResource<'config-rule'>[] = [];

@@ -21,7 +21,7 @@ import type {
 } from '../../model/provider.js';
 import type { AwsClients } from './clients.js';
 import { ORGANIZATIONS_REGION } from './clients.js';
-import { createLimiter } from './limiter.js';
+import { createLimiter, type Limiter } from './limiter.js';
 import type { AwsSend } from './retry.js';
 
 /** ListAccountsForParent and ListOrganizationalUnitsForParent accept at most 20. */
@@ -61,17 +61,25 @@ export class AwsOrganizationSource implements OrganizationSource {
 
   async readOrganization(progress?: ProgressReporter): Promise<OrganizationSnapshot> {
     const report = progress ?? this.#progress;
-    const organizationId = await this.#organizationId();
-    const roots = await this.#roots();
+    // Every call takes a slot, so at most `concurrency` requests are in flight; a child OU is
+    // walked as soon as the page that names it arrives, and a parent's OU pages and account
+    // pages are read side by side. The longest chain is then the tree's depth in pages.
     const limit = createLimiter(this.#concurrency);
+    const [organizationId, roots] = await Promise.all([
+      limit(() => this.#organizationId()),
+      this.#roots(limit),
+    ]);
     const accounts: OrgAccount[] = [];
     let parentsDone = 0;
 
     const walk = async (parent: Parent): Promise<void> => {
-      const { units, found } = await limit(async () => ({
-        units: await this.#childUnits(parent),
-        found: await this.#childAccounts(parent),
-      }));
+      const children: Promise<void>[] = [];
+      const [, found] = await Promise.all([
+        this.#childUnits(parent, limit, (units) => {
+          for (const unit of units) children.push(walk(unit));
+        }),
+        this.#childAccounts(parent, limit),
+      ]);
       accounts.push(...found);
       parentsDone += 1;
       if (report && parentsDone % this.#progressEvery === 0) {
@@ -79,7 +87,7 @@ export class AwsOrganizationSource implements OrganizationSource {
           `Organizations: read ${parentsDone} parents (root and OUs), ${accounts.length} accounts so far`,
         );
       }
-      await Promise.all(units.map((unit) => walk(unit)));
+      await Promise.all(children);
     };
 
     await Promise.all(roots.map((root) => walk(root)));
@@ -99,14 +107,17 @@ export class AwsOrganizationSource implements OrganizationSource {
     return id;
   }
 
-  async #roots(): Promise<Parent[]> {
+  async #roots(limit: Limiter): Promise<Parent[]> {
     const roots: Root[] = [];
     let token: string | undefined;
     do {
-      const page = await this.#send(
-        this.#clients.organizations(),
-        new ListRootsCommand({ MaxResults: ORGANIZATIONS_PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
-        { what: 'list the organization roots', region: ORGANIZATIONS_REGION },
+      const next = token;
+      const page = await limit(() =>
+        this.#send(
+          this.#clients.organizations(),
+          new ListRootsCommand({ MaxResults: ORGANIZATIONS_PAGE_SIZE, ...(next ? { NextToken: next } : {}) }),
+          { what: 'list the organization roots', region: ORGANIZATIONS_REGION },
+        ),
       );
       roots.push(...(page.Roots ?? []));
       token = page.NextToken;
@@ -119,43 +130,50 @@ export class AwsOrganizationSource implements OrganizationSource {
     }));
   }
 
-  async #childUnits(parent: Parent): Promise<Parent[]> {
-    const units: OrganizationalUnit[] = [];
+  /** Lists the OUs under a parent, handing each page's OUs to `onPage` as soon as it arrives. */
+  async #childUnits(parent: Parent, limit: Limiter, onPage: (units: Parent[]) => void): Promise<void> {
     let token: string | undefined;
     do {
-      const page = await this.#send(
-        this.#clients.organizations(),
-        new ListOrganizationalUnitsForParentCommand({
-          ParentId: parent.id,
-          MaxResults: ORGANIZATIONS_PAGE_SIZE,
-          ...(token ? { NextToken: token } : {}),
-        }),
-        {
-          what: `list the organizational units under ${parent.id} (${parent.path})`,
-          region: ORGANIZATIONS_REGION,
-        },
+      const next = token;
+      const page = await limit(() =>
+        this.#send(
+          this.#clients.organizations(),
+          new ListOrganizationalUnitsForParentCommand({
+            ParentId: parent.id,
+            MaxResults: ORGANIZATIONS_PAGE_SIZE,
+            ...(next ? { NextToken: next } : {}),
+          }),
+          {
+            what: `list the organizational units under ${parent.id} (${parent.path})`,
+            region: ORGANIZATIONS_REGION,
+          },
+        ),
       );
-      units.push(...(page.OrganizationalUnits ?? []));
+      onPage(
+        (page.OrganizationalUnits ?? []).map((unit: OrganizationalUnit) => {
+          const id = required(unit.Id, 'Id', `an organizational unit under ${parent.path}`);
+          return { id, path: `${parent.path}/${required(unit.Name, 'Name', `organizational unit ${id}`)}` };
+        }),
+      );
       token = page.NextToken;
     } while (token);
-    return units.map((unit) => {
-      const id = required(unit.Id, 'Id', `an organizational unit under ${parent.path}`);
-      return { id, path: `${parent.path}/${required(unit.Name, 'Name', `organizational unit ${id}`)}` };
-    });
   }
 
-  async #childAccounts(parent: Parent): Promise<OrgAccount[]> {
+  async #childAccounts(parent: Parent, limit: Limiter): Promise<OrgAccount[]> {
     const accounts: OrgAccount[] = [];
     let token: string | undefined;
     do {
-      const page = await this.#send(
-        this.#clients.organizations(),
-        new ListAccountsForParentCommand({
-          ParentId: parent.id,
-          MaxResults: ORGANIZATIONS_PAGE_SIZE,
-          ...(token ? { NextToken: token } : {}),
-        }),
-        { what: `list the accounts under ${parent.id} (${parent.path})`, region: ORGANIZATIONS_REGION },
+      const next = token;
+      const page = await limit(() =>
+        this.#send(
+          this.#clients.organizations(),
+          new ListAccountsForParentCommand({
+            ParentId: parent.id,
+            MaxResults: ORGANIZATIONS_PAGE_SIZE,
+            ...(next ? { NextToken: next } : {}),
+          }),
+          { what: `list the accounts under ${parent.id} (${parent.path})`, region: ORGANIZATIONS_REGION },
+        ),
       );
       for (const account of page.Accounts ?? []) accounts.push(orgAccount(account, parent.path));
       token = page.NextToken;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clientSettings, createAwsClients, packageVersion } from '../../../src/providers/aws/clients.js';
@@ -63,7 +64,8 @@ describe('AWS clients', () => {
   });
 
   it('uses the package version in the user agent by default', () => {
-    expect(packageVersion()).toMatch(/^\d+\.\d+\.\d+/);
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+    expect(packageVersion()).toBe(pkg.version);
     expect(clientSettings('eu-west-1').customUserAgent).toEqual([['org-compliance', packageVersion()]]);
   });
 
