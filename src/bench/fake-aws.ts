@@ -1,0 +1,303 @@
+/**
+ * An in-process fake of the AWS APIs the aws target calls, holding real state: an Organization
+ * (OU tree and accounts), Organization Config Rules per region, and Glue tables. It answers the
+ * SDK's own command objects through `send`, so the providers run unchanged, with an optional
+ * latency per call and a log of every call for counting and timing. Used by the benchmark and
+ * by end-to-end tests of the aws target.
+ */
+import type { OrganizationSnapshot } from '../model/provider.js';
+import type { AwsClients } from '../providers/aws/clients.js';
+
+export interface FakeCall {
+  operation: string;
+  region: string;
+  input: Record<string, unknown>;
+  start: number;
+  end: number;
+}
+
+interface Ou {
+  id: string;
+  name: string;
+  parentId: string;
+  path: string;
+}
+
+type Json = Record<string, unknown>;
+
+function awsError(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
+}
+
+const WRITE_OPERATIONS = new Set([
+  'PutOrganizationConfigRule',
+  'DeleteOrganizationConfigRule',
+  'CreateDatabase',
+  'CreateTable',
+  'UpdateTable',
+]);
+
+export class FakeAws {
+  readonly calls: FakeCall[] = [];
+  readonly rootId = 'r-ab12';
+  readonly ous: Ou[] = [];
+  /** region → rule name → the rule as DescribeOrganizationConfigRules returns it. */
+  readonly rules = new Map<string, Map<string, Json>>();
+  /** region → `db.table` → the Glue Table object. */
+  readonly tables = new Map<string, Map<string, Json>>();
+  readonly databases = new Map<string, Set<string>>();
+  private readonly ouByPath = new Map<string, Ou>();
+  private readonly accountsByParent = new Map<string, OrganizationSnapshot['accounts']>();
+  private readonly ousByParent = new Map<string, Ou[]>();
+  private versions = 0;
+
+  constructor(
+    readonly org: OrganizationSnapshot,
+    private readonly options: { latencyMs?: number } = {},
+  ) {
+    const rootPath = '/Root';
+    for (const a of org.accounts) {
+      const parts = a.ouPath.split('/').filter(Boolean);
+      let parentId = this.rootId;
+      for (let k = 2; k <= parts.length; k++) {
+        const path = `/${parts.slice(0, k).join('/')}`;
+        let ou = this.ouByPath.get(path);
+        if (!ou) {
+          ou = {
+            id: `ou-ab12-${String(this.ous.length + 1).padStart(8, '0')}`,
+            name: parts[k - 1] ?? '',
+            parentId,
+            path,
+          };
+          this.ous.push(ou);
+          this.ouByPath.set(path, ou);
+          const siblings = this.ousByParent.get(parentId) ?? [];
+          siblings.push(ou);
+          this.ousByParent.set(parentId, siblings);
+        }
+        parentId = ou.id;
+      }
+      const parent = a.ouPath === rootPath ? this.rootId : (this.ouByPath.get(a.ouPath)?.id ?? this.rootId);
+      const list = this.accountsByParent.get(parent) ?? [];
+      list.push(a);
+      this.accountsByParent.set(parent, list);
+    }
+  }
+
+  /** Parents (root and OUs) with their number of child OUs and accounts, for computing call floors. */
+  parents(): {
+    id: string;
+    depth: number;
+    ous: number;
+    accounts: number;
+    parentId?: string;
+    indexInParent: number;
+  }[] {
+    const out = [{ id: this.rootId, depth: 0, ous: 0, accounts: 0, indexInParent: 0 }] as {
+      id: string;
+      depth: number;
+      ous: number;
+      accounts: number;
+      parentId?: string;
+      indexInParent: number;
+    }[];
+    for (const ou of this.ous) {
+      const siblings = this.ousByParent.get(ou.parentId) ?? [];
+      out.push({
+        id: ou.id,
+        depth: ou.path.split('/').length - 2,
+        ous: 0,
+        accounts: 0,
+        parentId: ou.parentId,
+        indexInParent: siblings.indexOf(ou),
+      });
+    }
+    for (const p of out) {
+      p.ous = (this.ousByParent.get(p.id) ?? []).length;
+      p.accounts = (this.accountsByParent.get(p.id) ?? []).length;
+    }
+    return out;
+  }
+
+  writeCalls(): FakeCall[] {
+    return this.calls.filter((c) => WRITE_OPERATIONS.has(c.operation));
+  }
+
+  clients(): AwsClients {
+    const client = (region: string) => ({ send: (command: object) => this.send(region, command) });
+    const orgs = client('us-east-1');
+    const byRegion = new Map<string, ReturnType<typeof client>>();
+    const regional = (region: string) => {
+      let c = byRegion.get(region);
+      if (!c) {
+        c = client(region);
+        byRegion.set(region, c);
+      }
+      return c;
+    };
+    return {
+      organizations: () => orgs as never,
+      config: (region) => regional(region) as never,
+      glue: (region) => regional(region) as never,
+    };
+  }
+
+  async send(region: string, command: object): Promise<unknown> {
+    const operation = command.constructor.name.replace(/Command$/, '');
+    const input = structuredClone((command as { input?: Json }).input ?? {});
+    const start = performance.now();
+    if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
+    try {
+      return this.handle(operation, region, input);
+    } finally {
+      this.calls.push({ operation, region, input, start, end: performance.now() });
+    }
+  }
+
+  private page<T>(
+    items: T[],
+    input: Json,
+    max: number,
+    limitKey: 'MaxResults' | 'Limit',
+  ): { items: T[]; next?: string } {
+    const requested = Number(input[limitKey] ?? max);
+    if (requested > max) throw awsError('InvalidInputException', `${limitKey} must be at most ${max}`);
+    const from = Number(input.NextToken ?? 0);
+    const slice = items.slice(from, from + requested);
+    const next = from + requested < items.length ? String(from + requested) : undefined;
+    return next ? { items: slice, next } : { items: slice };
+  }
+
+  private handle(operation: string, region: string, input: Json): unknown {
+    switch (operation) {
+      case 'DescribeOrganization':
+        return { Organization: { Id: this.org.organizationId, FeatureSet: 'ALL' } };
+      case 'ListRoots':
+        return {
+          Roots: [
+            {
+              Id: this.rootId,
+              Name: 'Root',
+              Arn: `arn:aws:organizations::111111111111:root/${this.org.organizationId}/${this.rootId}`,
+            },
+          ],
+        };
+      case 'ListOrganizationalUnitsForParent': {
+        const { items, next } = this.page(
+          this.ousByParent.get(String(input.ParentId)) ?? [],
+          input,
+          20,
+          'MaxResults',
+        );
+        return {
+          OrganizationalUnits: items.map((ou) => ({
+            Id: ou.id,
+            Name: ou.name,
+            Arn: `arn:aws:organizations::111111111111:ou/${this.org.organizationId}/${ou.id}`,
+          })),
+          ...(next ? { NextToken: next } : {}),
+        };
+      }
+      case 'ListAccountsForParent': {
+        const { items, next } = this.page(
+          this.accountsByParent.get(String(input.ParentId)) ?? [],
+          input,
+          20,
+          'MaxResults',
+        );
+        return {
+          Accounts: items.map((a) => ({
+            Id: a.id,
+            Arn: `arn:aws:organizations::111111111111:account/${this.org.organizationId}/${a.id}`,
+            Name: a.name,
+            State: a.state,
+            JoinedMethod: 'CREATED',
+            JoinedTimestamp: new Date(`${a.joined}T09:30:00Z`),
+          })),
+          ...(next ? { NextToken: next } : {}),
+        };
+      }
+      case 'DescribeOrganizationConfigRules': {
+        const all = [...(this.rules.get(region)?.values() ?? [])];
+        const { items, next } = this.page(all, input, 100, 'Limit');
+        return { OrganizationConfigRules: structuredClone(items), ...(next ? { NextToken: next } : {}) };
+      }
+      case 'DescribeOrganizationConfigRuleStatuses': {
+        const all = [...(this.rules.get(region)?.values() ?? [])].map((r) => ({
+          OrganizationConfigRuleName: r.OrganizationConfigRuleName,
+          OrganizationRuleStatus: 'CREATE_SUCCESSFUL',
+        }));
+        const { items, next } = this.page(all, input, 100, 'Limit');
+        return { OrganizationConfigRuleStatuses: items, ...(next ? { NextToken: next } : {}) };
+      }
+      case 'GetOrganizationConfigRuleDetailedStatus':
+        return { OrganizationConfigRuleDetailedStatus: [] };
+      case 'PutOrganizationConfigRule': {
+        const name = String(input.OrganizationConfigRuleName);
+        const rules = this.rules.get(region) ?? new Map<string, Json>();
+        this.rules.set(region, rules);
+        const arn = `arn:aws:config:${region}:111111111111:organization-config-rule/${name}-abcdefgh`;
+        rules.set(name, {
+          OrganizationConfigRuleName: name,
+          OrganizationConfigRuleArn: arn,
+          OrganizationManagedRuleMetadata: input.OrganizationManagedRuleMetadata,
+          ...(Array.isArray(input.ExcludedAccounts) && input.ExcludedAccounts.length
+            ? { ExcludedAccounts: input.ExcludedAccounts }
+            : {}),
+          LastUpdateTime: new Date(),
+        });
+        return { OrganizationConfigRuleArn: arn };
+      }
+      case 'DeleteOrganizationConfigRule': {
+        const name = String(input.OrganizationConfigRuleName);
+        if (!this.rules.get(region)?.delete(name))
+          throw awsError('NoSuchOrganizationConfigRuleException', `${name} not found`);
+        return {};
+      }
+      case 'GetDatabase': {
+        if (!this.databases.get(region)?.has(String(input.Name)))
+          throw awsError('EntityNotFoundException', `Database ${String(input.Name)} not found.`);
+        return { Database: { Name: input.Name } };
+      }
+      case 'CreateDatabase': {
+        const set = this.databases.get(region) ?? new Set<string>();
+        set.add(String((input.DatabaseInput as Json).Name));
+        this.databases.set(region, set);
+        return {};
+      }
+      case 'GetTable': {
+        const table = this.tables.get(region)?.get(`${String(input.DatabaseName)}.${String(input.Name)}`);
+        if (!table) throw awsError('EntityNotFoundException', `Table ${String(input.Name)} not found.`);
+        return { Table: structuredClone(table) };
+      }
+      case 'CreateTable':
+      case 'UpdateTable': {
+        const db = String(input.DatabaseName);
+        if (!this.databases.get(region)?.has(db))
+          throw awsError('EntityNotFoundException', `Database ${db} not found.`);
+        const tableInput = input.TableInput as Json;
+        const key = `${db}.${String(tableInput.Name)}`;
+        const tables = this.tables.get(region) ?? new Map<string, Json>();
+        this.tables.set(region, tables);
+        const exists = tables.has(key);
+        if (operation === 'CreateTable' && exists)
+          throw awsError('AlreadyExistsException', `Table ${key} already exists.`);
+        if (operation === 'UpdateTable' && !exists)
+          throw awsError('EntityNotFoundException', `Table ${key} not found.`);
+        this.versions++;
+        tables.set(key, {
+          ...structuredClone(tableInput),
+          DatabaseName: db,
+          CatalogId: '111111111111',
+          CreateTime: new Date(),
+          UpdateTime: new Date(),
+          VersionId: String(this.versions),
+          IsRegisteredWithLakeFormation: false,
+        });
+        return {};
+      }
+      default:
+        throw awsError('UnknownOperationException', `The fake does not implement ${operation}`);
+    }
+  }
+}
