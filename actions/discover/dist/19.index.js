@@ -824,13 +824,14 @@ function createLimiter(concurrency) {
     }
     let running = 0;
     const waiting = [];
-    const acquire = async () => {
+    const acquire = async (urgent) => {
         if (running < concurrency) {
             running += 1;
             return;
         }
         // The finishing task hands its slot over directly, so `running` stays the same.
-        await new Promise((resolve) => waiting.push(resolve));
+        // Urgent tasks (the next page of a list already under way) go to the front of the queue.
+        await new Promise((resolve) => (urgent ? waiting.unshift(resolve) : waiting.push(resolve)));
     };
     const release = () => {
         const next = waiting.shift();
@@ -839,8 +840,8 @@ function createLimiter(concurrency) {
         else
             running -= 1;
     };
-    return async (task) => {
-        await acquire();
+    return async (task, options) => {
+        await acquire(options?.urgent ?? false);
         try {
             return await task();
         }
@@ -922,7 +923,10 @@ class AwsOrganizationSource {
         let token;
         do {
             const next = token;
-            const page = await limit(() => this.#send(this.#clients.organizations(), new client_organizations_dist_cjs/* ListRootsCommand */.Hkb({ MaxResults: ORGANIZATIONS_PAGE_SIZE, ...(next ? { NextToken: next } : {}) }), { what: 'list the organization roots', region: ORGANIZATIONS_REGION }));
+            const page = await limit(() => this.#send(this.#clients.organizations(), new client_organizations_dist_cjs/* ListRootsCommand */.Hkb({
+                MaxResults: ORGANIZATIONS_PAGE_SIZE,
+                ...(next ? { NextToken: next } : {}),
+            }), { what: 'list the organization roots', region: ORGANIZATIONS_REGION }), { urgent: next !== undefined });
             roots.push(...(page.Roots ?? []));
             token = page.NextToken;
         } while (token);
@@ -945,7 +949,7 @@ class AwsOrganizationSource {
             }), {
                 what: `list the organizational units under ${parent.id} (${parent.path})`,
                 region: ORGANIZATIONS_REGION,
-            }));
+            }), { urgent: next !== undefined });
             onPage((page.OrganizationalUnits ?? []).map((unit) => {
                 const id = required(unit.Id, 'Id', `an organizational unit under ${parent.path}`);
                 return { id, path: `${parent.path}/${required(unit.Name, 'Name', `organizational unit ${id}`)}` };
@@ -962,7 +966,7 @@ class AwsOrganizationSource {
                 ParentId: parent.id,
                 MaxResults: ORGANIZATIONS_PAGE_SIZE,
                 ...(next ? { NextToken: next } : {}),
-            }), { what: `list the accounts under ${parent.id} (${parent.path})`, region: ORGANIZATIONS_REGION }));
+            }), { what: `list the accounts under ${parent.id} (${parent.path})`, region: ORGANIZATIONS_REGION }), { urgent: next !== undefined });
             for (const account of page.Accounts ?? [])
                 accounts.push(orgAccount(account, parent.path));
             token = page.NextToken;

@@ -112,12 +112,17 @@ export class AwsOrganizationSource implements OrganizationSource {
     let token: string | undefined;
     do {
       const next = token;
-      const page = await limit(() =>
-        this.#send(
-          this.#clients.organizations(),
-          new ListRootsCommand({ MaxResults: ORGANIZATIONS_PAGE_SIZE, ...(next ? { NextToken: next } : {}) }),
-          { what: 'list the organization roots', region: ORGANIZATIONS_REGION },
-        ),
+      const page = await limit(
+        () =>
+          this.#send(
+            this.#clients.organizations(),
+            new ListRootsCommand({
+              MaxResults: ORGANIZATIONS_PAGE_SIZE,
+              ...(next ? { NextToken: next } : {}),
+            }),
+            { what: 'list the organization roots', region: ORGANIZATIONS_REGION },
+          ),
+        { urgent: next !== undefined },
       );
       roots.push(...(page.Roots ?? []));
       token = page.NextToken;
@@ -135,19 +140,21 @@ export class AwsOrganizationSource implements OrganizationSource {
     let token: string | undefined;
     do {
       const next = token;
-      const page = await limit(() =>
-        this.#send(
-          this.#clients.organizations(),
-          new ListOrganizationalUnitsForParentCommand({
-            ParentId: parent.id,
-            MaxResults: ORGANIZATIONS_PAGE_SIZE,
-            ...(next ? { NextToken: next } : {}),
-          }),
-          {
-            what: `list the organizational units under ${parent.id} (${parent.path})`,
-            region: ORGANIZATIONS_REGION,
-          },
-        ),
+      const page = await limit(
+        () =>
+          this.#send(
+            this.#clients.organizations(),
+            new ListOrganizationalUnitsForParentCommand({
+              ParentId: parent.id,
+              MaxResults: ORGANIZATIONS_PAGE_SIZE,
+              ...(next ? { NextToken: next } : {}),
+            }),
+            {
+              what: `list the organizational units under ${parent.id} (${parent.path})`,
+              region: ORGANIZATIONS_REGION,
+            },
+          ),
+        { urgent: next !== undefined },
       );
       onPage(
         (page.OrganizationalUnits ?? []).map((unit: OrganizationalUnit) => {
@@ -164,16 +171,18 @@ export class AwsOrganizationSource implements OrganizationSource {
     let token: string | undefined;
     do {
       const next = token;
-      const page = await limit(() =>
-        this.#send(
-          this.#clients.organizations(),
-          new ListAccountsForParentCommand({
-            ParentId: parent.id,
-            MaxResults: ORGANIZATIONS_PAGE_SIZE,
-            ...(next ? { NextToken: next } : {}),
-          }),
-          { what: `list the accounts under ${parent.id} (${parent.path})`, region: ORGANIZATIONS_REGION },
-        ),
+      const page = await limit(
+        () =>
+          this.#send(
+            this.#clients.organizations(),
+            new ListAccountsForParentCommand({
+              ParentId: parent.id,
+              MaxResults: ORGANIZATIONS_PAGE_SIZE,
+              ...(next ? { NextToken: next } : {}),
+            }),
+            { what: `list the accounts under ${parent.id} (${parent.path})`, region: ORGANIZATIONS_REGION },
+          ),
+        { urgent: next !== undefined },
       );
       for (const account of page.Accounts ?? []) accounts.push(orgAccount(account, parent.path));
       token = page.NextToken;

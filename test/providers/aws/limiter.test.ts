@@ -34,4 +34,20 @@ describe('createLimiter', () => {
   it('refuses a limit below one', () => {
     expect(() => createLimiter(0)).toThrow('Concurrency must be a whole number of at least 1, got 0');
   });
+
+  it('starts an urgent task (the next page of a list under way) before the ones already waiting', async () => {
+    const limit = createLimiter(1);
+    const started: string[] = [];
+    const task = (name: string) => async () => {
+      started.push(name);
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    await Promise.all([
+      limit(task('first page A')),
+      limit(task('first page B')),
+      limit(task('first page C')),
+      limit(task('second page A'), { urgent: true }),
+    ]);
+    expect(started).toEqual(['first page A', 'second page A', 'first page B', 'first page C']);
+  });
 });

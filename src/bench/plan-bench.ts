@@ -1,0 +1,141 @@
+/**
+ * Benchmark: a no-op plan on the aws target against an in-process fake Organization of 5,000
+ * accounts in 200 OUs with the 68-rule catalog deployed in 3 regions, 50 ms of latency per call.
+ * Prints the API calls made against the minimum possible for that data, and the wall time against
+ * the critical path (the longest chain of calls that must be sequential) and against the floor
+ * that the Organizations concurrency limit allows. Figures are ratios measured in this run.
+ */
+import { resolve } from 'node:path';
+import { apply } from '../apply/apply.js';
+import { syntheticOrganization } from '../demo/synthetic-org.js';
+import { loadRepository } from '../load/index.js';
+import type { Account, Repository } from '../model/config.js';
+import { runPlan } from '../pipeline/plan.js';
+import { createAwsTarget } from '../providers/aws/target.js';
+import { FakeAws } from './fake-aws.js';
+
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 5000);
+const OUS = Number(process.env.BENCH_OUS ?? 200);
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const TODAY = '2026-11-28';
+const ORG_PAGE = 20;
+const CONFIG_PAGE = 100;
+
+function pages(n: number, size: number): number {
+  return Math.max(1, Math.ceil(n / size));
+}
+
+async function main(): Promise<void> {
+  const root = resolve(import.meta.dirname, '../..');
+  const loaded = await loadRepository(root);
+  if (!loaded.repository) throw new Error('config/ does not load; run validate');
+  const org = syntheticOrganization({
+    organizationId: loaded.repository.org.organizationId,
+    accounts: ACCOUNTS,
+    ous: OUS,
+    seed: 5000,
+    until: '2026-10-31',
+  });
+  const accounts: Account[] = org.accounts.map((a) => ({
+    id: a.id,
+    name: a.name,
+    state: a.state as Account['state'],
+    ouPath: a.ouPath,
+    joined: a.joined,
+    ...(a.state === 'ACTIVE' ? {} : { closed: '2026-10-01' }),
+    extra: {},
+  }));
+  const repo: Repository = { ...loaded.repository, accounts };
+
+  // Deploy everything with no latency, so the measured plan is a no-op.
+  const fake = new FakeAws(org);
+  const setup = createAwsTarget(repo.org, { clients: fake.clients() });
+  const deployed = await apply((await runPlan(repo, setup, { today: TODAY })).plan, setup, {
+    concurrency: 16,
+  });
+  if (!deployed.ok) throw new Error('setup apply failed');
+
+  const measured = new FakeAws(org, { latencyMs: LATENCY_MS });
+  for (const [region, rules] of fake.rules) measured.rules.set(region, rules);
+  for (const [region, tables] of fake.tables) measured.tables.set(region, tables);
+  for (const [region, dbs] of fake.databases) measured.databases.set(region, dbs);
+  const target = createAwsTarget(repo.org, {
+    clients: measured.clients(),
+    organizationConcurrency: CONCURRENCY,
+  });
+
+  const started = performance.now();
+  const { plan, accounts: accountChanges } = await runPlan(repo, target, { today: TODAY });
+  const wallMs = performance.now() - started;
+  if (plan.hasChanges || accountChanges.changed) throw new Error('the benchmark plan is not a no-op');
+
+  // Minimum calls for this data: every parent needs at least one page of OUs and one of accounts.
+  const parents = measured.parents();
+  const orgMin = 2 + parents.reduce((n, p) => n + pages(p.ous, ORG_PAGE) + pages(p.accounts, ORG_PAGE), 0);
+  const regions = repo.org.regions;
+  const rulesPerRegion = regions.map((r) => fake.rules.get(r)?.size ?? 0);
+  const configMin = rulesPerRegion.reduce((n, count) => n + 2 * pages(count, CONFIG_PAGE), 0);
+  const glueMin = 1;
+  const minimum = orgMin + configMin + glueMin;
+  const made = measured.calls.length;
+  const orgOperations = new Set([
+    'DescribeOrganization',
+    'ListRoots',
+    'ListOrganizationalUnitsForParent',
+    'ListAccountsForParent',
+  ]);
+  const orgMade = measured.calls.filter((c) => orgOperations.has(c.operation)).length;
+  const glueMade = measured.calls.filter((c) => c.operation === 'GetTable').length;
+
+  // Critical path in calls: a parent is known once the page naming it arrives; its OU pages and
+  // account pages are each a sequential chain. Config rules and statuses page independently.
+  const byId = new Map(parents.map((p) => [p.id, p]));
+  const found = new Map<string, number>();
+  const foundAt = (id: string): number => {
+    const cached = found.get(id);
+    if (cached !== undefined) return cached;
+    const p = byId.get(id);
+    const value = !p?.parentId ? 1 : foundAt(p.parentId) + Math.floor(p.indexInParent / ORG_PAGE) + 1;
+    found.set(id, value);
+    return value;
+  };
+  const orgChain = Math.max(
+    ...parents.map((p) => foundAt(p.id) + Math.max(pages(p.ous, ORG_PAGE), pages(p.accounts, ORG_PAGE))),
+  );
+  const configChain = Math.max(...rulesPerRegion.map((n) => pages(n, CONFIG_PAGE)));
+  const criticalCalls = Math.max(orgChain, configChain, 1);
+  const criticalMs = criticalCalls * LATENCY_MS;
+  const concurrencyFloorMs = Math.max(criticalMs, Math.ceil(orgMin / CONCURRENCY) * LATENCY_MS);
+
+  const rows: [string, string][] = [
+    [
+      'organization',
+      `${org.accounts.length} accounts, ${parents.length - 1} OUs (depth ${Math.max(...parents.map((p) => p.depth))})`,
+    ],
+    [
+      'catalog',
+      `${repo.rules.length} rules in ${regions.length} regions (${rulesPerRegion.join(' + ')} deployed)`,
+    ],
+    ['latency per call', `${LATENCY_MS} ms; Organizations concurrency ${CONCURRENCY}`],
+    [
+      'API calls made',
+      `${made} (Organizations ${orgMade}, Config ${made - orgMade - glueMade}, Glue ${glueMade})`,
+    ],
+    ['minimum possible calls', `${minimum} (Organizations ${orgMin}, Config ${configMin}, Glue ${glueMin})`],
+    ['calls / minimum', (made / minimum).toFixed(3)],
+    ['wall time', `${wallMs.toFixed(0)} ms`],
+    ['critical path', `${criticalCalls} calls = ${criticalMs} ms`],
+    ['wall / critical path', (wallMs / criticalMs).toFixed(2)],
+    [
+      'floor with the concurrency limit',
+      `${concurrencyFloorMs} ms (max of critical path and ${orgMin} calls / ${CONCURRENCY})`,
+    ],
+    ['wall / concurrency floor', (wallMs / concurrencyFloorMs).toFixed(2)],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log('No-op plan on the aws target (in-process fake AWS)');
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+}
+
+await main();
