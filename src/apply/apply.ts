@@ -54,6 +54,8 @@ export async function apply(plan: Plan, target: Target, options: ApplyOptions = 
   }
 
   let completed = 0;
+  // Progress at most every two seconds: quiet when fast (local), steady when slow (AWS).
+  let lastReport = Date.now();
   const failedKinds = new Map<ResourceKind, string>();
   for (const stage of stages) {
     const kind = stage[0]?.kind;
@@ -66,18 +68,20 @@ export async function apply(plan: Plan, target: Target, options: ApplyOptions = 
       continue;
     }
     const stageResults = await runPool(stage, concurrency, async (change) => {
-      const verb =
-        change.action === 'delete' ? 'Deleting' : change.action === 'create' ? 'Creating' : 'Updating';
-      progress(`${verb} ${change.kind} ${change.name} in ${change.region}`);
       try {
         await target.providers[change.kind].apply(change);
         return { change, outcome: 'done' } as ChangeResult;
       } catch (e) {
+        progress(
+          `Failed to ${change.action} ${change.kind} ${change.name} in ${change.region}: ${(e as Error).message}`,
+        );
         return { change, outcome: 'failed', error: (e as Error).message } as ChangeResult;
       } finally {
         completed++;
-        if (completed % 10 === 0 && completed < pending.length)
+        if (completed < pending.length && Date.now() - lastReport >= 2000) {
+          lastReport = Date.now();
           progress(`${completed} of ${pending.length} changes carried out`);
+        }
       }
     });
     results.push(...stageResults);

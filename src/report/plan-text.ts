@@ -37,13 +37,23 @@ export function summaryLine(plan: Plan): string {
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.noop} unchanged.`;
 }
 
-/** Plain text for a terminal: deletions first, a line per changed field. */
+/**
+ * Plain text for a terminal: deletions first, a line per changed field. The same change to the
+ * same resource in several regions is one line listing the regions.
+ */
 export function renderPlanText(plan: Plan, options: { verbose?: boolean } = {}): string {
-  const lines: string[] = [];
+  const groups = new Map<string, { change: Change; regions: string[] }>();
   for (const c of plan.changes) {
     if (c.action === 'no-op' && !options.verbose) continue;
+    const id = `${c.action}\u0000${c.kind}\u0000${c.name}\u0000${JSON.stringify(c.diffs.map((d) => [d.path, d.before, d.after]))}`;
+    const group = groups.get(id);
+    if (group) group.regions.push(c.region);
+    else groups.set(id, { change: c, regions: [c.region] });
+  }
+  const lines: string[] = [];
+  for (const { change: c, regions } of groups.values()) {
     lines.push(
-      `${SYMBOL[c.action]} ${c.kind} ${c.name} (${c.region})${c.action === 'no-op' ? '' : `: ${c.action}`}`,
+      `${SYMBOL[c.action]} ${c.kind} ${c.name} (${regions.join(', ')})${c.action === 'no-op' ? '' : `: ${c.action}`}`,
     );
     if (c.action === 'update') {
       for (const d of c.diffs) lines.push(`    ~ ${d.path}: ${describeDiff(d)}`);
@@ -55,14 +65,22 @@ export function renderPlanText(plan: Plan, options: { verbose?: boolean } = {}):
   return lines.join('\n');
 }
 
-export function renderApplyText(result: ApplyResult): string {
+/** Failures and skips one per line; what was done, counted by kind and action unless verbose. */
+export function renderApplyText(result: ApplyResult, options: { verbose?: boolean } = {}): string {
   const lines: string[] = [];
+  const done = new Map<string, number>();
   for (const r of result.results) {
+    if (r.outcome === 'done' && !options.verbose) {
+      const k = `${r.change.kind} ${r.change.action}d`;
+      done.set(k, (done.get(k) ?? 0) + 1);
+      continue;
+    }
     const mark = r.outcome === 'done' ? 'done   ' : r.outcome === 'failed' ? 'FAILED ' : 'skipped';
     lines.push(
       `${mark} ${r.change.action} ${r.change.kind} ${r.change.name} (${r.change.region})${r.error ? `: ${r.error}` : ''}`,
     );
   }
+  for (const [what, n] of done) lines.push(`done    ${what}: ${n}`);
   const count = (o: string) => result.results.filter((r) => r.outcome === o).length;
   lines.push(
     `Apply ${result.ok ? 'complete' : 'INCOMPLETE'}: ${count('done')} done, ${count('failed')} failed, ${count('skipped')} skipped, ${result.writes} write call(s).`,
