@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { OrgConfig } from './model/config.js';
+import type { AccessMode, OrgConfig } from './model/config.js';
 import type { ProgressReporter, Target } from './model/provider.js';
 import { DEFAULT_LOCAL_DIR } from './providers/local/store.js';
 import { createLocalTarget } from './providers/local/target.js';
@@ -9,6 +9,8 @@ export const TARGET_NAMES: readonly TargetName[] = ['aws', 'local'];
 
 export interface TargetOptions {
   localDir?: string;
+  /** aws: assume the read roles (plan, discover) or the write roles (apply) of config/org.yaml. */
+  mode?: AccessMode;
   progress?: ProgressReporter;
 }
 
@@ -20,5 +22,8 @@ export async function createTarget(
 ): Promise<Target> {
   if (name === 'local') return createLocalTarget(org, resolve(options.localDir ?? DEFAULT_LOCAL_DIR));
   const { createAwsTarget } = await import('./providers/aws/target.js');
-  return createAwsTarget(org, options.progress ? { progress: options.progress } : {});
+  return createAwsTarget(org, {
+    mode: options.mode ?? 'read',
+    ...(options.progress ? { progress: options.progress } : {}),
+  });
 }

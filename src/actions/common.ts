@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { formatDiagnostic, loadRepository } from '../load/index.js';
-import type { Repository } from '../model/config.js';
+import type { AccessMode, Repository } from '../model/config.js';
 import { isCalendarDate, toIsoDate } from '../model/dates.js';
 import type { Target } from '../model/provider.js';
 import { DEFAULT_LOCAL_DIR } from '../providers/local/store.js';
@@ -20,7 +20,7 @@ export interface ActionContext {
 }
 
 /** Reads the shared inputs, loads and validates the repository (errors become annotations), builds the target. */
-export async function prepare(): Promise<ActionContext> {
+export async function prepare(mode: AccessMode = 'read'): Promise<ActionContext> {
   const root = resolve(core.getInput(Inputs.root) || '.');
   const targetName = (core.getInput(Inputs.target) || 'aws') as TargetName;
   if (!TARGET_NAMES.includes(targetName)) {
@@ -54,6 +54,7 @@ export async function prepare(): Promise<ActionContext> {
   }
   const target = await createTarget(targetName, repository.org, {
     localDir: core.getInput(Inputs.localDir) || DEFAULT_LOCAL_DIR,
+    mode,
     progress: (m) => core.info(m),
   });
   return { repo: repository, target, today };

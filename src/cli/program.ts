@@ -152,6 +152,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (!repo) return setExit(EXIT_ERROR);
       const target = await createTarget(opts.target, repo.org, {
         localDir: opts.localDir,
+        mode: 'write',
         progress: progress(io),
       });
       const run = await runPlan(repo, target, { today: today(opts), progress: progress(io) });

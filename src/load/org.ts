@@ -12,6 +12,10 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const GLUE_NAME = /^[a-z_][a-z0-9_]{0,254}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
+  error: 'expected an IAM role ARN such as arn:aws:iam::111111111111:role/org-compliance-read',
+});
+
 const region = z.string().regex(REGION, { error: 'expected an AWS region code such as eu-west-1' });
 
 const orgSchema = strictMap({
@@ -54,6 +58,10 @@ const orgSchema = strictMap({
     descriptionMarker: '[managed by org-compliance]',
   }),
   closedAccountRetentionDays: z.number().int().min(0).max(36500).default(365),
+  roles: strictMap({
+    management: strictMap({ read: roleArn, write: roleArn }).optional(),
+    data: strictMap({ read: roleArn, write: roleArn }).optional(),
+  }).default({}),
 });
 
 export function parseOrg(file: YamlFile): OrgConfig | undefined {
@@ -87,5 +95,9 @@ export function parseOrg(file: YamlFile): OrgConfig | undefined {
     glue: { database: o.glue.database, table: o.glue.table, region: o.glue.region ?? o.homeRegion },
     ownership: o.ownership,
     closedAccountRetentionDays: o.closedAccountRetentionDays,
+    roles: {
+      ...(o.roles.management ? { management: o.roles.management } : {}),
+      ...(o.roles.data ? { data: o.roles.data } : {}),
+    },
   };
 }

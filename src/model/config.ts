@@ -52,7 +52,22 @@ export interface OrgConfig {
   };
   /** Closed or suspended accounts stay in the projection enum this many days after they left ACTIVE. */
   closedAccountRetentionDays: number;
+  /** IAM roles the aws target assumes; absent means the default credentials serve everything. */
+  roles: {
+    /** Organizations and Organization Config Rules: the management account or a delegated administrator. */
+    management?: RolePair;
+    /** Glue (and the other data services) in the account that holds the snapshot bucket. */
+    data?: RolePair;
+  };
 }
+
+/** A read-only role for plans and a write role for applies. */
+export interface RolePair {
+  read: string;
+  write: string;
+}
+
+export type AccessMode = 'read' | 'write';
 
 export interface Account {
   id: string;

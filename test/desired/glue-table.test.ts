@@ -21,6 +21,7 @@ const ORG: OrgConfig = {
     descriptionMarker: ' [managed by org-compliance]',
   },
   closedAccountRetentionDays: 365,
+  roles: {},
 };
 
 const TODAY = '2025-06-02';

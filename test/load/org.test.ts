@@ -315,7 +315,45 @@ describe('config/org.yaml', () => {
         descriptionMarker: '[managed by org-compliance]',
       },
       closedAccountRetentionDays: 365,
+      roles: {},
     });
     expect(file.diagnostics).toEqual([]);
+  });
+
+  test('roles: a role ARN that is not an IAM role ARN is refused; valid ones are kept per mode', async () => {
+    const org = (write: string) => yaml`
+        organizationId: o-a1b2c3d4e5
+        regions: [eu-west-1]
+        homeRegion: eu-west-1
+        snapshots:
+          bucket: acme-config-snapshots
+        projection:
+          startDate: '2025-01-01'
+        glue:
+          database: org_compliance
+          table: config_snapshots
+        roles:
+          management:
+            read: arn:aws:iam::111111111111:role/org-compliance-read
+            write: ${write}
+      `;
+    const bad = await loadFixture({ org: org('arn:aws:iam::111111111111:user/deployer') });
+    expect(bad.repository).toBeUndefined();
+    expect(errors(bad)).toMatchObject([
+      {
+        file: ORG,
+        line: 14,
+        column: 12,
+        field: 'roles.management.write',
+        message: saying('expected an IAM role ARN'),
+      },
+    ]);
+    const good = await loadFixture({ org: org('arn:aws:iam::111111111111:role/path/org-compliance-write') });
+    expect(good.repository?.org.roles).toEqual({
+      management: {
+        read: 'arn:aws:iam::111111111111:role/org-compliance-read',
+        write: 'arn:aws:iam::111111111111:role/path/org-compliance-write',
+      },
+    });
   });
 });

@@ -13,7 +13,7 @@ export function run(): Promise<void> {
       throw new ActionInputError(`Input '${Inputs.maxDeletes}' must be a whole number, got '${raw}'`);
     }
     const maxDeletes = raw ? Number(raw) : DEFAULT_MAX_DELETES;
-    const { repo, target, today } = await prepare();
+    const { repo, target, today } = await prepare('write');
     const { plan, accounts } = await runPlan(repo, target, { today, progress: (m) => core.info(m) });
     core.summary.addRaw(renderPlanMarkdown(plan, accounts), true);
     const result = await apply(plan, target, { maxDeletes, progress: (m) => core.info(m) });

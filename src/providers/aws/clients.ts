@@ -8,6 +8,7 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { VERSION } from '../../version.js';
 
 /** Organizations is a global service served from us-east-1. */
@@ -21,7 +22,16 @@ export interface AwsClients {
   glue(region: string): GlueClient;
 }
 
+/** Where each client's credentials come from: absent means the default provider chain. */
+export interface AwsCredentialSources {
+  /** Organizations and Config (the management account or a delegated administrator). */
+  management?: AwsCredentialIdentityProvider;
+  /** Glue and the other data services (the account that holds the snapshot bucket). */
+  data?: AwsCredentialIdentityProvider;
+}
+
 export interface AwsClientOptions {
+  credentials?: AwsCredentialSources;
   /** Send every call here instead of AWS (moto, LocalStack, tests). Leave unset to let `AWS_ENDPOINT_URL` apply. */
   endpoint?: string;
   /** Version in the user agent; defaults to the package's own. */
@@ -29,8 +39,13 @@ export interface AwsClientOptions {
 }
 
 /** Settings shared by every client, exported so tests can check them. */
-export function clientSettings(region: string, options: AwsClientOptions = {}) {
+export function clientSettings(
+  region: string,
+  options: AwsClientOptions = {},
+  credentials?: AwsCredentialIdentityProvider,
+) {
   return {
+    ...(credentials ? { credentials } : {}),
     region,
     maxAttempts: 1,
     customUserAgent: [[USER_AGENT_NAME, options.version ?? packageVersion()]] as [string, string][],
@@ -45,14 +60,24 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const glue = new Map<string, GlueClient>();
   return {
     organizations() {
-      organizations ??= new OrganizationsClient(clientSettings(ORGANIZATIONS_REGION, options));
+      organizations ??= new OrganizationsClient(
+        clientSettings(ORGANIZATIONS_REGION, options, options.credentials?.management),
+      );
       return organizations;
     },
     config(region) {
-      return cached(config, region, () => new ConfigServiceClient(clientSettings(region, options)));
+      return cached(
+        config,
+        region,
+        () => new ConfigServiceClient(clientSettings(region, options, options.credentials?.management)),
+      );
     },
     glue(region) {
-      return cached(glue, region, () => new GlueClient(clientSettings(region, options)));
+      return cached(
+        glue,
+        region,
+        () => new GlueClient(clientSettings(region, options, options.credentials?.data)),
+      );
     },
   };
 }

@@ -1,15 +1,18 @@
 /** The `aws` target: the Organization, Organization Config Rules and the Glue table, over one send-wrapper. */
 
-import type { OrgConfig } from '../../model/config.js';
+import type { AccessMode, OrgConfig } from '../../model/config.js';
 import type { ProgressReporter, Target } from '../../model/provider.js';
 import { type AwsClientOptions, type AwsClients, createAwsClients } from './clients.js';
 import { AwsConfigRuleProvider } from './config-rules.js';
+import { credentialSources } from './credentials.js';
 import { AwsGlueTableProvider } from './glue-table.js';
 import { AwsOrganizationSource } from './organization.js';
 import { createSend, type RetryPolicy, type Sleep } from './retry.js';
 import { WriteCounter } from './write-counter.js';
 
 export interface AwsTargetOptions {
+  /** Which roles from config/org.yaml to assume: read for plan and discover, write for apply. Default read. */
+  mode?: AccessMode;
   /** Injected clients (tests); otherwise built by createAwsClients with `endpoint`. */
   clients?: AwsClients;
   /** Endpoint override for every client (moto, LocalStack); `AWS_ENDPOINT_URL` works without it. */
@@ -37,11 +40,14 @@ export interface AwsTarget extends Target {
 }
 
 export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}): AwsTarget {
+  const mode = options.mode ?? 'read';
+  const endpoint = options.endpoint !== undefined ? { endpoint: options.endpoint } : {};
   const clients =
     options.clients ??
     createAwsClients({
-      ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+      ...endpoint,
       ...(options.version !== undefined ? { version: options.version } : {}),
+      credentials: credentialSources(org, mode, endpoint),
     });
   const writes = new WriteCounter();
   const retry: Partial<RetryPolicy> = {};

@@ -34,6 +34,7 @@ export const ORG: OrgConfig = {
     descriptionMarker: ' [managed by org-compliance]',
   },
   closedAccountRetentionDays: 365,
+  roles: {},
 };
 
 /** Real SDK clients, one per region, for aws-sdk-client-mock to stub instance by instance. */

@@ -1,0 +1,71 @@
+/**
+ * Credentials for the aws target: the default chain, or the roles config/org.yaml names, assumed
+ * with the SDK's own `fromTemporaryCredentials` (refreshed before they expire). Plans and
+ * discover use the read roles; apply uses the write roles.
+ */
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AccessMode, OrgConfig } from '../../model/config.js';
+import type { AwsCredentialSources } from './clients.js';
+
+export interface RoleCredentialOptions {
+  /** STS endpoint override (moto, tests); `AWS_ENDPOINT_URL` works without it. */
+  endpoint?: string;
+  /** Extra STS client settings (tests inject a request handler here). */
+  stsClientConfig?: Record<string, unknown>;
+}
+
+export function roleSessionName(mode: AccessMode): string {
+  return `org-compliance-${mode}`;
+}
+
+/**
+ * One assumed-role session shared by every client of a group (each SDK client would otherwise
+ * assume the role itself): the identity is kept until five minutes before it expires.
+ */
+export function shared(
+  provider: AwsCredentialIdentityProvider,
+  now: () => number = Date.now,
+): AwsCredentialIdentityProvider {
+  let current: Promise<AwsCredentialIdentity> | undefined;
+  return async () => {
+    if (current) {
+      const identity = await current.catch(() => undefined);
+      const expires = identity?.expiration?.getTime();
+      if (identity && (expires === undefined || expires - now() > 5 * 60_000)) return identity;
+    }
+    current = provider();
+    return current;
+  };
+}
+
+export function assumeRole(
+  roleArn: string,
+  mode: AccessMode,
+  region: string,
+  options: RoleCredentialOptions = {},
+): AwsCredentialIdentityProvider {
+  return shared(
+    fromTemporaryCredentials({
+      params: { RoleArn: roleArn, RoleSessionName: roleSessionName(mode), DurationSeconds: 3600 },
+      clientConfig: {
+        region,
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...options.stsClientConfig,
+      },
+    }),
+  );
+}
+
+/** The credential source for each group of clients, from the roles in org.yaml. */
+export function credentialSources(
+  org: OrgConfig,
+  mode: AccessMode,
+  options: RoleCredentialOptions = {},
+): AwsCredentialSources {
+  const sources: AwsCredentialSources = {};
+  const { management, data } = org.roles;
+  if (management) sources.management = assumeRole(management[mode], mode, org.homeRegion, options);
+  if (data) sources.data = assumeRole(data[mode], mode, org.glue.region, options);
+  return sources;
+}
