@@ -34,6 +34,13 @@ function bundle(name, outDir) {
       'licenses.txt',
       '--target',
       'es2022',
+      // The local target's engine (DuckDB, a native module, and the SQL transpiler, WebAssembly)
+      // stays out of the bundles: actions run against AWS, and only load it for --target local
+      // inside a checkout that has node_modules (the tests, the CI demo).
+      '--external',
+      '@duckdb/node-api',
+      '--external',
+      '@polyglot-sql/sdk',
       '--quiet',
     ],
     { stdio: 'inherit' },

@@ -11,6 +11,8 @@ export interface TargetOptions {
   localDir?: string;
   /** aws: assume the read roles (plan, discover) or the write roles (apply) of config/org.yaml. */
   mode?: AccessMode;
+  /** The day the local engine takes as today (the dt projection's NOW). */
+  today?: string;
   progress?: ProgressReporter;
 }
 
@@ -20,7 +22,13 @@ export async function createTarget(
   org: OrgConfig,
   options: TargetOptions = {},
 ): Promise<Target> {
-  if (name === 'local') return createLocalTarget(org, resolve(options.localDir ?? DEFAULT_LOCAL_DIR));
+  if (name === 'local') {
+    return createLocalTarget(
+      org,
+      resolve(options.localDir ?? DEFAULT_LOCAL_DIR),
+      options.today ? { today: options.today } : {},
+    );
+  }
   const { createAwsTarget } = await import('./providers/aws/target.js');
   return createAwsTarget(org, {
     mode: options.mode ?? 'read',

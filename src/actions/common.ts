@@ -54,6 +54,7 @@ export async function prepare(mode: AccessMode = 'read'): Promise<ActionContext>
   }
   const target = await createTarget(targetName, repository.org, {
     localDir: core.getInput(Inputs.localDir) || DEFAULT_LOCAL_DIR,
+    today,
     mode,
     progress: (m) => core.info(m),
   });

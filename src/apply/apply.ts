@@ -47,8 +47,12 @@ export async function apply(plan: Plan, target: Target, options: ApplyOptions = 
   for (const change of pending) {
     const last = stages[stages.length - 1];
     const head = last?.[0];
+    // A stage is one kind (and one rank, where a kind's resources depend on each other).
     const sameStage =
-      head && (head.action === 'delete') === (change.action === 'delete') && head.kind === change.kind;
+      head &&
+      (head.action === 'delete') === (change.action === 'delete') &&
+      head.kind === change.kind &&
+      head.rank === change.rank;
     if (last && sameStage) last.push(change);
     else stages.push([change]);
   }

@@ -46,6 +46,11 @@ export class FakeAws {
   /** region → `db.table` → the Glue Table object. */
   readonly tables = new Map<string, Map<string, Json>>();
   readonly databases = new Map<string, Set<string>>();
+  /** region → database → its Parameters (ownership marker). */
+  readonly databaseParameters = new Map<string, Map<string, Record<string, string>>>();
+  /** Athena queries run, in order. */
+  readonly queries: string[] = [];
+  private queryCount = 0;
   private readonly ouByPath = new Map<string, Ou>();
   private readonly accountsByParent = new Map<string, OrganizationSnapshot['accounts']>();
   private readonly ousByParent = new Map<string, Ou[]>();
@@ -119,8 +124,13 @@ export class FakeAws {
     return out;
   }
 
+  /** Calls that change state: the write APIs, and Athena queries that create or drop views. */
   writeCalls(): FakeCall[] {
-    return this.calls.filter((c) => WRITE_OPERATIONS.has(c.operation));
+    return this.calls.filter(
+      (c) =>
+        WRITE_OPERATIONS.has(c.operation) ||
+        (c.operation === 'StartQueryExecution' && /^(CREATE|DROP) /.test(String(c.input.QueryString))),
+    );
   }
 
   clients(): AwsClients {
@@ -139,6 +149,7 @@ export class FakeAws {
       organizations: () => orgs as never,
       config: (region) => regional(region) as never,
       glue: (region) => regional(region) as never,
+      athena: (region) => regional(region) as never,
     };
   }
 
@@ -255,16 +266,65 @@ export class FakeAws {
         return {};
       }
       case 'GetDatabase': {
-        if (!this.databases.get(region)?.has(String(input.Name)))
-          throw awsError('EntityNotFoundException', `Database ${String(input.Name)} not found.`);
-        return { Database: { Name: input.Name } };
+        const name = String(input.Name);
+        if (!this.databases.get(region)?.has(name))
+          throw awsError('EntityNotFoundException', `Database ${name} not found.`);
+        return { Database: { Name: name, Parameters: this.databaseParameters.get(region)?.get(name) ?? {} } };
       }
       case 'CreateDatabase': {
+        const db = input.DatabaseInput as { Name: string; Parameters?: Record<string, string> };
         const set = this.databases.get(region) ?? new Set<string>();
-        set.add(String((input.DatabaseInput as Json).Name));
+        set.add(db.Name);
         this.databases.set(region, set);
+        const params = this.databaseParameters.get(region) ?? new Map<string, Record<string, string>>();
+        params.set(db.Name, { ...(db.Parameters ?? {}) });
+        this.databaseParameters.set(region, params);
         return {};
       }
+      case 'GetTables': {
+        const db = String(input.DatabaseName);
+        if (!this.databases.get(region)?.has(db))
+          throw awsError('EntityNotFoundException', `Database ${db} not found.`);
+        const all = [...(this.tables.get(region)?.entries() ?? [])]
+          .filter(([k]) => k.startsWith(`${db}.`))
+          .map(([, t]) => structuredClone(t));
+        const { items, next } = this.page(all, input, 100, 'MaxResults');
+        return { TableList: items, ...(next ? { NextToken: next } : {}) };
+      }
+      case 'StartQueryExecution': {
+        const sql = String(input.QueryString);
+        this.queries.push(sql);
+        const id = `0f1e2d3c-0000-4000-8000-${String(++this.queryCount).padStart(12, '0')}`;
+        const create = /^CREATE OR REPLACE VIEW "([a-z0-9_]+)"\."([a-z0-9_]+)" AS\n([\s\S]*)$/.exec(sql);
+        const drop = /^DROP VIEW IF EXISTS "([a-z0-9_]+)"\."([a-z0-9_]+)"$/.exec(sql);
+        const tables = this.tables.get(region) ?? new Map<string, Json>();
+        this.tables.set(region, tables);
+        if (create) {
+          const [, db, name, body] = create as unknown as [string, string, string, string];
+          const payload = { originalSql: body, catalog: 'awsdatacatalog', schema: db, columns: [] };
+          tables.set(`${db}.${name}`, {
+            Name: name,
+            DatabaseName: db,
+            TableType: 'VIRTUAL_VIEW',
+            Parameters: { presto_view: 'true', comment: 'Presto View' },
+            ViewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(payload)).toString('base64')} */`,
+            ViewExpandedText: '/* Presto View */',
+          });
+        } else if (drop) {
+          tables.delete(`${drop[1]}.${drop[2]}`);
+        }
+        return { QueryExecutionId: id };
+      }
+      case 'GetQueryExecution':
+        return {
+          QueryExecution: {
+            QueryExecutionId: input.QueryExecutionId,
+            StatementType: 'DDL',
+            Status: { State: 'SUCCEEDED' },
+          },
+        };
+      case 'GetQueryResults':
+        return { ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } };
       case 'GetTable': {
         const table = this.tables.get(region)?.get(`${String(input.DatabaseName)}.${String(input.Name)}`);
         if (!table) throw awsError('EntityNotFoundException', `Table ${String(input.Name)} not found.`);

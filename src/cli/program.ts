@@ -101,6 +101,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (!repo) return setExit(EXIT_ERROR);
       const target = await createTarget(opts.target, repo.org, {
         localDir: opts.localDir,
+        today: today(opts),
         progress: progress(io),
       });
       const org = await target.organization.readOrganization(progress(io));
@@ -125,6 +126,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (!repo) return setExit(EXIT_ERROR);
       const target = await createTarget(opts.target, repo.org, {
         localDir: opts.localDir,
+        today: today(opts),
         progress: progress(io),
       });
       const run = await runPlan(repo, target, { today: today(opts), progress: progress(io) });
@@ -152,6 +154,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (!repo) return setExit(EXIT_ERROR);
       const target = await createTarget(opts.target, repo.org, {
         localDir: opts.localDir,
+        today: today(opts),
         mode: 'write',
         progress: progress(io),
       });

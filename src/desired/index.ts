@@ -2,6 +2,7 @@ import type { Repository } from '../model/config.js';
 import { type DesiredResource, resourceKey } from '../model/resources.js';
 import { desiredConfigRules } from './config-rules.js';
 import { desiredGlueTable } from './glue-table.js';
+import { desiredViews } from './views.js';
 
 /** Everything the repository says should exist, for one day (`today` decides the account retention window). */
 export function desiredResources(repo: Repository, today: string): DesiredResource[] {
@@ -13,6 +14,7 @@ export function desiredResources(repo: Repository, today: string): DesiredResour
       region: repo.org.glue.region,
       properties: table,
     },
+    ...desiredViews(repo, { today }),
     ...desiredConfigRules(repo.org, repo.rules),
   ];
 }

@@ -1,14 +1,36 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Repository } from '../model/config.js';
+import { toIsoDate } from '../model/dates.js';
 import { ACCOUNTS_FILE, parseAccounts } from './accounts.js';
 import type { Diagnostic } from './diagnostics.js';
+import { EXCEPTIONS_FILE, parseExceptions, previousExceptions } from './exceptions.js';
 import { builtInManagedRules, type ManagedRuleCatalog } from './managed-rules.js';
 import { ORG_FILE, parseOrg } from './org.js';
 import { parseRules, RULES_FILE } from './rules.js';
+import { orderViews, readViewSources } from './views.js';
 import { YamlFile } from './yaml-file.js';
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
 
 export interface LoadOptions {
   strict?: boolean;
   catalog?: ManagedRuleCatalog;
+  /** The date expiries are judged against, `YYYY-MM-DD`; default today (UTC). */
+  today?: string;
+  /**
+   * config/exceptions.yaml at the base revision (a pull request's base, or HEAD): an expiry in
+   * the past is refused only on exceptions that are new or changed since then. Undefined: no
+   * base known, every exception counts as new.
+   */
+  previousExceptionsText?: string;
 }
 
 export interface LoadResult {
@@ -19,11 +41,15 @@ export interface LoadResult {
 
 /** Reads and validates config/*.yaml under `root`. Never throws for the user's mistakes. */
 export async function loadRepository(root: string, options: LoadOptions = {}): Promise<LoadResult> {
-  const [orgFile, accountsFile, rulesFile] = await Promise.all([
+  const [orgFile, accountsFile, rulesFile, exceptionsText, viewSources] = await Promise.all([
     YamlFile.read(root, ORG_FILE),
     YamlFile.read(root, ACCOUNTS_FILE),
     YamlFile.read(root, RULES_FILE),
+    readOptional(join(root, EXCEPTIONS_FILE)),
+    readViewSources(root),
   ]);
+  // No exceptions file is the same as an empty list.
+  const exceptionsFile = YamlFile.parse(EXCEPTIONS_FILE, exceptionsText ?? 'exceptions: []\n');
   const org = orgFile.ok ? parseOrg(orgFile) : undefined;
   const accounts = accountsFile.ok ? parseAccounts(accountsFile) : undefined;
   const rules = rulesFile.ok
@@ -36,10 +62,27 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
         { strict: options.strict ?? false },
       )
     : undefined;
-  const diagnostics = [...orgFile.diagnostics, ...accountsFile.diagnostics, ...rulesFile.diagnostics];
+  const exceptions = exceptionsFile.ok
+    ? parseExceptions(exceptionsFile, {
+        ...(accountsFile.ok && accounts ? { accounts } : {}),
+        ...(rulesFile.ok && rules ? { rules } : {}),
+        today: options.today ?? toIsoDate(new Date()),
+        ...(options.previousExceptionsText !== undefined
+          ? { previous: previousExceptions(options.previousExceptionsText) ?? [] }
+          : {}),
+      })
+    : undefined;
+  const views = orderViews(viewSources);
+  const diagnostics = [
+    ...orgFile.diagnostics,
+    ...accountsFile.diagnostics,
+    ...rulesFile.diagnostics,
+    ...exceptionsFile.diagnostics,
+    ...views.diagnostics,
+  ];
   const failed = diagnostics.some((d) => d.severity === 'error');
-  if (failed || !org || !accounts || !rules) return { diagnostics };
-  return { repository: { root, org, accounts, rules }, diagnostics };
+  if (failed || !org || !accounts || !rules || !exceptions) return { diagnostics };
+  return { repository: { root, org, accounts, rules, exceptions, views: viewSources }, diagnostics };
 }
 
 export { ConfigurationError, type Diagnostic, formatDiagnostic } from './diagnostics.js';

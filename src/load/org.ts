@@ -58,6 +58,26 @@ const orgSchema = strictMap({
     descriptionMarker: '[managed by org-compliance]',
   }),
   closedAccountRetentionDays: z.number().int().min(0).max(36500).default(365),
+  athena: strictMap({
+    workgroup: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,128}$/, {
+        error: 'expected an Athena workgroup name (letters, digits, . _ -)',
+      })
+      .default('primary'),
+    outputLocation: z
+      .string()
+      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/, {
+        error: 'expected an S3 URI such as s3://acme-athena-results/org-compliance/',
+      })
+      .optional(),
+  }).default({ workgroup: 'primary' }),
+  compliance: strictMap({
+    windowDays: z.number().int().min(1).max(90).default(7),
+    staleAfterDays: z.number().int().min(1).max(90).default(2),
+    trendDays: z.number().int().min(7).max(366).default(90),
+    excludeTag: strictMap({ key: z.string().min(1).max(128), value: z.string().max(256) }).optional(),
+  }).default({ windowDays: 7, staleAfterDays: 2, trendDays: 90 }),
   roles: strictMap({
     management: strictMap({ read: roleArn, write: roleArn }).optional(),
     data: strictMap({ read: roleArn, write: roleArn }).optional(),
@@ -95,6 +115,16 @@ export function parseOrg(file: YamlFile): OrgConfig | undefined {
     glue: { database: o.glue.database, table: o.glue.table, region: o.glue.region ?? o.homeRegion },
     ownership: o.ownership,
     closedAccountRetentionDays: o.closedAccountRetentionDays,
+    athena: {
+      workgroup: o.athena.workgroup,
+      ...(o.athena.outputLocation ? { outputLocation: o.athena.outputLocation } : {}),
+    },
+    compliance: {
+      windowDays: o.compliance.windowDays,
+      staleAfterDays: o.compliance.staleAfterDays,
+      trendDays: o.compliance.trendDays,
+      ...(o.compliance.excludeTag ? { excludeTag: o.compliance.excludeTag } : {}),
+    },
     roles: {
       ...(o.roles.management ? { management: o.roles.management } : {}),
       ...(o.roles.data ? { data: o.roles.data } : {}),

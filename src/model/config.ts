@@ -52,6 +52,13 @@ export interface OrgConfig {
   };
   /** Closed or suspended accounts stay in the projection enum this many days after they left ACTIVE. */
   closedAccountRetentionDays: number;
+  athena: {
+    /** Workgroup for view deployment and report queries. */
+    workgroup: string;
+    /** Query result location, when the workgroup does not enforce its own. */
+    outputLocation?: string;
+  };
+  compliance: ComplianceSettings;
   /** IAM roles the aws target assumes; absent means the default credentials serve everything. */
   roles: {
     /** Organizations and Organization Config Rules: the management account or a delegated administrator. */
@@ -59,6 +66,38 @@ export interface OrgConfig {
     /** Glue (and the other data services) in the account that holds the snapshot bucket. */
     data?: RolePair;
   };
+}
+
+/** How the compliance views read the snapshots. */
+export interface ComplianceSettings {
+  /** An account/region's newest snapshot counts if it is at most this many days old. */
+  windowDays: number;
+  /** An account/region whose newest snapshot is older than this many days is stale. */
+  staleAfterDays: number;
+  /** Days of history in the trend view. */
+  trendDays: number;
+  /** A resource carrying this tag (exact key and value) is excluded from the score. */
+  excludeTag?: { key: string; value: string };
+}
+
+/** A reviewed exception from config/exceptions.yaml: matching evaluations are excluded until it expires. */
+export interface ExceptionSpec {
+  id: string;
+  /** Catalog rule names; `*` matches any run of characters. */
+  rules: string[];
+  /** Account ids; empty means every account. */
+  accounts: string[];
+  /** Glob (`*`, `?`) on the resource type, e.g. `AWS::S3::*`; absent means any. */
+  resourceType?: string;
+  /** Glob on the resource id; absent means any. */
+  resourceId?: string;
+  /** Every tag here must be on the resource with exactly this value. */
+  tags: Record<string, string>;
+  reason: string;
+  owner?: string;
+  ticket?: string;
+  /** Last day the exception applies, `YYYY-MM-DD`. */
+  expires: string;
 }
 
 /** A read-only role for plans and a write role for applies. */
@@ -106,4 +145,14 @@ export interface Repository {
   org: OrgConfig;
   accounts: Account[];
   rules: RuleSpec[];
+  exceptions: ExceptionSpec[];
+  /** Files of sql/views/, name (file name without .sql) → text. */
+  views: ViewSource[];
+}
+
+export interface ViewSource {
+  name: string;
+  /** Repository-relative path, e.g. `sql/views/evaluations.sql`. */
+  file: string;
+  text: string;
 }

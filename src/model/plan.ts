@@ -20,6 +20,8 @@ export interface Change {
   after?: DesiredResource['properties'];
   diffs: FieldDiff[];
   status?: ResourceStatus;
+  /** Order within the kind (see DesiredResource.rank). */
+  rank?: number;
 }
 
 export type NoticeLevel = 'info' | 'warning' | 'error';

@@ -3,18 +3,20 @@
  * and providers (current) produce, so that `plan` can compare them field by field.
  */
 
-export const RESOURCE_KINDS = ['glue-table', 'config-rule'] as const;
+export const RESOURCE_KINDS = ['glue-table', 'athena-view', 'config-rule'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** Apply order for creates and updates; deletes run in reverse. Config rules are independent of the rest. */
 export const KIND_ORDER: Record<ResourceKind, number> = {
   'glue-table': 0,
+  'athena-view': 1,
   'config-rule': 10,
 };
 
 /** What each kind needs to exist first; a failure skips its dependents. */
 export const KIND_DEPENDS_ON: Record<ResourceKind, readonly ResourceKind[]> = {
   'glue-table': [],
+  'athena-view': ['glue-table'],
   'config-rule': [],
 };
 
@@ -53,8 +55,17 @@ export interface GlueTableProperties {
   serdeParameters: Record<string, string>;
 }
 
+/** An Athena view: the SELECT that follows `CREATE OR REPLACE VIEW "<database>"."<name>" AS`. */
+export interface AthenaViewProperties {
+  database: string;
+  name: string;
+  /** The view's query in Athena (Trino) SQL, trimmed, exactly as Athena stores it as `originalSql`. */
+  sql: string;
+}
+
 export interface PropertiesByKind {
   'glue-table': GlueTableProperties;
+  'athena-view': AthenaViewProperties;
   'config-rule': ConfigRuleProperties;
 }
 
@@ -64,6 +75,11 @@ interface ResourceBase<K extends ResourceKind> {
   key: string;
   region: string;
   properties: PropertiesByKind[K];
+  /**
+   * Order within the kind when resources of one kind depend on each other (views on views):
+   * lower first for creates and updates, higher first for deletes. Absent means no order.
+   */
+  rank?: number;
 }
 
 export type DesiredResource<K extends ResourceKind = ResourceKind> = K extends ResourceKind

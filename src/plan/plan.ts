@@ -3,7 +3,7 @@ import { type CurrentResource, type DesiredResource, KIND_ORDER } from '../model
 import { diffProperties } from './diff.js';
 
 function nameOf(r: DesiredResource | CurrentResource): string {
-  return r.kind === 'glue-table' ? `${r.properties.database}.${r.properties.name}` : r.properties.name;
+  return r.kind === 'config-rule' ? r.properties.name : `${r.properties.database}.${r.properties.name}`;
 }
 
 const ACTION_RANK: Record<Change['action'], number> = { delete: 0, create: 1, update: 1, 'no-op': 2 };
@@ -12,9 +12,14 @@ function compareChanges(a: Change, b: Change): number {
   const rank = ACTION_RANK[a.action] - ACTION_RANK[b.action];
   if (rank) return rank;
   // Deletes undo dependencies in reverse; everything else follows them.
-  const kind =
-    a.action === 'delete' ? KIND_ORDER[b.kind] - KIND_ORDER[a.kind] : KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
-  return kind || a.key.localeCompare(b.key);
+  const deleting = a.action === 'delete';
+  const kind = deleting ? KIND_ORDER[b.kind] - KIND_ORDER[a.kind] : KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
+  if (kind) return kind;
+  // Within a kind, resources that depend on each other go in rank order (reversed for deletes).
+  const ra = a.rank ?? -1;
+  const rb = b.rank ?? -1;
+  const byRank = deleting ? rb - ra : ra - rb;
+  return byRank || a.key.localeCompare(b.key);
 }
 
 /**
@@ -32,7 +37,13 @@ export function plan(desired: readonly DesiredResource[], current: readonly Curr
     if (desiredKeys.has(d.key)) throw new Error(`Bug: desired resource ${d.key} appears twice`);
     desiredKeys.add(d.key);
     const c = byKey.get(d.key);
-    const base = { kind: d.kind, key: d.key, region: d.region, name: nameOf(d) };
+    const base = {
+      kind: d.kind,
+      key: d.key,
+      region: d.region,
+      name: nameOf(d),
+      ...(d.rank !== undefined ? { rank: d.rank } : {}),
+    };
     if (!c) {
       changes.push({
         ...base,

@@ -48,6 +48,7 @@ function fakeTarget(failing: Set<string> = new Set()): Target & { applied: strin
     providers: {
       'config-rule': provider('config-rule') as never,
       'glue-table': provider('glue-table') as never,
+      'athena-view': provider('athena-view') as never,
     },
     writeCount: () => writes,
   };

@@ -23,24 +23,26 @@ describe('aws target against an in-process fake AWS, through the providers and t
     const target = () => createAwsTarget(repo.org, { clients: fake.clients(), sleep: async () => {} });
 
     const first = await runPlan(repo, target(), { today: TODAY });
-    expect(first.plan.summary).toEqual({ create: 181, update: 0, delete: 0, noop: 0 });
+    expect(first.plan.summary).toEqual({ create: 194, update: 0, delete: 0, noop: 0 });
     expect(first.accounts.changed).toBe(false);
     const t1 = target();
     const result = await apply(first.plan, t1);
     expect(result.ok).toBe(true);
     const writes = fake.writeCalls();
-    // 180 rules (68 home + 56 × 2 other regions), the database the table needs, and the table.
+    // 180 rules (68 home + 56 × 2 other regions), the database the table needs, the table, and
+    // 13 views created through Athena.
     expect(writes.filter((c) => c.operation === 'PutOrganizationConfigRule')).toHaveLength(180);
     expect(writes.filter((c) => c.operation === 'CreateDatabase')).toHaveLength(1);
     expect(writes.filter((c) => c.operation === 'CreateTable')).toHaveLength(1);
-    expect(result.writes).toBe(182);
+    expect(writes.filter((c) => c.operation === 'StartQueryExecution')).toHaveLength(13);
+    expect(result.writes).toBe(195);
 
     const second = await runPlan(repo, target(), { today: TODAY });
     expect(second.plan.hasChanges).toBe(false);
     const t2 = target();
     const again = await apply(second.plan, t2);
     expect(again.writes).toBe(0);
-    expect(fake.writeCalls()).toHaveLength(182);
+    expect(fake.writeCalls()).toHaveLength(195);
 
     // Every parameter value went out explicitly, defaults included.
     const put = fake.calls.find(

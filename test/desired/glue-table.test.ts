@@ -21,6 +21,8 @@ const ORG: OrgConfig = {
     descriptionMarker: ' [managed by org-compliance]',
   },
   closedAccountRetentionDays: 365,
+  athena: { workgroup: 'primary' },
+  compliance: { windowDays: 7, staleAfterDays: 2, trendDays: 90 },
   roles: {},
 };
 

@@ -4,11 +4,12 @@ import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
-/** A scratch copy of this repository's config/ plus an empty local-target directory. */
+/** A scratch copy of this repository's config/ and sql/, plus an empty local-target directory. */
 export async function scratchRepo(): Promise<{ root: string; localDir: string }> {
   const base = await mkdtemp(join(tmpdir(), 'org-compliance-test-'));
   const root = join(base, 'repo');
   await cp(join(REPO_ROOT, 'config'), join(root, 'config'), { recursive: true });
+  await cp(join(REPO_ROOT, 'sql'), join(root, 'sql'), { recursive: true });
   return { root, localDir: join(base, 'local') };
 }
 

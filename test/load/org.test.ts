@@ -315,6 +315,8 @@ describe('config/org.yaml', () => {
         descriptionMarker: '[managed by org-compliance]',
       },
       closedAccountRetentionDays: 365,
+      athena: { workgroup: 'primary' },
+      compliance: { windowDays: 7, staleAfterDays: 2, trendDays: 90 },
       roles: {},
     });
     expect(file.diagnostics).toEqual([]);

@@ -33,20 +33,21 @@ describe('local target, end to end', () => {
     const repo = await load(root);
     const target = createLocalTarget(repo.org, localDir);
     const first = await runPlan(repo, target, { today: TODAY });
-    // 68 rules: 12 run in the home region only, 56 in each of 3 regions; plus the Glue table.
-    expect(first.plan.summary).toEqual({ create: 12 + 56 * 3 + 1, update: 0, delete: 0, noop: 0 });
+    // 68 rules: 12 run in the home region only, 56 in each of 3 regions; the Glue table; 13 views
+    // (4 generated from config/, 9 from sql/views/).
+    expect(first.plan.summary).toEqual({ create: 12 + 56 * 3 + 1 + 13, update: 0, delete: 0, noop: 0 });
     expect(first.accounts.changed).toBe(false);
 
     const result = await apply(first.plan, target);
     expect(result.ok).toBe(true);
-    expect(result.writes).toBe(181);
+    expect(result.writes).toBe(194);
 
     const statePath = join(localDir, 'state.json');
     const before = await stat(statePath);
     const again = createLocalTarget(repo.org, localDir);
     const second = await runPlan(repo, again, { today: TODAY });
     expect(second.plan.hasChanges).toBe(false);
-    expect(second.plan.summary.noop).toBe(181);
+    expect(second.plan.summary.noop).toBe(194);
     const secondApply = await apply(second.plan, again);
     expect(secondApply.writes).toBe(0);
     expect(again.writeCount()).toBe(0);
@@ -89,15 +90,17 @@ describe('local target, end to end', () => {
       'delete cost-eip-attached eu-central-1',
       'delete cost-eip-attached eu-west-1',
       'delete cost-eip-attached us-east-1',
+      // The catalog reaches SQL as data: the generated view changes with it.
+      'update org_compliance.catalog_rules eu-west-1',
       'update security-access-keys-rotated eu-west-1',
     ]);
-    const update = plan.changes.find((c) => c.action === 'update');
+    const update = plan.changes.find((c) => c.action === 'update' && c.kind === 'config-rule');
     expect(update?.diffs).toEqual([{ path: 'inputParameters.maxAccessKeyAge', before: '90', after: '60' }]);
 
     await expect(apply(plan, target, { maxDeletes: 2 })).rejects.toBeInstanceOf(ApplyRefusedError);
     expect(target.writeCount()).toBe(0);
     const result = await apply(plan, target, { maxDeletes: 3 });
-    expect(result.writes).toBe(4);
+    expect(result.writes).toBe(5);
     expect(
       (await runPlan(repo, createLocalTarget(repo.org, localDir), { today: TODAY })).plan.hasChanges,
     ).toBe(false);

@@ -5,6 +5,7 @@
  * handling keeps working.
  */
 
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -20,13 +21,15 @@ export interface AwsClients {
   organizations(): OrganizationsClient;
   config(region: string): ConfigServiceClient;
   glue(region: string): GlueClient;
+  /** Athena in the account that holds the snapshot bucket (the data credentials, like Glue). */
+  athena(region: string): AthenaClient;
 }
 
 /** Where each client's credentials come from: absent means the default provider chain. */
 export interface AwsCredentialSources {
   /** Organizations and Config (the management account or a delegated administrator). */
   management?: AwsCredentialIdentityProvider;
-  /** Glue and the other data services (the account that holds the snapshot bucket). */
+  /** Glue, Athena and the other data services (the account that holds the snapshot bucket). */
   data?: AwsCredentialIdentityProvider;
 }
 
@@ -58,6 +61,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   let organizations: OrganizationsClient | undefined;
   const config = new Map<string, ConfigServiceClient>();
   const glue = new Map<string, GlueClient>();
+  const athena = new Map<string, AthenaClient>();
   return {
     organizations() {
       organizations ??= new OrganizationsClient(
@@ -77,6 +81,13 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
         glue,
         region,
         () => new GlueClient(clientSettings(region, options, options.credentials?.data)),
+      );
+    },
+    athena(region) {
+      return cached(
+        athena,
+        region,
+        () => new AthenaClient(clientSettings(region, options, options.credentials?.data)),
       );
     },
   };

@@ -1,7 +1,12 @@
-/** The `aws` target: the Organization, Organization Config Rules and the Glue table, over one send-wrapper. */
+/**
+ * The `aws` target: the Organization, Organization Config Rules, the Glue table and the Athena views,
+ * over one send-wrapper.
+ */
 
 import type { AccessMode, OrgConfig } from '../../model/config.js';
 import type { ProgressReporter, Target } from '../../model/provider.js';
+import { AthenaQueryRunner } from './athena.js';
+import { AwsAthenaViewProvider } from './athena-views.js';
 import { type AwsClientOptions, type AwsClients, createAwsClients } from './clients.js';
 import { AwsConfigRuleProvider } from './config-rules.js';
 import { credentialSources } from './credentials.js';
@@ -37,6 +42,8 @@ export interface AwsTarget extends Target {
   readonly name: 'aws';
   /** Write requests per operation so far. */
   writesByOperation(): Record<string, number>;
+  /** Runs SQL in org.athena.workgroup against org.glue.database (reports, checks). */
+  readonly athena: AthenaQueryRunner;
 }
 
 export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}): AwsTarget {
@@ -75,12 +82,24 @@ export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}):
     ...(options.sleep ? { sleep: options.sleep } : {}),
   });
   const glueTable = new AwsGlueTableProvider({ clients, send, org });
+  const athena = new AthenaQueryRunner({
+    clients,
+    send,
+    region: org.glue.region,
+    workgroup: org.athena.workgroup,
+    ...(org.athena.outputLocation !== undefined ? { outputLocation: org.athena.outputLocation } : {}),
+    database: org.glue.database,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
+  const athenaViews = new AwsAthenaViewProvider({ clients, send, org, runner: athena });
 
   return {
     name: 'aws',
     organization,
-    providers: { 'glue-table': glueTable, 'config-rule': configRules },
+    providers: { 'glue-table': glueTable, 'athena-view': athenaViews, 'config-rule': configRules },
     writeCount: () => writes.total,
     writesByOperation: () => writes.byOperation(),
+    athena,
   };
 }

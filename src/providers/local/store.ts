@@ -2,7 +2,11 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { OrganizationSnapshot } from '../../model/provider.js';
-import type { ConfigRuleProperties, GlueTableProperties } from '../../model/resources.js';
+import type {
+  AthenaViewProperties,
+  ConfigRuleProperties,
+  GlueTableProperties,
+} from '../../model/resources.js';
 
 export const DEFAULT_LOCAL_DIR = '.org-compliance';
 
@@ -13,6 +17,8 @@ export interface LocalState {
   configRules: Record<string, Record<string, ConfigRuleProperties & { status: string }>>;
   /** region → `db.table` → properties. */
   glueTables: Record<string, Record<string, GlueTableProperties>>;
+  /** region → `db.view` → properties. */
+  athenaViews: Record<string, Record<string, AthenaViewProperties>>;
 }
 
 const orgJsonSchema = z.strictObject({
@@ -29,7 +35,7 @@ const orgJsonSchema = z.strictObject({
 });
 
 function emptyState(): LocalState {
-  return { version: 1, configRules: {}, glueTables: {} };
+  return { version: 1, configRules: {}, glueTables: {}, athenaViews: {} };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { OrgConfig } from '../../model/config.js';
+import { toIsoDate } from '../../model/dates.js';
 import type { Change } from '../../model/plan.js';
 import type { Provider, Target } from '../../model/provider.js';
 import {
@@ -7,6 +8,7 @@ import {
   type GlueTableProperties,
   resourceKey,
 } from '../../model/resources.js';
+import { LocalAthenaViews } from './athena-views.js';
 import { LocalStore } from './store.js';
 
 class LocalConfigRules implements Provider<'config-rule'> {
@@ -86,8 +88,13 @@ class LocalGlueTables implements Provider<'glue-table'> {
   }
 }
 
-export function createLocalTarget(org: OrgConfig, dir: string): Target & { store: LocalStore } {
+export function createLocalTarget(
+  org: OrgConfig,
+  dir: string,
+  options: { today?: string } = {},
+): Target & { store: LocalStore } {
   const store = new LocalStore(dir);
+  const views = new LocalAthenaViews(store, org, options.today ?? toIsoDate(new Date()));
   return {
     name: 'local',
     store,
@@ -95,6 +102,7 @@ export function createLocalTarget(org: OrgConfig, dir: string): Target & { store
     providers: {
       'config-rule': new LocalConfigRules(store, org),
       'glue-table': new LocalGlueTables(store, org),
+      'athena-view': views,
     },
     writeCount: () => store.writeCount(),
   };

@@ -1,5 +1,6 @@
 /** Test doubles shared by the AWS provider tests: fake time, a fixed org config, injected clients. */
 
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -34,6 +35,8 @@ export const ORG: OrgConfig = {
     descriptionMarker: ' [managed by org-compliance]',
   },
   closedAccountRetentionDays: 365,
+  athena: { workgroup: 'primary' },
+  compliance: { windowDays: 7, staleAfterDays: 2, trendDays: 90 },
   roles: {},
 };
 
@@ -42,6 +45,7 @@ export function regionalClients(regions: string[]) {
   const organizations = new OrganizationsClient({ region: 'us-east-1' });
   const config = new Map(regions.map((region) => [region, new ConfigServiceClient({ region })]));
   const glue = new Map(regions.map((region) => [region, new GlueClient({ region })]));
+  const athena = new Map(regions.map((region) => [region, new AthenaClient({ region })]));
   const clients: AwsClients = {
     organizations: () => organizations,
     config: (region) => {
@@ -54,8 +58,13 @@ export function regionalClients(regions: string[]) {
       if (!client) throw new Error(`test asked for a Glue client in unexpected region ${region}`);
       return client;
     },
+    athena: (region) => {
+      const client = athena.get(region);
+      if (!client) throw new Error(`test asked for an Athena client in unexpected region ${region}`);
+      return client;
+    },
   };
-  return { clients, organizations, config, glue };
+  return { clients, organizations, config, glue, athena };
 }
 
 /** `$metadata` as the SDK puts it on a service exception. */

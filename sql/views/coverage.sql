@@ -1,0 +1,49 @@
+-- Two kinds of gap. 'no-evaluation': a catalog rule with no evaluation at all in an active
+-- account on its newest snapshots (its deployment failed there, or it has nothing to
+-- evaluate). 'not-in-catalog': a rule found in the data that the catalog does not define
+-- (Security Hub, Control Tower, conformance packs, rules made by hand), with the random
+-- suffix of per-account names removed where there is one.
+WITH evaluated AS (
+  SELECT DISTINCT account_id, rule
+  FROM {{db}}.evaluations
+  WHERE in_catalog
+),
+missing AS (
+  SELECT
+    'no-evaluation' AS kind,
+    a.account_id,
+    r.rule,
+    r.category,
+    0 AS evaluations
+  FROM {{db}}.accounts AS a
+  CROSS JOIN {{db}}.catalog_rules AS r
+  LEFT JOIN evaluated AS e
+    ON e.account_id = a.account_id
+    AND e.rule = r.rule
+  WHERE a.state = 'ACTIVE'
+    AND a.in_projection
+    AND e.rule IS NULL
+),
+foreign_rules AS (
+  SELECT
+    CASE
+      WHEN length(regexp_extract(rule, '-([a-z0-9]+)$', 1)) BETWEEN 6 AND 8
+        AND regexp_like(regexp_extract(rule, '-([a-z0-9]+)$', 1), '[0-9]')
+        THEN regexp_replace(rule, '-[a-z0-9]+$', '')
+      ELSE rule
+    END AS rule,
+    account_id
+  FROM {{db}}.evaluations
+  WHERE NOT in_catalog
+)
+SELECT kind, account_id, rule, category, evaluations
+FROM missing
+UNION ALL
+SELECT
+  'not-in-catalog' AS kind,
+  CAST(NULL AS varchar) AS account_id,
+  rule,
+  CAST(NULL AS varchar) AS category,
+  count(*) AS evaluations
+FROM foreign_rules
+GROUP BY rule

@@ -1,0 +1,44 @@
+-- One row per (account, region, rule, resource) on the newest snapshot of each
+-- (account, region) within the last {{window_days}} days, so an account that missed a
+-- delivery does not vanish. Excluded evaluations stay here, flagged with the reason, and
+-- leave the score: a resource tagged for exclusion, or a reviewed exception that has not
+-- expired (it stops applying by itself the day after its expiry date).
+WITH latest AS (
+  SELECT account_id, region, max(snapshot_date) AS snapshot_date
+  FROM {{db}}.daily_evaluations
+  WHERE snapshot_date >= current_date - INTERVAL '{{window_days}}' DAY
+  GROUP BY account_id, region
+)
+SELECT
+  d.account_id,
+  a.account_name,
+  a.ou,
+  d.region,
+  d.snapshot_date,
+  d.rule,
+  d.member_rule_name,
+  d.category,
+  d.in_catalog,
+  d.resource_type,
+  d.resource_id,
+  d.compliance_type,
+  d.excluded_by_tag OR (x.exception_id IS NOT NULL AND x.expires >= current_date) AS excluded,
+  CASE
+    WHEN d.excluded_by_tag THEN 'tag ' || {{exclude_tag_key}} || '=' || {{exclude_tag_value}}
+    WHEN x.exception_id IS NOT NULL AND x.expires >= current_date
+      THEN 'exception ' || x.exception_id || ' (until ' || CAST(x.expires AS varchar) || '): ' || x.reason
+  END AS exclusion_reason
+FROM {{db}}.daily_evaluations AS d
+JOIN latest AS l
+  ON l.account_id = d.account_id
+  AND l.region = d.region
+  AND l.snapshot_date = d.snapshot_date
+LEFT JOIN {{db}}.accounts AS a
+  ON a.account_id = d.account_id
+LEFT JOIN {{db}}.exception_matches AS x
+  ON x.account_id = d.account_id
+  AND x.region = d.region
+  AND x.snapshot_file = d.snapshot_file
+  AND x.member_rule_name = d.member_rule_name
+  AND x.resource_type = d.resource_type
+  AND x.resource_id = d.resource_id

@@ -1,0 +1,40 @@
+-- Score per day over the last {{trend_days}} days, per account and per category (and for the
+-- whole organization, where account_id and category are both 'all'), from each day's newest
+-- snapshot. A reviewed exception counts on the days up to its expiry.
+WITH daily AS (
+  SELECT
+    d.snapshot_date,
+    d.account_id,
+    d.category,
+    d.compliance_type,
+    d.excluded_by_tag OR (x.exception_id IS NOT NULL AND x.expires >= d.snapshot_date) AS excluded
+  FROM {{db}}.daily_evaluations AS d
+  LEFT JOIN {{db}}.exception_matches AS x
+    ON x.account_id = d.account_id
+    AND x.region = d.region
+    AND x.snapshot_file = d.snapshot_file
+    AND x.member_rule_name = d.member_rule_name
+    AND x.resource_type = d.resource_type
+    AND x.resource_id = d.resource_id
+  WHERE d.in_catalog
+),
+scored AS (
+  SELECT
+    snapshot_date,
+    account_id,
+    category,
+    count_if(NOT excluded AND compliance_type = 'COMPLIANT') AS compliant,
+    count_if(NOT excluded AND compliance_type = 'NON_COMPLIANT') AS non_compliant
+  FROM daily
+  GROUP BY GROUPING SETS ((snapshot_date, account_id), (snapshot_date, category), (snapshot_date))
+)
+SELECT
+  snapshot_date,
+  CASE WHEN account_id IS NULL AND category IS NULL THEN 'organization' WHEN account_id IS NULL THEN 'category' ELSE 'account' END
+    AS scope,
+  coalesce(account_id, 'all') AS account_id,
+  coalesce(category, 'all') AS category,
+  compliant,
+  non_compliant,
+  CAST(compliant AS double) / nullif(compliant + non_compliant, 0) AS score
+FROM scored

@@ -1,0 +1,198 @@
+/**
+ * The local target's Athena: DuckDB over the S3-shaped tree of snapshot files, seeing exactly
+ * what Athena would see through the deployed Glue table (its columns, SerDe mappings, location
+ * template and partition projection), with the views of sql/ translated from Athena's dialect.
+ */
+import { readdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { AthenaViewProperties, GlueTableProperties } from '../../model/resources.js';
+import { duckDbType, parseHiveType, serdeMapping } from './hive-types.js';
+import { type PartitionFile, projectionOf, selectFiles } from './partitions.js';
+import { TRINO_MACROS, trinoToDuckDb } from './transpile.js';
+
+export class ViewError extends Error {
+  override name = 'ViewError';
+  constructor(
+    readonly view: string,
+    readonly detail: string,
+  ) {
+    super(`View ${view} failed in DuckDB: ${detail}`);
+  }
+}
+
+export interface EngineOptions {
+  /** The local target's `s3/` directory: `<s3Root>/<bucket>/<key>`. */
+  s3Root: string;
+  table: GlueTableProperties;
+  /** The day `NOW` means in the dt projection, `YYYY-MM-DD`. */
+  today: string;
+  /** DuckDB threads; default DuckDB's own choice. */
+  threads?: number;
+}
+
+function quote(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function literal(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+async function listKeys(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries
+      .filter((e) => e.isFile())
+      .map((e) =>
+        relative(dir, join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
+          .split(sep)
+          .join('/'),
+      );
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
+/** JSON-friendly value: dates as YYYY-MM-DD, big integers as numbers when safe. */
+function plain(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  return v;
+}
+
+export class DuckDbEngine {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    readonly files: PartitionFile[],
+  ) {}
+
+  static async open(options: EngineOptions): Promise<DuckDbEngine> {
+    const { table } = options;
+    const projection = projectionOf(table, options.today);
+    const bucketDir = join(options.s3Root, projection.bucket);
+    const files = selectFiles(await listKeys(bucketDir), projection);
+    const instance = await DuckDBInstance.create(
+      ':memory:',
+      options.threads ? { threads: String(options.threads) } : {},
+    );
+    const connection = await instance.connect();
+    const engine = new DuckDbEngine(instance, connection, files);
+    await engine.createTable(table, bucketDir);
+    return engine;
+  }
+
+  private async run(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+
+  private async createTable(table: GlueTableProperties, bucketDir: string): Promise<void> {
+    for (const macro of TRINO_MACROS) await this.run(macro);
+    const schema = quote(table.database);
+    await this.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await this.run(
+      `CREATE TABLE ${schema}."__partitions" (path VARCHAR, account VARCHAR, region VARCHAR, dt VARCHAR, itemtype VARCHAR)`,
+    );
+    const appender = await this.connection.createAppender('__partitions', table.database);
+    for (const f of this.files) {
+      appender.appendVarchar(join(bucketDir, f.key));
+      appender.appendVarchar(f.account);
+      appender.appendVarchar(f.region);
+      appender.appendVarchar(f.dt);
+      appender.appendVarchar(f.itemtype);
+      appender.endRow();
+    }
+    appender.flushSync();
+    appender.closeSync();
+
+    const mapping = serdeMapping(table.serdeParameters);
+    const columns = table.columns.map((c) => ({
+      hive: c.name.toLowerCase(),
+      json: mapping[c.name.toLowerCase()] ?? c.name,
+      type: duckDbType(parseHiveType(c.type), mapping),
+    }));
+    const partitionCols = table.partitionKeys.map((p) => `p.${quote(p.name)}`).join(', ');
+    const tableName = `${schema}.${quote(table.name)}`;
+    if (this.files.length === 0) {
+      const empty = columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quote(c.hive)}`).join(', ');
+      await this.run(
+        `CREATE VIEW ${tableName} AS SELECT ${empty}, ${table.partitionKeys.map((p) => `CAST(NULL AS VARCHAR) AS ${quote(p.name)}`).join(', ')}, CAST(NULL AS VARCHAR) AS "$path" WHERE false`,
+      );
+      return;
+    }
+    const list = `[${this.files.map((f) => literal(join(bucketDir, f.key))).join(', ')}]`;
+    const spec = `{${columns.map((c) => `${literal(c.json)}: ${literal(c.type)}`).join(', ')}}`;
+    const select = columns.map((c) => `r.${quote(c.json)} AS ${quote(c.hive)}`).join(', ');
+    await this.run(
+      `CREATE VIEW ${tableName} AS SELECT ${select}, ${partitionCols}, p.path AS "$path" FROM read_json(${list}, columns = ${spec}, filename = true, format = 'auto', maximum_object_size = 536870912) AS r JOIN ${schema}."__partitions" AS p ON p.path = r.filename`,
+    );
+  }
+
+  /** Creates (or replaces) a view from its Athena SQL. */
+  async createView(view: AthenaViewProperties): Promise<void> {
+    let sql: string;
+    try {
+      sql = trinoToDuckDb(view.sql);
+    } catch (e) {
+      throw new ViewError(view.name, (e as Error).message);
+    }
+    try {
+      await this.run(`CREATE OR REPLACE VIEW ${quote(view.database)}.${quote(view.name)} AS ${sql}`);
+    } catch (e) {
+      throw new ViewError(view.name, (e as Error).message.split('\n')[0] ?? String(e));
+    }
+  }
+
+  async dropView(database: string, name: string): Promise<void> {
+    await this.run(`DROP VIEW IF EXISTS ${quote(database)}.${quote(name)}`);
+  }
+
+  /** Runs Athena SQL (translated) and returns rows as plain objects. */
+  async query(sql: string): Promise<Record<string, unknown>[]> {
+    return this.queryDuckDb(trinoToDuckDb(sql));
+  }
+
+  async queryDuckDb(sql: string): Promise<Record<string, unknown>[]> {
+    const reader = await this.connection.runAndReadAll(sql);
+    const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
+    return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])));
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Creates views so that each comes after the views it names as `"<database>"."<view>"`. */
+export async function createViewsInOrder(
+  engine: DuckDbEngine,
+  views: AthenaViewProperties[],
+  onError: (view: AthenaViewProperties, error: Error) => void = (_, e) => {
+    throw e;
+  },
+): Promise<void> {
+  const byName = new Map(views.map((v) => [v.name, v]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const visit = async (v: AthenaViewProperties): Promise<void> => {
+    if (done.has(v.name) || visiting.has(v.name)) return;
+    visiting.add(v.name);
+    const refs = [...v.sql.matchAll(new RegExp(`"${v.database}"\\."([a-z_][a-z0-9_]*)"`, 'g'))].map(
+      (m) => m[1] as string,
+    );
+    for (const r of refs) {
+      const dep = byName.get(r);
+      if (dep && dep !== v) await visit(dep);
+    }
+    try {
+      await engine.createView(v);
+    } catch (e) {
+      onError(v, e as Error);
+    }
+    visiting.delete(v.name);
+    done.add(v.name);
+  };
+  for (const v of views) await visit(v);
+}

@@ -1,0 +1,124 @@
+/**
+ * The SQL views of sql/views/: Athena (Trino) SQL with `{{placeholders}}` for the names and
+ * settings of config/org.yaml. Placeholders are filled with validated identifiers and escaped
+ * literals only; a view refers to another as `{{db}}.<name>`, which also gives the order in
+ * which views must be created.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ViewSource } from '../model/config.js';
+import type { Diagnostic } from './diagnostics.js';
+
+export const VIEWS_DIR = 'sql/views';
+export const VIEW_NAME = /^[a-z_][a-z0-9_]{0,254}$/;
+
+/** Placeholders a view may use. */
+export const PLACEHOLDERS = [
+  'db',
+  'table',
+  'window_days',
+  'trend_days',
+  'stale_after_days',
+  'exclude_tag_key',
+  'exclude_tag_value',
+] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+
+/** Views generated from the configuration at apply time (not files). */
+export const GENERATED_VIEWS = ['accounts', 'catalog_rules', 'exceptions', 'projection'] as const;
+
+const TOKEN = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+const REFERENCE = /\{\{\s*db\s*\}\}\.("?)([A-Za-z_][A-Za-z0-9_]*)\1/g;
+
+function position(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+export async function readViewSources(root: string): Promise<ViewSource[]> {
+  let names: string[];
+  try {
+    names = (await readdir(join(root, VIEWS_DIR))).filter((f) => f.endsWith('.sql')).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  return Promise.all(
+    names.map(async (f) => ({
+      name: f.slice(0, -'.sql'.length),
+      file: `${VIEWS_DIR}/${f}`,
+      text: await readFile(join(root, VIEWS_DIR, f), 'utf8'),
+    })),
+  );
+}
+
+/** Views this one refers to through `{{db}}.<name>`. */
+export function viewReferences(text: string): string[] {
+  return [...new Set([...text.matchAll(REFERENCE)].map((m) => m[2] as string))];
+}
+
+/**
+ * Checks names, placeholders and references; returns the views in creation order (each after
+ * the views it refers to), with diagnostics for anything wrong.
+ */
+export function orderViews(views: ViewSource[]): { ordered: ViewSource[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const error = (file: string, text: string, offset: number, message: string) =>
+    diagnostics.push({ severity: 'error', file, ...position(text, offset), field: '', message });
+  const known = new Set<string>([...GENERATED_VIEWS, ...views.map((v) => v.name)]);
+  for (const v of views) {
+    if (!VIEW_NAME.test(v.name)) {
+      error(v.file, v.text, 0, `view name '${v.name}' (from the file name) must match ${VIEW_NAME.source}`);
+    }
+    if ((GENERATED_VIEWS as readonly string[]).includes(v.name)) {
+      error(v.file, v.text, 0, `'${v.name}' is generated from config/ at apply time; rename this file`);
+    }
+    if (!v.text.trim()) error(v.file, v.text, 0, 'the file is empty; a view is one SELECT');
+    if (/;\s*\S/.test(v.text.replace(/--[^\n]*/g, ''))) {
+      const at = v.text.indexOf(';');
+      error(v.file, v.text, at, 'a view file holds one SELECT statement, without ";" between statements');
+    }
+    for (const m of v.text.matchAll(TOKEN)) {
+      if (!(PLACEHOLDERS as readonly string[]).includes(m[1] as string)) {
+        error(
+          v.file,
+          v.text,
+          m.index ?? 0,
+          `unknown placeholder {{${m[1]}}}; valid: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`,
+        );
+      }
+    }
+    for (const m of v.text.matchAll(REFERENCE)) {
+      const name = m[2] as string;
+      if (!known.has(name))
+        error(
+          v.file,
+          v.text,
+          m.index ?? 0,
+          `refers to view '${name}', which is neither in ${VIEWS_DIR}/ nor generated (${GENERATED_VIEWS.join(', ')})`,
+        );
+      if (name === v.name) error(v.file, v.text, m.index ?? 0, 'a view cannot refer to itself');
+    }
+  }
+  // Depth-first topological order; a cycle is reported on the view that closes it.
+  const byName = new Map(views.map((v) => [v.name, v]));
+  const ordered: ViewSource[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (v: ViewSource, chain: string[]) => {
+    if (state.get(v.name) === 'done') return;
+    if (state.get(v.name) === 'visiting') {
+      error(v.file, v.text, 0, `views refer to each other in a cycle: ${[...chain, v.name].join(' → ')}`);
+      return;
+    }
+    state.set(v.name, 'visiting');
+    for (const dep of viewReferences(v.text)) {
+      const d = byName.get(dep);
+      if (d && d !== v) visit(d, [...chain, v.name]);
+    }
+    state.set(v.name, 'done');
+    ordered.push(v);
+  };
+  for (const v of views) visit(v, []);
+  return { ordered, diagnostics };
+}

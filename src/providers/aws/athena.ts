@@ -1,0 +1,278 @@
+/**
+ * Runs one SQL statement in Athena and waits for it: StartQueryExecution, then GetQueryExecution
+ * until the query settles (polling from 1 s, growing to 5 s, within a bound), then GetQueryResults
+ * page by page. A failed or cancelled query becomes an AthenaQueryError that carries Athena's reason
+ * and the line and column it names; a query that outlives the bound is stopped.
+ */
+
+import {
+  type AthenaError,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  type GetQueryResultsOutput,
+  type QueryExecution,
+  StartQueryExecutionCommand,
+  type StartQueryExecutionInput,
+  StopQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import type { AwsClients } from './clients.js';
+import { type AwsSend, errorMessage, realSleep, type Sleep } from './retry.js';
+
+/** Athena's catalog for the Glue Data Catalog of the account. */
+export const ATHENA_CATALOG = 'AwsDataCatalog';
+/** GetQueryResults returns at most 1,000 rows a page. */
+export const ATHENA_RESULTS_PAGE_SIZE = 1000;
+export const DEFAULT_ATHENA_POLL_MS = 1000;
+export const DEFAULT_ATHENA_MAX_POLL_MS = 5000;
+export const DEFAULT_ATHENA_TIMEOUT_MS = 5 * 60_000;
+
+const SETTLED_STATES = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+export interface AthenaQueryRunnerOptions {
+  clients: AwsClients;
+  send: AwsSend;
+  /** Where the queries run (the Glue region, org.glue.region). */
+  region: string;
+  /** org.athena.workgroup. */
+  workgroup: string;
+  /** org.athena.outputLocation: sent only when set, otherwise the workgroup's own location applies. */
+  outputLocation?: string;
+  /** Default database of every query (org.glue.database). */
+  database: string;
+  now?: () => number;
+  sleep?: Sleep;
+  /** First poll interval; it doubles up to `maxPollMs`. Default 1 s. */
+  pollMs?: number;
+  /** Longest poll interval. Default 5 s. */
+  maxPollMs?: number;
+  /** How long to wait for a query to settle before stopping it. Default 5 minutes. */
+  timeoutMs?: number;
+}
+
+export interface AthenaRunOptions {
+  /** The statement changes state (DDL for a view): its StartQueryExecution counts as a write. */
+  write?: boolean;
+}
+
+export interface AthenaQueryResult {
+  queryExecutionId: string;
+  /** Column names, in order; empty for statements without a result set. */
+  columns: string[];
+  /** Every data row (the header row of a SELECT is not one); SQL NULL is `null`. */
+  rows: (string | null)[][];
+}
+
+/** A line and column as Athena (Trino) reports them: both count from 1. */
+export interface AthenaPosition {
+  line: number;
+  column: number;
+}
+
+/** The position in `line 3:8: Column 'x' cannot be resolved` (anywhere in the message), or undefined. */
+export function parseAthenaPosition(message: string): AthenaPosition | undefined {
+  const match = /\bline (\d+):(\d+)\b/.exec(message);
+  if (!match) return undefined;
+  return { line: Number(match[1]), column: Number(match[2]) };
+}
+
+/** A query that Athena ran and that ended FAILED or CANCELLED. */
+export class AthenaQueryError extends Error {
+  /** What the query was for, e.g. `view evaluations`. */
+  readonly what: string;
+  readonly queryExecutionId: string;
+  /** FAILED or CANCELLED. */
+  readonly state: string;
+  /** Athena's StateChangeReason (or, without one, AthenaError.ErrorMessage); may be empty. */
+  readonly reason: string;
+  readonly athenaError: AthenaError | undefined;
+  /** Where in the query Athena places the error, when the reason says. */
+  readonly position: AthenaPosition | undefined;
+
+  constructor(
+    what: string,
+    queryExecutionId: string,
+    state: string,
+    reason: string,
+    athenaError?: AthenaError,
+  ) {
+    super(
+      `Athena query ${queryExecutionId} (${what}) ${state}${reason !== '' ? `: ${reason}` : ''}${errorSuffix(athenaError)}`,
+    );
+    this.name = 'AthenaQueryError';
+    this.what = what;
+    this.queryExecutionId = queryExecutionId;
+    this.state = state;
+    this.reason = reason;
+    this.athenaError = athenaError;
+    this.position = parseAthenaPosition(reason);
+  }
+}
+
+/** ` [category 2, type 1006]` when Athena classified the error. */
+function errorSuffix(error: AthenaError | undefined): string {
+  if (error?.ErrorCategory === undefined && error?.ErrorType === undefined) return '';
+  const parts = [
+    ...(error.ErrorCategory !== undefined ? [`category ${error.ErrorCategory}`] : []),
+    ...(error.ErrorType !== undefined ? [`type ${error.ErrorType}`] : []),
+  ];
+  return ` [${parts.join(', ')}]`;
+}
+
+export class AthenaQueryRunner {
+  readonly region: string;
+  readonly workgroup: string;
+  readonly database: string;
+  readonly #clients: AwsClients;
+  readonly #send: AwsSend;
+  readonly #outputLocation: string | undefined;
+  readonly #now: () => number;
+  readonly #sleep: Sleep;
+  readonly #pollMs: number;
+  readonly #maxPollMs: number;
+  readonly #timeoutMs: number;
+
+  constructor(options: AthenaQueryRunnerOptions) {
+    if (options.workgroup === '') throw new Error('The Athena workgroup (athena.workgroup) is empty');
+    if (options.database === '') throw new Error('The Athena database (glue.database) is empty');
+    this.#clients = options.clients;
+    this.#send = options.send;
+    this.region = options.region;
+    this.workgroup = options.workgroup;
+    this.database = options.database;
+    this.#outputLocation =
+      options.outputLocation !== undefined && options.outputLocation !== ''
+        ? options.outputLocation
+        : undefined;
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? realSleep;
+    this.#pollMs = options.pollMs ?? DEFAULT_ATHENA_POLL_MS;
+    this.#maxPollMs = Math.max(this.#pollMs, options.maxPollMs ?? DEFAULT_ATHENA_MAX_POLL_MS);
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_ATHENA_TIMEOUT_MS;
+  }
+
+  /** Runs `sql` and returns its result set; `what` names the query in errors (`view evaluations`). */
+  async run(sql: string, what: string, options: AthenaRunOptions = {}): Promise<AthenaQueryResult> {
+    const queryExecutionId = await this.#start(sql, what, options.write === true);
+    const execution = await this.#waitUntilSettled(queryExecutionId, what);
+    const status = execution.Status ?? {};
+    const state = status.State ?? 'UNKNOWN';
+    if (state !== 'SUCCEEDED') {
+      const reason = status.StateChangeReason ?? status.AthenaError?.ErrorMessage ?? '';
+      throw new AthenaQueryError(what, queryExecutionId, state, reason, status.AthenaError);
+    }
+    return this.#results(queryExecutionId, what, execution.StatementType);
+  }
+
+  async #start(sql: string, what: string, write: boolean): Promise<string> {
+    const input: StartQueryExecutionInput = {
+      QueryString: sql,
+      WorkGroup: this.workgroup,
+      QueryExecutionContext: { Catalog: ATHENA_CATALOG, Database: this.database },
+      ...(this.#outputLocation !== undefined
+        ? { ResultConfiguration: { OutputLocation: this.#outputLocation } }
+        : {}),
+    };
+    const answer = await this.#send(this.#athena(), new StartQueryExecutionCommand(input), {
+      what: `start the Athena query for ${what}`,
+      region: this.region,
+      ...(write ? { write: true } : {}),
+    });
+    if (answer.QueryExecutionId === undefined || answer.QueryExecutionId === '') {
+      throw new Error(
+        `Athena returned no query execution id for ${what} (StartQueryExecution in ${this.region})`,
+      );
+    }
+    return answer.QueryExecutionId;
+  }
+
+  async #waitUntilSettled(queryExecutionId: string, what: string): Promise<QueryExecution> {
+    const started = this.#now();
+    let interval = this.#pollMs;
+    for (;;) {
+      const answer = await this.#send(
+        this.#athena(),
+        new GetQueryExecutionCommand({ QueryExecutionId: queryExecutionId }),
+        { what: `read the state of Athena query ${queryExecutionId} (${what})`, region: this.region },
+      );
+      const execution = answer.QueryExecution ?? {};
+      const state = execution.Status?.State ?? 'UNKNOWN';
+      if (SETTLED_STATES.has(state)) return execution;
+
+      const waited = this.#now() - started;
+      if (waited >= this.#timeoutMs) {
+        throw new Error(
+          `Athena query ${queryExecutionId} (${what}) was still ${state} after waiting ${duration(waited)} ` +
+            `(limit ${duration(this.#timeoutMs)}); ${await this.#stop(queryExecutionId, what)}`,
+        );
+      }
+      await this.#sleep(Math.min(interval, this.#timeoutMs - waited));
+      interval = Math.min(this.#maxPollMs, interval * 2);
+    }
+  }
+
+  /** Stops a query that outlived the bound; says what became of it, for the timeout message. */
+  async #stop(queryExecutionId: string, what: string): Promise<string> {
+    try {
+      await this.#send(
+        this.#athena(),
+        new StopQueryExecutionCommand({ QueryExecutionId: queryExecutionId }),
+        { what: `stop Athena query ${queryExecutionId} (${what})`, region: this.region },
+      );
+      return 'it has been stopped.';
+    } catch (error) {
+      return `stopping it failed too: ${errorMessage(error)}`;
+    }
+  }
+
+  async #results(
+    queryExecutionId: string,
+    what: string,
+    statementType: string | undefined,
+  ): Promise<AthenaQueryResult> {
+    const columns: string[] = [];
+    const rows: (string | null)[][] = [];
+    let token: string | undefined;
+    let first = true;
+    do {
+      const page: GetQueryResultsOutput = await this.#send(
+        this.#athena(),
+        new GetQueryResultsCommand({
+          QueryExecutionId: queryExecutionId,
+          MaxResults: ATHENA_RESULTS_PAGE_SIZE,
+          ...(token ? { NextToken: token } : {}),
+        }),
+        { what: `read the results of Athena query ${queryExecutionId} (${what})`, region: this.region },
+      );
+      let pageRows = (page.ResultSet?.Rows ?? []).map((row) =>
+        (row.Data ?? []).map((d) => d.VarCharValue ?? null),
+      );
+      if (first) {
+        columns.push(...(page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => c.Name ?? ''));
+        // A SELECT's first row repeats the column names; DDL and utility statements (SHOW …) have no header.
+        const header = pageRows[0];
+        if (
+          statementType !== 'DDL' &&
+          statementType !== 'UTILITY' &&
+          header !== undefined &&
+          header.length === columns.length &&
+          header.every((value, i) => value === columns[i])
+        ) {
+          pageRows = pageRows.slice(1);
+        }
+        first = false;
+      }
+      rows.push(...pageRows);
+      token = page.NextToken;
+    } while (token);
+    return { queryExecutionId, columns, rows };
+  }
+
+  #athena() {
+    return this.#clients.athena(this.region);
+  }
+}
+
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+}

@@ -1,0 +1,91 @@
+/**
+ * Athena views on the local target: kept in state.json, and proven by creating each in DuckDB
+ * over the deployed table (after translation from Athena's dialect) before it is recorded, so a
+ * broken view fails here with its name as it would in Athena.
+ */
+import type { DuckDbEngine } from '../../engines/duckdb/engine.js';
+import type { OrgConfig } from '../../model/config.js';
+import type { Change } from '../../model/plan.js';
+import type { Provider } from '../../model/provider.js';
+import { type AthenaViewProperties, type CurrentResource, resourceKey } from '../../model/resources.js';
+import type { LocalStore } from './store.js';
+
+/** Opens DuckDB over the deployed table with every deployed view; views that no longer build are skipped. */
+export async function openLocalEngine(
+  store: LocalStore,
+  org: OrgConfig,
+  today: string,
+  onViewError?: (view: AthenaViewProperties, error: Error) => void,
+): Promise<DuckDbEngine> {
+  const state = await store.load();
+  const table = state.glueTables[org.glue.region]?.[`${org.glue.database}.${org.glue.table}`];
+  if (!table) {
+    throw new Error(
+      `The Glue table ${org.glue.database}.${org.glue.table} is not deployed on the local target (${store.dir}): run apply first`,
+    );
+  }
+  // Loaded on demand: DuckDB is a native module that the aws target never needs.
+  const { DuckDbEngine, createViewsInOrder } = await import('../../engines/duckdb/engine.js');
+  const engine = await DuckDbEngine.open({ s3Root: store.s3Path(''), table, today });
+  const views = Object.values(state.athenaViews?.[org.glue.region] ?? {}).filter(
+    (v) => v.database === org.glue.database,
+  );
+  await createViewsInOrder(engine, views, onViewError ?? (() => {}));
+  return engine;
+}
+
+export class LocalAthenaViews implements Provider<'athena-view'> {
+  readonly kind = 'athena-view';
+  private engine: Promise<DuckDbEngine> | undefined;
+
+  constructor(
+    private readonly store: LocalStore,
+    private readonly org: OrgConfig,
+    private readonly today: string,
+  ) {}
+
+  async read(): Promise<CurrentResource<'athena-view'>[]> {
+    const state = await this.store.load();
+    const out: CurrentResource<'athena-view'>[] = [];
+    for (const [region, views] of Object.entries(state.athenaViews ?? {})) {
+      for (const [qualified, properties] of Object.entries(views)) {
+        // Everything in the local state was put there by this tool.
+        out.push({
+          kind: 'athena-view',
+          key: resourceKey('athena-view', region, qualified),
+          region,
+          properties,
+          owned: true,
+        });
+      }
+    }
+    return out;
+  }
+
+  async apply(change: Change): Promise<void> {
+    this.engine ??= openLocalEngine(this.store, this.org, this.today);
+    const engine = await this.engine;
+    if (change.action === 'delete') {
+      const before = change.before as AthenaViewProperties;
+      await engine.dropView(before.database, before.name);
+      await this.store.update((state) => {
+        delete state.athenaViews?.[change.region]?.[`${before.database}.${before.name}`];
+      });
+      return;
+    }
+    const view = change.after as AthenaViewProperties;
+    await engine.createView(view);
+    await this.store.update((state) => {
+      state.athenaViews ??= {};
+      state.athenaViews[change.region] ??= {};
+      const views = state.athenaViews[change.region] ?? {};
+      views[`${view.database}.${view.name}`] = view;
+    });
+  }
+
+  /** Closes the DuckDB instance opened by apply, if any. */
+  async close(): Promise<void> {
+    if (this.engine) (await this.engine).close();
+    this.engine = undefined;
+  }
+}

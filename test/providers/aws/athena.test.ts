@@ -1,0 +1,352 @@
+import {
+  GetQueryExecutionCommand,
+  type GetQueryExecutionOutput,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  AthenaQueryError,
+  AthenaQueryRunner,
+  type AthenaQueryRunnerOptions,
+  parseAthenaPosition,
+} from '../../../src/providers/aws/athena.js';
+import { createAwsClients } from '../../../src/providers/aws/clients.js';
+import { createSend } from '../../../src/providers/aws/retry.js';
+import { createAwsTarget } from '../../../src/providers/aws/target.js';
+import { WriteCounter } from '../../../src/providers/aws/write-counter.js';
+import { commandNames, fakeTime, ORG, regionalClients } from './fakes.js';
+
+const { clients, athena } = regionalClients(['eu-west-1']);
+const athenaMock = mockClient(athena.get('eu-west-1') as NonNullable<ReturnType<typeof athena.get>>);
+
+afterEach(() => {
+  athenaMock.reset();
+});
+
+const QUERY_ID = 'a1b2c3d4-5678-90ab-cdef-111111111111';
+
+function runner(overrides: Partial<AthenaQueryRunnerOptions> = {}) {
+  const time = fakeTime();
+  const writes = new WriteCounter();
+  const send = createSend({ retry: { sleep: time.sleep, random: () => 0 }, writes });
+  const athenaRunner = new AthenaQueryRunner({
+    clients,
+    send,
+    region: 'eu-west-1',
+    workgroup: 'org-compliance',
+    database: 'org_compliance',
+    now: time.now,
+    sleep: time.sleep,
+    ...overrides,
+  });
+  return { athenaRunner, time, writes };
+}
+
+function execution(
+  state: string,
+  extra: Partial<NonNullable<GetQueryExecutionOutput['QueryExecution']>> = {},
+  status: Record<string, unknown> = {},
+): GetQueryExecutionOutput {
+  return {
+    QueryExecution: {
+      QueryExecutionId: QUERY_ID,
+      StatementType: 'DML',
+      ...extra,
+      Status: { State: state, ...status } as NonNullable<
+        NonNullable<GetQueryExecutionOutput['QueryExecution']>['Status']
+      >,
+    },
+  };
+}
+
+const row = (...values: (string | null)[]) => ({
+  Data: values.map((value) => (value === null ? {} : { VarCharValue: value })),
+});
+
+const COLUMN_INFO = [
+  { Name: 'account', Type: 'varchar', CatalogName: 'hive', SchemaName: '', TableName: '', Label: 'account' },
+  {
+    Name: 'noncompliant',
+    Type: 'bigint',
+    CatalogName: 'hive',
+    SchemaName: '',
+    TableName: '',
+    Label: 'noncompliant',
+  },
+];
+
+describe('parseAthenaPosition', () => {
+  it('reads the line and column Athena names, with or without an error code in front', () => {
+    expect(parseAthenaPosition("line 3:8: Column 'x' cannot be resolved")).toEqual({ line: 3, column: 8 });
+    expect(parseAthenaPosition("SYNTAX_ERROR: line 12:15: Table 'db.t' does not exist")).toEqual({
+      line: 12,
+      column: 15,
+    });
+    expect(
+      parseAthenaPosition(
+        "COLUMN_NOT_FOUND: line 1:1: Column 'y' cannot be resolved or requester is not authorized",
+      ),
+    ).toEqual({ line: 1, column: 1 });
+  });
+
+  it('says nothing when the message names no position', () => {
+    expect(parseAthenaPosition('Query exhausted resources at this scale factor')).toBeUndefined();
+    expect(parseAthenaPosition('the pipeline ran 3:08 minutes')).toBeUndefined();
+    expect(parseAthenaPosition('')).toBeUndefined();
+  });
+});
+
+describe('AthenaQueryRunner', () => {
+  it('starts the query in the workgroup and database, polls until SUCCEEDED, and reads every result page', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
+    athenaMock
+      .on(GetQueryExecutionCommand)
+      .resolvesOnce(execution('QUEUED'))
+      .resolvesOnce(execution('RUNNING'))
+      .resolves(execution('SUCCEEDED'));
+    athenaMock
+      .on(GetQueryResultsCommand)
+      .resolvesOnce({
+        ResultSet: {
+          ResultSetMetadata: { ColumnInfo: COLUMN_INFO },
+          Rows: [row('account', 'noncompliant'), row('012345678901', '3'), row('111111111111', null)],
+        },
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({
+        ResultSet: { ResultSetMetadata: { ColumnInfo: COLUMN_INFO }, Rows: [row('210987654321', '0')] },
+      });
+    const { athenaRunner, time, writes } = runner();
+
+    const result = await athenaRunner.run('SELECT account, noncompliant FROM summary', 'the summary report');
+
+    expect(result).toEqual({
+      queryExecutionId: QUERY_ID,
+      columns: ['account', 'noncompliant'],
+      rows: [
+        ['012345678901', '3'],
+        ['111111111111', null],
+        ['210987654321', '0'],
+      ],
+    });
+    expect(commandNames(athenaMock.calls())).toEqual([
+      'StartQueryExecution',
+      'GetQueryExecution',
+      'GetQueryExecution',
+      'GetQueryExecution',
+      'GetQueryResults',
+      'GetQueryResults',
+    ]);
+    expect(athenaMock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input).toEqual({
+      QueryString: 'SELECT account, noncompliant FROM summary',
+      WorkGroup: 'org-compliance',
+      QueryExecutionContext: { Catalog: 'AwsDataCatalog', Database: 'org_compliance' },
+    });
+    for (const call of athenaMock.commandCalls(GetQueryExecutionCommand)) {
+      expect(call.args[0].input).toEqual({ QueryExecutionId: QUERY_ID });
+    }
+    expect(athenaMock.commandCalls(GetQueryResultsCommand).map((c) => c.args[0].input)).toEqual([
+      { QueryExecutionId: QUERY_ID, MaxResults: 1000 },
+      { QueryExecutionId: QUERY_ID, MaxResults: 1000, NextToken: 'page-2' },
+    ]);
+    // Poll interval starts at 1 s and doubles.
+    expect(time.sleeps).toEqual([1000, 2000]);
+    // A report query is not a write.
+    expect(writes.total).toBe(0);
+  });
+
+  it('drops only the header row of the first page: a later row equal to the column names is data', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
+    athenaMock.on(GetQueryExecutionCommand).resolves(execution('SUCCEEDED'));
+    athenaMock
+      .on(GetQueryResultsCommand)
+      .resolvesOnce({
+        ResultSet: { ResultSetMetadata: { ColumnInfo: COLUMN_INFO }, Rows: [row('account', 'noncompliant')] },
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({ ResultSet: { Rows: [row('account', 'noncompliant')] } });
+    const { athenaRunner, time } = runner();
+
+    const result = await athenaRunner.run('SELECT * FROM t', 'a query');
+
+    expect(result.rows).toEqual([['account', 'noncompliant']]);
+    expect(time.sleeps).toEqual([]);
+  });
+
+  it('sends the result location only when one is configured', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
+    athenaMock.on(GetQueryExecutionCommand).resolves(execution('SUCCEEDED', { StatementType: 'DDL' }));
+    athenaMock.on(GetQueryResultsCommand).resolves({ ResultSet: { Rows: [] } });
+    const { athenaRunner } = runner({ outputLocation: 's3://acme-athena-results/org-compliance/' });
+
+    const result = await athenaRunner.run('DROP VIEW IF EXISTS "org_compliance"."v"', 'drop of view v');
+
+    expect(athenaMock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input).toEqual({
+      QueryString: 'DROP VIEW IF EXISTS "org_compliance"."v"',
+      WorkGroup: 'org-compliance',
+      QueryExecutionContext: { Catalog: 'AwsDataCatalog', Database: 'org_compliance' },
+      ResultConfiguration: { OutputLocation: 's3://acme-athena-results/org-compliance/' },
+    });
+    // DDL has no rows and no header.
+    expect(result).toEqual({ queryExecutionId: QUERY_ID, columns: [], rows: [] });
+  });
+
+  it('counts StartQueryExecution as a write only when asked to', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
+    athenaMock.on(GetQueryExecutionCommand).resolves(execution('SUCCEEDED', { StatementType: 'DDL' }));
+    athenaMock.on(GetQueryResultsCommand).resolves({ ResultSet: { Rows: [] } });
+    const { athenaRunner, writes } = runner();
+
+    await athenaRunner.run('CREATE OR REPLACE VIEW "org_compliance"."v" AS\nSELECT 1 AS one', 'view v', {
+      write: true,
+    });
+
+    expect(writes.byOperation()).toEqual({ StartQueryExecution: 1 });
+  });
+
+  it('turns a FAILED query into an AthenaQueryError with the reason, the AthenaError and the position', async () => {
+    const reason = "SYNTAX_ERROR: line 3:8: Column 'x' cannot be resolved";
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
+    athenaMock
+      .on(GetQueryExecutionCommand)
+      .resolvesOnce(execution('RUNNING'))
+      .resolves(
+        execution(
+          'FAILED',
+          {},
+          {
+            StateChangeReason: reason,
+            AthenaError: { ErrorCategory: 2, ErrorType: 1006, Retryable: false, ErrorMessage: reason },
+          },
+        ),
+      );
+    const { athenaRunner } = runner();
+
+    const error = await athenaRunner
+      .run('SELECT\n  account,\n  x\nFROM t', 'view broken')
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(AthenaQueryError);
+    const failure = error as AthenaQueryError;
+    expect(failure.what).toBe('view broken');
+    expect(failure.queryExecutionId).toBe(QUERY_ID);
+    expect(failure.state).toBe('FAILED');
+    expect(failure.reason).toBe(reason);
+    expect(failure.athenaError).toEqual({
+      ErrorCategory: 2,
+      ErrorType: 1006,
+      Retryable: false,
+      ErrorMessage: reason,
+    });
+    expect(failure.position).toEqual({ line: 3, column: 8 });
+    expect(failure.message).toBe(
+      `Athena query ${QUERY_ID} (view broken) FAILED: SYNTAX_ERROR: line 3:8: Column 'x' cannot be resolved [category 2, type 1006]`,
+    );
+    expect(athenaMock.commandCalls(GetQueryResultsCommand)).toHaveLength(0);
+  });
+
+  it('reports a CANCELLED query, using the AthenaError message when there is no StateChangeReason', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
+    athenaMock
+      .on(GetQueryExecutionCommand)
+      .resolves(execution('CANCELLED', {}, { AthenaError: { ErrorMessage: 'Query cancelled by user' } }));
+    const { athenaRunner } = runner();
+
+    await expect(athenaRunner.run('SELECT 1', 'a query')).rejects.toMatchObject({
+      name: 'AthenaQueryError',
+      state: 'CANCELLED',
+      reason: 'Query cancelled by user',
+      position: undefined,
+    });
+  });
+
+  it('gives up on a query still RUNNING past the bound: stops it and says which query and how long it waited', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
+    athenaMock.on(GetQueryExecutionCommand).resolves(execution('RUNNING'));
+    athenaMock.on(StopQueryExecutionCommand).resolves({});
+    const { athenaRunner, time } = runner();
+
+    await expect(athenaRunner.run('SELECT * FROM huge', 'the trend report')).rejects.toThrow(
+      `Athena query ${QUERY_ID} (the trend report) was still RUNNING after waiting 5m 0s (limit 5m 0s); it has been stopped.`,
+    );
+
+    expect(athenaMock.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([
+      { QueryExecutionId: QUERY_ID },
+    ]);
+    expect(athenaMock.commandCalls(GetQueryResultsCommand)).toHaveLength(0);
+    // 1 s, 2 s, 4 s, then 5 s until exactly 5 minutes have passed.
+    expect(time.sleeps.slice(0, 5)).toEqual([1000, 2000, 4000, 5000, 5000]);
+    expect(time.sleeps.every((ms) => ms <= 5000)).toBe(true);
+    expect(time.elapsed()).toBe(5 * 60_000);
+    expect(athenaMock.commandCalls(GetQueryExecutionCommand)).toHaveLength(time.sleeps.length + 1);
+  });
+
+  it('still reports the timeout when stopping the query fails', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
+    athenaMock.on(GetQueryExecutionCommand).resolves(execution('QUEUED'));
+    athenaMock
+      .on(StopQueryExecutionCommand)
+      .rejects(Object.assign(new Error('Query has already finished'), { name: 'InvalidRequestException' }));
+    const { athenaRunner } = runner({ timeoutMs: 10_000 });
+
+    await expect(athenaRunner.run('SELECT 1', 'a query')).rejects.toThrow(
+      `Athena query ${QUERY_ID} (a query) was still QUEUED after waiting 0m 10s (limit 0m 10s); stopping it failed too: ` +
+        `Could not stop Athena query ${QUERY_ID} (a query) (StopQueryExecution in eu-west-1): Query has already finished`,
+    );
+  });
+});
+
+describe('Athena wiring', () => {
+  it('builds the Athena client with the data credentials, one attempt, and one client per region', async () => {
+    const data = async () => ({ accessKeyId: 'ASIADATA00000000', secretAccessKey: 'data-secret' });
+    const management = async () => ({
+      accessKeyId: 'ASIAMGMT00000000',
+      secretAccessKey: 'management-secret',
+    });
+    const built = createAwsClients({ credentials: { data, management }, version: '1.2.3' });
+
+    const client = built.athena('eu-west-1');
+    expect(built.athena('eu-west-1')).toBe(client);
+    expect(await client.config.region()).toBe('eu-west-1');
+    expect(await client.config.maxAttempts()).toBe(1);
+    expect(client.config.customUserAgent).toEqual([['org-compliance', '1.2.3']]);
+    expect((await client.config.credentials()).accessKeyId).toBe('ASIADATA00000000');
+    expect(() => built.athena('')).toThrow('An AWS client needs a region, got an empty string');
+  });
+
+  it('the aws target exposes the runner on org.athena / org.glue and wires the athena-view provider', async () => {
+    const time = fakeTime();
+    const target = createAwsTarget(
+      { ...ORG, athena: { workgroup: 'org-compliance', outputLocation: 's3://acme-athena-results/' } },
+      { clients, sleep: time.sleep, now: time.now, random: () => 0 },
+    );
+    expect(target.providers['athena-view'].kind).toBe('athena-view');
+    expect(target.athena).toBeInstanceOf(AthenaQueryRunner);
+    expect(target.athena.region).toBe('eu-west-1');
+
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
+    athenaMock.on(GetQueryExecutionCommand).resolves(execution('SUCCEEDED', { StatementType: 'DDL' }));
+    athenaMock.on(GetQueryResultsCommand).resolves({ ResultSet: { Rows: [] } });
+    await target.providers['athena-view'].apply({
+      action: 'create',
+      kind: 'athena-view',
+      key: 'athena-view/eu-west-1/org_compliance.evaluations',
+      region: 'eu-west-1',
+      name: 'org_compliance.evaluations',
+      after: { database: 'org_compliance', name: 'evaluations', sql: 'SELECT 1 AS one' },
+      diffs: [],
+    });
+
+    expect(athenaMock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input).toEqual({
+      QueryString: 'CREATE OR REPLACE VIEW "org_compliance"."evaluations" AS\nSELECT 1 AS one',
+      WorkGroup: 'org-compliance',
+      QueryExecutionContext: { Catalog: 'AwsDataCatalog', Database: 'org_compliance' },
+      ResultConfiguration: { OutputLocation: 's3://acme-athena-results/' },
+    });
+    expect(target.writeCount()).toBe(1);
+    expect(target.writesByOperation()).toEqual({ StartQueryExecution: 1 });
+  });
+});
