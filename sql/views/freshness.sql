@@ -1,6 +1,7 @@
 -- Each (account, region) the table's projection covers, with its newest snapshot in the last
 -- {{trend_days}} days. Older than {{stale_after_days}} days, or none at all, is stale: Config
--- stopped recording there, or delivery to the bucket broke.
+-- stopped recording there, or delivery to the bucket broke. (Closed and suspended accounts stay
+-- in the projection for their retention window; the report lists stale ACTIVE accounts only.)
 WITH newest AS (
   SELECT account, region, max(CAST(date_parse(dt, '%Y/%c/%e') AS date)) AS last_snapshot
   FROM {{table}}
@@ -11,6 +12,7 @@ WITH newest AS (
 SELECT
   p.account_id,
   a.account_name,
+  a.state,
   p.region,
   n.last_snapshot,
   date_diff('day', n.last_snapshot, current_date) AS days_since,

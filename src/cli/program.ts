@@ -3,15 +3,24 @@ import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApplyRefusedError, apply, DEFAULT_MAX_DELETES } from '../apply/apply.js';
+import { writeSnapshots } from '../demo/snapshots.js';
 import { syntheticOrganization } from '../demo/synthetic-org.js';
+import { prepareDemoWorkspace, resetDemoDir } from '../demo/workspace.js';
 import { compareAccounts } from '../discover/compare.js';
 import { updateAccountsYaml } from '../discover/write-accounts.js';
 import { formatDiagnostic, loadRepository } from '../load/index.js';
 import type { Repository } from '../model/config.js';
 import { isCalendarDate, toIsoDate } from '../model/dates.js';
 import { runPlan } from '../pipeline/plan.js';
+import { runReport } from '../pipeline/report.js';
 import { DEFAULT_LOCAL_DIR } from '../providers/local/store.js';
 import { diagnosticAnnotation } from '../report/annotations.js';
+import {
+  type ComplianceReport,
+  percent,
+  renderReportHtml,
+  renderReportMarkdown,
+} from '../report/compliance.js';
 import { renderAccountChangesText, renderApplyText, renderPlanText } from '../report/plan-text.js';
 import { createTarget, TARGET_NAMES, type TargetName } from '../targets.js';
 
@@ -184,19 +193,61 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       }
     });
 
+  withCommon(program.command('report'))
+    .description('the compliance report: worst accounts, least-followed rules, categories, stale data')
+    .addOption(new Option('--format <format>', 'output format').choices(['md', 'json', 'html']).default('md'))
+    .option('--out <file>', 'write the report to this file instead of stdout')
+    .action(async (opts: CommonOptions & { format: 'md' | 'json' | 'html'; out?: string }) => {
+      const repo = await load(opts, io);
+      if (!repo) return setExit(EXIT_ERROR);
+      const text = await produceReport(repo, opts, io, opts.format);
+      if (opts.out) {
+        await writeFile(opts.out, text);
+        io.out(`Wrote ${opts.out}.`);
+      } else io.out(text.trimEnd());
+      setExit(EXIT_OK);
+    });
+
   program
     .command('demo')
     .description(
-      'run the main job on the local target: seed an organization, discover, validate, plan, apply, plan',
+      'the main job on the local target: generate an organization with Config snapshots, then discover --write, apply and report; the repository itself is not changed',
     )
-    .option('--local-dir <dir>', 'directory of the local target', DEFAULT_LOCAL_DIR)
-    .option('--root <dir>', 'repository root holding config/', '.')
-    .action(async (opts: { localDir: string; root: string }) => {
-      const code = await runDemo(opts, io);
-      setExit(code);
+    .option('--local-dir <dir>', 'directory of the local target (replaced by each demo)', DEFAULT_LOCAL_DIR)
+    .option('--root <dir>', 'repository whose config/ and sql/ are copied', '.')
+    .option('--accounts <n>', 'accounts in the organization', parseCount, DEMO_DEFAULTS.accounts)
+    .option('--regions <n>', 'configured regions', parseCount, DEMO_DEFAULTS.regions)
+    .option('--days <n>', 'days of snapshots', parseCount, DEMO_DEFAULTS.days)
+    .option('--seed <n>', 'seed of the generator', parseCount, DEMO_DEFAULTS.seed)
+    .action(async (opts: DemoOptions) => {
+      setExit(await runDemo(opts, io));
     });
 
   return program;
+}
+
+async function produceReport(
+  repo: Repository,
+  opts: CommonOptions,
+  io: Io,
+  format: 'md' | 'json' | 'html',
+): Promise<string> {
+  const asOf = today(opts);
+  const target = await createTarget(opts.target, repo.org, {
+    localDir: opts.localDir,
+    today: asOf,
+    progress: progress(io),
+  });
+  progress(io)(`Querying the compliance views on the ${target.name} target`);
+  const session = await target.openQuerySession();
+  try {
+    const { report, context } = await runReport(repo, (sql, what) => session.query(sql, what), asOf);
+    if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+    if (format === 'html') return renderReportHtml(report, context);
+    return renderReportMarkdown(report, context);
+  } finally {
+    await session.close();
+  }
 }
 
 /** The demo organization that config/accounts.yaml in this repository describes. */
@@ -208,53 +259,107 @@ export const DEMO_ORG = {
   until: '2026-10-31',
 };
 
-async function runDemo(opts: { localDir: string; root: string }, io: Io): Promise<number> {
-  const common: CommonOptions = { target: 'local', localDir: opts.localDir, root: opts.root };
+export const DEMO_DEFAULTS = { accounts: 40, regions: 3, days: 30, seed: 20210401 };
+
+interface DemoOptions {
+  localDir: string;
+  root: string;
+  accounts: number;
+  regions: number;
+  days: number;
+  seed: number;
+}
+
+async function runDemo(opts: DemoOptions, io: Io): Promise<number> {
   const localDir = resolve(opts.localDir);
-  const orgFile = join(localDir, 'org.json');
-  try {
-    await readFile(orgFile);
-    io.out(`Using the organization in ${orgFile}.`);
-  } catch {
-    await mkdir(localDir, { recursive: true });
-    const org = syntheticOrganization(DEMO_ORG);
-    await writeFile(orgFile, `${JSON.stringify(org, null, 2)}\n`);
-    io.out(`Generated an organization of ${org.accounts.length} accounts in ${orgFile}.`);
+  const workRoot = join(localDir, 'repo');
+  const asOf = toIsoDate(new Date());
+  if (opts.accounts < 2) throw new InvalidArgumentError('--accounts must be at least 2');
+  if (opts.days < 1) throw new InvalidArgumentError('--days must be at least 1');
+  await resetDemoDir(localDir);
+
+  // An organization whose newest account joined yesterday and is not in accounts.yaml yet.
+  const org = syntheticOrganization({
+    organizationId: DEMO_ORG.organizationId,
+    accounts: opts.accounts,
+    ous: Math.max(8, Math.min(200, Math.round(opts.accounts / 2))),
+    seed: opts.seed,
+    until: asOf,
+  });
+  const newcomer = org.accounts.filter((a) => a.state === 'ACTIVE').at(-1);
+  if (newcomer) newcomer.joined = toIsoDate(new Date(Date.parse(`${asOf}T00:00:00Z`) - 86_400_000));
+  await writeFile(join(localDir, 'org.json'), `${JSON.stringify(org, null, 2)}\n`);
+  await prepareDemoWorkspace({
+    sourceRoot: resolve(opts.root),
+    root: workRoot,
+    organization: org,
+    notYetListed: newcomer ? [newcomer.id] : [],
+    regions: opts.regions,
+    today: asOf,
+  });
+  const loaded = await loadRepository(workRoot, { today: asOf });
+  if (!loaded.repository) {
+    for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
+    return EXIT_ERROR;
   }
+  io.out(
+    `Generating ${opts.days} days of Config snapshots for ${org.accounts.length} accounts in ${opts.regions} regions…`,
+  );
+  const started = Date.now();
+  const written = await writeSnapshots({
+    org: loaded.repository.org,
+    organization: org,
+    rules: loaded.repository.rules,
+    days: opts.days,
+    until: asOf,
+    seed: opts.seed,
+    s3Dir: join(localDir, 's3'),
+  });
+  io.out(
+    `Wrote ${written.files} snapshot files (${(written.bytes / 1e6).toFixed(1)} MB) under ${join(localDir, 's3')} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+  );
+
+  const common = ['--local-dir', localDir, '--root', workRoot];
   const steps: [string, string[]][] = [
     ['validate', ['validate']],
-    ['discover', ['discover']],
-    ['plan', ['plan']],
+    ['discover --write (a new account joined yesterday)', ['discover', '--write']],
     ['apply', ['apply', '--auto-approve']],
-    ['plan again (expect no changes)', ['plan']],
   ];
-  let last = EXIT_OK;
   for (const [title, argv] of steps) {
     io.out(`\n== ${title} ==`);
     let code = EXIT_OK;
     const program = buildProgram(io, (c) => {
       code = c;
     });
-    await program.parseAsync([
-      'node',
-      'org-compliance',
-      ...argv,
-      '--local-dir',
-      common.localDir,
-      '--root',
-      common.root,
-    ]);
+    await program.parseAsync(['node', 'org-compliance', ...argv, ...common]);
     if (code === EXIT_ERROR) {
       io.err(`Demo stopped: '${argv[0]}' failed.`);
       return EXIT_ERROR;
     }
-    last = code;
   }
-  if (last !== EXIT_OK) {
-    io.err('Demo: the second plan still shows changes.');
-    return EXIT_ERROR;
+  io.out('\n== report ==');
+  const repo = (await loadRepository(workRoot, { today: asOf })).repository;
+  if (!repo) return EXIT_ERROR;
+  const reportOpts: CommonOptions = { target: 'local', localDir, root: workRoot };
+  const outputs: [string, 'md' | 'json' | 'html'][] = [
+    ['report.md', 'md'],
+    ['report.json', 'json'],
+    ['report.html', 'html'],
+  ];
+  for (const [file, format] of outputs) {
+    await writeFile(join(localDir, file), await produceReport(repo, reportOpts, io, format));
   }
-  io.out(`\nDemo complete. Local target state: ${join(localDir, 'state.json')}`);
+  const summary = JSON.parse(await readFile(join(localDir, 'report.json'), 'utf8')) as ComplianceReport;
+  io.out(
+    `Score ${percent(summary.totals.score)} over ${summary.accounts.length} accounts; worst: ${summary.accounts
+      .slice(0, 3)
+      .map((a) => `${a.name} (${percent(a.score)})`)
+      .join(', ')}.`,
+  );
+  io.out(
+    `\nDemo complete. Reports: ${join(localDir, 'report.html')} (open it in a browser), report.md, report.json`,
+  );
+  io.out(`The configuration it ran on: ${workRoot}`);
   return EXIT_OK;
 }
 

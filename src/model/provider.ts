@@ -35,10 +35,18 @@ export interface OrganizationSource {
   readOrganization(progress?: ProgressReporter): Promise<OrganizationSnapshot>;
 }
 
+/** Runs Athena SQL on the target's engine: Athena itself, or DuckDB on the local target. */
+export interface QuerySession {
+  query(sql: string, what: string): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
 export interface Target {
   readonly name: 'aws' | 'local';
   readonly organization: OrganizationSource;
   readonly providers: { [K in ResourceKind]: Provider<K> };
   /** Write calls made so far at the provider boundary (SDK write commands, or state-file writes). */
   writeCount(): number;
+  /** Opens a session for queries over the deployed table and views. */
+  openQuerySession(): Promise<QuerySession>;
 }

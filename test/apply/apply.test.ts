@@ -51,6 +51,9 @@ function fakeTarget(failing: Set<string> = new Set()): Target & { applied: strin
       'athena-view': provider('athena-view') as never,
     },
     writeCount: () => writes,
+    openQuerySession: async () => {
+      throw new Error('not used');
+    },
   };
 }
 

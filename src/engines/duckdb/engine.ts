@@ -58,6 +58,7 @@ async function listKeys(dir: string): Promise<string[]> {
 /** JSON-friendly value: dates as YYYY-MM-DD, big integers as numbers when safe. */
 function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
   return v;
 }
 

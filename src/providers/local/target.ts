@@ -8,7 +8,7 @@ import {
   type GlueTableProperties,
   resourceKey,
 } from '../../model/resources.js';
-import { LocalAthenaViews } from './athena-views.js';
+import { LocalAthenaViews, openLocalEngine } from './athena-views.js';
 import { LocalStore } from './store.js';
 
 class LocalConfigRules implements Provider<'config-rule'> {
@@ -94,7 +94,8 @@ export function createLocalTarget(
   options: { today?: string } = {},
 ): Target & { store: LocalStore } {
   const store = new LocalStore(dir);
-  const views = new LocalAthenaViews(store, org, options.today ?? toIsoDate(new Date()));
+  const today = options.today ?? toIsoDate(new Date());
+  const views = new LocalAthenaViews(store, org, today);
   return {
     name: 'local',
     store,
@@ -105,5 +106,21 @@ export function createLocalTarget(
       'athena-view': views,
     },
     writeCount: () => store.writeCount(),
+    openQuerySession: async () => {
+      const engine = await openLocalEngine(store, org, today);
+      // One DuckDB connection answers one query at a time.
+      let queue: Promise<unknown> = Promise.resolve();
+      return {
+        query: (sql) => {
+          const next = queue.then(() => engine.query(sql));
+          queue = next.catch(() => {});
+          return next;
+        },
+        close: async () => {
+          await queue;
+          engine.close();
+        },
+      };
+    },
   };
 }

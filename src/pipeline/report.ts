@@ -1,0 +1,40 @@
+import type { Repository } from '../model/config.js';
+import {
+  buildReport,
+  type ComplianceReport,
+  expiringExceptions,
+  type ReportContext,
+  type Row,
+} from '../report/compliance.js';
+
+/** Runs Athena SQL on whichever engine the target has (Athena, or DuckDB locally) and returns rows. */
+export type QueryRunner = (sql: string, what: string) => Promise<Row[]>;
+
+/** Reads the summary views and builds the report. */
+export async function runReport(
+  repo: Repository,
+  query: QueryRunner,
+  asOf: string,
+): Promise<{ report: ComplianceReport; context: ReportContext }> {
+  const db = `"${repo.org.glue.database}"`;
+  const [accountSummary, ruleSummary, categorySummary, coverage, freshness, trend] = await Promise.all([
+    query(`SELECT * FROM ${db}.account_summary`, 'account summary'),
+    query(`SELECT * FROM ${db}.rule_summary`, 'rule summary'),
+    query(`SELECT * FROM ${db}.category_summary`, 'category summary'),
+    query(`SELECT * FROM ${db}.coverage WHERE kind = 'not-in-catalog'`, 'coverage'),
+    query(`SELECT * FROM ${db}.freshness`, 'freshness'),
+    query(
+      `SELECT snapshot_date, score FROM ${db}.trend WHERE scope = 'organization' AND snapshot_date <= current_date - INTERVAL '7' DAY ORDER BY snapshot_date DESC LIMIT 1`,
+      'trend',
+    ),
+  ]);
+  const report = buildReport({ accountSummary, ruleSummary, categorySummary, coverage, freshness }, asOf);
+  const weekAgo = trend[0]?.score;
+  return {
+    report,
+    context: {
+      expiringExceptions: expiringExceptions(repo.exceptions, asOf),
+      scoreWeekAgo: weekAgo === null || weekAgo === undefined || weekAgo === '' ? null : Number(weekAgo),
+    },
+  };
+}

@@ -1,0 +1,363 @@
+/**
+ * The compliance report: the four morning questions (which account to fix next, which rules
+ * nobody follows, how each category stands, is it getting better) as one object whose JSON
+ * form is a contract other tools read, and its Markdown and HTML renderings for people.
+ * Pure: rows in, report out.
+ */
+import { CATEGORIES, type ExceptionSpec } from '../model/config.js';
+import { daysBetween } from '../model/dates.js';
+
+export interface Counts {
+  compliant: number;
+  nonCompliant: number;
+  excluded: number;
+  score: number | null;
+}
+
+export interface AccountLine extends Counts {
+  accountId: string;
+  name: string;
+  lastSnapshot: string | null;
+}
+
+export interface RuleLine {
+  rule: string;
+  category: string;
+  compliant: number;
+  nonCompliant: number;
+  excluded: number;
+  accountsNonCompliant: number;
+}
+
+export interface CategoryLine extends Counts {
+  category: string;
+}
+
+export interface ComplianceReport {
+  asOf: string;
+  totals: Counts;
+  accounts: AccountLine[];
+  rules: RuleLine[];
+  categories: CategoryLine[];
+  unmanagedRules: { rule: string; evaluations: number }[];
+  stale: { accountId: string; region: string; lastSnapshot: string | null }[];
+}
+
+/** What people see beside the report's numbers (not part of the JSON contract). */
+export interface ReportContext {
+  /** Exceptions that expire within the warning window, soonest first. */
+  expiringExceptions: ExceptionSpec[];
+  /** Score of the organization a week before `asOf`, from the trend, when known. */
+  scoreWeekAgo: number | null;
+  dashboardUrl?: string;
+}
+
+export type Row = Record<string, unknown>;
+
+function int(v: unknown): number {
+  if (v === null || v === undefined || v === '') return 0;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`expected a number in the report data, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function str(v: unknown): string {
+  return v === null || v === undefined ? '' : String(v);
+}
+
+function date(v: unknown): string | null {
+  if (v === null || v === undefined || v === '') return null;
+  return String(v).slice(0, 10);
+}
+
+export function score(compliant: number, nonCompliant: number): number | null {
+  return compliant + nonCompliant === 0 ? null : compliant / (compliant + nonCompliant);
+}
+
+/** Worst score first; accounts without a score (nothing evaluated) last; ties by most non-compliant, then id. */
+function worstFirst(a: AccountLine, b: AccountLine): number {
+  if (a.score === null || b.score === null)
+    return a.score === null ? (b.score === null ? a.accountId.localeCompare(b.accountId) : 1) : -1;
+  return a.score - b.score || b.nonCompliant - a.nonCompliant || a.accountId.localeCompare(b.accountId);
+}
+
+export interface ReportRows {
+  accountSummary: Row[];
+  ruleSummary: Row[];
+  categorySummary: Row[];
+  coverage: Row[];
+  freshness: Row[];
+}
+
+export function buildReport(rows: ReportRows, asOf: string): ComplianceReport {
+  const accounts = rows.accountSummary
+    .map((r): AccountLine => {
+      const compliant = int(r.compliant);
+      const nonCompliant = int(r.non_compliant);
+      return {
+        accountId: str(r.account_id),
+        name: str(r.account_name),
+        compliant,
+        nonCompliant,
+        excluded: int(r.excluded),
+        score: score(compliant, nonCompliant),
+        lastSnapshot: date(r.last_snapshot),
+      };
+    })
+    .sort(worstFirst);
+  const rules = rows.ruleSummary
+    .map(
+      (r): RuleLine => ({
+        rule: str(r.rule),
+        category: str(r.category),
+        compliant: int(r.compliant),
+        nonCompliant: int(r.non_compliant),
+        excluded: int(r.excluded),
+        accountsNonCompliant: int(r.accounts_non_compliant),
+      }),
+    )
+    .sort(
+      (a, b) =>
+        b.accountsNonCompliant - a.accountsNonCompliant ||
+        b.nonCompliant - a.nonCompliant ||
+        a.rule.localeCompare(b.rule),
+    );
+  const order = (c: string) => {
+    const i = (CATEGORIES as readonly string[]).indexOf(c);
+    return i < 0 ? CATEGORIES.length : i;
+  };
+  const categories = rows.categorySummary
+    .map((r): CategoryLine => {
+      const compliant = int(r.compliant);
+      const nonCompliant = int(r.non_compliant);
+      return {
+        category: str(r.category),
+        compliant,
+        nonCompliant,
+        excluded: int(r.excluded),
+        score: score(compliant, nonCompliant),
+      };
+    })
+    .sort((a, b) => order(a.category) - order(b.category) || a.category.localeCompare(b.category));
+  const unmanagedRules = rows.coverage
+    .filter((r) => r.kind === 'not-in-catalog')
+    .map((r) => ({ rule: str(r.rule), evaluations: int(r.evaluations) }))
+    .sort((a, b) => b.evaluations - a.evaluations || a.rule.localeCompare(b.rule));
+  const stale = rows.freshness
+    .filter(
+      (r) => (r.stale === true || r.stale === 'true') && (r.state === undefined || r.state === 'ACTIVE'),
+    )
+    .map((r) => ({
+      accountId: str(r.account_id),
+      region: str(r.region),
+      lastSnapshot: date(r.last_snapshot),
+    }))
+    .sort(
+      (a, b) =>
+        (a.lastSnapshot ?? '').localeCompare(b.lastSnapshot ?? '') ||
+        a.accountId.localeCompare(b.accountId) ||
+        a.region.localeCompare(b.region),
+    );
+  const compliant = accounts.reduce((n, a) => n + a.compliant, 0);
+  const nonCompliant = accounts.reduce((n, a) => n + a.nonCompliant, 0);
+  const excluded = accounts.reduce((n, a) => n + a.excluded, 0);
+  return {
+    asOf,
+    totals: { compliant, nonCompliant, excluded, score: score(compliant, nonCompliant) },
+    accounts,
+    rules,
+    categories,
+    unmanagedRules,
+    stale,
+  };
+}
+
+/** Exceptions expiring within `days` of `asOf` (not yet expired), soonest first. */
+export function expiringExceptions(exceptions: ExceptionSpec[], asOf: string, days = 30): ExceptionSpec[] {
+  return exceptions
+    .filter((e) => {
+      const left = daysBetween(asOf, e.expires);
+      return left >= 0 && left < days;
+    })
+    .sort((a, b) => a.expires.localeCompare(b.expires) || a.id.localeCompare(b.id));
+}
+
+export function percent(v: number | null): string {
+  return v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`;
+}
+
+function md(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export function renderReportMarkdown(r: ComplianceReport, ctx: ReportContext, top = 10): string {
+  const out: string[] = [`## Compliance report, ${r.asOf}`, ''];
+  const change =
+    ctx.scoreWeekAgo !== null && r.totals.score !== null
+      ? ` (${r.totals.score >= ctx.scoreWeekAgo ? '+' : ''}${((r.totals.score - ctx.scoreWeekAgo) * 100).toFixed(1)} points since a week ago)`
+      : '';
+  out.push(
+    `**Score ${percent(r.totals.score)}**${change}: ${r.totals.compliant} compliant, ${r.totals.nonCompliant} non-compliant, ${r.totals.excluded} excluded evaluations in ${r.accounts.length} accounts.`,
+    '',
+  );
+  if (ctx.dashboardUrl) out.push(`Dashboard: ${ctx.dashboardUrl}`, '');
+  out.push(
+    '### Accounts to fix first',
+    '',
+    '| account | name | score | non-compliant | compliant | excluded | last snapshot |',
+    '|---|---|---|---|---|---|---|',
+  );
+  for (const a of r.accounts.slice(0, top)) {
+    out.push(
+      `| \`${a.accountId}\` | ${md(a.name)} | ${percent(a.score)} | ${a.nonCompliant} | ${a.compliant} | ${a.excluded} | ${a.lastSnapshot ?? 'none'} |`,
+    );
+  }
+  out.push(
+    '',
+    '### Rules followed least',
+    '',
+    '| rule | category | accounts failing | non-compliant | compliant |',
+    '|---|---|---|---|---|',
+  );
+  for (const x of r.rules.filter((x) => x.nonCompliant > 0).slice(0, top)) {
+    out.push(
+      `| \`${x.rule}\` | ${x.category} | ${x.accountsNonCompliant} | ${x.nonCompliant} | ${x.compliant} |`,
+    );
+  }
+  out.push(
+    '',
+    '### Categories',
+    '',
+    '| category | score | non-compliant | compliant | excluded |',
+    '|---|---|---|---|---|',
+  );
+  for (const c of r.categories)
+    out.push(`| ${c.category} | ${percent(c.score)} | ${c.nonCompliant} | ${c.compliant} | ${c.excluded} |`);
+  out.push('', '### Stale data', '');
+  if (r.stale.length === 0) out.push('Every account and region delivered a recent snapshot.');
+  else {
+    out.push('| account | region | last snapshot |', '|---|---|---|');
+    for (const s of r.stale) out.push(`| \`${s.accountId}\` | ${s.region} | ${s.lastSnapshot ?? 'never'} |`);
+  }
+  out.push('', '### Exceptions expiring soon', '');
+  if (ctx.expiringExceptions.length === 0) out.push('None in the next 30 days.');
+  else {
+    out.push('| exception | expires | owner | reason |', '|---|---|---|---|');
+    for (const e of ctx.expiringExceptions)
+      out.push(`| \`${e.id}\` | ${e.expires} | ${md(e.owner ?? e.ticket ?? '')} | ${md(e.reason)} |`);
+  }
+  if (r.unmanagedRules.length) {
+    out.push('', '### Rules outside the catalog', '', '| rule | evaluations |', '|---|---|');
+    for (const u of r.unmanagedRules.slice(0, top)) out.push(`| \`${md(u.rule)}\` | ${u.evaluations} |`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function bar(v: number | null): string {
+  if (v === null) return '<span class="na">n/a</span>';
+  const pct = Math.round(v * 1000) / 10;
+  const tone = v >= 0.9 ? 'good' : v >= 0.7 ? 'fair' : 'poor';
+  return `<span class="bar"><span class="fill ${tone}" style="width:${pct}%"></span></span> ${pct.toFixed(1)}%`;
+}
+
+/** A self-contained page (no scripts, no network): open it from disk. */
+export function renderReportHtml(r: ComplianceReport, ctx: ReportContext, top = 25): string {
+  const rows = (cells: string[][]) =>
+    cells.map((c) => `<tr>${c.map((x) => `<td>${x}</td>`).join('')}</tr>`).join('\n');
+  const table = (head: string[], body: string[][]) =>
+    `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>\n${rows(body)}\n</tbody></table>`;
+  const sections = [
+    `<h2>Accounts to fix first</h2>${table(
+      ['account', 'name', 'score', 'non-compliant', 'compliant', 'excluded', 'last snapshot'],
+      r.accounts
+        .slice(0, top)
+        .map((a) => [
+          `<code>${esc(a.accountId)}</code>`,
+          esc(a.name),
+          bar(a.score),
+          String(a.nonCompliant),
+          String(a.compliant),
+          String(a.excluded),
+          esc(a.lastSnapshot ?? 'none'),
+        ]),
+    )}`,
+    `<h2>Rules followed least</h2>${table(
+      ['rule', 'category', 'accounts failing', 'non-compliant', 'compliant'],
+      r.rules
+        .filter((x) => x.nonCompliant > 0)
+        .slice(0, top)
+        .map((x) => [
+          `<code>${esc(x.rule)}</code>`,
+          esc(x.category),
+          String(x.accountsNonCompliant),
+          String(x.nonCompliant),
+          String(x.compliant),
+        ]),
+    )}`,
+    `<h2>Categories</h2>${table(
+      ['category', 'score', 'non-compliant', 'compliant', 'excluded'],
+      r.categories.map((c) => [
+        esc(c.category),
+        bar(c.score),
+        String(c.nonCompliant),
+        String(c.compliant),
+        String(c.excluded),
+      ]),
+    )}`,
+    `<h2>Stale data</h2>${
+      r.stale.length
+        ? table(
+            ['account', 'region', 'last snapshot'],
+            r.stale.map((s) => [
+              `<code>${esc(s.accountId)}</code>`,
+              esc(s.region),
+              esc(s.lastSnapshot ?? 'never'),
+            ]),
+          )
+        : '<p>Every account and region delivered a recent snapshot.</p>'
+    }`,
+    `<h2>Exceptions expiring soon</h2>${
+      ctx.expiringExceptions.length
+        ? table(
+            ['exception', 'expires', 'owner', 'reason'],
+            ctx.expiringExceptions.map((e) => [
+              `<code>${esc(e.id)}</code>`,
+              esc(e.expires),
+              esc(e.owner ?? e.ticket ?? ''),
+              esc(e.reason),
+            ]),
+          )
+        : '<p>None in the next 30 days.</p>'
+    }`,
+  ];
+  if (r.unmanagedRules.length) {
+    sections.push(
+      `<h2>Rules outside the catalog</h2>${table(
+        ['rule', 'evaluations'],
+        r.unmanagedRules.slice(0, top).map((u) => [`<code>${esc(u.rule)}</code>`, String(u.evaluations)]),
+      )}`,
+    );
+  }
+  const change =
+    ctx.scoreWeekAgo !== null && r.totals.score !== null
+      ? ` (${r.totals.score >= ctx.scoreWeekAgo ? '+' : ''}${((r.totals.score - ctx.scoreWeekAgo) * 100).toFixed(1)} points since a week ago)`
+      : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Compliance report ${esc(r.asOf)}</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1f2328}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{padding:.3rem .7rem;border-bottom:1px solid #d0d7de;text-align:left}
+th{background:#f6f8fa}.bar{display:inline-block;width:8rem;height:.7rem;background:#eaeef2;vertical-align:middle}
+.fill{display:block;height:100%}.good{background:#2da44e}.fair{background:#d4a72c}.poor{background:#cf222e}.na{color:#57606a}
+</style></head><body>
+<h1>Compliance report, ${esc(r.asOf)}</h1>
+<p><strong>Score ${esc(percent(r.totals.score))}</strong>${esc(change)}: ${r.totals.compliant} compliant, ${r.totals.nonCompliant} non-compliant, ${r.totals.excluded} excluded evaluations in ${r.accounts.length} accounts.</p>
+${ctx.dashboardUrl ? `<p><a href="${esc(ctx.dashboardUrl)}">Dashboard</a></p>` : ''}
+${sections.join('\n')}
+</body></html>
+`;
+}
