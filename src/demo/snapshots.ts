@@ -218,12 +218,27 @@ function isIamType(type: string): boolean {
   return type.startsWith('AWS::IAM::');
 }
 
+/** Rules organizations commonly fail across the board: these become the hard ones when in the catalog. */
+const OFTEN_FAILED = new Set([
+  'RDS_RESOURCES_PROTECTED_BY_BACKUP_PLAN',
+  'DYNAMODB_RESOURCES_PROTECTED_BY_BACKUP_PLAN',
+  'EFS_RESOURCES_PROTECTED_BY_BACKUP_PLAN',
+  'S3_VERSION_LIFECYCLE_POLICY_CHECK',
+  'S3_LIFECYCLE_POLICY_CHECK',
+  'ACCESS_KEYS_ROTATED',
+  'RDS_ENHANCED_MONITORING_ENABLED',
+  'CLOUDFORMATION_TERMINATION_PROTECTION_CHECK',
+  'VPC_FLOW_LOGS_ENABLED',
+  'EC2_IMDSV2_CHECK',
+]);
+
 function catalogTargets(rules: RuleSpec[], seed: number): RuleTarget[] {
   const managed = builtInManagedRules();
-  const hardCount = Math.max(3, Math.round(rules.length * 0.06));
+  const hardCount = Math.min(rules.length, Math.max(3, Math.round(rules.length * 0.06)));
+  const order = (r: RuleSpec) => (OFTEN_FAILED.has(r.identifier) ? 0 : 1) + hash01(seed, 'hard', r.name);
   const hard = new Set(
     [...rules]
-      .sort((a, b) => hash01(seed, 'hard', a.name) - hash01(seed, 'hard', b.name))
+      .sort((a, b) => order(a) - order(b))
       .slice(0, hardCount)
       .map((r) => r.name),
   );
@@ -319,9 +334,11 @@ type Shape = Omit<Resource, 'type' | 'tags' | 'relationships' | 'created' | 'aws
 const PURPOSES = ['logs', 'assets', 'backups', 'data', 'artifacts', 'uploads', 'reports', 'exports'];
 const SERVICES = ['api', 'worker', 'ingest', 'sync', 'scheduler', 'gateway', 'events', 'audit'];
 
+/** A name not yet used in this account/region; small name spaces get a numeric suffix. */
 function unique(p: ResourceContext, make: () => string): string {
-  for (;;) {
-    const name = make();
+  for (let attempt = 0; ; attempt++) {
+    const base = make();
+    const name = attempt < 4 ? base : `${base}-${attempt - 2}`;
     if (!p.taken.has(name)) {
       p.taken.add(name);
       return name;
@@ -875,14 +892,14 @@ const TYPE_WEIGHTS: Record<string, number> = {
   'AWS::EC2::SecurityGroup': 3,
   'AWS::EC2::Volume': 3,
   'AWS::EC2::Instance': 3,
-  'AWS::S3::Bucket': 2,
+  'AWS::S3::Bucket': 1,
   'AWS::Lambda::Function': 2.5,
   'AWS::CloudFormation::Stack': 2.5,
   'AWS::KMS::Key': 1.5,
   'AWS::DynamoDB::Table': 1.5,
   'AWS::IAM::Policy': 2,
   'AWS::IAM::User': 1.5,
-  'AWS::RDS::DBInstance': 1,
+  'AWS::RDS::DBInstance': 0.8,
   'AWS::RDS::DBSnapshot': 0.7,
   'AWS::RDS::DBClusterSnapshot': 0.3,
   'AWS::RDS::DBCluster': 0.5,
@@ -1103,8 +1120,8 @@ class World {
     ].filter((t) => types.includes(t));
     const count = configured
       ? home
-        ? 10 + Math.floor(20 * rand() ** 1.4)
-        : 8 + Math.floor(16 * rand() ** 1.6)
+        ? 10 + Math.floor(21 * rand() ** 3)
+        : 8 + Math.floor(23 * rand() ** 3.5)
       : int(rand, 8, 12);
     while (chosen.length < count && types.length) chosen.push(pickType());
 
@@ -1268,9 +1285,9 @@ class World {
     const midnight = Date.parse(`${date}T00:00:00Z`);
     const stampMs = midnight + (place.baseMinute + int(rand, 0, 50)) * 60_000 + int(rand, 0, 59_999);
 
-    // Account maturity: 40%..97% compliant; failures were a little more frequent in the past.
-    const maturity = 0.4 + 0.57 * hash01(o.seed, 'maturity', account.id);
-    const failure = (1 - maturity) * (1 + 0.012 * Math.min(before, 60));
+    // Account maturity: about 40%..97% compliant; failures were a little more frequent in the past.
+    const maturity = 0.42 + 0.56 * hash01(o.seed, 'maturity', account.id) ** 0.6;
+    const failure = (1 - maturity) * (1 + 0.006 * Math.min(before, 90));
     const results = place.targets.map((t) =>
       t.slots.map((s): ComplianceType => {
         const insufficient = rand() < 0.012;
