@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
+import { EXCEPTIONS_FILE } from '../load/exceptions.js';
+import { fileAtRevision } from '../load/git-base.js';
 import { formatDiagnostic, loadRepository } from '../load/index.js';
 import type { AccessMode, Repository } from '../model/config.js';
 import { isCalendarDate, toIsoDate } from '../model/dates.js';
@@ -32,7 +34,14 @@ export async function prepare(mode: AccessMode = 'read'): Promise<ActionContext>
   if (!isCalendarDate(today))
     throw new ActionInputError(`Input '${Inputs.today}' must be a date YYYY-MM-DD, got '${today}'`);
   const strict = core.getInput(Inputs.strict) === 'true';
-  const { repository, diagnostics } = await loadRepository(root, { strict });
+  // On a pull request the base branch holds what was already reviewed; elsewhere, HEAD.
+  const baseRef = process.env.GITHUB_BASE_REF ? `origin/${process.env.GITHUB_BASE_REF}` : 'HEAD';
+  const previous = await fileAtRevision(root, baseRef, EXCEPTIONS_FILE);
+  const { repository, diagnostics } = await loadRepository(root, {
+    strict,
+    today,
+    ...(previous !== undefined ? { previousExceptionsText: previous } : {}),
+  });
   for (const d of diagnostics) {
     const props = {
       file: d.file,

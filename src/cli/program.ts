@@ -8,6 +8,8 @@ import { syntheticOrganization } from '../demo/synthetic-org.js';
 import { prepareDemoWorkspace, resetDemoDir } from '../demo/workspace.js';
 import { compareAccounts } from '../discover/compare.js';
 import { updateAccountsYaml } from '../discover/write-accounts.js';
+import { EXCEPTIONS_FILE } from '../load/exceptions.js';
+import { fileAtRevision } from '../load/git-base.js';
 import { formatDiagnostic, loadRepository } from '../load/index.js';
 import type { Repository } from '../model/config.js';
 import { isCalendarDate, toIsoDate } from '../model/dates.js';
@@ -34,6 +36,7 @@ interface CommonOptions {
   root: string;
   strict?: boolean;
   today?: string;
+  base?: string;
 }
 
 export interface Io {
@@ -64,6 +67,11 @@ function withCommon(cmd: Command): Command {
     .option('--local-dir <dir>', 'directory of the local target', DEFAULT_LOCAL_DIR)
     .option('--root <dir>', 'repository root holding config/, sql/, quicksight/', '.')
     .option('--strict', 'treat unknown managed-rule identifiers as errors')
+    .option(
+      '--base <ref>',
+      'git revision whose config/exceptions.yaml was already reviewed: an expiry in the past is refused only on exceptions new or changed since then',
+      'HEAD',
+    )
     .addOption(
       new Option('--today <date>', 'evaluate as of this date (YYYY-MM-DD)').argParser(parseDate).hideHelp(),
     );
@@ -72,7 +80,13 @@ function withCommon(cmd: Command): Command {
 /** Loads the repository, printing diagnostics (as annotations in GitHub Actions). Undefined on error. */
 async function load(opts: CommonOptions, io: Io): Promise<Repository | undefined> {
   const root = resolve(opts.root);
-  const { repository, diagnostics } = await loadRepository(root, { strict: opts.strict ?? false });
+  const base = opts.base ?? 'HEAD';
+  const previous = await fileAtRevision(root, base, EXCEPTIONS_FILE);
+  const { repository, diagnostics } = await loadRepository(root, {
+    strict: opts.strict ?? false,
+    today: today(opts),
+    ...(previous !== undefined ? { previousExceptionsText: previous } : {}),
+  });
   for (const d of diagnostics) {
     io.err(formatDiagnostic(d));
     if (io.env.GITHUB_ACTIONS === 'true') io.out(diagnosticAnnotation(d));

@@ -207,7 +207,7 @@ interface RuleTarget {
   homeOnly: boolean;
   /** Members see `OrgConfigRule-<name>-<suffix>`; other sources keep their own names. */
   source: 'catalog' | 'securityhub' | 'conformance-pack' | 'control-tower';
-  /** 0 = easy; hard rules are failed by most accounts. */
+  /** Failed by most accounts. */
   hard: boolean;
   /** How much more (or less) often than average the rule fails, for rules that are not hard. */
   weight: number;
@@ -356,10 +356,6 @@ function iso(ms: number): string {
 
 function when(p: ResourceContext): number {
   return Math.floor(p.from + p.rand() * (p.to - p.from));
-}
-
-function hex17(p: ResourceContext): string {
-  return chars(p.rand, HEX, 17);
 }
 
 /** Realistic ids, names, ARNs and a few configuration fields per resource type. */
@@ -662,7 +658,7 @@ const SHAPES: Record<string, (p: ResourceContext, created: number) => Shape> = {
     };
   },
   'AWS::ElasticLoadBalancingV2::LoadBalancer': (p) => {
-    const name = unique(p, () => `${p.team}-${p.env}-${pick(p.rand, ['alb', 'nlb', 'internal'])}`);
+    const name = unique(p, () => `${p.team}-${p.env}-${pick(p.rand, ['alb', 'web', 'internal'])}`);
     const arn = `arn:aws:elasticloadbalancing:${p.region}:${p.account}:loadbalancer/app/${name}/${chars(p.rand, HEX, 16)}`;
     return {
       id: arn,
@@ -876,7 +872,7 @@ const SHAPES: Record<string, (p: ResourceContext, created: number) => Shape> = {
 /** For resource types a future catalog adds: a plausible generic shape. */
 function genericShape(type: string, p: ResourceContext): Shape {
   const [, service = 'unknown', kind = 'Resource'] = type.split('::');
-  const id = `${kind.toLowerCase()}-${hex17(p)}`;
+  const id = `${kind.toLowerCase()}-${chars(p.rand, HEX, 17)}`;
   return {
     id,
     name: null,
@@ -950,7 +946,7 @@ interface Slot {
   notApplicable: boolean;
 }
 
-interface Target {
+interface EvaluatedTarget {
   type: string;
   id: string;
   resourceName: string | null;
@@ -962,12 +958,13 @@ interface AccountRegion {
   region: string;
   /** Resource items as JSON text, the same every day. */
   resourceJson: string[];
-  targets: Target[];
+  targets: EvaluatedTarget[];
   /** Minutes after midnight of the daily delivery. */
   baseMinute: number;
 }
 
 // ---------------------------------------------------------------------------------------------
+// The generator: chooses the special cases, then produces each account/region/day's files.
 
 class World {
   readonly scenario: SnapshotScenario;
@@ -1187,7 +1184,7 @@ class World {
     };
     const members = new Map(rules.map((r) => [r, memberRule(r)]));
 
-    const targets: Target[] = [];
+    const targets: EvaluatedTarget[] = [];
     const account1 = { type: ACCOUNT_RESOURCE_TYPE, id: account.id, name: null };
     for (const r of [account1, ...resources]) {
       const slots: Slot[] = [];
@@ -1349,7 +1346,7 @@ function overall(results: ComplianceType[]): ComplianceType {
 
 function complianceJson(
   place: AccountRegion,
-  t: Target,
+  t: EvaluatedTarget,
   results: ComplianceType[],
   captureMs: number,
 ): string {

@@ -163,6 +163,8 @@ function readData(file: YamlFile): { data: unknown } | undefined {
   try {
     return { data: file.data() };
   } catch (e) {
+    // YamlFile.parse reports aliases to missing anchors already.
+    if (file.diagnostics.some((d) => d.message.includes('is read by YAML as an alias'))) return undefined;
     const before = file.diagnostics.length;
     const walk = (node: unknown, path: (string | number)[]): void => {
       if (isAlias(node)) {

@@ -41,6 +41,35 @@ export class YamlFile {
         message: `YAML syntax: ${e.message.split('\n')[0]}`,
       });
     }
+    // An unquoted value starting with '*' is an alias to an anchor; one that names no anchor
+    // would make toJS throw. Report it where it is written, with the fix.
+    const anchors = new Set<string>();
+    visit(doc, (_, node) => {
+      const anchor = (node as { anchor?: string } | null)?.anchor;
+      if (anchor) anchors.add(anchor);
+    });
+    visit(doc, {
+      Alias(_, node, ancestors) {
+        // A bare '*' is a syntax error already.
+        if (node.source === '' || anchors.has(node.source)) return;
+        const { line, col } = lines.linePos(node.range?.[0] ?? 0);
+        // The field path: keys of the pairs and indexes in the lists on the way down.
+        const parts: (string | number)[] = [];
+        const chain = [...ancestors, node];
+        chain.forEach((a, i) => {
+          if (isPair(a) && isScalar(a.key)) parts.push(String(a.key.value));
+          if (isSeq(a)) parts.push(a.items.indexOf(chain[i + 1] as never));
+        });
+        yf.diagnostics.push({
+          severity: 'error',
+          file,
+          line,
+          column: col,
+          field: fieldPath(parts),
+          message: `*${node.source} is read by YAML as an alias of an anchor '&${node.source}' that is not defined; quote the value: '*${node.source}'`,
+        });
+      },
+    });
     return yf;
   }
 

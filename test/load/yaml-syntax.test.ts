@@ -115,4 +115,22 @@ describe('a YAML syntax error is reported where it is, and nothing is loaded', (
       },
     ]);
   });
+
+  test('an unquoted value starting with * is reported where it is written, not thrown', () => {
+    const file = YamlFile.parse(
+      'config/exceptions.yaml',
+      'exceptions:\n  - id: logs\n    resourceId: *-logs\n',
+    );
+    expect(file.diagnostics).toEqual([
+      {
+        severity: 'error',
+        file: 'config/exceptions.yaml',
+        line: 3,
+        column: 17,
+        field: 'exceptions[0].resourceId',
+        message:
+          "*-logs is read by YAML as an alias of an anchor '&-logs' that is not defined; quote the value: '*-logs'",
+      },
+    ]);
+  });
 });

@@ -296,6 +296,8 @@ async function listKeys(dir) {
 function plain(v) {
     if (typeof v === 'bigint')
         return Number(v);
+    if (v instanceof Date)
+        return v.toISOString().slice(0, 10);
     return v;
 }
 class DuckDbEngine {

@@ -1606,6 +1606,13 @@ function createAwsTarget(org, options = {}) {
         writeCount: () => writes.total,
         writesByOperation: () => writes.byOperation(),
         athena,
+        openQuerySession: async () => ({
+            query: async (sql, what) => {
+                const result = await athena.run(sql, what);
+                return result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c, row[i] ?? null])));
+            },
+            close: async () => { },
+        }),
     };
 }
 //# sourceMappingURL=target.js.map
