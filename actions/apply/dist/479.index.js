@@ -12,7 +12,7 @@ __webpack_require__.d(__webpack_exports__, {
   createViewsInOrder: () => (/* binding */ createViewsInOrder)
 });
 
-// UNUSED EXPORTS: ViewError
+// UNUSED EXPORTS: ATHENA_MAX_ROW_BYTES, ViewError
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
@@ -261,6 +261,8 @@ function trinoToDuckDb(sql) {
 
 
 
+/** Athena fails a row (here: one file) over 32 MB; the local engine refuses the same. */
+const ATHENA_MAX_ROW_BYTES = 32 * 1024 * 1024;
 class ViewError extends Error {
     view;
     detail;
@@ -304,10 +306,12 @@ class DuckDbEngine {
     instance;
     connection;
     files;
-    constructor(instance, connection, files) {
+    materialize;
+    constructor(instance, connection, files, materialize) {
         this.instance = instance;
         this.connection = connection;
         this.files = files;
+        this.materialize = materialize;
     }
     static async open(options) {
         const { table } = options;
@@ -316,7 +320,7 @@ class DuckDbEngine {
         const files = selectFiles(await listKeys(bucketDir), projection);
         const instance = await node_api_.DuckDBInstance.create(':memory:', options.threads ? { threads: String(options.threads) } : {});
         const connection = await instance.connect();
-        const engine = new DuckDbEngine(instance, connection, files);
+        const engine = new DuckDbEngine(instance, connection, files, options.materialize ?? false);
         await engine.createTable(table, bucketDir);
         return engine;
     }
@@ -356,7 +360,15 @@ class DuckDbEngine {
         const list = `[${this.files.map((f) => literal((0,external_node_path_.join)(bucketDir, f.key))).join(', ')}]`;
         const spec = `{${columns.map((c) => `${literal(c.json)}: ${literal(c.type)}`).join(', ')}}`;
         const select = columns.map((c) => `r.${engine_quote(c.json)} AS ${engine_quote(c.hive)}`).join(', ');
-        await this.run(`CREATE VIEW ${tableName} AS SELECT ${select}, ${partitionCols}, p.path AS "$path" FROM read_json(${list}, columns = ${spec}, filename = true, format = 'auto', maximum_object_size = 536870912) AS r JOIN ${schema}."__partitions" AS p ON p.path = r.filename`);
+        const body = `SELECT ${select}, ${partitionCols}, p.path AS "$path" FROM read_json(${list}, columns = ${spec}, filename = true, format = 'auto', maximum_object_size = ${ATHENA_MAX_ROW_BYTES}) AS r JOIN ${schema}."__partitions" AS p ON p.path = r.filename`;
+        if (this.materialize) {
+            await this.run('SET preserve_insertion_order = false');
+            await this.run(`CREATE TABLE ${schema}."__snapshots" AS ${body}`);
+            await this.run(`CREATE VIEW ${tableName} AS SELECT * FROM ${schema}."__snapshots"`);
+        }
+        else {
+            await this.run(`CREATE VIEW ${tableName} AS ${body}`);
+        }
     }
     /** Creates (or replaces) a view from its Athena SQL. */
     async createView(view) {
@@ -368,7 +380,8 @@ class DuckDbEngine {
             throw new ViewError(view.name, e.message);
         }
         try {
-            await this.run(`CREATE OR REPLACE VIEW ${engine_quote(view.database)}.${engine_quote(view.name)} AS ${sql}`);
+            const kind = this.materialize ? 'TABLE' : 'VIEW';
+            await this.run(`CREATE OR REPLACE ${kind} ${engine_quote(view.database)}.${engine_quote(view.name)} AS ${sql}`);
         }
         catch (e) {
             throw new ViewError(view.name, e.message.split('\n')[0] ?? String(e));

@@ -11,6 +11,9 @@ import { duckDbType, parseHiveType, serdeMapping } from './hive-types.js';
 import { type PartitionFile, projectionOf, selectFiles } from './partitions.js';
 import { TRINO_MACROS, trinoToDuckDb } from './transpile.js';
 
+/** Athena fails a row (here: one file) over 32 MB; the local engine refuses the same. */
+export const ATHENA_MAX_ROW_BYTES = 32 * 1024 * 1024;
+
 export class ViewError extends Error {
   override name = 'ViewError';
   constructor(
@@ -29,6 +32,11 @@ export interface EngineOptions {
   today: string;
   /** DuckDB threads; default DuckDB's own choice. */
   threads?: number;
+  /**
+   * Read the files once into a table and compute each view once into a table, for a session
+   * that queries several views (the report). Otherwise views stay views (apply only binds them).
+   */
+  materialize?: boolean;
 }
 
 function quote(name: string): string {
@@ -67,6 +75,7 @@ export class DuckDbEngine {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     readonly files: PartitionFile[],
+    private readonly materialize: boolean,
   ) {}
 
   static async open(options: EngineOptions): Promise<DuckDbEngine> {
@@ -79,7 +88,7 @@ export class DuckDbEngine {
       options.threads ? { threads: String(options.threads) } : {},
     );
     const connection = await instance.connect();
-    const engine = new DuckDbEngine(instance, connection, files);
+    const engine = new DuckDbEngine(instance, connection, files, options.materialize ?? false);
     await engine.createTable(table, bucketDir);
     return engine;
   }
@@ -125,9 +134,14 @@ export class DuckDbEngine {
     const list = `[${this.files.map((f) => literal(join(bucketDir, f.key))).join(', ')}]`;
     const spec = `{${columns.map((c) => `${literal(c.json)}: ${literal(c.type)}`).join(', ')}}`;
     const select = columns.map((c) => `r.${quote(c.json)} AS ${quote(c.hive)}`).join(', ');
-    await this.run(
-      `CREATE VIEW ${tableName} AS SELECT ${select}, ${partitionCols}, p.path AS "$path" FROM read_json(${list}, columns = ${spec}, filename = true, format = 'auto', maximum_object_size = 536870912) AS r JOIN ${schema}."__partitions" AS p ON p.path = r.filename`,
-    );
+    const body = `SELECT ${select}, ${partitionCols}, p.path AS "$path" FROM read_json(${list}, columns = ${spec}, filename = true, format = 'auto', maximum_object_size = ${ATHENA_MAX_ROW_BYTES}) AS r JOIN ${schema}."__partitions" AS p ON p.path = r.filename`;
+    if (this.materialize) {
+      await this.run('SET preserve_insertion_order = false');
+      await this.run(`CREATE TABLE ${schema}."__snapshots" AS ${body}`);
+      await this.run(`CREATE VIEW ${tableName} AS SELECT * FROM ${schema}."__snapshots"`);
+    } else {
+      await this.run(`CREATE VIEW ${tableName} AS ${body}`);
+    }
   }
 
   /** Creates (or replaces) a view from its Athena SQL. */
@@ -139,7 +153,8 @@ export class DuckDbEngine {
       throw new ViewError(view.name, (e as Error).message);
     }
     try {
-      await this.run(`CREATE OR REPLACE VIEW ${quote(view.database)}.${quote(view.name)} AS ${sql}`);
+      const kind = this.materialize ? 'TABLE' : 'VIEW';
+      await this.run(`CREATE OR REPLACE ${kind} ${quote(view.database)}.${quote(view.name)} AS ${sql}`);
     } catch (e) {
       throw new ViewError(view.name, (e as Error).message.split('\n')[0] ?? String(e));
     }

@@ -16,6 +16,7 @@ export async function openLocalEngine(
   org: OrgConfig,
   today: string,
   onViewError?: (view: AthenaViewProperties, error: Error) => void,
+  options: { materialize?: boolean } = {},
 ): Promise<DuckDbEngine> {
   const state = await store.load();
   const table = state.glueTables[org.glue.region]?.[`${org.glue.database}.${org.glue.table}`];
@@ -26,7 +27,12 @@ export async function openLocalEngine(
   }
   // Loaded on demand: DuckDB is a native module that the aws target never needs.
   const { DuckDbEngine, createViewsInOrder } = await import('../../engines/duckdb/engine.js');
-  const engine = await DuckDbEngine.open({ s3Root: store.s3Path(''), table, today });
+  const engine = await DuckDbEngine.open({
+    s3Root: store.s3Path(''),
+    table,
+    today,
+    ...(options.materialize ? { materialize: true } : {}),
+  });
   const views = Object.values(state.athenaViews?.[org.glue.region] ?? {}).filter(
     (v) => v.database === org.glue.database,
   );

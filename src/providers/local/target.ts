@@ -107,7 +107,8 @@ export function createLocalTarget(
     },
     writeCount: () => store.writeCount(),
     openQuerySession: async () => {
-      const engine = await openLocalEngine(store, org, today);
+      // A session queries several views: read the files once, compute each view once.
+      const engine = await openLocalEngine(store, org, today, undefined, { materialize: true });
       // One DuckDB connection answers one query at a time.
       let queue: Promise<unknown> = Promise.resolve();
       return {
