@@ -19,6 +19,7 @@ const TABLE: GlueTableProperties = {
     'projection.itemtype.type': 'enum',
     'projection.itemtype.values': 'ConfigHistory,ConfigSnapshot',
     'storage.location.template':
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's template syntax, not JavaScript's.
       's3://acme-config/o-a1b2c3d4e5/AWSLogs/${account}/Config/${region}/${dt}/${itemtype}/',
   },
   columns: [],
