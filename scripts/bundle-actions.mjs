@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
-const ACTIONS = ['plan', 'apply', 'discover'];
+const ACTIONS = ['plan', 'apply', 'discover', 'report'];
 const check = process.argv.includes('--check');
 const root = new URL('..', import.meta.url).pathname;
 

@@ -7,6 +7,23 @@ export const Inputs = {
   maxDeletes: 'max-deletes',
   write: 'write',
   today: 'today',
+  // Workflows (plan, apply, discover, report).
+  scope: 'scope',
+  dryRun: 'dry-run',
+  githubToken: 'github-token',
+  prComment: 'pr-comment',
+  driftIssue: 'drift-issue',
+  pullRequest: 'pull-request',
+  base: 'base',
+  autoMerge: 'auto-merge',
+  // report
+  format: 'format',
+  out: 'out',
+  sesFrom: 'ses-from',
+  sesRegion: 'ses-region',
+  recipients: 'recipients',
+  webhookUrl: 'webhook-url',
+  dashboardUrl: 'dashboard-url',
 } as const;
 
 export const Outputs = {
@@ -19,4 +36,14 @@ export const Outputs = {
   changed: 'changed',
   changesJson: 'changes-json',
   changesMarkdown: 'changes-markdown',
+  // Workflows.
+  commentUrl: 'comment-url',
+  driftIssue: 'drift-issue',
+  pullRequestOutcome: 'pull-request-outcome',
+  pullRequestNumber: 'pull-request-number',
+  pullRequestUrl: 'pull-request-url',
+  // report
+  reportMarkdown: 'report-markdown',
+  reportJson: 'report-json',
+  score: 'score',
 } as const;

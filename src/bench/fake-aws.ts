@@ -150,6 +150,7 @@ export class FakeAws {
       config: (region) => regional(region) as never,
       glue: (region) => regional(region) as never,
       athena: (region) => regional(region) as never,
+      quicksight: (region) => regional(region) as never,
     };
   }
 

@@ -634,6 +634,8 @@ function viewFromKey(change) {
 var client_config_service_dist_cjs = __webpack_require__(7101);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-organizations/dist-cjs/index.js
 var client_organizations_dist_cjs = __webpack_require__(2503);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-quicksight/dist-cjs/index.js
+var client_quicksight_dist_cjs = __webpack_require__(6069);
 ;// CONCATENATED MODULE: ./lib/version.js
 /** This tool's version; a test keeps it equal to package.json's. */
 const VERSION = '0.1.0';
@@ -645,6 +647,7 @@ const VERSION = '0.1.0';
  * only when one was asked for, so that the SDK's own `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>`
  * handling keeps working.
  */
+
 
 
 
@@ -669,6 +672,7 @@ function createAwsClients(options = {}) {
     const config = new Map();
     const glue = new Map();
     const athena = new Map();
+    const quicksight = new Map();
     return {
         organizations() {
             organizations ??= new client_organizations_dist_cjs/* OrganizationsClient */.gnq(clientSettings(ORGANIZATIONS_REGION, options, options.credentials?.management));
@@ -682,6 +686,9 @@ function createAwsClients(options = {}) {
         },
         athena(region) {
             return cached(athena, region, () => new dist_cjs/* AthenaClient */.T7g(clientSettings(region, options, options.credentials?.data)));
+        },
+        quicksight(region) {
+            return cached(quicksight, region, () => new client_quicksight_dist_cjs/* QuickSightClient */.SzC(clientSettings(region, options, options.credentials?.data)));
         },
     };
 }

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { apply, DEFAULT_MAX_DELETES } from '../../apply/apply.js';
+import { parseScope, planInScope } from '../../github/scope.js';
 import { runPlan } from '../../pipeline/plan.js';
 import { renderApplyMarkdown, renderPlanMarkdown } from '../../report/plan-markdown.js';
 import { renderApplyText } from '../../report/plan-text.js';
@@ -13,8 +14,11 @@ export function run(): Promise<void> {
       throw new ActionInputError(`Input '${Inputs.maxDeletes}' must be a whole number, got '${raw}'`);
     }
     const maxDeletes = raw ? Number(raw) : DEFAULT_MAX_DELETES;
+    const scope = parseScope(core.getInput(Inputs.scope));
     const { repo, target, today } = await prepare('write');
-    const { plan, accounts } = await runPlan(repo, target, { today, progress: (m) => core.info(m) });
+    const made = await runPlan(repo, target, { today, progress: (m) => core.info(m) });
+    const plan = planInScope(made.plan, scope);
+    const { accounts } = made;
     core.summary.addRaw(renderPlanMarkdown(plan, accounts), true);
     const result = await apply(plan, target, { maxDeletes, progress: (m) => core.info(m) });
     const markdown = renderApplyMarkdown(result);

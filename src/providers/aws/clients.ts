@@ -9,6 +9,7 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { QuickSightClient } from '@aws-sdk/client-quicksight';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { VERSION } from '../../version.js';
 
@@ -23,6 +24,8 @@ export interface AwsClients {
   glue(region: string): GlueClient;
   /** Athena in the account that holds the snapshot bucket (the data credentials, like Glue). */
   athena(region: string): AthenaClient;
+  /** QuickSight in the account that holds the snapshot bucket (the data credentials, like Glue and Athena). */
+  quicksight(region: string): QuickSightClient;
 }
 
 /** Where each client's credentials come from: absent means the default provider chain. */
@@ -62,6 +65,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const config = new Map<string, ConfigServiceClient>();
   const glue = new Map<string, GlueClient>();
   const athena = new Map<string, AthenaClient>();
+  const quicksight = new Map<string, QuickSightClient>();
   return {
     organizations() {
       organizations ??= new OrganizationsClient(
@@ -88,6 +92,13 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
         athena,
         region,
         () => new AthenaClient(clientSettings(region, options, options.credentials?.data)),
+      );
+    },
+    quicksight(region) {
+      return cached(
+        quicksight,
+        region,
+        () => new QuickSightClient(clientSettings(region, options, options.credentials?.data)),
       );
     },
   };

@@ -4,6 +4,7 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { QuickSightClient } from '@aws-sdk/client-quicksight';
 import type { OrgConfig } from '../../../src/model/config.js';
 import type { AwsClients } from '../../../src/providers/aws/clients.js';
 
@@ -46,6 +47,7 @@ export function regionalClients(regions: string[]) {
   const config = new Map(regions.map((region) => [region, new ConfigServiceClient({ region })]));
   const glue = new Map(regions.map((region) => [region, new GlueClient({ region })]));
   const athena = new Map(regions.map((region) => [region, new AthenaClient({ region })]));
+  const quicksight = new Map(regions.map((region) => [region, new QuickSightClient({ region })]));
   const clients: AwsClients = {
     organizations: () => organizations,
     config: (region) => {
@@ -63,8 +65,13 @@ export function regionalClients(regions: string[]) {
       if (!client) throw new Error(`test asked for an Athena client in unexpected region ${region}`);
       return client;
     },
+    quicksight: (region) => {
+      const client = quicksight.get(region);
+      if (!client) throw new Error(`test asked for a QuickSight client in unexpected region ${region}`);
+      return client;
+    },
   };
-  return { clients, organizations, config, glue, athena };
+  return { clients, organizations, config, glue, athena, quicksight };
 }
 
 /** `$metadata` as the SDK puts it on a service exception. */

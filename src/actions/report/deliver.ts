@@ -1,0 +1,183 @@
+/**
+ * Delivery of the compliance report beyond the job summary: e-mail through Amazon SES (SESv2
+ * SendEmail) and a Slack-compatible chat webhook (JSON `{text}`). Addresses and the webhook URL
+ * are never written to the log or to error messages: errors name what failed, with them redacted.
+ */
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import type { ComplianceReport, ReportContext } from '../../report/compliance.js';
+import { percent } from '../../report/compliance.js';
+import { VERSION } from '../../version.js';
+
+/** SES takes at most 50 destinations per message. */
+export const SES_MAX_RECIPIENTS = 50;
+
+export interface EmailSettings {
+  from: string;
+  recipients: string[];
+  region: string;
+}
+
+export interface Delivery {
+  email?: EmailSettings;
+  webhookUrl?: string;
+  dryRun: boolean;
+}
+
+export interface DeliveryDeps {
+  ses?: (region: string) => Pick<SESv2Client, 'send'>;
+  fetch?: typeof globalThis.fetch;
+  log?: (message: string) => void;
+}
+
+const ADDRESS = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[A-Za-z]{2,}/g;
+
+/** Replaces every secret and anything shaped like an e-mail address. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s) out = out.split(s).join('***');
+  return out.replace(ADDRESS, '***');
+}
+
+export function isEmailAddress(s: string): boolean {
+  return /^[^\s@<>]+@[^\s@<>]+\.[A-Za-z]{2,}$/.test(s);
+}
+
+export function reportSubject(r: ComplianceReport): string {
+  return `Compliance report ${r.asOf}: score ${percent(r.totals.score)}`;
+}
+
+/** The short form for chat: the score and its change, the worst accounts and rules, what needs a look. */
+export function renderReportChat(r: ComplianceReport, ctx: ReportContext, top = 5): string {
+  const change =
+    ctx.scoreWeekAgo !== null && r.totals.score !== null
+      ? ` (${r.totals.score >= ctx.scoreWeekAgo ? '+' : ''}${((r.totals.score - ctx.scoreWeekAgo) * 100).toFixed(1)} points since a week ago)`
+      : '';
+  const lines = [
+    `*${reportSubject(r)}*${change}: ${r.totals.nonCompliant} non-compliant evaluations in ${r.accounts.length} accounts.`,
+  ];
+  const worst = r.accounts.filter((a) => a.score !== null).slice(0, top);
+  if (worst.length)
+    lines.push(`Accounts to fix first: ${worst.map((a) => `${a.name} (${a.accountId}) ${percent(a.score)}`).join(', ')}.`);
+  const rules = r.rules.filter((x) => x.nonCompliant > 0).slice(0, top);
+  if (rules.length)
+    lines.push(
+      `Rules followed least: ${rules.map((x) => `${x.rule} (${x.accountsNonCompliant} accounts)`).join(', ')}.`,
+    );
+  if (r.stale.length) lines.push(`Stale data: ${r.stale.length} account/region pairs sent no recent snapshot.`);
+  if (ctx.expiringExceptions.length)
+    lines.push(
+      `Exceptions expiring within 30 days: ${ctx.expiringExceptions.map((e) => `${e.id} (${e.expires})`).join(', ')}.`,
+    );
+  if (ctx.dashboardUrl) lines.push(`Dashboard: ${ctx.dashboardUrl}`);
+  return lines.join('\n');
+}
+
+export function sesClient(region: string): SESv2Client {
+  return new SESv2Client({ region, customUserAgent: `org-compliance/${VERSION}` });
+}
+
+export async function sendReportEmail(
+  client: Pick<SESv2Client, 'send'>,
+  settings: EmailSettings,
+  message: { subject: string; html: string; text: string },
+): Promise<number> {
+  let sent = 0;
+  for (let i = 0; i < settings.recipients.length; i += SES_MAX_RECIPIENTS) {
+    const to = settings.recipients.slice(i, i + SES_MAX_RECIPIENTS);
+    try {
+      await client.send(
+        new SendEmailCommand({
+          FromEmailAddress: settings.from,
+          Destination: { ToAddresses: to },
+          Content: {
+            Simple: {
+              Subject: { Data: message.subject, Charset: 'UTF-8' },
+              Body: { Html: { Data: message.html, Charset: 'UTF-8' }, Text: { Data: message.text, Charset: 'UTF-8' } },
+            },
+          },
+        }),
+      );
+    } catch (e) {
+      const name = (e as Error).name;
+      throw new Error(
+        `Could not send the report through Amazon SES in ${settings.region} (${sent} of ${settings.recipients.length} recipients done): ${name}: ${redact((e as Error).message, [settings.from, ...settings.recipients])}`,
+      );
+    }
+    sent += to.length;
+  }
+  return sent;
+}
+
+export async function postReportToWebhook(
+  url: string,
+  text: string,
+  fetchImpl: typeof globalThis.fetch = globalThis.fetch,
+): Promise<void> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error("Input 'webhook-url' is not a URL");
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new Error(`Input 'webhook-url' must be an https URL, got a ${parsed.protocol} URL`);
+  let status: number;
+  try {
+    const res = await fetchImpl(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    status = res.status;
+    await res.body?.cancel();
+  } catch (e) {
+    const cause = (e as { cause?: Error }).cause?.message ?? '';
+    throw new Error(`Could not reach the chat webhook: ${redact(`${(e as Error).message} ${cause}`.trim(), [url])}`);
+  }
+  if (status < 200 || status >= 300) throw new Error(`The chat webhook answered HTTP ${status}`);
+}
+
+/**
+ * Sends the report by e-mail and to the webhook, whichever are configured. Both are attempted;
+ * the errors (already redacted) are returned, not thrown, so one failing does not stop the other.
+ */
+export async function deliverReport(
+  report: ComplianceReport,
+  context: ReportContext,
+  rendered: { markdown: string; html: string },
+  delivery: Delivery,
+  deps: DeliveryDeps = {},
+): Promise<string[]> {
+  const log = deps.log ?? (() => {});
+  const errors: string[] = [];
+  if (delivery.email) {
+    const n = delivery.email.recipients.length;
+    if (delivery.dryRun) log(`Dry run: the report would be e-mailed to ${n} recipient(s) through Amazon SES`);
+    else {
+      try {
+        const client = (deps.ses ?? sesClient)(delivery.email.region);
+        await sendReportEmail(client, delivery.email, {
+          subject: reportSubject(report),
+          html: rendered.html,
+          text: rendered.markdown,
+        });
+        log(`Sent the report by e-mail to ${n} recipient(s)`);
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+    }
+  }
+  if (delivery.webhookUrl) {
+    if (delivery.dryRun) log('Dry run: the report would be posted to the chat webhook');
+    else {
+      try {
+        await postReportToWebhook(delivery.webhookUrl, renderReportChat(report, context), deps.fetch);
+        log('Posted the report to the chat webhook');
+      } catch (e) {
+        errors.push(redact((e as Error).message, [delivery.webhookUrl]));
+      }
+    }
+  }
+  return errors;
+}

@@ -1,0 +1,46 @@
+/**
+ * The `scope` of a manual run: which kinds of resource a plan (or an apply) covers.
+ * `quicksight` covers every QuickSight kind, whatever they are called (`quicksight-…`).
+ */
+import type { Plan } from '../model/plan.js';
+
+export const SCOPES = ['all', 'config-rules', 'glue', 'views', 'quicksight'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export function parseScope(raw: string): Scope {
+  const value = raw.trim() || 'all';
+  if (!(SCOPES as readonly string[]).includes(value)) {
+    throw new Error(`Input 'scope' must be one of ${SCOPES.join(', ')}, got '${raw}'`);
+  }
+  return value as Scope;
+}
+
+export function kindInScope(kind: string, scope: Scope): boolean {
+  switch (scope) {
+    case 'all':
+      return true;
+    case 'config-rules':
+      return kind === 'config-rule';
+    case 'glue':
+      return kind === 'glue-table';
+    case 'views':
+      return kind === 'athena-view';
+    case 'quicksight':
+      return kind.startsWith('quicksight');
+  }
+}
+
+/** The part of a plan in scope: its changes, and the notices and conflicts about them. */
+export function planInScope(plan: Plan, scope: Scope): Plan {
+  if (scope === 'all') return plan;
+  const changes = plan.changes.filter((c) => kindInScope(c.kind, scope));
+  const outOfScope = new Set(plan.changes.filter((c) => !kindInScope(c.kind, scope)).map((c) => c.key));
+  const count = (a: string) => changes.filter((c) => c.action === a).length;
+  return {
+    changes,
+    notices: plan.notices.filter((n) => !outOfScope.has(n.subject)),
+    conflicts: plan.conflicts.filter((n) => !outOfScope.has(n.subject)),
+    summary: { create: count('create'), update: count('update'), delete: count('delete'), noop: count('no-op') },
+    hasChanges: changes.some((c) => c.action !== 'no-op'),
+  };
+}

@@ -1,0 +1,389 @@
+/**
+ * What the five QuickSight providers share: their options, the resource and change shapes they
+ * read and apply (typed here until the model's resource kinds include QuickSight), ownership by
+ * tag, bounded waiting on asynchronous work, and permission syncing.
+ *
+ * Ownership: QuickSight resources take tags. Everything this tool creates carries
+ * `org.ownership.tagKey = tagValue`; a resource is owned when ListTagsForResource shows that tag.
+ * read() lists only resources whose id starts with `org-compliance`, whose id a desired resource
+ * has, or that carry the tag; update and delete check the tag again right before they write and
+ * refuse a resource that does not carry it.
+ */
+
+import {
+  type DataSetSummary,
+  ListDataSetsCommand,
+  ListTagsForResourceCommand,
+  type QuickSightClient,
+  type ResourcePermission,
+  type Tag,
+} from '@aws-sdk/client-quicksight';
+import type { ChangeAction } from '../../../model/plan.js';
+import type {
+  QuickSightKind,
+  QuickSightPermission,
+  QuickSightProperties,
+} from '../../../model/quicksight.js';
+import type { ResourceStatus } from '../../../model/resources.js';
+import { deepEqualJson, type JsonObject, normalizePermissions } from '../../../quicksight/normalize.js';
+import type { AwsClients } from '../clients.js';
+import { type AwsSend, errorName, realSleep, type SdkCommand, type Sleep } from '../retry.js';
+import { permissionChanges } from './permissions.js';
+
+/** Resource ids with this prefix are listed even without the ownership tag, so that strays show up. */
+export const OWNED_ID_PREFIX = 'org-compliance';
+/** The List* calls return at most 100 a page. */
+export const QUICKSIGHT_PAGE_SIZE = 100;
+/** Tag look-ups run at once while reading. */
+export const TAG_CONCURRENCY = 4;
+export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+export const DEFAULT_POLL_MS = 5_000;
+
+export interface QuickSightProviderOptions {
+  clients: AwsClients;
+  /** The send-wrapper; it counts every write request. */
+  send: AwsSend;
+  /** The account QuickSight runs in (the data account). */
+  accountId: string;
+  /** The QuickSight region. */
+  region: string;
+  /** org.ownership: the tag every resource this tool creates carries. */
+  ownership: { tagKey: string; tagValue: string };
+  now?: () => number;
+  sleep?: Sleep;
+  /** How long to wait for asynchronous creation and updates. Default 10 minutes. */
+  timeoutMs?: number;
+  /** How often to look at a resource being created or updated. Default 5 s. */
+  pollMs?: number;
+}
+
+/** A desired QuickSight resource (the model's DesiredResource once it has QuickSight kinds). */
+export interface QuickSightDesired<K extends QuickSightKind = QuickSightKind> {
+  kind: K;
+  key: string;
+  region: string;
+  properties: QuickSightProperties;
+}
+
+/** A QuickSight resource as it exists (the model's CurrentResource once it has QuickSight kinds). */
+export interface QuickSightCurrent<K extends QuickSightKind = QuickSightKind> extends QuickSightDesired<K> {
+  owned: boolean;
+  status?: ResourceStatus;
+}
+
+/** The part of a plan Change a QuickSight provider reads; the model's Change fits it. */
+export interface QuickSightChange {
+  action: ChangeAction;
+  kind: string;
+  key: string;
+  region: string;
+  name: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface QuickSightProvider<K extends QuickSightKind = QuickSightKind> {
+  readonly kind: K;
+  read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<K>[]>;
+  apply(change: QuickSightChange): Promise<void>;
+}
+
+/** `quicksight-analysis/eu-west-1/org-compliance-overview`. */
+export function quickSightKey(kind: QuickSightKind, region: string, id: string): string {
+  return `${kind}/${region}/${id}`;
+}
+
+export type QuickSightArnType = 'datasource' | 'dataset' | 'analysis' | 'dashboard';
+
+export function quickSightArn(
+  region: string,
+  accountId: string,
+  type: QuickSightArnType,
+  id: string,
+): string {
+  return `arn:aws:quicksight:${region}:${accountId}:${type}/${id}`;
+}
+
+/** Kind names in messages. */
+export const KIND_LABELS: Record<QuickSightKind, string> = {
+  'quicksight-data-source': 'QuickSight data source',
+  'quicksight-data-set': 'QuickSight data set',
+  'quicksight-refresh-schedule': 'QuickSight refresh schedule',
+  'quicksight-analysis': 'QuickSight analysis',
+  'quicksight-dashboard': 'QuickSight dashboard',
+};
+
+export function isQuickSightProperties(value: unknown): value is QuickSightProperties {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.id === 'string' &&
+    typeof v.name === 'string' &&
+    typeof v.body === 'object' &&
+    v.body !== null &&
+    Array.isArray(v.permissions)
+  );
+}
+
+/** A listed resource that read() looks at, with whether it carries the ownership tag. */
+export interface Candidate<T> {
+  item: T;
+  id: string;
+  arn: string;
+  owned: boolean;
+}
+
+/** Shared plumbing; each kind implements the calls that differ. */
+export abstract class QuickSightProviderBase<K extends QuickSightKind> implements QuickSightProvider<K> {
+  abstract readonly kind: K;
+  protected readonly clients: AwsClients;
+  protected readonly sendCall: AwsSend;
+  protected readonly accountId: string;
+  protected readonly region: string;
+  protected readonly ownership: { tagKey: string; tagValue: string };
+  protected readonly now: () => number;
+  protected readonly sleep: Sleep;
+  protected readonly timeoutMs: number;
+  protected readonly pollMs: number;
+
+  constructor(options: QuickSightProviderOptions) {
+    if (options.ownership.tagKey === '' || options.ownership.tagValue === '') {
+      throw new Error(
+        'ownership.tagKey and ownership.tagValue must not be empty: QuickSight resources are owned by tag',
+      );
+    }
+    if (!/^\d{12}$/.test(options.accountId)) {
+      throw new Error(`QuickSight needs the 12-digit AWS account id it runs in, got '${options.accountId}'`);
+    }
+    this.clients = options.clients;
+    this.sendCall = options.send;
+    this.accountId = options.accountId;
+    this.region = options.region;
+    this.ownership = { ...options.ownership };
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? realSleep;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  }
+
+  abstract read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<K>[]>;
+  protected abstract create(properties: QuickSightProperties, change: QuickSightChange): Promise<void>;
+  protected abstract update(
+    properties: QuickSightProperties,
+    before: QuickSightProperties | undefined,
+    change: QuickSightChange,
+  ): Promise<void>;
+  protected abstract remove(properties: QuickSightProperties, change: QuickSightChange): Promise<void>;
+
+  async apply(change: QuickSightChange): Promise<void> {
+    if (change.kind !== this.kind) {
+      throw new Error(
+        `The ${KIND_LABELS[this.kind]} provider cannot apply a ${change.kind} change (${change.key})`,
+      );
+    }
+    if (change.region !== this.region) {
+      throw new Error(`${change.key} is in ${change.region}, but QuickSight is managed in ${this.region}`);
+    }
+    switch (change.action) {
+      case 'no-op':
+        return;
+      case 'create':
+        return this.create(this.properties(change, 'after'), change);
+      case 'update':
+        return this.update(
+          this.properties(change, 'after'),
+          isQuickSightProperties(change.before) ? change.before : undefined,
+          change,
+        );
+      case 'delete':
+        return this.remove(this.properties(change, 'before'), change);
+    }
+  }
+
+  protected properties(change: QuickSightChange, side: 'before' | 'after'): QuickSightProperties {
+    const value = change[side];
+    if (!isQuickSightProperties(value)) {
+      throw new Error(
+        `Change ${change.key} (${change.action}) carries no ${KIND_LABELS[this.kind]} properties`,
+      );
+    }
+    return value;
+  }
+
+  protected subject(id: string): string {
+    return `${KIND_LABELS[this.kind]} ${id} (${this.region})`;
+  }
+
+  protected client(): QuickSightClient {
+    return this.clients.quicksight(this.region);
+  }
+
+  protected call<Output>(command: SdkCommand<Output>, what: string, write = false): Promise<Output> {
+    return this.sendCall(this.client(), command, { what, region: this.region, ...(write ? { write } : {}) });
+  }
+
+  protected ownershipTags(): Tag[] {
+    return [{ Key: this.ownership.tagKey, Value: this.ownership.tagValue }];
+  }
+
+  /** Whether the resource carries the ownership tag; undefined when it does not exist. */
+  protected async tagged(arn: string, id: string): Promise<boolean | undefined> {
+    try {
+      const answer = await this.call(
+        new ListTagsForResourceCommand({ ResourceArn: arn }),
+        `read the tags of ${this.subject(id)}`,
+      );
+      return (answer.Tags ?? []).some(
+        (tag) => tag.Key === this.ownership.tagKey && tag.Value === this.ownership.tagValue,
+      );
+    } catch (error) {
+      if (errorName(error) === 'ResourceNotFoundException') return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * The listed resources read() reports: ids with the org-compliance prefix, desired ids, and any
+   * other that carries the ownership tag (every listed resource's tags are read to find those).
+   */
+  protected async candidates<T>(
+    items: readonly T[],
+    idOf: (item: T) => string,
+    arnOf: (item: T) => string,
+    desiredIds: ReadonlySet<string>,
+  ): Promise<Candidate<T>[]> {
+    const looked = await mapLimit(items, TAG_CONCURRENCY, async (item) => {
+      const id = idOf(item);
+      const arn = arnOf(item);
+      const owned = await this.tagged(arn, id);
+      if (owned === undefined) return undefined;
+      const wanted = id.startsWith(OWNED_ID_PREFIX) || desiredIds.has(id) || owned;
+      return wanted ? { item, id, arn, owned } : undefined;
+    });
+    return looked.filter((c): c is Candidate<T> => c !== undefined);
+  }
+
+  /**
+   * Throws unless the resource carries the ownership tag. Returns false when it does not exist
+   * (a delete then has nothing left to do).
+   */
+  protected async assertOwned(arn: string, id: string, action: 'update' | 'delete'): Promise<boolean> {
+    const owned = await this.tagged(arn, id);
+    if (owned === undefined) return false;
+    if (!owned) {
+      throw new Error(
+        `Refusing to ${action} ${this.subject(id)}: it does not carry the ownership tag ` +
+          `${this.ownership.tagKey}=${this.ownership.tagValue}, so org-compliance did not create it`,
+      );
+    }
+    return true;
+  }
+
+  /**
+   * Looks at `state()` until it leaves `*_IN_PROGRESS` (or `look` says done), sleeping pollMs
+   * between looks, for at most timeoutMs. Returns the last state.
+   */
+  protected async waitWhileInProgress(id: string, state: () => Promise<string>): Promise<string> {
+    const started = this.now();
+    for (;;) {
+      const current = await state();
+      if (!current.endsWith('_IN_PROGRESS')) return current;
+      const waited = this.now() - started;
+      if (waited >= this.timeoutMs) {
+        throw new Error(
+          `${this.subject(id)} is still ${current} after waiting ${duration(waited)} ` +
+            `(limit ${duration(this.timeoutMs)}). QuickSight may still finish it: run plan again to see where it ended.`,
+        );
+      }
+      await this.sleep(this.pollMs);
+    }
+  }
+
+  /** Grants and revokes so that the resource's permissions become `desired`; no call when they already are. */
+  protected async syncPermissions(id: string, desired: readonly QuickSightPermission[]): Promise<void> {
+    const current = normalizePermissions(await this.describePermissions(id));
+    const { grant, revoke } = permissionChanges(current, desired);
+    if (grant.length === 0 && revoke.length === 0) return;
+    await this.updatePermissions(id, grant, revoke);
+  }
+
+  /** Describe*Permissions; the refresh schedule provider has none. */
+  protected async describePermissions(_id: string): Promise<ResourcePermission[]> {
+    return [];
+  }
+
+  protected async updatePermissions(
+    id: string,
+    _grant: ResourcePermission[],
+    _revoke: ResourcePermission[],
+  ): Promise<void> {
+    throw new Error(`${this.subject(id)} has no permissions of its own`);
+  }
+
+  /** Every data set summary of the account (ListDataSets, all pages). */
+  protected async listDataSetSummaries(): Promise<DataSetSummary[]> {
+    const pages = await allPages((token) =>
+      this.call(
+        new ListDataSetsCommand({
+          AwsAccountId: this.accountId,
+          MaxResults: QUICKSIGHT_PAGE_SIZE,
+          ...(token ? { NextToken: token } : {}),
+        }),
+        'list QuickSight data sets',
+      ),
+    );
+    return pages.flatMap((page) => page.DataSetSummaries ?? []);
+  }
+
+  /** The desired resource's key when there is one, so plan pairs them; otherwise the kind's own. */
+  protected keyOf(desired: ReadonlyMap<string, QuickSightDesired>, id: string): string {
+    return desired.get(id)?.key ?? quickSightKey(this.kind, this.region, id);
+  }
+}
+
+/** Body members other than the id that differ, for deciding whether a write is needed at all. */
+export function bodyChanged(before: QuickSightProperties | undefined, after: QuickSightProperties): boolean {
+  return before === undefined || !deepEqualJson(before.body, after.body);
+}
+
+/** Pages of a List* call, following NextToken. */
+export async function allPages<Page extends { NextToken?: string | undefined }>(
+  fetch: (token: string | undefined) => Promise<Page>,
+): Promise<Page[]> {
+  const pages: Page[] = [];
+  let token: string | undefined;
+  do {
+    const page = await fetch(token);
+    pages.push(page);
+    token = page.NextToken;
+  } while (token);
+  return pages;
+}
+
+/** Runs `fn` over `items`, at most `limit` at once; results in input order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** `{…body, AwsAccountId}` as a request; the body's members are the request's by construction. */
+export function requestOf<Request>(accountId: string, body: JsonObject, extra: JsonObject = {}): Request {
+  return { ...body, ...extra, AwsAccountId: accountId } as Request;
+}
+
+export function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+}

@@ -1,0 +1,197 @@
+/**
+ * QuickSight data sources (quicksight/data-sources/<id>.json, a CreateDataSource request).
+ * Creation and updates are asynchronous: the provider polls DescribeDataSource until the status
+ * leaves CREATION_IN_PROGRESS / UPDATE_IN_PROGRESS, within a bound, and reports ErrorInfo on failure.
+ */
+
+import {
+  CreateDataSourceCommand,
+  type CreateDataSourceRequest,
+  CreateDataSourceRequest$,
+  type DataSource,
+  DeleteDataSourceCommand,
+  DescribeDataSourceCommand,
+  DescribeDataSourcePermissionsCommand,
+  ListDataSourcesCommand,
+  type ResourcePermission,
+  UpdateDataSourceCommand,
+  UpdateDataSourcePermissionsCommand,
+  type UpdateDataSourceRequest,
+} from '@aws-sdk/client-quicksight';
+import type { QuickSightProperties } from '../../../model/quicksight.js';
+import { dataSourceBody, normalizeBody, normalizePermissions } from '../../../quicksight/normalize.js';
+import { errorName } from '../retry.js';
+import {
+  allPages,
+  bodyChanged,
+  QUICKSIGHT_PAGE_SIZE,
+  type QuickSightChange,
+  type QuickSightCurrent,
+  type QuickSightDesired,
+  QuickSightProviderBase,
+  quickSightArn,
+  requestOf,
+} from './common.js';
+import { resourcePermissions } from './permissions.js';
+import { withRequestTimestamps } from './timestamps.js';
+
+export class AwsQuickSightDataSourceProvider extends QuickSightProviderBase<'quicksight-data-source'> {
+  readonly kind = 'quicksight-data-source' as const;
+
+  async read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-data-source'>[]> {
+    const wanted = new Map(desired.filter((d) => d.kind === this.kind).map((d) => [d.properties.id, d]));
+    const pages = await allPages((token) =>
+      this.call(
+        new ListDataSourcesCommand({
+          AwsAccountId: this.accountId,
+          MaxResults: QUICKSIGHT_PAGE_SIZE,
+          ...(token ? { NextToken: token } : {}),
+        }),
+        'list QuickSight data sources',
+      ),
+    );
+    const sources = pages.flatMap((page) => page.DataSources ?? []);
+    const found = await this.candidates(
+      sources,
+      (source) => source.DataSourceId ?? '',
+      (source) =>
+        source.Arn ?? quickSightArn(this.region, this.accountId, 'datasource', source.DataSourceId ?? ''),
+      new Set(wanted.keys()),
+    );
+    const current: QuickSightCurrent<'quicksight-data-source'>[] = [];
+    for (const { item, id, owned } of found) {
+      const resource: QuickSightCurrent<'quicksight-data-source'> = {
+        kind: this.kind,
+        key: this.keyOf(wanted, id),
+        region: this.region,
+        properties: {
+          id,
+          name: item.Name ?? '',
+          body: normalizeBody(this.kind, dataSourceBody(item)),
+          permissions: normalizePermissions(await this.describePermissions(id)),
+        },
+        owned,
+      };
+      const status = dataSourceStatus(item);
+      if (status) resource.status = status;
+      current.push(resource);
+    }
+    return current;
+  }
+
+  protected async create(properties: QuickSightProperties, _change: QuickSightChange): Promise<void> {
+    const id = properties.id;
+    const request = requestOf<CreateDataSourceRequest>(this.accountId, properties.body, {
+      DataSourceId: id,
+      Name: properties.name,
+      ...(properties.permissions.length > 0
+        ? { Permissions: resourcePermissions(properties.permissions) }
+        : {}),
+      Tags: this.ownershipTags(),
+    });
+    await this.call(
+      new CreateDataSourceCommand(withRequestTimestamps(CreateDataSourceRequest$, request)),
+      `create ${this.subject(id)}`,
+      true,
+    );
+    await this.#settle(id, 'create');
+  }
+
+  protected async update(
+    properties: QuickSightProperties,
+    before: QuickSightProperties | undefined,
+    _change: QuickSightChange,
+  ): Promise<void> {
+    const id = properties.id;
+    if (!(await this.assertOwned(this.arn(id), id, 'update'))) {
+      throw new Error(`Cannot update ${this.subject(id)}: it no longer exists; run plan again`);
+    }
+    const type = properties.body.Type;
+    if (before !== undefined && before.body.Type !== undefined && before.body.Type !== type) {
+      throw new Error(
+        `Cannot change the Type of ${this.subject(id)} from ${String(before.body.Type)} to ${String(type)}: ` +
+          'QuickSight keeps a data source its type. Give the new one another DataSourceId.',
+      );
+    }
+    if (bodyChanged(before, properties) || before?.name !== properties.name) {
+      const { Type: _type, ...updatable } = properties.body;
+      const request = requestOf<UpdateDataSourceRequest>(this.accountId, updatable, {
+        DataSourceId: id,
+        Name: properties.name,
+      });
+      await this.call(new UpdateDataSourceCommand(request), `update ${this.subject(id)}`, true);
+      await this.#settle(id, 'update');
+    }
+    await this.syncPermissions(id, properties.permissions);
+  }
+
+  protected async remove(properties: QuickSightProperties, _change: QuickSightChange): Promise<void> {
+    const id = properties.id;
+    if (!(await this.assertOwned(this.arn(id), id, 'delete'))) return;
+    try {
+      await this.call(
+        new DeleteDataSourceCommand({ AwsAccountId: this.accountId, DataSourceId: id }),
+        `delete ${this.subject(id)}`,
+        true,
+      );
+    } catch (error) {
+      if (errorName(error) !== 'ResourceNotFoundException') throw error;
+    }
+  }
+
+  protected override async describePermissions(id: string): Promise<ResourcePermission[]> {
+    const answer = await this.call(
+      new DescribeDataSourcePermissionsCommand({ AwsAccountId: this.accountId, DataSourceId: id }),
+      `read the permissions of ${this.subject(id)}`,
+    );
+    return answer.Permissions ?? [];
+  }
+
+  protected override async updatePermissions(
+    id: string,
+    grant: ResourcePermission[],
+    revoke: ResourcePermission[],
+  ): Promise<void> {
+    await this.call(
+      new UpdateDataSourcePermissionsCommand({
+        AwsAccountId: this.accountId,
+        DataSourceId: id,
+        ...(grant.length > 0 ? { GrantPermissions: grant } : {}),
+        ...(revoke.length > 0 ? { RevokePermissions: revoke } : {}),
+      }),
+      `update the permissions of ${this.subject(id)}`,
+      true,
+    );
+  }
+
+  /** Waits for the create or update to finish; throws with QuickSight's ErrorInfo when it failed. */
+  async #settle(id: string, action: 'create' | 'update'): Promise<void> {
+    let last: DataSource | undefined;
+    const state = await this.waitWhileInProgress(id, async () => {
+      const answer = await this.call(
+        new DescribeDataSourceCommand({ AwsAccountId: this.accountId, DataSourceId: id }),
+        `read the status of ${this.subject(id)}`,
+      );
+      last = answer.DataSource;
+      return last?.Status ?? 'UNKNOWN';
+    });
+    if (state.endsWith('_SUCCESSFUL')) return;
+    const info = last?.ErrorInfo;
+    const reason = [info?.Type, info?.Message].filter((part) => part !== undefined && part !== '').join(': ');
+    throw new Error(
+      `Could not ${action} ${this.subject(id)}: it ended ${state}${reason !== '' ? ` (${reason})` : ''}`,
+    );
+  }
+
+  protected arn(id: string): string {
+    return quickSightArn(this.region, this.accountId, 'datasource', id);
+  }
+}
+
+function dataSourceStatus(source: DataSource): QuickSightCurrent['status'] {
+  const state = source.Status;
+  if (state === undefined || !state.endsWith('_FAILED')) return undefined;
+  const info = source.ErrorInfo;
+  const message = [info?.Type, info?.Message].filter((part) => part !== undefined && part !== '').join(': ');
+  return { state, ...(message !== '' ? { message } : {}), details: [] };
+}

@@ -1,0 +1,45 @@
+/**
+ * The QuickSight providers of the `aws` target, one per kind, over one set of options. Not wired
+ * into the target yet: the lead adds the kinds to the model and the target.
+ */
+
+import type { QuickSightKind } from '../../../model/quicksight.js';
+import { AwsQuickSightAnalysisProvider } from './analyses.js';
+import type { QuickSightProvider, QuickSightProviderOptions } from './common.js';
+import { AwsQuickSightDashboardProvider } from './dashboards.js';
+import { AwsQuickSightDataSetProvider } from './data-sets.js';
+import { AwsQuickSightDataSourceProvider } from './data-sources.js';
+import { AwsQuickSightRefreshScheduleProvider } from './refresh-schedules.js';
+
+export type QuickSightProviders = { [K in QuickSightKind]: QuickSightProvider<K> };
+
+export function createQuickSightProviders(options: QuickSightProviderOptions): QuickSightProviders {
+  return {
+    'quicksight-data-source': new AwsQuickSightDataSourceProvider(options),
+    'quicksight-data-set': new AwsQuickSightDataSetProvider(options),
+    'quicksight-refresh-schedule': new AwsQuickSightRefreshScheduleProvider(options),
+    'quicksight-analysis': new AwsQuickSightAnalysisProvider(options),
+    'quicksight-dashboard': new AwsQuickSightDashboardProvider(options),
+  };
+}
+
+export { AwsQuickSightAnalysisProvider, VALIDATION_STRATEGY } from './analyses.js';
+export {
+  OWNED_ID_PREFIX,
+  type QuickSightChange,
+  type QuickSightCurrent,
+  type QuickSightDesired,
+  type QuickSightProvider,
+  type QuickSightProviderOptions,
+  quickSightArn,
+  quickSightKey,
+} from './common.js';
+export { AwsQuickSightDashboardProvider } from './dashboards.js';
+export { AwsQuickSightDataSetProvider } from './data-sets.js';
+export { AwsQuickSightDataSourceProvider } from './data-sources.js';
+export { definitionErrorLines } from './definition-errors.js';
+export { permissionChanges, permissionsFor, QUICKSIGHT_ACTIONS } from './permissions.js';
+export {
+  AwsQuickSightRefreshScheduleProvider,
+  MAX_REFRESH_SCHEDULES_PER_DATA_SET,
+} from './refresh-schedules.js';

@@ -1,0 +1,13 @@
+/** Local rendering of QuickSight definitions: a static HTML page with the data from DuckDB. */
+
+export {
+  DataSetError,
+  type DataSetLoadOptions,
+  dataSetIdOf,
+  loadDefinitionData,
+  queryDataSet,
+  type SqlRunner,
+} from './data-sets.js';
+export { renderDashboardHtml } from './html.js';
+export type { DataSetColumn, DataSetData, QuickSightDefinition, RenderDashboardInput } from './types.js';
+export { SUPPORTED_VISUALS } from './visuals.js';
