@@ -4,6 +4,6 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/integration/**'],
-    testTimeout: 20_000,
+    testTimeout: 90_000,
   },
 });

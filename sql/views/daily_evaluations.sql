@@ -27,7 +27,14 @@ items AS (
     ci.configuration AS configuration,
     ci.tags AS tags
   FROM files AS f
-  CROSS JOIN UNNEST(f.configurationitems) AS u(ci)
+  -- An array of rows unnests into one column per field (Trino; Athena refuses a single alias in
+  -- a view): every field of the table's item struct is named, in the table's order.
+  CROSS JOIN UNNEST(f.configurationitems) AS ci(
+    configurationitemversion, configurationitemcapturetime, configurationstateid, awsaccountid,
+    configurationitemstatus, resourcetype, resourceid, resourcename, arn, awsregion,
+    availabilityzone, configurationstatemd5hash, configuration, supplementaryconfiguration, tags,
+    relationships, resourcecreationtime
+  )
   WHERE f.newest = 1
 ),
 compliance AS (

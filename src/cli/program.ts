@@ -3,6 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApplyRefusedError, apply, DEFAULT_MAX_DELETES } from '../apply/apply.js';
+import { screenshot } from '../demo/screenshot.js';
 import { writeSnapshots } from '../demo/snapshots.js';
 import { syntheticOrganization } from '../demo/synthetic-org.js';
 import { prepareDemoWorkspace, resetDemoDir } from '../demo/workspace.js';
@@ -16,6 +17,7 @@ import { isCalendarDate, toIsoDate } from '../model/dates.js';
 import { runPlan } from '../pipeline/plan.js';
 import { runReport } from '../pipeline/report.js';
 import { DEFAULT_LOCAL_DIR } from '../providers/local/store.js';
+import { renderLocalDashboard } from '../quicksight/render/index.js';
 import { diagnosticAnnotation } from '../report/annotations.js';
 import {
   type ComplianceReport,
@@ -362,6 +364,26 @@ async function runDemo(opts: DemoOptions, io: Io): Promise<number> {
   ];
   for (const [file, format] of outputs) {
     await writeFile(join(localDir, file), await produceReport(repo, reportOpts, io, format));
+  }
+  if (repo.quicksight.some((q) => q.kind === 'quicksight-dashboard')) {
+    io.out('\n== dashboard (rendered locally from quicksight/) ==');
+    const target = await createTarget('local', repo.org, { localDir, today: asOf });
+    const session = await target.openQuerySession();
+    try {
+      const page = await renderLocalDashboard({
+        sources: repo.quicksight,
+        query: (sql, what) => session.query(sql, what),
+        placeholders: { 'glue:database': repo.org.glue.database },
+        generatedAt: asOf,
+      });
+      await writeFile(join(localDir, 'dashboard.html'), page.html);
+    } finally {
+      await session.close();
+    }
+    const shot = await screenshot(join(localDir, 'dashboard.html'), join(localDir, 'dashboard.png'));
+    io.out(
+      `Dashboard: ${join(localDir, 'dashboard.html')}${shot.ok ? ` (screenshot: ${join(localDir, 'dashboard.png')})` : ` (no screenshot: ${shot.why})`}`,
+    );
   }
   const summary = JSON.parse(await readFile(join(localDir, 'report.json'), 'utf8')) as ComplianceReport;
   io.out(

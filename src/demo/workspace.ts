@@ -20,7 +20,18 @@ export const DEMO_REGIONS = [
 ];
 const MARKER = '.org-compliance-demo';
 /** What the demo writes in the local directory, and nothing else. */
-const OWNED = ['org.json', 'state.json', 's3', 'repo', 'report.md', 'report.json', 'report.html', MARKER];
+const OWNED = [
+  'org.json',
+  'state.json',
+  's3',
+  'repo',
+  'report.md',
+  'report.json',
+  'report.html',
+  'dashboard.html',
+  'dashboard.png',
+  MARKER,
+];
 
 /** Empties what an earlier demo wrote; refuses a non-empty directory that a demo did not make. */
 export async function resetDemoDir(dir: string): Promise<void> {
@@ -56,6 +67,7 @@ export interface DemoWorkspaceOptions {
 export async function prepareDemoWorkspace(o: DemoWorkspaceOptions): Promise<void> {
   await cp(join(o.sourceRoot, 'config'), join(o.root, 'config'), { recursive: true });
   await cp(join(o.sourceRoot, 'sql'), join(o.root, 'sql'), { recursive: true });
+  await cp(join(o.sourceRoot, 'quicksight'), join(o.root, 'quicksight'), { recursive: true });
 
   const orgPath = join(o.root, 'config/org.yaml');
   const org = parseDocument(await readFile(orgPath, 'utf8'));

@@ -66,6 +66,7 @@ const FIXED_ACCOUNT_COLUMNS = [
   'joined',
   'closed',
   'in_projection',
+  'owner',
 ];
 
 export function accountsView(accounts: Account[], projected: Set<string>): string {
@@ -83,6 +84,8 @@ export function accountsView(accounts: Account[], projected: Set<string>): strin
     ['joined', 'date'],
     ['closed', 'date'],
     ['in_projection', 'boolean'],
+    // Always there (NULL when unset): dashboards filter accounts by owner.
+    ['owner', 'varchar'],
     ...extras.map(([, c]) => [c, 'varchar'] as [string, string]),
   ];
   const rows = accounts.map((a): Cell[] => [
@@ -93,6 +96,7 @@ export function accountsView(accounts: Account[], projected: Set<string>): strin
     { date: a.joined },
     a.closed ? { date: a.closed } : null,
     projected.has(a.id),
+    a.extra.owner === undefined || a.extra.owner === null ? null : String(a.extra.owner),
     ...extras.map(([k]) => {
       const v = a.extra[k];
       if (v === undefined || v === null) return null;

@@ -7,9 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AccountSetChanges, compareAccounts } from '../discover/compare.js';
 import { updateAccountsYaml } from '../discover/write-accounts.js';
+import { ACCOUNTS_FILE } from '../load/accounts.js';
 import { formatDiagnostic, loadRepository } from '../load/index.js';
 import { createTarget } from '../targets.js';
-import { ACCOUNTS_FILE } from './pull-request.js';
 
 /** The fixed branch of the accounts pull request: a second run finds the first run's pull request by it. */
 export const ACCOUNTS_BRANCH = 'org-compliance/accounts';
@@ -57,8 +57,7 @@ export function accountChangesTable(c: AccountSetChanges): string {
     rows.push(`| left the Organization | \`${a.id}\` | ${cell(a.name)} | was in ${cell(a.ouPath)} |`);
   for (const a of c.reactivated)
     rows.push(`| reactivated | \`${a.id}\` | ${cell(a.name)} | ${a.from} → ${a.to} |`);
-  for (const a of c.renamed)
-    rows.push(`| renamed | \`${a.id}\` | ${cell(a.to)} | was ${cell(a.from)} |`);
+  for (const a of c.renamed) rows.push(`| renamed | \`${a.id}\` | ${cell(a.to)} | was ${cell(a.from)} |`);
   for (const a of c.moved)
     rows.push(`| moved | \`${a.id}\` | ${cell(a.name)} | ${cell(a.from)} → ${cell(a.to)} |`);
   return rows.join('\n');
@@ -102,7 +101,9 @@ export function proposeAccountsChange(options: {
   autoMerge: boolean;
 }): AccountsPullRequest {
   const { changes, today } = options;
-  const text = changes.changed ? updateAccountsYaml(options.accountsText, changes, today) : options.accountsText;
+  const text = changes.changed
+    ? updateAccountsYaml(options.accountsText, changes, today)
+    : options.accountsText;
   return {
     branch: ACCOUNTS_BRANCH,
     title: accountsPullRequestTitle(changes),

@@ -3,10 +3,11 @@
  * idempotent pull-request flow from the working copy the repository root lives in.
  */
 import { posix } from 'node:path';
+import { ACCOUNTS_FILE } from '../load/accounts.js';
 import type { AccountsPullRequest } from './accounts-pr.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { workingCopyOf } from './git.js';
-import { ACCOUNTS_FILE, type SyncPullRequestResult, syncPullRequest } from './pull-request.js';
+import { type SyncPullRequestResult, syncPullRequest } from './pull-request.js';
 
 export async function syncAccountsPullRequest(options: {
   octokit: GitHubClient;
@@ -15,11 +16,22 @@ export async function syncAccountsPullRequest(options: {
   root: string;
   base: string;
   proposal: AccountsPullRequest;
+  /** config/accounts.yaml as the proposal read it: must be the base branch's, or the proposal is wrong. */
+  accountsText: string;
   autoMerge: boolean;
   log?: (message: string) => void;
 }): Promise<SyncPullRequestResult> {
   const { git, prefix } = await workingCopyOf(options.root);
   const inCopy = (p: string) => posix.join(prefix, p);
+  const accountsPath = inCopy(ACCOUNTS_FILE);
+  if (!(await git.fetchBranch(options.base)))
+    throw new Error(`The base branch '${options.base}' does not exist`);
+  const onBase = await git.showFile(`${git.remote}/${options.base}`, accountsPath);
+  if (onBase !== undefined && onBase !== options.accountsText) {
+    throw new Error(
+      `${ACCOUNTS_FILE} in the checkout differs from the one on '${options.base}': run discover with pull-request on a fresh checkout of '${options.base}'`,
+    );
+  }
   const files = Object.fromEntries(Object.entries(options.proposal.files).map(([p, t]) => [inCopy(p), t]));
   return syncPullRequest({
     octokit: options.octokit,
@@ -32,7 +44,7 @@ export async function syncAccountsPullRequest(options: {
     labels: options.proposal.labels,
     files,
     autoMerge: options.autoMerge,
-    autoMergePaths: [inCopy(ACCOUNTS_FILE)],
+    autoMergePaths: [accountsPath],
     closeComment: `Closing: \`${ACCOUNTS_FILE}\` on \`${options.base}\` matches the Organization again, so this change is no longer needed.`,
     ...(options.log ? { log: options.log } : {}),
   });
@@ -40,7 +52,8 @@ export async function syncAccountsPullRequest(options: {
 
 /** What a dry run shows instead of sending the pull request. */
 export function accountsDryRunMarkdown(proposal: AccountsPullRequest | undefined): string {
-  if (!proposal) return '\nDry run: config/accounts.yaml matches the Organization; an open accounts pull request would be closed.\n';
+  if (!proposal)
+    return '\nDry run: config/accounts.yaml matches the Organization; an open accounts pull request would be closed.\n';
   const [path, text] = Object.entries(proposal.files)[0] ?? ['', ''];
   return [
     '',

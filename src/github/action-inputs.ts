@@ -30,11 +30,13 @@ export function planPublishingFromInputs(): PlanPublishing {
   const driftIssue = booleanInput(Inputs.driftIssue);
   const dryRun = booleanInput(Inputs.dryRun);
   const pr = prComment ? pullRequestNumber() : undefined;
-  if (prComment && pr === undefined) core.info("pr-comment: this run is not for a pull request; no comment");
+  if (prComment && pr === undefined) core.info('pr-comment: this run is not for a pull request; no comment');
   const wants = pr !== undefined || driftIssue;
   const octokit = wants && !dryRun ? githubClientFromInputs() : undefined;
   if (wants && !dryRun && !octokit) {
-    throw new Error(`Inputs '${Inputs.prComment}' and '${Inputs.driftIssue}' need the input '${Inputs.githubToken}'`);
+    throw new Error(
+      `Inputs '${Inputs.prComment}' and '${Inputs.driftIssue}' need the input '${Inputs.githubToken}'`,
+    );
   }
   const url = runUrl();
   return {

@@ -21,7 +21,9 @@ export interface ClientOptions {
 
 export function createGitHubClient(token: string, options: ClientOptions = {}): GitHubClient {
   if (!token) {
-    throw new Error("A GitHub token is required: pass the action input 'github-token' (e.g. ${{ github.token }})");
+    throw new Error(
+      "A GitHub token is required: pass the action input 'github-token' (the workflow's github.token)",
+    );
   }
   return getOctokit(token, {
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),

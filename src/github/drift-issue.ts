@@ -80,7 +80,8 @@ export async function syncDriftIssue(o: SyncDriftIssueOptions): Promise<SyncDrif
   }
   const body = driftIssueBody(o.planMarkdown);
   if (existing) {
-    if (existing.body === body) return { outcome: 'unchanged', number: existing.number, url: existing.html_url };
+    if (existing.body === body)
+      return { outcome: 'unchanged', number: existing.number, url: existing.html_url };
     await octokit.rest.issues.update({ owner, repo, issue_number: existing.number, body });
     return { outcome: 'updated', number: existing.number, url: existing.html_url };
   }

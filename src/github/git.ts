@@ -72,7 +72,11 @@ export class Git {
   async run(args: string[]): Promise<string> {
     const result = await this.tryRun(args);
     if (result.code !== 0) {
-      throw new GitError(`git ${args[0]} failed: ${result.stderr.trim() || `exit ${result.code}`}`, args, result.stderr);
+      throw new GitError(
+        `git ${args[0]} failed: ${result.stderr.trim() || `exit ${result.code}`}`,
+        args,
+        result.stderr,
+      );
     }
     return result.stdout;
   }
@@ -164,6 +168,13 @@ export class Git {
   async tryRevParse(ref: string): Promise<string | undefined> {
     const result = await this.tryRun(['rev-parse', '--verify', '--quiet', ref]);
     return result.code === 0 ? result.stdout.trim() : undefined;
+  }
+
+  /** A file's text at a revision; undefined when the file is not there. */
+  async showFile(ref: string, path: string): Promise<string | undefined> {
+    checkRefName(ref, 'revision');
+    const result = await this.tryRun(['show', `${ref}:${checkRelativePath(path)}`]);
+    return result.code === 0 ? result.stdout : undefined;
   }
 
   /** Paths that differ between two commits. */

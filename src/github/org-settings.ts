@@ -1,22 +1,12 @@
 /**
  * Settings in config/org.yaml that the workflows read: `github.autoMergeAccounts` and
- * `report: {recipients, from, dashboardUrl}`. Read defensively so the actions work before and
- * after the loader types them; an action input always wins over the file.
+ * `report: {recipients, from, dashboardUrl}`; an action input always wins over the file.
  */
 import type { OrgConfig } from '../model/config.js';
 
-interface WorkflowSettings {
-  github?: { autoMergeAccounts?: unknown };
-  report?: { recipients?: unknown; from?: unknown; dashboardUrl?: unknown };
-}
-
-function settings(org: OrgConfig): WorkflowSettings {
-  return org as OrgConfig & WorkflowSettings;
-}
-
 /** config/org.yaml `github.autoMergeAccounts`; false when absent. */
 export function autoMergeAccounts(org: OrgConfig): boolean {
-  return settings(org).github?.autoMergeAccounts === true;
+  return org.github.autoMergeAccounts;
 }
 
 export interface ReportSettings {
@@ -27,13 +17,7 @@ export interface ReportSettings {
 
 /** config/org.yaml `report`; empty when absent. */
 export function reportSettings(org: OrgConfig): ReportSettings {
-  const r = settings(org).report ?? {};
-  const recipients = Array.isArray(r.recipients) ? r.recipients.filter((x): x is string => typeof x === 'string') : [];
-  return {
-    recipients,
-    ...(typeof r.from === 'string' && r.from ? { from: r.from } : {}),
-    ...(typeof r.dashboardUrl === 'string' && r.dashboardUrl ? { dashboardUrl: r.dashboardUrl } : {}),
-  };
+  return { ...org.report, recipients: [...org.report.recipients] };
 }
 
 /** A list input: comma-, semicolon- or newline-separated, blanks dropped. */

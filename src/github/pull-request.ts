@@ -4,6 +4,7 @@
  * longer needed. Git does the branch (fetch, checkout -B from the base, commit, push
  * --force-with-lease); the REST API does the pull request; GraphQL enables auto-merge.
  */
+import { ACCOUNTS_FILE } from '../load/accounts.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { fitBody } from './client.js';
 import { BOT_IDENTITY, type Git, type GitIdentity } from './git.js';
@@ -60,8 +61,6 @@ interface PullRequestData {
   auto_merge: unknown;
 }
 
-export const ACCOUNTS_FILE = 'config/accounts.yaml';
-
 export const ENABLE_AUTO_MERGE = `mutation EnableAutoMerge($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod!) {
   enablePullRequestAutoMerge(input: { pullRequestId: $pullRequestId, mergeMethod: $mergeMethod }) {
     pullRequest { number autoMergeRequest { enabledAt } }
@@ -73,7 +72,8 @@ export async function syncPullRequest(o: SyncPullRequestOptions): Promise<SyncPu
   const { git, octokit, owner, repo, base, branch } = o;
   const remote = git.remote;
 
-  if (!(await git.fetchBranch(base))) throw new Error(`The base branch '${base}' does not exist on ${remote}`);
+  if (!(await git.fetchBranch(base)))
+    throw new Error(`The base branch '${base}' does not exist on ${remote}`);
   const baseSha = await git.revParse(`refs/remotes/${remote}/${base}`);
   const remoteSha = await git.remoteBranchSha(branch);
   if (remoteSha) await git.fetchBranch(branch);
@@ -139,7 +139,14 @@ export async function syncPullRequest(o: SyncPullRequestOptions): Promise<SyncPu
     }
     outcome = !upToDate || patch.title !== undefined || patch.body !== undefined ? 'updated' : 'not-updated';
   } else {
-    const created = await octokit.rest.pulls.create({ owner, repo, title: o.title, head: branch, base, body });
+    const created = await octokit.rest.pulls.create({
+      owner,
+      repo,
+      title: o.title,
+      head: branch,
+      base,
+      body,
+    });
     pr = created.data as PullRequestData;
     log(`Created pull request #${pr.number}`);
     if (o.labels.length) {
@@ -183,7 +190,9 @@ async function maybeEnableAutoMerge(
   const allowed = new Set(o.autoMergePaths ?? [ACCOUNTS_FILE]);
   const touched = await o.git.changedPaths(baseSha, head);
   if (!touched.length || !touched.every((p) => allowed.has(p))) {
-    log(`Auto-merge not requested: the change touches ${touched.join(', ')}, not only ${[...allowed].join(', ')}`);
+    log(
+      `Auto-merge not requested: the change touches ${touched.join(', ')}, not only ${[...allowed].join(', ')}`,
+    );
     return 'not-eligible';
   }
   if (pr.auto_merge) return 'already-enabled';

@@ -40,7 +40,12 @@ export function planInScope(plan: Plan, scope: Scope): Plan {
     changes,
     notices: plan.notices.filter((n) => !outOfScope.has(n.subject)),
     conflicts: plan.conflicts.filter((n) => !outOfScope.has(n.subject)),
-    summary: { create: count('create'), update: count('update'), delete: count('delete'), noop: count('no-op') },
+    summary: {
+      create: count('create'),
+      update: count('update'),
+      delete: count('delete'),
+      noop: count('no-op'),
+    },
     hasChanges: changes.some((c) => c.action !== 'no-op'),
   };
 }

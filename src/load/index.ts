@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Repository } from '../model/config.js';
 import { toIsoDate } from '../model/dates.js';
+import { readQuickSightSources } from '../quicksight/files.js';
+import { validateQuickSight } from '../quicksight/validate.js';
 import { ACCOUNTS_FILE, parseAccounts } from './accounts.js';
 import type { Diagnostic } from './diagnostics.js';
 import { EXCEPTIONS_FILE, parseExceptions, previousExceptions } from './exceptions.js';
@@ -41,12 +43,13 @@ export interface LoadResult {
 
 /** Reads and validates config/*.yaml under `root`. Never throws for the user's mistakes. */
 export async function loadRepository(root: string, options: LoadOptions = {}): Promise<LoadResult> {
-  const [orgFile, accountsFile, rulesFile, exceptionsText, viewSources] = await Promise.all([
+  const [orgFile, accountsFile, rulesFile, exceptionsText, viewSources, quicksight] = await Promise.all([
     YamlFile.read(root, ORG_FILE),
     YamlFile.read(root, ACCOUNTS_FILE),
     YamlFile.read(root, RULES_FILE),
     readOptional(join(root, EXCEPTIONS_FILE)),
     readViewSources(root),
+    readQuickSightSources(root),
   ]);
   // No exceptions file is the same as an empty list.
   const exceptionsFile = YamlFile.parse(EXCEPTIONS_FILE, exceptionsText ?? 'exceptions: []\n');
@@ -79,10 +82,25 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     ...rulesFile.diagnostics,
     ...exceptionsFile.diagnostics,
     ...views.diagnostics,
+    ...quicksight.diagnostics,
+    ...(quicksight.diagnostics.some((d) => d.severity === 'error')
+      ? []
+      : validateQuickSight(quicksight.sources)),
   ];
   const failed = diagnostics.some((d) => d.severity === 'error');
   if (failed || !org || !accounts || !rules || !exceptions) return { diagnostics };
-  return { repository: { root, org, accounts, rules, exceptions, views: viewSources }, diagnostics };
+  return {
+    repository: {
+      root,
+      org,
+      accounts,
+      rules,
+      exceptions,
+      views: viewSources,
+      quicksight: quicksight.sources,
+    },
+    diagnostics,
+  };
 }
 
 export { ConfigurationError, type Diagnostic, formatDiagnostic } from './diagnostics.js';

@@ -78,6 +78,18 @@ const orgSchema = strictMap({
     trendDays: z.number().int().min(7).max(366).default(90),
     excludeTag: strictMap({ key: z.string().min(1).max(128), value: z.string().max(256) }).optional(),
   }).default({ windowDays: 7, staleAfterDays: 2, trendDays: 90 }),
+  github: strictMap({ autoMergeAccounts: z.boolean().default(false) }).default({ autoMergeAccounts: false }),
+  report: strictMap({
+    recipients: z
+      .array(z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'expected an e-mail address' }))
+      .max(50)
+      .default([]),
+    from: z
+      .string()
+      .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'expected an e-mail address verified in SES' })
+      .optional(),
+    dashboardUrl: z.url({ error: 'expected an https:// URL' }).optional(),
+  }).default({ recipients: [] }),
   roles: strictMap({
     management: strictMap({ read: roleArn, write: roleArn }).optional(),
     data: strictMap({ read: roleArn, write: roleArn }).optional(),
@@ -124,6 +136,12 @@ export function parseOrg(file: YamlFile): OrgConfig | undefined {
       staleAfterDays: o.compliance.staleAfterDays,
       trendDays: o.compliance.trendDays,
       ...(o.compliance.excludeTag ? { excludeTag: o.compliance.excludeTag } : {}),
+    },
+    github: { autoMergeAccounts: o.github.autoMergeAccounts },
+    report: {
+      recipients: o.report.recipients,
+      ...(o.report.from ? { from: o.report.from } : {}),
+      ...(o.report.dashboardUrl ? { dashboardUrl: o.report.dashboardUrl } : {}),
     },
     roles: {
       ...(o.roles.management ? { management: o.roles.management } : {}),

@@ -1,4 +1,5 @@
 /** Typed repository model: what `load` produces from config/*.yaml. */
+import type { QuickSightSource } from './quicksight.js';
 
 export const CATEGORIES = ['security', 'cost', 'performance', 'backup', 'deletion-protection'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -59,6 +60,18 @@ export interface OrgConfig {
     outputLocation?: string;
   };
   compliance: ComplianceSettings;
+  github: {
+    /** Merge the nightly accounts pull request by itself when it changes config/accounts.yaml only. */
+    autoMergeAccounts: boolean;
+  };
+  report: {
+    /** Who gets the nightly report by e-mail (Amazon SES); empty for none. */
+    recipients: string[];
+    /** The SES-verified sender. */
+    from?: string;
+    /** Link to the dashboard in the report. */
+    dashboardUrl?: string;
+  };
   /** IAM roles the aws target assumes; absent means the default credentials serve everything. */
   roles: {
     /** Organizations and Organization Config Rules: the management account or a delegated administrator. */
@@ -148,6 +161,8 @@ export interface Repository {
   exceptions: ExceptionSpec[];
   /** Files of sql/views/, name (file name without .sql) → text. */
   views: ViewSource[];
+  /** Files of quicksight/, parsed and validated (not yet resolved). */
+  quicksight: QuickSightSource[];
 }
 
 export interface ViewSource {

@@ -314,16 +314,3 @@ function hint(near: string[], names: string[]): string {
 export function memberNames(shape: Shape): string[] {
   return shape.type === 'structure' ? [...shape.members.keys()] : [];
 }
-
-/** The shape at a path inside a value of `root` (lists and maps stepped through by index and key). */
-export function shapeAt(root: Shape, path: readonly PathPart[]): Shape | undefined {
-  let shape: Shape | undefined = root;
-  for (const part of path) {
-    if (!shape) return undefined;
-    if (shape.type === 'structure') shape = typeof part === 'string' ? memberShape(shape, part) : undefined;
-    else if (shape.type === 'list') shape = typeof part === 'number' ? shapeOf(shape.member) : undefined;
-    else if (shape.type === 'map') shape = shapeOf(shape.value);
-    else return undefined;
-  }
-  return shape;
-}

@@ -440,9 +440,14 @@ function checkDefinition(
     );
   };
 
+  // Every DataSetIdentifier used (columns, calculated fields, mapped parameters, rolling dates …) is declared.
+  for (const v of visited)
+    if (v.shape !== 'DataSetIdentifierDeclaration')
+      checkIdentifier(v.value.DataSetIdentifier, [...v.path, 'DataSetIdentifier']);
+
   for (const v of all('CalculatedField')) {
     const ident = v.value.DataSetIdentifier;
-    if (!checkIdentifier(ident, [...v.path, 'DataSetIdentifier'])) continue;
+    if (typeof ident !== 'string' || !declared.has(ident)) continue;
     if (typeof v.value.Expression === 'string')
       for (const ref of expressionReferences(v.value.Expression))
         checkColumn(ident, ref, [...v.path, 'Expression'], 'the expression refers to column');
@@ -461,8 +466,8 @@ function checkDefinition(
         at(v.path, `this column reference needs a DataSetIdentifier`);
       continue;
     }
-    if (!checkIdentifier(ident, [...v.path, 'DataSetIdentifier'])) continue;
-    if (typeof column === 'string') checkColumn(ident, column, [...v.path, 'ColumnName']);
+    if (typeof ident === 'string' && declared.has(ident) && typeof column === 'string')
+      checkColumn(ident, column, [...v.path, 'ColumnName']);
   }
 
   // Parameters.

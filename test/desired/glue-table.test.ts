@@ -23,6 +23,8 @@ const ORG: OrgConfig = {
   closedAccountRetentionDays: 365,
   athena: { workgroup: 'primary' },
   compliance: { windowDays: 7, staleAfterDays: 2, trendDays: 90 },
+  github: { autoMergeAccounts: false },
+  report: { recipients: [] },
   roles: {},
 };
 

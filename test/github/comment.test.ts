@@ -11,7 +11,13 @@ describe('the plan comment: one per pull request, found by its marker, edited in
     gh.addPull({ head: 'feature', title: 'Tighten a rule', body: '' });
     gh.addComment(1, 'Looks good to me');
 
-    const result = await upsertComment({ octokit: gh.client(), owner: 'acme', repo: 'compliance', issueNumber: 1, body: 'Plan: 1 to change' });
+    const result = await upsertComment({
+      octokit: gh.client(),
+      owner: 'acme',
+      repo: 'compliance',
+      issueNumber: 1,
+      body: 'Plan: 1 to change',
+    });
 
     expect(result.outcome).toBe('created');
     expect(gh.requests).toEqual([
@@ -27,7 +33,13 @@ describe('the plan comment: one per pull request, found by its marker, edited in
     const ours = gh.addComment(1, `${PLAN_MARKER}\nPlan: 1 to change`, 'github-actions[bot]');
     gh.addComment(1, 'a later comment');
 
-    const result = await upsertComment({ octokit: gh.client(), owner: 'acme', repo: 'compliance', issueNumber: 1, body: 'Plan: 2 to change' });
+    const result = await upsertComment({
+      octokit: gh.client(),
+      owner: 'acme',
+      repo: 'compliance',
+      issueNumber: 1,
+      body: 'Plan: 2 to change',
+    });
 
     expect(result).toMatchObject({ outcome: 'updated', id: ours.id });
     expect(gh.requests).toEqual([
@@ -48,7 +60,13 @@ describe('the plan comment: one per pull request, found by its marker, edited in
     gh.addPull({ head: 'feature', title: 'Tighten a rule', body: '' });
     gh.addComment(1, `${PLAN_MARKER}\nPlan: no changes`, 'github-actions[bot]');
 
-    const result = await upsertComment({ octokit: gh.client(), owner: 'acme', repo: 'compliance', issueNumber: 1, body: 'Plan: no changes' });
+    const result = await upsertComment({
+      octokit: gh.client(),
+      owner: 'acme',
+      repo: 'compliance',
+      issueNumber: 1,
+      body: 'Plan: no changes',
+    });
 
     expect(result.outcome).toBe('unchanged');
     expect(gh.requests.map((r) => r.method)).toEqual(['GET']);
@@ -59,7 +77,13 @@ describe('the plan comment: one per pull request, found by its marker, edited in
     gh.addPull({ head: 'feature', title: 'Tighten a rule', body: '' });
     const octokit = gh.client();
     for (const n of [1, 2, 3])
-      await upsertComment({ octokit, owner: 'acme', repo: 'compliance', issueNumber: 1, body: `Plan: ${n} to change` });
+      await upsertComment({
+        octokit,
+        owner: 'acme',
+        repo: 'compliance',
+        issueNumber: 1,
+        body: `Plan: ${n} to change`,
+      });
 
     expect(gh.comments).toHaveLength(1);
     expect(gh.comments[0]?.body).toBe(`${PLAN_MARKER}\nPlan: 3 to change`);

@@ -24,7 +24,11 @@ describe('the drift issue', () => {
 
     // Night 1: drift appears.
     const opened = await syncDriftIssue({ ...common, drift: true, planMarkdown: PLAN_A });
-    expect(opened).toEqual({ outcome: 'opened', number: 3, url: 'https://github.com/acme/compliance/issues/3' });
+    expect(opened).toEqual({
+      outcome: 'opened',
+      number: 3,
+      url: 'https://github.com/acme/compliance/issues/3',
+    });
     expect(gh.requests).toEqual([
       list,
       {
@@ -37,7 +41,9 @@ describe('the drift issue', () => {
 
     // Night 2: the same drift: nothing written.
     let from = gh.requests.length;
-    expect((await syncDriftIssue({ ...common, drift: true, planMarkdown: PLAN_A })).outcome).toBe('unchanged');
+    expect((await syncDriftIssue({ ...common, drift: true, planMarkdown: PLAN_A })).outcome).toBe(
+      'unchanged',
+    );
     expect(gh.since(from)).toEqual([list]);
 
     // Night 3: more drift: the one issue is updated, no second issue.
@@ -68,7 +74,12 @@ describe('the drift issue', () => {
           body: 'No drift on 2026-12-01: AWS matches the `main` branch again ([run](https://github.com/acme/compliance/actions/runs/42)). Closing.',
         },
       },
-      { method: 'PATCH', path: `${issues}/3`, query: {}, body: { state: 'closed', state_reason: 'completed' } },
+      {
+        method: 'PATCH',
+        path: `${issues}/3`,
+        query: {},
+        body: { state: 'closed', state_reason: 'completed' },
+      },
     ]);
     expect(gh.issues.map((i) => [i.number, i.state])).toEqual([
       [1, 'open'],
@@ -83,6 +94,8 @@ describe('the drift issue', () => {
 
     // Night 6: drift again: a new issue (the closed one stays closed, as a record).
     expect((await syncDriftIssue({ ...common, drift: true, planMarkdown: PLAN_A })).outcome).toBe('opened');
-    expect(gh.issues.filter((i) => i.state === 'open' && i.body?.includes(DRIFT_MARKER) && !i.pull)).toHaveLength(1);
+    expect(
+      gh.issues.filter((i) => i.state === 'open' && i.body?.includes(DRIFT_MARKER) && !i.pull),
+    ).toHaveLength(1);
   });
 });

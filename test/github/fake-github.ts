@@ -64,7 +64,14 @@ export class FakeGitHub {
 
   // ---- seeding -------------------------------------------------------------------------------
 
-  addPull(p: { head: string; base?: string; title: string; body: string; labels?: string[]; state?: 'open' | 'closed' }) {
+  addPull(p: {
+    head: string;
+    base?: string;
+    title: string;
+    body: string;
+    labels?: string[];
+    state?: 'open' | 'closed';
+  }) {
     const number = this.nextNumber++;
     const issue: IssueRecord = {
       number,
@@ -131,10 +138,18 @@ export class FakeGitHub {
   private route(method: string, url: URL, query: Record<string, string>, body: Json): Response {
     const repoPath = `/repos/${this.owner}/${this.repo}`;
     const path = url.pathname;
-    let m: RegExpExecArray | null;
     if (method === 'POST' && path === '/graphql') return this.graphql(body);
     if (!path.startsWith(repoPath)) return this.json(404, { message: 'Not Found' });
     const rest = path.slice(repoPath.length);
+    const id = (re: RegExp): number | undefined => {
+      const found = re.exec(rest);
+      return found ? Number(found[1]) : undefined;
+    };
+    const pullNumber = id(/^\/pulls\/(\d+)$/);
+    const labelsOf = id(/^\/issues\/(\d+)\/labels$/);
+    const commentsOf = id(/^\/issues\/(\d+)\/comments$/);
+    const commentId = id(/^\/issues\/comments\/(\d+)$/);
+    const issueNumber = id(/^\/issues\/(\d+)$/);
 
     if (method === 'GET' && rest === '/pulls') {
       const state = query.state ?? 'open';
@@ -145,14 +160,23 @@ export class FakeGitHub {
           (!query.head || `${this.owner}:${i.pull.head}` === query.head) &&
           (!query.base || i.pull.base === query.base),
       );
-      return this.page(url, list.map((i) => this.pullJson(i)));
+      return this.page(
+        url,
+        list.map((i) => this.pullJson(i)),
+      );
     }
     if (method === 'POST' && rest === '/pulls') {
       const head = String(body.head);
       if (this.issues.some((i) => i.pull?.head === head && i.state === 'open')) {
         return this.json(422, {
           message: 'Validation Failed',
-          errors: [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${this.owner}:${head}.` }],
+          errors: [
+            {
+              resource: 'PullRequest',
+              code: 'custom',
+              message: `A pull request already exists for ${this.owner}:${head}.`,
+            },
+          ],
         });
       }
       const issue = this.addPull({
@@ -163,30 +187,40 @@ export class FakeGitHub {
       });
       return this.json(201, this.pullJson(issue));
     }
-    if ((m = /^\/pulls\/(\d+)$/.exec(rest)) && method === 'PATCH') {
-      const issue = this.pull(Number(m[1]));
+    if (pullNumber !== undefined && method === 'PATCH') {
+      const issue = this.pull(pullNumber);
       if (!issue) return this.json(404, { message: 'Not Found' });
       if (typeof body.title === 'string') issue.title = body.title;
       if (typeof body.body === 'string') issue.body = body.body;
       if (body.state === 'open' || body.state === 'closed') issue.state = body.state;
       return this.json(200, this.pullJson(issue));
     }
-    if ((m = /^\/issues\/(\d+)\/labels$/.exec(rest)) && method === 'POST') {
-      const issue = this.issues.find((i) => i.number === Number(m?.[1]));
+    if (labelsOf !== undefined && method === 'POST') {
+      const issue = this.issues.find((i) => i.number === labelsOf);
       if (!issue) return this.json(404, { message: 'Not Found' });
       for (const name of body.labels as string[])
         if (!issue.labels.some((l) => l.name === name)) issue.labels.push({ name });
-      return this.json(200, issue.labels.map((l, k) => ({ id: k + 1, name: l.name })));
+      return this.json(
+        200,
+        issue.labels.map((l, k) => ({ id: k + 1, name: l.name })),
+      );
     }
-    if ((m = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
-      const number = Number(m[1]);
+    if (commentsOf !== undefined) {
+      const number = commentsOf;
       if (!this.issues.some((i) => i.number === number)) return this.json(404, { message: 'Not Found' });
       if (method === 'GET')
-        return this.page(url, this.comments.filter((c) => c.issue === number).map((c) => this.commentJson(c)));
-      if (method === 'POST') return this.json(201, this.commentJson(this.addComment(number, String(body.body), 'github-actions[bot]')));
+        return this.page(
+          url,
+          this.comments.filter((c) => c.issue === number).map((c) => this.commentJson(c)),
+        );
+      if (method === 'POST')
+        return this.json(
+          201,
+          this.commentJson(this.addComment(number, String(body.body), 'github-actions[bot]')),
+        );
     }
-    if ((m = /^\/issues\/comments\/(\d+)$/.exec(rest)) && method === 'PATCH') {
-      const c = this.comments.find((x) => x.id === Number(m?.[1]));
+    if (commentId !== undefined && method === 'PATCH') {
+      const c = this.comments.find((x) => x.id === commentId);
       if (!c) return this.json(404, { message: 'Not Found' });
       c.body = String(body.body);
       return this.json(200, this.commentJson(c));
@@ -198,7 +232,10 @@ export class FakeGitHub {
         (i) =>
           (state === 'all' || i.state === state) && labels.every((l) => i.labels.some((x) => x.name === l)),
       );
-      return this.page(url, list.map((i) => this.issueJson(i)));
+      return this.page(
+        url,
+        list.map((i) => this.issueJson(i)),
+      );
     }
     if (rest === '/issues' && method === 'POST') {
       const issue = this.addIssue({
@@ -208,8 +245,8 @@ export class FakeGitHub {
       });
       return this.json(201, this.issueJson(issue));
     }
-    if ((m = /^\/issues\/(\d+)$/.exec(rest)) && method === 'PATCH') {
-      const issue = this.issues.find((i) => i.number === Number(m?.[1]));
+    if (issueNumber !== undefined && method === 'PATCH') {
+      const issue = this.issues.find((i) => i.number === issueNumber);
       if (!issue) return this.json(404, { message: 'Not Found' });
       if (typeof body.title === 'string') issue.title = body.title;
       if (typeof body.body === 'string') issue.body = body.body;
@@ -245,11 +282,22 @@ export class FakeGitHub {
     if (!issue?.pull)
       return this.json(200, {
         data: null,
-        errors: [{ type: 'NOT_FOUND', message: `Could not resolve to a node with the global id of '${String(variables.pullRequestId)}'` }],
+        errors: [
+          {
+            type: 'NOT_FOUND',
+            message: `Could not resolve to a node with the global id of '${String(variables.pullRequestId)}'`,
+          },
+        ],
       });
     if (this.autoMergeError)
-      return this.json(200, { data: { enablePullRequestAutoMerge: null }, errors: [{ message: this.autoMergeError }] });
-    issue.pull.auto_merge = { merge_method: String(variables.mergeMethod).toLowerCase(), enabled_by: { login: 'github-actions[bot]' } };
+      return this.json(200, {
+        data: { enablePullRequestAutoMerge: null },
+        errors: [{ message: this.autoMergeError }],
+      });
+    issue.pull.auto_merge = {
+      merge_method: String(variables.mergeMethod).toLowerCase(),
+      enabled_by: { login: 'github-actions[bot]' },
+    };
     return this.json(200, {
       data: {
         enablePullRequestAutoMerge: {
@@ -286,7 +334,9 @@ export class FakeGitHub {
       title: i.title,
       body: i.body,
       labels: i.labels.map((l, k) => ({ id: k + 1, name: l.name })),
-      ...(i.pull ? { pull_request: { url: `${API}/repos/${this.owner}/${this.repo}/pulls/${i.number}` } } : {}),
+      ...(i.pull
+        ? { pull_request: { url: `${API}/repos/${this.owner}/${this.repo}/pulls/${i.number}` } }
+        : {}),
     };
   }
 

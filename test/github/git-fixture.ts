@@ -31,7 +31,14 @@ async function git(cwd: string, args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-const PERSON = ['-c', 'user.name=A Person', '-c', 'user.email=person@example.com', '-c', 'commit.gpgsign=false'];
+const PERSON = [
+  '-c',
+  'user.name=A Person',
+  '-c',
+  'user.email=person@example.com',
+  '-c',
+  'commit.gpgsign=false',
+];
 
 async function writeAll(dir: string, files: Record<string, string>) {
   for (const [path, text] of Object.entries(files)) {
@@ -61,7 +68,14 @@ export async function createFixture(initial: Record<string, string>): Promise<Fi
     async pushAsPerson(branch, files, message) {
       await git(person, ['fetch', '--quiet', 'origin']);
       const exists = (await git(bare, ['branch', '--list', branch])) !== '';
-      await git(person, ['checkout', '--quiet', '--force', '-B', branch, exists ? `origin/${branch}` : 'origin/main']);
+      await git(person, [
+        'checkout',
+        '--quiet',
+        '--force',
+        '-B',
+        branch,
+        exists ? `origin/${branch}` : 'origin/main',
+      ]);
       await writeAll(person, files);
       await git(person, ['add', '-A']);
       await git(person, [...PERSON, 'commit', '--quiet', '-m', message]);

@@ -59,7 +59,10 @@ describe('the nightly flow, dry run on the local target', () => {
       ].join('\n'),
     );
     const parsed = parseAccounts(YamlFile.parse('config/accounts.yaml', dry.accountsYaml));
-    expect(parsed?.find((a) => a.id === NEWCOMER.id)).toMatchObject({ name: 'genomics-prod', state: 'ACTIVE' });
+    expect(parsed?.find((a) => a.id === NEWCOMER.id)).toMatchObject({
+      name: 'genomics-prod',
+      state: 'ACTIVE',
+    });
 
     const pr = dry.pullRequest;
     expect(pr).toMatchObject({

@@ -101,7 +101,11 @@ describe('syncPullRequest against a bare repository and a faked GitHub API', () 
     const before = (await fx.branchSha(BRANCH)) as string;
     const from = gh.requests.length;
 
-    const result = await sync({ title: 'Accounts: 2 added', body: 'Two accounts joined.\n', files: { [ACCOUNTS]: V3 } });
+    const result = await sync({
+      title: 'Accounts: 2 added',
+      body: 'Two accounts joined.\n',
+      files: { [ACCOUNTS]: V3 },
+    });
 
     expect(result).toMatchObject({ outcome: 'updated', number: 1, pushed: true });
     expect(gh.since(from)).toEqual([
@@ -119,7 +123,11 @@ describe('syncPullRequest against a bare repository and a faked GitHub API', () 
     expect(await fx.log(`main..${BRANCH}`)).toEqual([`Accounts: 2 added|${BOT}`]);
     await expect(fx.inBare(['merge-base', '--is-ancestor', before, BRANCH])).rejects.toThrow();
     expect(await fx.show(BRANCH, ACCOUNTS)).toBe(V3.trimEnd());
-    expect(gh.pull(1)).toMatchObject({ title: 'Accounts: 2 added', body: 'Two accounts joined.\n', state: 'open' });
+    expect(gh.pull(1)).toMatchObject({
+      title: 'Accounts: 2 added',
+      body: 'Two accounts joined.\n',
+      state: 'open',
+    });
   });
 
   it('base moved on, same change: the branch is rebuilt on the new base, the pull request is not patched', async () => {
@@ -198,7 +206,12 @@ describe('syncPullRequest against a bare repository and a faked GitHub API', () 
     expect(result.outcome).toBe('not-updated');
     expect(gh.since(from)).toEqual([
       listOpen,
-      { method: 'POST', path: '/repos/acme/compliance/issues/1/labels', query: {}, body: { labels: ['accounts'] } },
+      {
+        method: 'POST',
+        path: '/repos/acme/compliance/issues/1/labels',
+        query: {},
+        body: { labels: ['accounts'] },
+      },
     ]);
   });
 
@@ -211,7 +224,12 @@ describe('syncPullRequest against a bare repository and a faked GitHub API', () 
     expect(result).toMatchObject({ outcome: 'closed', number: 1, pushed: false });
     expect(gh.since(from)).toEqual([
       listOpen,
-      { method: 'POST', path: '/repos/acme/compliance/issues/1/comments', query: {}, body: { body: 'No longer needed.' } },
+      {
+        method: 'POST',
+        path: '/repos/acme/compliance/issues/1/comments',
+        query: {},
+        body: { body: 'No longer needed.' },
+      },
       { method: 'PATCH', path: `${pulls}/1`, query: {}, body: { state: 'closed' } },
     ]);
     expect(await fx.branchSha(BRANCH)).toBeUndefined();

@@ -1,4 +1,4 @@
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,12 +15,42 @@ const REPORT: ComplianceReport = {
   asOf: '2026-11-28',
   totals: { compliant: 90, nonCompliant: 10, excluded: 2, score: 0.9 },
   accounts: [
-    { accountId: '000000000017', name: 'payments-prod', compliant: 10, nonCompliant: 5, excluded: 0, score: 10 / 15, lastSnapshot: '2026-11-28' },
-    { accountId: '000000000018', name: 'claims-dev', compliant: 80, nonCompliant: 5, excluded: 2, score: 80 / 85, lastSnapshot: '2026-11-28' },
+    {
+      accountId: '000000000017',
+      name: 'payments-prod',
+      compliant: 10,
+      nonCompliant: 5,
+      excluded: 0,
+      score: 10 / 15,
+      lastSnapshot: '2026-11-28',
+    },
+    {
+      accountId: '000000000018',
+      name: 'claims-dev',
+      compliant: 80,
+      nonCompliant: 5,
+      excluded: 2,
+      score: 80 / 85,
+      lastSnapshot: '2026-11-28',
+    },
   ],
   rules: [
-    { rule: 'security-s3-public-read', category: 'security', compliant: 3, nonCompliant: 7, excluded: 0, accountsNonCompliant: 2 },
-    { rule: 'cost-unattached-volumes', category: 'cost', compliant: 5, nonCompliant: 0, excluded: 0, accountsNonCompliant: 0 },
+    {
+      rule: 'security-s3-public-read',
+      category: 'security',
+      compliant: 3,
+      nonCompliant: 7,
+      excluded: 0,
+      accountsNonCompliant: 2,
+    },
+    {
+      rule: 'cost-unattached-volumes',
+      category: 'cost',
+      compliant: 5,
+      nonCompliant: 0,
+      excluded: 0,
+      accountsNonCompliant: 0,
+    },
   ],
   categories: [{ category: 'security', compliant: 90, nonCompliant: 10, excluded: 2, score: 0.9 }],
   unmanagedRules: [],
@@ -29,7 +59,15 @@ const REPORT: ComplianceReport = {
 const CONTEXT: ReportContext = {
   scoreWeekAgo: 0.85,
   expiringExceptions: [
-    { id: 'legacy-bucket', rules: ['*'], accounts: [], tags: {}, reason: 'migration', owner: 'team-a', expires: '2026-12-10' },
+    {
+      id: 'legacy-bucket',
+      rules: ['*'],
+      accounts: [],
+      tags: {},
+      reason: 'migration',
+      owner: 'team-a',
+      expires: '2026-12-10',
+    },
   ],
   dashboardUrl: 'https://eu-west-1.quicksight.aws.amazon.com/sn/dashboards/compliance',
 };
@@ -112,19 +150,27 @@ describe('the report by e-mail through Amazon SES', () => {
     const ses = mockClient(SESv2Client);
     ses.on(SendEmailCommand).resolves({});
     const recipients = Array.from({ length: SES_MAX_RECIPIENTS + 3 }, (_, i) => `p${i}@example.com`);
-    await sendReportEmail(new SESv2Client({ region: 'eu-west-1' }), { from: 'c@example.com', recipients, region: 'eu-west-1' }, {
-      subject: 's',
-      html: 'h',
-      text: 't',
-    });
-    expect(ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses?.length)).toEqual([50, 3]);
+    await sendReportEmail(
+      new SESv2Client({ region: 'eu-west-1' }),
+      { from: 'c@example.com', recipients, region: 'eu-west-1' },
+      {
+        subject: 's',
+        html: 'h',
+        text: 't',
+      },
+    );
+    expect(
+      ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses?.length),
+    ).toEqual([50, 3]);
     ses.restore();
   });
 
   it("SES's error names no address", async () => {
     const ses = mockClient(SESv2Client);
     const rejected = Object.assign(
-      new Error('Email address is not verified. The following identities failed the check in region EU-WEST-1: compliance@example.com, a@example.com'),
+      new Error(
+        'Email address is not verified. The following identities failed the check in region EU-WEST-1: compliance@example.com, a@example.com',
+      ),
       { name: 'MessageRejected' },
     );
     ses.on(SendEmailCommand).rejects(rejected);
@@ -133,7 +179,9 @@ describe('the report by e-mail through Amazon SES', () => {
       { from: 'compliance@example.com', recipients: ['a@example.com'], region: 'eu-west-1' },
       { subject: 's', html: 'h', text: 't' },
     ).catch((e: Error) => e);
-    expect(String(error)).toContain('Could not send the report through Amazon SES in eu-west-1 (0 of 1 recipients done): MessageRejected: Email address is not verified');
+    expect(String(error)).toContain(
+      'Could not send the report through Amazon SES in eu-west-1 (0 of 1 recipients done): MessageRejected: Email address is not verified',
+    );
     expect(String(error)).not.toMatch(/@example\.com/);
     ses.restore();
   });
@@ -151,7 +199,11 @@ describe('deliverReport', () => {
       RENDERED,
       {
         dryRun: false,
-        email: { from: 'compliance@example.com', recipients: ['a@example.com', 'b@example.com'], region: 'eu-west-1' },
+        email: {
+          from: 'compliance@example.com',
+          recipients: ['a@example.com', 'b@example.com'],
+          region: 'eu-west-1',
+        },
         webhookUrl: WEBHOOK,
       },
       { ses: (region) => new SESv2Client({ region }), fetch: fakeFetch(200, seen), log: (m) => logs.push(m) },
@@ -159,7 +211,10 @@ describe('deliverReport', () => {
     expect(errors).toEqual([]);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
     expect(seen).toHaveLength(1);
-    expect(logs).toEqual(['Sent the report by e-mail to 2 recipient(s)', 'Posted the report to the chat webhook']);
+    expect(logs).toEqual([
+      'Sent the report by e-mail to 2 recipient(s)',
+      'Posted the report to the chat webhook',
+    ]);
     ses.restore();
   });
 
@@ -171,7 +226,11 @@ describe('deliverReport', () => {
       REPORT,
       CONTEXT,
       RENDERED,
-      { dryRun: true, email: { from: 'c@example.com', recipients: ['a@example.com'], region: 'eu-west-1' }, webhookUrl: WEBHOOK },
+      {
+        dryRun: true,
+        email: { from: 'c@example.com', recipients: ['a@example.com'], region: 'eu-west-1' },
+        webhookUrl: WEBHOOK,
+      },
       { ses: (region) => new SESv2Client({ region }), fetch: fakeFetch(200, seen), log: (m) => logs.push(m) },
     );
     expect(errors).toEqual([]);
@@ -186,13 +245,19 @@ describe('deliverReport', () => {
 
   it('one failing channel does not stop the other; both errors come back redacted', async () => {
     const ses = mockClient(SESv2Client);
-    ses.on(SendEmailCommand).rejects(Object.assign(new Error('Throttled for a@example.com'), { name: 'TooManyRequestsException' }));
+    ses
+      .on(SendEmailCommand)
+      .rejects(Object.assign(new Error('Throttled for a@example.com'), { name: 'TooManyRequestsException' }));
     const seen: { url: string; init: RequestInit }[] = [];
     const errors = await deliverReport(
       REPORT,
       CONTEXT,
       RENDERED,
-      { dryRun: false, email: { from: 'c@example.com', recipients: ['a@example.com'], region: 'eu-west-1' }, webhookUrl: WEBHOOK },
+      {
+        dryRun: false,
+        email: { from: 'c@example.com', recipients: ['a@example.com'], region: 'eu-west-1' },
+        webhookUrl: WEBHOOK,
+      },
       { ses: (region) => new SESv2Client({ region }), fetch: fakeFetch(500, seen) },
     );
     expect(seen).toHaveLength(1);

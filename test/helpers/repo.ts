@@ -10,6 +10,7 @@ export async function scratchRepo(): Promise<{ root: string; localDir: string }>
   const root = join(base, 'repo');
   await cp(join(REPO_ROOT, 'config'), join(root, 'config'), { recursive: true });
   await cp(join(REPO_ROOT, 'sql'), join(root, 'sql'), { recursive: true });
+  await cp(join(REPO_ROOT, 'quicksight'), join(root, 'quicksight'), { recursive: true });
   return { root, localDir: join(base, 'local') };
 }
 

@@ -317,6 +317,8 @@ describe('config/org.yaml', () => {
       closedAccountRetentionDays: 365,
       athena: { workgroup: 'primary' },
       compliance: { windowDays: 7, staleAfterDays: 2, trendDays: 90 },
+      github: { autoMergeAccounts: false },
+      report: { recipients: [] },
       roles: {},
     });
     expect(file.diagnostics).toEqual([]);

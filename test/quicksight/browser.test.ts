@@ -19,13 +19,13 @@ import { prepareDemoWorkspace } from '../../src/demo/workspace.js';
 import { loadRepository } from '../../src/load/index.js';
 import { toIsoDate } from '../../src/model/dates.js';
 import type { QuerySession } from '../../src/model/provider.js';
+import { QUICKSIGHT_DIRS, type QuickSightKind, type QuickSightSource } from '../../src/model/quicksight.js';
 import { runPlan } from '../../src/pipeline/plan.js';
 import { runReport } from '../../src/pipeline/report.js';
 import { createLocalTarget } from '../../src/providers/local/target.js';
 import {
-  loadDefinitionData,
   type QuickSightDefinition,
-  renderDashboardHtml,
+  renderLocalDashboard,
   SUPPORTED_VISUALS,
 } from '../../src/quicksight/render/index.js';
 import type { ComplianceReport } from '../../src/report/compliance.js';
@@ -53,32 +53,22 @@ const TOP = 10;
 
 type Json = Record<string, unknown>;
 
-async function readJson(path: string): Promise<Json> {
-  return JSON.parse(await readFile(path, 'utf8')) as Json;
-}
+const ID_MEMBER: Partial<Record<QuickSightKind, string>> = {
+  'quicksight-data-set': 'DataSetId',
+  'quicksight-analysis': 'AnalysisId',
+  'quicksight-dashboard': 'DashboardId',
+};
 
-/** The dashboard's definition from quicksight/ (a dashboard may name its analysis's definition). */
-async function dashboardDefinition(): Promise<{ name: string; definition: QuickSightDefinition }> {
-  const dir = join(REPO_ROOT, 'quicksight');
-  const [file] = (await readdir(join(dir, 'dashboards'))).filter((f) => f.endsWith('.json')).sort();
-  if (!file) throw new Error('no dashboard in quicksight/dashboards/');
-  const dashboard = await readJson(join(dir, 'dashboards', file));
-  let definition = dashboard.Definition;
-  const ref = typeof definition === 'string' ? /^\$\{analysis:([^}]+)\}$/.exec(definition)?.[1] : undefined;
-  if (ref) definition = (await readJson(join(dir, 'analyses', `${ref}.json`))).Definition;
-  if (!definition || typeof definition !== 'object') throw new Error(`${file}: no Definition`);
-  return {
-    name: String(dashboard.Name ?? dashboard.DashboardId),
-    definition: definition as QuickSightDefinition,
-  };
-}
-
-async function dataSetFiles(): Promise<Map<string, Json>> {
-  const dir = join(REPO_ROOT, 'quicksight', 'data-sets');
-  const out = new Map<string, Json>();
-  for (const f of (await readdir(dir)).filter((x) => x.endsWith('.json'))) {
-    const json = await readJson(join(dir, f));
-    out.set(String(json.DataSetId), json);
+/** The files of quicksight/ the page needs (data sets, analyses, dashboards), as the loader gives them. */
+async function quickSightSources(): Promise<QuickSightSource[]> {
+  const out: QuickSightSource[] = [];
+  for (const [kind, member] of Object.entries(ID_MEMBER) as [QuickSightKind, string][]) {
+    const dir = join('quicksight', QUICKSIGHT_DIRS[kind]);
+    for (const f of (await readdir(join(REPO_ROOT, dir))).filter((x) => x.endsWith('.json')).sort()) {
+      const text = await readFile(join(REPO_ROOT, dir, f), 'utf8');
+      const json = JSON.parse(text) as Json;
+      out.push({ kind, file: `${dir}/${f}`, text, json, id: String(json[member]) });
+    }
   }
   return out;
 }
@@ -194,16 +184,15 @@ describe.skipIf(skip)('the rendered dashboard in headless chromium', () => {
     const query = (sql: string, what: string) => s.query(sql, what);
     // What `report --format json` prints.
     report = JSON.parse(JSON.stringify((await runReport(repo, query, TODAY)).report)) as ComplianceReport;
-    const dashboard = await dashboardDefinition();
-    definition = dashboard.definition;
-    const dataSets = await loadDefinitionData(definition, await dataSetFiles(), query, {
+    const dashboard = await renderLocalDashboard({
+      sources: await quickSightSources(),
+      query,
       placeholders: { 'glue:database': repo.org.glue.database },
+      generatedAt: TODAY,
     });
+    definition = dashboard.definition;
     htmlPath = join(outDir, 'dashboard.html');
-    await writeFile(
-      htmlPath,
-      renderDashboardHtml({ title: dashboard.name, definition, dataSets, generatedAt: TODAY }),
-    );
+    await writeFile(htmlPath, dashboard.html);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
   }, 240_000);
 

@@ -27,24 +27,31 @@ function tableVisual(id: string, column = 'score') {
   };
 }
 
+interface Sheet {
+  SheetId: string;
+  Name: string;
+  Visuals: Record<string, unknown>[];
+}
+
 function definition() {
+  const sheets: Sheet[] = [
+    {
+      SheetId: 'accounts',
+      Name: 'Accounts',
+      Visuals: [tableVisual('accounts-by-score'), { KPIVisual: { VisualId: 'average-score' } }],
+    },
+    {
+      SheetId: 'rules',
+      Name: 'Rules',
+      Visuals: [{ BarChartVisual: { VisualId: 'rules-nobody-follows' } }],
+    },
+  ];
   return {
     DataSetIdentifierDeclarations: [
       { Identifier: 'accounts', DataSetArn: ARN('org-compliance-accounts') },
       { Identifier: 'rules', DataSetArn: ARN('org-compliance-rules') },
     ],
-    Sheets: [
-      {
-        SheetId: 'accounts',
-        Name: 'Accounts',
-        Visuals: [tableVisual('accounts-by-score'), { KPIVisual: { VisualId: 'average-score' } }],
-      },
-      {
-        SheetId: 'rules',
-        Name: 'Rules',
-        Visuals: [{ BarChartVisual: { VisualId: 'rules-nobody-follows' } }],
-      },
-    ],
+    Sheets: sheets,
     FilterGroups: [
       {
         FilterGroupId: 'fg-ou',

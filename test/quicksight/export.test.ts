@@ -21,7 +21,12 @@ import { fakeTime, ORG, regionalClients } from '../providers/aws/fakes.js';
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
 const ANALYSIS = 'org-compliance-overview';
-const CTX = { accountId: ACCOUNT, region: REGION, workgroup: ORG.athena.workgroup, database: ORG.glue.database };
+const CTX = {
+  accountId: ACCOUNT,
+  region: REGION,
+  workgroup: ORG.athena.workgroup,
+  database: ORG.glue.database,
+};
 const dataSetArn = (id: string) => `arn:aws:quicksight:${REGION}:${ACCOUNT}:dataset/${id}`;
 
 const { clients, quicksight } = regionalClients([REGION]);
@@ -171,9 +176,18 @@ function resolvedAnalysis(file: string, text: string) {
 
 describe('exportAnalysis', () => {
   it('writes quicksight/analyses/<id>.json: normalised, with placeholders, as stable JSON', async () => {
-    qs.on(DescribeAnalysisDefinitionCommand, { AwsAccountId: ACCOUNT, AnalysisId: ANALYSIS }).resolves(described());
+    qs.on(DescribeAnalysisDefinitionCommand, { AwsAccountId: ACCOUNT, AnalysisId: ANALYSIS }).resolves(
+      described(),
+    );
 
-    const exported = await exportAnalysis({ clients, send: send(), accountId: ACCOUNT, region: REGION, analysisId: ANALYSIS, ctx: CTX });
+    const exported = await exportAnalysis({
+      clients,
+      send: send(),
+      accountId: ACCOUNT,
+      region: REGION,
+      analysisId: ANALYSIS,
+      ctx: CTX,
+    });
 
     expect(exported.file).toBe(`quicksight/analyses/${ANALYSIS}.json`);
     expect(exported.text.endsWith('}\n')).toBe(true);
@@ -189,13 +203,24 @@ describe('exportAnalysis', () => {
     qs.on(DescribeAnalysisDefinitionCommand).resolves(described());
     qs.on(ListAnalysesCommand).resolves({
       AnalysisSummaryList: [
-        { AnalysisId: ANALYSIS, Arn: `arn:aws:quicksight:${REGION}:${ACCOUNT}:analysis/${ANALYSIS}`, Status: 'UPDATE_SUCCESSFUL' },
+        {
+          AnalysisId: ANALYSIS,
+          Arn: `arn:aws:quicksight:${REGION}:${ACCOUNT}:analysis/${ANALYSIS}`,
+          Status: 'UPDATE_SUCCESSFUL',
+        },
       ],
     });
     qs.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'managed-by', Value: 'org-compliance' }] });
     qs.on(DescribeAnalysisPermissionsCommand).resolves({ Permissions: [] });
 
-    const exported = await exportAnalysis({ clients, send: send(), accountId: ACCOUNT, region: REGION, analysisId: ANALYSIS, ctx: CTX });
+    const exported = await exportAnalysis({
+      clients,
+      send: send(),
+      accountId: ACCOUNT,
+      region: REGION,
+      analysisId: ANALYSIS,
+      ctx: CTX,
+    });
     const desired = resolvedAnalysis(exported.file, exported.text);
     const time = fakeTime();
     const analyses = new AwsQuickSightAnalysisProvider({
@@ -221,15 +246,36 @@ describe('exportAnalysis', () => {
 
   it('refuses an analysis id that is not one, before calling AWS', async () => {
     await expect(
-      exportAnalysis({ clients, send: send(), accountId: ACCOUNT, region: REGION, analysisId: '../x', ctx: CTX }),
-    ).rejects.toThrow("--analysis must be a QuickSight analysis id (letters, digits, _ and -, at most 512), got '../x'");
+      exportAnalysis({
+        clients,
+        send: send(),
+        accountId: ACCOUNT,
+        region: REGION,
+        analysisId: '../x',
+        ctx: CTX,
+      }),
+    ).rejects.toThrow(
+      "--analysis must be a QuickSight analysis id (letters, digits, _ and -, at most 512), got '../x'",
+    );
     expect(qs.calls()).toHaveLength(0);
   });
 
   it('says so when QuickSight returns no definition', async () => {
-    qs.on(DescribeAnalysisDefinitionCommand).resolves({ AnalysisId: ANALYSIS, ResourceStatus: 'CREATION_FAILED' });
+    qs.on(DescribeAnalysisDefinitionCommand).resolves({
+      AnalysisId: ANALYSIS,
+      ResourceStatus: 'CREATION_FAILED',
+    });
     await expect(
-      exportAnalysis({ clients, send: send(), accountId: ACCOUNT, region: REGION, analysisId: ANALYSIS, ctx: CTX }),
-    ).rejects.toThrow(`QuickSight analysis ${ANALYSIS} (${REGION}) has no definition to export (status CREATION_FAILED)`);
+      exportAnalysis({
+        clients,
+        send: send(),
+        accountId: ACCOUNT,
+        region: REGION,
+        analysisId: ANALYSIS,
+        ctx: CTX,
+      }),
+    ).rejects.toThrow(
+      `QuickSight analysis ${ANALYSIS} (${REGION}) has no definition to export (status CREATION_FAILED)`,
+    );
   });
 });

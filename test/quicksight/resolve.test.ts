@@ -88,7 +88,7 @@ describe('resolveQuickSight', () => {
       'quicksight-analysis/eu-central-1/compliance',
       'quicksight-dashboard/eu-central-1/compliance',
     ]);
-    const [source, set, refresh, anal, dash] = resolved.map((r) => r.properties);
+    const [source, set, refresh, anal] = resolved.map((r) => r.properties);
     expect(source).toEqual({
       id: 'athena',
       name: 'Athena',

@@ -238,13 +238,100 @@ const TRINO_MACROS = [
 class TranspileError extends Error {
     name = 'TranspileError';
 }
+/**
+ * `sql` with the inside of every string literal and quoted identifier replaced by `x` and every
+ * comment by spaces: the same length, so positions found in it hold in `sql`, and nothing quoted
+ * or commented out looks like SQL.
+ */
+function maskQuoted(sql) {
+    let out = '';
+    let i = 0;
+    while (i < sql.length) {
+        const c = sql[i];
+        const two = sql.slice(i, i + 2);
+        if (two === '--' || two === '/*') {
+            const close = two === '--' ? sql.indexOf('\n', i) : sql.indexOf('*/', i + 2);
+            const end = close < 0 ? sql.length : two === '--' ? close : close + 2;
+            out += ' '.repeat(end - i);
+            i = end;
+        }
+        else if (c === "'" || c === '"') {
+            let j = i + 1;
+            // A doubled quote inside is the quote itself.
+            while (j < sql.length && !(sql[j] === c && sql[j + 1] !== c))
+                j += sql[j] === c ? 2 : 1;
+            const end = Math.min(j + 1, sql.length);
+            out += c + 'x'.repeat(Math.max(0, end - i - 2)) + (end - i >= 2 ? c : '');
+            i = end;
+        }
+        else {
+            out += c;
+            i++;
+        }
+    }
+    return out;
+}
+/** Index just past the parenthesis that closes the one at `open` in masked SQL; -1 when unbalanced. */
+function closingParen(masked, open) {
+    let depth = 0;
+    for (let i = open; i < masked.length; i++) {
+        if (masked[i] === '(')
+            depth++;
+        else if (masked[i] === ')' && --depth === 0)
+            return i + 1;
+    }
+    return -1;
+}
+/** Whether masked SQL has a comma outside parentheses and brackets. */
+function hasTopLevelComma(masked) {
+    let depth = 0;
+    for (const c of masked) {
+        if (c === '(' || c === '[')
+            depth++;
+        else if (c === ')' || c === ']')
+            depth--;
+        else if (c === ',' && depth === 0)
+            return true;
+    }
+    return false;
+}
+const UNNEST_COLUMNS = /^\s+AS\s+("?[A-Za-z_][A-Za-z0-9_]*"?)\s*\(\s*([^()]*?)\s*\)/i;
+/**
+ * Trino unnests an array of rows into one column per field (`UNNEST(items) AS t(a, b, c)`, the
+ * aliases naming the fields in order); DuckDB unnests it into one struct column. With two or more
+ * aliases and one argument, DuckDB gets the struct's fields as columns through a lateral subquery
+ * (`unnest(struct)` in a select list expands the fields). A map argument (Trino: key and value) is
+ * not rewritten correctly; the views unnest no maps.
+ */
+function expandRowUnnest(sql) {
+    const masked = maskQuoted(sql);
+    let out = '';
+    let at = 0;
+    const word = /\bUNNEST\s*\(/gi;
+    for (let m = word.exec(masked); m !== null; m = word.exec(masked)) {
+        const open = m.index + m[0].length - 1;
+        const close = closingParen(masked, open);
+        if (close < 0)
+            break;
+        const tail = UNNEST_COLUMNS.exec(masked.slice(close));
+        const alias = tail ? UNNEST_COLUMNS.exec(sql.slice(close, close + tail[0].length)) : null;
+        const columns = alias?.[2]?.split(',').map((c) => c.trim()) ?? [];
+        if (!alias || columns.length < 2 || hasTopLevelComma(masked.slice(open + 1, close - 1)))
+            continue;
+        const argument = sql.slice(open + 1, close - 1);
+        out += `${sql.slice(at, m.index)}LATERAL (SELECT UNNEST(__row) FROM (SELECT UNNEST(${argument}) AS __row)) AS ${alias[1]}(${columns.join(', ')})`;
+        at = close + alias[0].length;
+        word.lastIndex = at;
+    }
+    return out + sql.slice(at);
+}
 function trinoToDuckDb(sql) {
     const result = (0,sdk_.transpile)(sql, sdk_.Dialect.Trino, sdk_.Dialect.DuckDB);
     const out = result.sql?.[0];
     if (!result.success || out === undefined) {
         throw new TranspileError(`could not translate Athena SQL for DuckDB: ${result.error ?? 'no output'}`);
     }
-    return out
+    return expandRowUnnest(out)
         .replace(/\b(STRPTIME|STRFTIME)\(([^()]*?),\s*'((?:[^']|'')*)'\)/g, (_, fn, arg, fmt) => `${fn}(${arg}, '${convertFormat(fmt)}')`)
         .replace(/\bELEMENT_AT\(/g, 'trino_element_at(');
 }

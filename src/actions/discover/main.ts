@@ -47,13 +47,15 @@ export function run(): Promise<void> {
       if (dryRun) summary += accountsDryRunMarkdown(changes.changed ? proposal : undefined);
       else {
         const octokit = githubClientFromInputs();
-        if (!octokit) throw new Error(`Input '${Inputs.pullRequest}' needs the input '${Inputs.githubToken}'`);
+        if (!octokit)
+          throw new Error(`Input '${Inputs.pullRequest}' needs the input '${Inputs.githubToken}'`);
         const result = await syncAccountsPullRequest({
           octokit,
           repo: workflowRepository(),
           root: repo.root,
           base: core.getInput(Inputs.base) || defaultBranch(),
           proposal,
+          accountsText: before,
           autoMerge,
           log: (m) => core.info(m),
         });

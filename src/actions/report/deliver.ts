@@ -3,7 +3,7 @@
  * SendEmail) and a Slack-compatible chat webhook (JSON `{text}`). Addresses and the webhook URL
  * are never written to the log or to error messages: errors name what failed, with them redacted.
  */
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { ComplianceReport, ReportContext } from '../../report/compliance.js';
 import { percent } from '../../report/compliance.js';
 import { VERSION } from '../../version.js';
@@ -57,13 +57,16 @@ export function renderReportChat(r: ComplianceReport, ctx: ReportContext, top = 
   ];
   const worst = r.accounts.filter((a) => a.score !== null).slice(0, top);
   if (worst.length)
-    lines.push(`Accounts to fix first: ${worst.map((a) => `${a.name} (${a.accountId}) ${percent(a.score)}`).join(', ')}.`);
+    lines.push(
+      `Accounts to fix first: ${worst.map((a) => `${a.name} (${a.accountId}) ${percent(a.score)}`).join(', ')}.`,
+    );
   const rules = r.rules.filter((x) => x.nonCompliant > 0).slice(0, top);
   if (rules.length)
     lines.push(
       `Rules followed least: ${rules.map((x) => `${x.rule} (${x.accountsNonCompliant} accounts)`).join(', ')}.`,
     );
-  if (r.stale.length) lines.push(`Stale data: ${r.stale.length} account/region pairs sent no recent snapshot.`);
+  if (r.stale.length)
+    lines.push(`Stale data: ${r.stale.length} account/region pairs sent no recent snapshot.`);
   if (ctx.expiringExceptions.length)
     lines.push(
       `Exceptions expiring within 30 days: ${ctx.expiringExceptions.map((e) => `${e.id} (${e.expires})`).join(', ')}.`,
@@ -92,7 +95,10 @@ export async function sendReportEmail(
           Content: {
             Simple: {
               Subject: { Data: message.subject, Charset: 'UTF-8' },
-              Body: { Html: { Data: message.html, Charset: 'UTF-8' }, Text: { Data: message.text, Charset: 'UTF-8' } },
+              Body: {
+                Html: { Data: message.html, Charset: 'UTF-8' },
+                Text: { Data: message.text, Charset: 'UTF-8' },
+              },
             },
           },
         }),
@@ -133,7 +139,9 @@ export async function postReportToWebhook(
     await res.body?.cancel();
   } catch (e) {
     const cause = (e as { cause?: Error }).cause?.message ?? '';
-    throw new Error(`Could not reach the chat webhook: ${redact(`${(e as Error).message} ${cause}`.trim(), [url])}`);
+    throw new Error(
+      `Could not reach the chat webhook: ${redact(`${(e as Error).message} ${cause}`.trim(), [url])}`,
+    );
   }
   if (status < 200 || status >= 300) throw new Error(`The chat webhook answered HTTP ${status}`);
 }

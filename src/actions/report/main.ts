@@ -14,7 +14,9 @@ export function run(): Promise<void> {
   return runAction(async () => {
     const format = core.getInput(Inputs.format) || 'md';
     if (!(FORMATS as readonly string[]).includes(format))
-      throw new ActionInputError(`Input '${Inputs.format}' must be one of ${FORMATS.join(', ')}, got '${format}'`);
+      throw new ActionInputError(
+        `Input '${Inputs.format}' must be one of ${FORMATS.join(', ')}, got '${format}'`,
+      );
     const dryRun = booleanInput(Inputs.dryRun);
     const webhookUrl = core.getInput(Inputs.webhookUrl);
     if (webhookUrl) core.setSecret(webhookUrl);
@@ -24,10 +26,13 @@ export function run(): Promise<void> {
     const recipients = listInput(core.getInput(Inputs.recipients));
     const to = recipients.length ? recipients : settings.recipients;
     const bad = to.findIndex((r) => !isEmailAddress(r));
-    if (bad >= 0) throw new ActionInputError(`Input '${Inputs.recipients}': entry ${bad + 1} is not an e-mail address`);
+    if (bad >= 0)
+      throw new ActionInputError(`Input '${Inputs.recipients}': entry ${bad + 1} is not an e-mail address`);
     const from = core.getInput(Inputs.sesFrom) || settings.from;
     if (to.length && !from)
-      throw new ActionInputError(`Sending the report by e-mail needs the input '${Inputs.sesFrom}' (a verified SES identity)`);
+      throw new ActionInputError(
+        `Sending the report by e-mail needs the input '${Inputs.sesFrom}' (a verified SES identity)`,
+      );
     const dashboardUrl = core.getInput(Inputs.dashboardUrl) || settings.dashboardUrl;
 
     const session = await target.openQuerySession();
@@ -62,6 +67,7 @@ export function run(): Promise<void> {
     const errors = await deliverReport(report, context, { markdown, html }, delivery, {
       log: (m) => core.info(m),
     });
-    if (errors.length) core.setFailed(`The report is in the job summary, but delivery failed:\n${errors.join('\n')}`);
+    if (errors.length)
+      core.setFailed(`The report is in the job summary, but delivery failed:\n${errors.join('\n')}`);
   });
 }

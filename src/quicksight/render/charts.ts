@@ -37,7 +37,10 @@ export const PALETTE = [
   '#5b8c3a',
 ];
 
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+// Arial metrics: ECharts measures text on the server with an Arial width table, so labels laid out
+// here fit when the browser draws them in Arial or a metric-compatible font (fontconfig maps Arial
+// to Liberation Sans on Linux). No quoted names: the SVG's style attribute does not escape quotes.
+const FONT = 'Arial, Helvetica, sans-serif';
 const TEXT = '#1f2328';
 const MUTED = '#57606a';
 

@@ -108,7 +108,7 @@ function textBox(content: string | undefined): string {
     .join('');
 }
 
-function controlsLine(sheet: SheetDefinition, input: RenderDashboardInput): string {
+function controlsLine(sheet: SheetDefinition): string {
   const titles: string[] = [];
   for (const c of sheet.FilterControls ?? []) {
     const x = Object.values(c).find((v) => v && typeof v === 'object') as { Title?: string } | undefined;
@@ -121,7 +121,6 @@ function controlsLine(sheet: SheetDefinition, input: RenderDashboardInput): stri
     if (x?.Title) titles.push(x.Title);
   }
   if (!titles.length) return '';
-  void input;
   return `<p class="controls">Controls (not interactive on this page; default values apply): ${titles
     .map((t) => `<span class="control">${esc(t)}</span>`)
     .join(' ')}</p>`;
@@ -223,6 +222,12 @@ export function renderDashboardHtml(input: RenderDashboardInput): string {
         size: chartSize(placement),
       };
       const r = renderVisualBody(type, body, env);
+      // A table the layout does not place is as tall as its lines (up to the default height).
+      if (!at.has(id) && r.lines !== undefined)
+        placement.rowSpan = Math.max(
+          3,
+          Math.min(placement.rowSpan, Math.ceil((r.lines * 26 + CHROME + 12) / (ROW_HEIGHT + GAP))),
+        );
       const titleOpts = body.Title as Parameters<typeof titleText>[0];
       const title = titleText(titleOpts);
       const hidden = (titleOpts as { Visibility?: string } | undefined)?.Visibility === 'HIDDEN';
@@ -238,7 +243,7 @@ export function renderDashboardHtml(input: RenderDashboardInput): string {
     panels.push(
       [
         `<section class="sheet" id="sheet-${i}" data-sheet-id="${esc(sheetId)}" aria-label="${esc(name)}">`,
-        `<div class="sheet-head"><h2>${esc(sheet.Title ?? name)}</h2>${sheet.Description ? `<p>${esc(sheet.Description)}</p>` : ''}${controlsLine(sheet, input)}</div>`,
+        `<div class="sheet-head"><h2>${esc(sheet.Title ?? name)}</h2>${sheet.Description ? `<p>${esc(sheet.Description)}</p>` : ''}${controlsLine(sheet)}</div>`,
         `<div class="grid">${boxes.join('\n')}</div>`,
         '</section>',
       ].join('\n'),

@@ -1,6 +1,12 @@
 /** Local rendering of QuickSight definitions: a static HTML page with the data from DuckDB. */
 
 export {
+  dashboardDefinition,
+  type LocalDashboard,
+  type LocalDashboardOptions,
+  renderLocalDashboard,
+} from './dashboard.js';
+export {
   DataSetError,
   type DataSetLoadOptions,
   dataSetIdOf,

@@ -159,6 +159,8 @@ export interface RenderedVisual {
   notes: string[];
   /** False for a placeholder or an error box. */
   rendered: boolean;
+  /** Tables: lines shown (header, body and totals), to size a table the layout does not place. */
+  lines?: number;
 }
 
 type Body = Record<string, unknown>;
@@ -383,6 +385,8 @@ function kpi(env: VisualEnv, id: string, cfg: Body): RenderedVisual {
   const options = get(cfg, 'KPIOptions');
   let primary: unknown;
   let previous: unknown;
+  // With trend groups the KPI shows the latest group, and its target is that group's target.
+  let latestRows = p.rows;
   let spark = '';
   if (trend) {
     const keys = sortKeys(
@@ -396,6 +400,7 @@ function kpi(env: VisualEnv, id: string, cfg: Body): RenderedVisual {
       keys.length ? keys : [{ key: (g) => g.dims[0], direction: 'ASC' }],
     );
     primary = groups.at(-1)?.values[0] ?? null;
+    latestRows = groups.at(-1)?.rows ?? [];
     previous = groups.at(-2)?.values[0] ?? null;
     const sparkline = get(options, 'Sparkline');
     if (sparkline && get(sparkline, 'Visibility') !== 'HIDDEN')
@@ -437,7 +442,7 @@ function kpi(env: VisualEnv, id: string, cfg: Body): RenderedVisual {
     );
   }
   if (target) {
-    const t = groupRows(p.frame, p.rows, [], [target])[0]?.values[0] ?? null;
+    const t = groupRows(p.frame, latestRows, [], [target])[0]?.values[0] ?? null;
     const ts = shown(env, p.frame, target);
     parts.push(`<div class="kpi-target">Target ${esc(ts.text(t))}</div>`);
     const a = toNumber(primary);
@@ -619,8 +624,15 @@ function table(env: VisualEnv, id: string, cfg: Body, formatting: unknown): Rend
   const notes = [...p.notes];
   const shownLines = lines.slice(0, MAX_ROWS);
   if (lines.length > MAX_ROWS) notes.push(`Showing the first ${MAX_ROWS} of ${lines.length} rows.`);
-  // Long text (reasons, descriptions) wraps instead of pushing the other columns out of view.
-  const wrap = columns.map((c, i) => c.kind === 'string' && shownLines.some((l) => c.text(l[i]).length > 48));
+  // Long prose (reasons, descriptions; not identifiers) wraps instead of pushing the other columns out of view.
+  const wrap = columns.map(
+    (c, i) =>
+      c.kind === 'string' &&
+      shownLines.some((l) => {
+        const t = c.text(l[i]);
+        return t.length > 48 && /\s/.test(t);
+      }),
+  );
   const head = `<thead><tr>${columns
     .map(
       (c, i) =>
@@ -645,6 +657,7 @@ function table(env: VisualEnv, id: string, cfg: Body, formatting: unknown): Rend
     html: `<div class="table-wrap"><table class="qs-table" data-rows="${lines.length}">${head}<tbody>\n${start ? totalRow : ''}${body}${start ? '' : totalRow}\n</tbody></table></div>`,
     notes,
     rendered: true,
+    lines: 1 + shownLines.length + (totals ? 1 : 0),
   };
 }
 
@@ -741,6 +754,7 @@ function pivotTable(env: VisualEnv, id: string, cfg: Body, formatting: unknown):
     html: `<div class="table-wrap"><table class="qs-table pivot" data-rows="${m.rowKeys.length}"><thead>${headRows.join('')}</thead><tbody>\n${body.join('\n')}\n</tbody></table></div>`,
     notes,
     rendered: true,
+    lines: headRows.length + body.length,
   };
 }
 

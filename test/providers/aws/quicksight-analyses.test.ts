@@ -6,6 +6,7 @@ import {
   DescribeAnalysisPermissionsCommand,
   ListAnalysesCommand,
   ListTagsForResourceCommand,
+  type ResourceStatus,
   UpdateAnalysisCommand,
   UpdateAnalysisPermissionsCommand,
 } from '@aws-sdk/client-quicksight';
@@ -130,10 +131,19 @@ function properties(overrides: Partial<QuickSightProperties> = {}): QuickSightPr
 }
 
 function desired(props = properties()): QuickSightDesired {
-  return { kind: 'quicksight-analysis', key: `quicksight-analysis/${REGION}/${props.id}`, region: REGION, properties: props };
+  return {
+    kind: 'quicksight-analysis',
+    key: `quicksight-analysis/${REGION}/${props.id}`,
+    region: REGION,
+    properties: props,
+  };
 }
 
-function change(action: QuickSightChange['action'], after?: QuickSightProperties, before?: QuickSightProperties): QuickSightChange {
+function change(
+  action: QuickSightChange['action'],
+  after?: QuickSightProperties,
+  before?: QuickSightProperties,
+): QuickSightChange {
   const props = after ?? before ?? properties();
   return {
     action,
@@ -156,7 +166,9 @@ function describedDefinition() {
         SheetContentType: 'INTERACTIVE',
         InteractiveLayoutConfiguration: {
           Grid: {
-            CanvasSizeOptions: { ScreenCanvasSizeOptions: { OptimizedViewPortWidth: '1600px', ResizeOption: 'FIXED' } },
+            CanvasSizeOptions: {
+              ScreenCanvasSizeOptions: { OptimizedViewPortWidth: '1600px', ResizeOption: 'FIXED' },
+            },
           },
         },
       },
@@ -235,8 +247,8 @@ describe('AwsQuickSightAnalysisProvider.apply create', () => {
       ResourceStatus: 'CREATION_FAILED',
       Errors: [
         {
-          Type: 'COLUMN_NOT_FOUND',
-          Message: "Column 'account_name' was not found in data set 'accounts'",
+          Type: 'COLUMN_TYPE_MISMATCH',
+          Message: "Column 'account_name' has type INTEGER, the field well needs STRING",
           ViolatedEntities: [
             {
               Path: '/Sheets/0/Visuals/0/TableVisual/ChartConfiguration/FieldWells/TableAggregatedFieldWells/GroupBy/0',
@@ -246,7 +258,10 @@ describe('AwsQuickSightAnalysisProvider.apply create', () => {
         {
           Type: 'PARAMETER_NOT_FOUND',
           Message: 'The filter refers to a parameter that does not exist',
-          ViolatedEntities: [{ Path: 'sheet/rules/visual/rules-nobody-follows' }, { Path: '/FilterGroups/0' }],
+          ViolatedEntities: [
+            { Path: 'sheet/rules/visual/rules-nobody-follows' },
+            { Path: '/FilterGroups/0' },
+          ],
         },
         { Type: 'INTERNAL_FAILURE', Message: 'Something went wrong' },
       ],
@@ -258,7 +273,7 @@ describe('AwsQuickSightAnalysisProvider.apply create', () => {
     expect((failure as Error).message).toBe(
       [
         `Could not create QuickSight analysis ${ANALYSIS} (${REGION}): it ended CREATION_FAILED with 3 errors:`,
-        `  - COLUMN_NOT_FOUND: Column 'account_name' was not found in data set 'accounts', at sheet "Accounts", visual "accounts-by-score" (TableVisual) [/Sheets/0/Visuals/0/TableVisual/ChartConfiguration/FieldWells/TableAggregatedFieldWells/GroupBy/0]`,
+        `  - COLUMN_TYPE_MISMATCH: Column 'account_name' has type INTEGER, the field well needs STRING, at sheet "Accounts", visual "accounts-by-score" (TableVisual) [/Sheets/0/Visuals/0/TableVisual/ChartConfiguration/FieldWells/TableAggregatedFieldWells/GroupBy/0]`,
         '  - PARAMETER_NOT_FOUND: The filter refers to a parameter that does not exist, at sheet "Rules", visual "rules-nobody-follows" (BarChartVisual) [sheet/rules/visual/rules-nobody-follows]; filter group "fg-ou" [/FilterGroups/0]',
         '  - INTERNAL_FAILURE: Something went wrong',
       ].join('\n'),
@@ -274,7 +289,9 @@ describe('AwsQuickSightAnalysisProvider.apply create', () => {
   it('gives up after the bound, naming the analysis and the state it was left in', async () => {
     const { analyses, time } = provider({ timeoutMs: 10_000 });
     qs.on(CreateAnalysisCommand).resolves({ AnalysisId: ANALYSIS, CreationStatus: 'CREATION_IN_PROGRESS' });
-    qs.on(DescribeAnalysisCommand).resolves({ Analysis: { AnalysisId: ANALYSIS, Status: 'CREATION_IN_PROGRESS' } });
+    qs.on(DescribeAnalysisCommand).resolves({
+      Analysis: { AnalysisId: ANALYSIS, Status: 'CREATION_IN_PROGRESS' },
+    });
 
     await expect(analyses.apply(change('create', properties()))).rejects.toThrow(
       `QuickSight analysis ${ANALYSIS} (${REGION}) is still CREATION_IN_PROGRESS after waiting 0m 10s (limit 0m 10s)`,
@@ -290,7 +307,9 @@ describe('AwsQuickSightAnalysisProvider.read', () => {
     const { analyses } = provider();
     const want = properties();
     qs.on(ListAnalysesCommand).resolves({
-      AnalysisSummaryList: [{ AnalysisId: ANALYSIS, Arn: arn(ANALYSIS), Name: want.name, Status: 'CREATION_SUCCESSFUL' }],
+      AnalysisSummaryList: [
+        { AnalysisId: ANALYSIS, Arn: arn(ANALYSIS), Name: want.name, Status: 'CREATION_SUCCESSFUL' },
+      ],
     });
     qs.on(ListTagsForResourceCommand, { ResourceArn: arn(ANALYSIS) }).resolves({ Tags: OWNED_TAGS });
     qs.on(DescribeAnalysisDefinitionCommand, { AnalysisId: ANALYSIS }).resolves({
@@ -324,7 +343,12 @@ describe('AwsQuickSightAnalysisProvider.read', () => {
 
   it('lists org-compliance ids, desired ids and tagged ones; says which are owned; skips the rest and the deleted', async () => {
     const { analyses } = provider();
-    const summary = (id: string, Status = 'CREATION_SUCCESSFUL') => ({ AnalysisId: id, Arn: arn(id), Name: id, Status });
+    const summary = (id: string, Status: ResourceStatus = 'CREATION_SUCCESSFUL') => ({
+      AnalysisId: id,
+      Arn: arn(id),
+      Name: id,
+      Status,
+    });
     qs.on(ListAnalysesCommand)
       .resolvesOnce({
         AnalysisSummaryList: [summary('org-compliance-overview'), summary('org-compliance-by-hand')],
@@ -338,7 +362,9 @@ describe('AwsQuickSightAnalysisProvider.read', () => {
         ],
       });
     qs.on(ListTagsForResourceCommand).resolves({ Tags: [] });
-    qs.on(ListTagsForResourceCommand, { ResourceArn: arn('org-compliance-overview') }).resolves({ Tags: OWNED_TAGS });
+    qs.on(ListTagsForResourceCommand, { ResourceArn: arn('org-compliance-overview') }).resolves({
+      Tags: OWNED_TAGS,
+    });
     qs.on(ListTagsForResourceCommand, { ResourceArn: arn('renamed-by-us') }).resolves({ Tags: OWNED_TAGS });
     qs.on(DescribeAnalysisDefinitionCommand).callsFake((input: { AnalysisId: string }) => ({
       AnalysisId: input.AnalysisId,
@@ -354,14 +380,15 @@ describe('AwsQuickSightAnalysisProvider.read', () => {
       ['org-compliance-by-hand', false],
       ['renamed-by-us', true],
     ]);
-    expect(qs.commandCalls(ListAnalysesCommand).map((c) => c.args[0].input.NextToken)).toEqual([undefined, 'page-2']);
+    expect(qs.commandCalls(ListAnalysesCommand).map((c) => c.args[0].input.NextToken)).toEqual([
+      undefined,
+      'page-2',
+    ]);
     // Tags are read for every listed analysis (that is how tagged ones without the prefix are found).
     expect(qs.commandCalls(ListTagsForResourceCommand)).toHaveLength(4);
-    expect(qs.commandCalls(DescribeAnalysisDefinitionCommand).map((c) => c.args[0].input.AnalysisId)).toEqual([
-      'org-compliance-overview',
-      'org-compliance-by-hand',
-      'renamed-by-us',
-    ]);
+    expect(qs.commandCalls(DescribeAnalysisDefinitionCommand).map((c) => c.args[0].input.AnalysisId)).toEqual(
+      ['org-compliance-overview', 'org-compliance-by-hand', 'renamed-by-us'],
+    );
   });
 
   it('reports a failed analysis with its errors as status', async () => {
@@ -374,7 +401,13 @@ describe('AwsQuickSightAnalysisProvider.read', () => {
       AnalysisId: ANALYSIS,
       Name: 'x',
       ResourceStatus: 'UPDATE_FAILED',
-      Errors: [{ Type: 'DATA_SET_NOT_FOUND', Message: 'No such data set', ViolatedEntities: [{ Path: 'sheet/accounts' }] }],
+      Errors: [
+        {
+          Type: 'DATA_SET_NOT_FOUND',
+          Message: 'No such data set',
+          ViolatedEntities: [{ Path: 'sheet/accounts' }],
+        },
+      ],
       Definition: definition() as never,
     });
     qs.on(DescribeAnalysisPermissionsCommand).resolves({ Permissions: [] });
@@ -394,7 +427,9 @@ describe('AwsQuickSightAnalysisProvider.apply update and delete', () => {
     const viewer = `arn:aws:quicksight:${REGION}:${ACCOUNT}:user/default/alice`;
     const before = properties({
       name: 'Compliance',
-      permissions: [{ principal: viewer, actions: ['quicksight:DescribeAnalysis', 'quicksight:QueryAnalysis'] }],
+      permissions: [
+        { principal: viewer, actions: ['quicksight:DescribeAnalysis', 'quicksight:QueryAnalysis'] },
+      ],
     });
     const after = properties();
     qs.on(ListTagsForResourceCommand, { ResourceArn: arn(ANALYSIS) }).resolves({ Tags: OWNED_TAGS });
@@ -403,7 +438,9 @@ describe('AwsQuickSightAnalysisProvider.apply update and delete', () => {
       .resolvesOnce({ Analysis: { Status: 'UPDATE_IN_PROGRESS' } })
       .resolves({ Analysis: { Status: 'UPDATE_SUCCESSFUL' } });
     qs.on(DescribeAnalysisPermissionsCommand).resolves({
-      Permissions: [{ Principal: viewer, Actions: ['quicksight:DescribeAnalysis', 'quicksight:QueryAnalysis'] }],
+      Permissions: [
+        { Principal: viewer, Actions: ['quicksight:DescribeAnalysis', 'quicksight:QueryAnalysis'] },
+      ],
     });
     qs.on(UpdateAnalysisPermissionsCommand).resolves({});
 
@@ -428,7 +465,9 @@ describe('AwsQuickSightAnalysisProvider.apply update and delete', () => {
       AwsAccountId: ACCOUNT,
       AnalysisId: ANALYSIS,
       GrantPermissions: [{ Principal: ADMINS, Actions: after.permissions[0]?.actions }],
-      RevokePermissions: [{ Principal: viewer, Actions: ['quicksight:DescribeAnalysis', 'quicksight:QueryAnalysis'] }],
+      RevokePermissions: [
+        { Principal: viewer, Actions: ['quicksight:DescribeAnalysis', 'quicksight:QueryAnalysis'] },
+      ],
     });
     expect(writes.byOperation()).toEqual({ UpdateAnalysis: 1, UpdateAnalysisPermissions: 1 });
   });
@@ -471,9 +510,9 @@ describe('AwsQuickSightAnalysisProvider.apply update and delete', () => {
 
   it('refuses a change of another kind or region', async () => {
     const { analyses } = provider();
-    await expect(analyses.apply({ ...change('create', properties()), kind: 'quicksight-dashboard' })).rejects.toThrow(
-      'The QuickSight analysis provider cannot apply a quicksight-dashboard change',
-    );
+    await expect(
+      analyses.apply({ ...change('create', properties()), kind: 'quicksight-dashboard' }),
+    ).rejects.toThrow('The QuickSight analysis provider cannot apply a quicksight-dashboard change');
     await expect(analyses.apply({ ...change('create', properties()), region: 'us-east-1' })).rejects.toThrow(
       'but QuickSight is managed in eu-west-1',
     );

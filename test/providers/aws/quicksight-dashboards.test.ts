@@ -57,13 +57,18 @@ function provider() {
 function definition(title = 'Which account to fix next') {
   return {
     DataSetIdentifierDeclarations: [
-      { Identifier: 'accounts', DataSetArn: `arn:aws:quicksight:${REGION}:${ACCOUNT}:dataset/org-compliance-accounts` },
+      {
+        Identifier: 'accounts',
+        DataSetArn: `arn:aws:quicksight:${REGION}:${ACCOUNT}:dataset/org-compliance-accounts`,
+      },
     ],
     Sheets: [
       {
         SheetId: 'accounts',
         Name: 'Accounts',
-        Visuals: [{ TableVisual: { VisualId: 'accounts-by-score', Title: { FormatText: { PlainText: title } } } }],
+        Visuals: [
+          { TableVisual: { VisualId: 'accounts-by-score', Title: { FormatText: { PlainText: title } } } },
+        ],
       },
     ],
   };
@@ -83,7 +88,11 @@ function properties(title?: string): QuickSightProperties {
   };
 }
 
-function change(action: QuickSightChange['action'], after?: QuickSightProperties, before?: QuickSightProperties): QuickSightChange {
+function change(
+  action: QuickSightChange['action'],
+  after?: QuickSightProperties,
+  before?: QuickSightProperties,
+): QuickSightChange {
   return {
     action,
     kind: 'quicksight-dashboard',
@@ -109,8 +118,12 @@ describe('AwsQuickSightDashboardProvider.apply update', () => {
       CreationStatus: 'CREATION_IN_PROGRESS',
     });
     qs.on(DescribeDashboardCommand, { VersionNumber: 4 })
-      .resolvesOnce({ Dashboard: { DashboardId: DASHBOARD, Version: { VersionNumber: 4, Status: 'CREATION_IN_PROGRESS' } } })
-      .resolves({ Dashboard: { DashboardId: DASHBOARD, Version: { VersionNumber: 4, Status: 'CREATION_SUCCESSFUL' } } });
+      .resolvesOnce({
+        Dashboard: { DashboardId: DASHBOARD, Version: { VersionNumber: 4, Status: 'CREATION_IN_PROGRESS' } },
+      })
+      .resolves({
+        Dashboard: { DashboardId: DASHBOARD, Version: { VersionNumber: 4, Status: 'CREATION_SUCCESSFUL' } },
+      });
     qs.on(UpdateDashboardPublishedVersionCommand).resolves({ DashboardId: DASHBOARD });
     qs.on(DescribeDashboardPermissionsCommand).resolves({ Permissions: currentPermissions() });
 
@@ -155,7 +168,7 @@ describe('AwsQuickSightDashboardProvider.apply update', () => {
           Status: 'CREATION_FAILED',
           Errors: [
             {
-              Type: 'INVALID_COLUMN',
+              Type: 'COLUMN_TYPE_MISMATCH',
               Message: "Column 'score' has type STRING; the table needs a number",
               ViolatedEntities: [{ Path: 'sheet/accounts/visual/accounts-by-score' }],
             },
@@ -164,12 +177,14 @@ describe('AwsQuickSightDashboardProvider.apply update', () => {
       },
     });
 
-    const failure = await dashboards.apply(change('update', properties('New title'), properties())).catch((e: Error) => e);
+    const failure = await dashboards
+      .apply(change('update', properties('New title'), properties()))
+      .catch((e: Error) => e);
 
     expect((failure as Error).message).toBe(
       [
         `Could not update QuickSight dashboard ${DASHBOARD} (${REGION}): version 5 ended CREATION_FAILED with 1 error:`,
-        `  - INVALID_COLUMN: Column 'score' has type STRING; the table needs a number, at sheet "Accounts", visual "accounts-by-score" (TableVisual) [sheet/accounts/visual/accounts-by-score]`,
+        `  - COLUMN_TYPE_MISMATCH: Column 'score' has type STRING; the table needs a number, at sheet "Accounts", visual "accounts-by-score" (TableVisual) [sheet/accounts/visual/accounts-by-score]`,
         'The version was not published; viewers still see the previous one.',
       ].join('\n'),
     );
@@ -237,7 +252,11 @@ describe('AwsQuickSightDashboardProvider.apply create', () => {
       },
       {
         Principal: READERS,
-        Actions: ['quicksight:DescribeDashboard', 'quicksight:ListDashboardVersions', 'quicksight:QueryDashboard'],
+        Actions: [
+          'quicksight:DescribeDashboard',
+          'quicksight:ListDashboardVersions',
+          'quicksight:QueryDashboard',
+        ],
       },
     ]);
     expect(qs.commandCalls(UpdateDashboardPublishedVersionCommand)[0]?.args[0].input.VersionNumber).toBe(1);

@@ -125,7 +125,11 @@ describe('AwsQuickSightDataSourceProvider', () => {
       Permissions: [{ Principal: ADMINS, Actions: dataSource().permissions[0]?.actions }],
       Tags: OWNED_TAGS,
     });
-    expect(commandNames(qs.calls())).toEqual(['CreateDataSource', 'DescribeDataSource', 'DescribeDataSource']);
+    expect(commandNames(qs.calls())).toEqual([
+      'CreateDataSource',
+      'DescribeDataSource',
+      'DescribeDataSource',
+    ]);
     expect(time.sleeps).toEqual([1_000]);
     expect(writes.total).toBe(1);
   });
@@ -153,7 +157,9 @@ describe('AwsQuickSightDataSourceProvider', () => {
     const sources = new AwsQuickSightDataSourceProvider(base);
     qs.on(ListTagsForResourceCommand, { ResourceArn: SOURCE_ARN }).resolves({ Tags: OWNED_TAGS });
     qs.on(UpdateDataSourceCommand).resolves({ DataSourceId: SOURCE, UpdateStatus: 'UPDATE_IN_PROGRESS' });
-    qs.on(DescribeDataSourceCommand).resolves({ DataSource: { DataSourceId: SOURCE, Status: 'UPDATE_IN_PROGRESS' } });
+    qs.on(DescribeDataSourceCommand).resolves({
+      DataSource: { DataSourceId: SOURCE, Status: 'UPDATE_IN_PROGRESS' },
+    });
 
     await expect(
       sources.apply(change('quicksight-data-source', 'update', dataSource('primary'), dataSource())),
@@ -177,7 +183,9 @@ describe('AwsQuickSightDataSourceProvider', () => {
     const redshift = { ...dataSource(), body: { ...dataSource().body, Type: 'REDSHIFT' } };
     await expect(
       sources.apply(change('quicksight-data-source', 'update', redshift, dataSource())),
-    ).rejects.toThrow('Cannot change the Type of QuickSight data source org-compliance-athena (eu-west-1) from ATHENA to REDSHIFT');
+    ).rejects.toThrow(
+      'Cannot change the Type of QuickSight data source org-compliance-athena (eu-west-1) from ATHENA to REDSHIFT',
+    );
     expect(qs.commandCalls(UpdateDataSourceCommand)).toHaveLength(0);
   });
 
@@ -204,7 +212,9 @@ describe('AwsQuickSightDataSourceProvider', () => {
     qs.on(ListTagsForResourceCommand, { ResourceArn: SOURCE_ARN }).resolves({ Tags: OWNED_TAGS });
     qs.on(ListTagsForResourceCommand, { ResourceArn: `${SOURCE_ARN}-2` }).resolves({ Tags: [] });
     qs.on(DescribeDataSourcePermissionsCommand).resolves({
-      Permissions: [{ Principal: ADMINS, Actions: [...(dataSource().permissions[0]?.actions ?? [])].reverse() }],
+      Permissions: [
+        { Principal: ADMINS, Actions: [...(dataSource().permissions[0]?.actions ?? [])].reverse() },
+      ],
     });
 
     const current = await sources.read([desired('quicksight-data-source', dataSource())]);
@@ -285,7 +295,9 @@ describe('AwsQuickSightDataSetProvider', () => {
     const { base } = options();
     const dataSets = new AwsQuickSightDataSetProvider(base);
     qs.on(ListDataSetsCommand).resolves({
-      DataSetSummaries: [{ DataSetId: DATA_SET, Arn: dataSetArn(DATA_SET), Name: 'Accounts', ImportMode: 'SPICE' }],
+      DataSetSummaries: [
+        { DataSetId: DATA_SET, Arn: dataSetArn(DATA_SET), Name: 'Accounts', ImportMode: 'SPICE' },
+      ],
     });
     qs.on(ListTagsForResourceCommand).resolves({ Tags: OWNED_TAGS });
     qs.on(DescribeDataSetCommand).resolves({
@@ -300,7 +312,10 @@ describe('AwsQuickSightDataSetProvider', () => {
           { Name: 'score', Type: 'DECIMAL' },
         ],
         ConsumedSpiceCapacityInBytes: 2048,
-        DataSetUsageConfiguration: { DisableUseAsDirectQuerySource: false, DisableUseAsImportedSource: false },
+        DataSetUsageConfiguration: {
+          DisableUseAsDirectQuerySource: false,
+          DisableUseAsImportedSource: false,
+        },
       },
     });
     qs.on(DescribeDataSetPermissionsCommand).resolves({
@@ -330,7 +345,10 @@ describe('AwsQuickSightDataSetProvider', () => {
       'DescribeDataSetPermissions',
       'UpdateDataSetPermissions',
     ]);
-    expect(qs.commandCalls(UpdateDataSetCommand)[0]?.args[0].input).toEqual({ AwsAccountId: ACCOUNT, ...after.body });
+    expect(qs.commandCalls(UpdateDataSetCommand)[0]?.args[0].input).toEqual({
+      AwsAccountId: ACCOUNT,
+      ...after.body,
+    });
     expect(qs.commandCalls(UpdateDataSetPermissionsCommand)[0]?.args[0].input).toEqual({
       AwsAccountId: ACCOUNT,
       DataSetId: DATA_SET,
@@ -342,7 +360,9 @@ describe('AwsQuickSightDataSetProvider', () => {
   it('leaves a data set it does not own alone, and treats one already gone as deleted', async () => {
     const { base } = options();
     const dataSets = new AwsQuickSightDataSetProvider(base);
-    qs.on(ListTagsForResourceCommand, { ResourceArn: dataSetArn('org-compliance-legacy') }).resolves({ Tags: [] });
+    qs.on(ListTagsForResourceCommand, { ResourceArn: dataSetArn('org-compliance-legacy') }).resolves({
+      Tags: [],
+    });
     qs.on(ListTagsForResourceCommand, { ResourceArn: dataSetArn(DATA_SET) }).rejects(
       new ResourceNotFoundException({ message: 'not found', $metadata: metadata(404) }),
     );
@@ -358,7 +378,11 @@ describe('AwsQuickSightDataSetProvider', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-function schedule(id = 'daily', dataSetId = DATA_SET, extra: Record<string, unknown> = {}): QuickSightProperties {
+function schedule(
+  id = 'daily',
+  dataSetId = DATA_SET,
+  extra: Record<string, unknown> = {},
+): QuickSightProperties {
   return {
     id,
     name: `${dataSetId} ${id}`,
@@ -377,7 +401,9 @@ describe('AwsQuickSightRefreshScheduleProvider', () => {
   it('refuses more than five schedules on one data set before any call', async () => {
     const { base } = options();
     const schedules = new AwsQuickSightRefreshScheduleProvider(base);
-    const six = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => desired('quicksight-refresh-schedule', schedule(id)));
+    const six = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) =>
+      desired('quicksight-refresh-schedule', schedule(id)),
+    );
     await expect(schedules.read(six)).rejects.toThrow(
       `QuickSight data set ${DATA_SET} has 6 refresh schedules (a, b, c, d, e, f); QuickSight allows at most 5 a data set`,
     );
@@ -390,12 +416,18 @@ describe('AwsQuickSightRefreshScheduleProvider', () => {
     qs.on(ListDataSetsCommand).resolves({
       DataSetSummaries: [
         { DataSetId: DATA_SET, Arn: dataSetArn(DATA_SET), ImportMode: 'SPICE' },
-        { DataSetId: 'org-compliance-live', Arn: dataSetArn('org-compliance-live'), ImportMode: 'DIRECT_QUERY' },
+        {
+          DataSetId: 'org-compliance-live',
+          Arn: dataSetArn('org-compliance-live'),
+          ImportMode: 'DIRECT_QUERY',
+        },
         { DataSetId: 'org-compliance-old', Arn: dataSetArn('org-compliance-old'), ImportMode: 'SPICE' },
       ],
     });
     qs.on(ListTagsForResourceCommand).resolves({ Tags: OWNED_TAGS });
-    qs.on(ListTagsForResourceCommand, { ResourceArn: dataSetArn('org-compliance-old') }).resolves({ Tags: [] });
+    qs.on(ListTagsForResourceCommand, { ResourceArn: dataSetArn('org-compliance-old') }).resolves({
+      Tags: [],
+    });
     qs.on(ListRefreshSchedulesCommand, { DataSetId: DATA_SET }).resolves({
       RefreshSchedules: [
         {
@@ -454,7 +486,11 @@ describe('AwsQuickSightRefreshScheduleProvider', () => {
     qs.on(CreateRefreshScheduleCommand).resolves({});
 
     await schedules.apply(
-      change('quicksight-refresh-schedule', 'create', schedule('daily', DATA_SET, { StartAfterDateTime: '2025-07-01T00:00:00Z' })),
+      change(
+        'quicksight-refresh-schedule',
+        'create',
+        schedule('daily', DATA_SET, { StartAfterDateTime: '2025-07-01T00:00:00Z' }),
+      ),
     );
 
     expect(qs.commandCalls(CreateRefreshScheduleCommand)[0]?.args[0].input).toEqual({
@@ -475,12 +511,14 @@ describe('AwsQuickSightRefreshScheduleProvider', () => {
     const schedules = new AwsQuickSightRefreshScheduleProvider(base);
     qs.on(ListTagsForResourceCommand).resolves({ Tags: [] });
 
-    await expect(schedules.apply(change('quicksight-refresh-schedule', 'create', schedule()))).rejects.toThrow(
+    await expect(
+      schedules.apply(change('quicksight-refresh-schedule', 'create', schedule())),
+    ).rejects.toThrow(
       `Refusing to create QuickSight refresh schedule ${DATA_SET}/daily (${REGION}): its data set ${DATA_SET} does not carry the ownership tag managed-by=org-compliance`,
     );
-    await expect(schedules.apply(change('quicksight-refresh-schedule', 'delete', schedule()))).rejects.toThrow(
-      /Refusing to delete/,
-    );
+    await expect(
+      schedules.apply(change('quicksight-refresh-schedule', 'delete', schedule())),
+    ).rejects.toThrow(/Refusing to delete/);
     expect(qs.commandCalls(CreateRefreshScheduleCommand)).toHaveLength(0);
     expect(qs.commandCalls(DeleteRefreshScheduleCommand)).toHaveLength(0);
   });
@@ -500,6 +538,8 @@ describe('createQuickSightProviders', () => {
     expect(() => createQuickSightProviders({ ...base, ownership: { tagKey: '', tagValue: 'x' } })).toThrow(
       /must not be empty/,
     );
-    expect(() => createQuickSightProviders({ ...base, accountId: '1234' })).toThrow(/12-digit AWS account id/);
+    expect(() => createQuickSightProviders({ ...base, accountId: '1234' })).toThrow(
+      /12-digit AWS account id/,
+    );
   });
 });

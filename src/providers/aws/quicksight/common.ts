@@ -101,7 +101,14 @@ export function quickSightArn(
   type: QuickSightArnType,
   id: string,
 ): string {
-  return `arn:aws:quicksight:${region}:${accountId}:${type}/${id}`;
+  return `arn:${arnPartition(region)}:quicksight:${region}:${accountId}:${type}/${id}`;
+}
+
+/** The ARN partition of a region (`aws`, `aws-cn`, `aws-us-gov`). */
+export function arnPartition(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
 }
 
 /** Kind names in messages. */
@@ -280,7 +287,7 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
   }
 
   /**
-   * Looks at `state()` until it leaves `*_IN_PROGRESS` (or `look` says done), sleeping pollMs
+   * Looks at `state()` until it leaves `*_IN_PROGRESS`, sleeping pollMs
    * between looks, for at most timeoutMs. Returns the last state.
    */
   protected async waitWhileInProgress(id: string, state: () => Promise<string>): Promise<string> {

@@ -1,0 +1,354 @@
+/**
+ * What the Trino suite runs against: one generated organization, its snapshot files uploaded to
+ * moto's S3 with the real keys, the Glue table written into moto's Glue by our own apply, Trino
+ * reading both through its Hive connector (Glue metastore, native S3, Athena's partition
+ * projection) with every view created in it, and DuckDB (the local target) over the same files.
+ */
+
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GlueClient, UpdateTableCommand } from '@aws-sdk/client-glue';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { parseDocument } from 'yaml';
+import { apply } from '../../../src/apply/apply.js';
+import { writeSnapshots } from '../../../src/demo/snapshots.js';
+import { syntheticOrganization } from '../../../src/demo/synthetic-org.js';
+import { prepareDemoWorkspace } from '../../../src/demo/workspace.js';
+import { desiredResources } from '../../../src/desired/index.js';
+import { desiredViews } from '../../../src/desired/views.js';
+import { loadRepository } from '../../../src/load/index.js';
+import type { Repository } from '../../../src/model/config.js';
+import { toIsoDate } from '../../../src/model/dates.js';
+import type { ApplyResult, Plan } from '../../../src/model/plan.js';
+import type { QuerySession } from '../../../src/model/provider.js';
+import type {
+  AthenaViewProperties,
+  DesiredResource,
+  GlueTableProperties,
+} from '../../../src/model/resources.js';
+import { runPlan } from '../../../src/pipeline/plan.js';
+import { plan } from '../../../src/plan/plan.js';
+import { createAwsClients } from '../../../src/providers/aws/clients.js';
+import { tableInputFromProperties } from '../../../src/providers/aws/glue-table.js';
+import { type AwsTarget, createAwsTarget } from '../../../src/providers/aws/target.js';
+import { createLocalTarget } from '../../../src/providers/local/target.js';
+import { REPO_ROOT } from '../../helpers/repo.js';
+import { MOTO_CREDENTIALS, type Moto, motoS3Client, startMoto, uploadTree } from '../harness/moto.js';
+import {
+  ensureTrino,
+  glueHiveCatalog,
+  progress,
+  startTrino,
+  type Trino,
+  type TrinoClient,
+  TrinoQueryError,
+} from '../harness/trino.js';
+
+/** Athena's catalog name: the views resolve `"org_compliance".x` in it, as they would in Athena. */
+export const CATALOG = 'awsdatacatalog';
+/** The bucket's region on moto (the Glue table's region comes from config/org.yaml). */
+const S3_REGION = 'us-east-1';
+const ACCOUNTS = 8;
+const REGIONS = 2;
+const SEED = 77;
+
+/**
+ * Days of snapshots ending today: at least 6, and reaching back to a day whose month or day of
+ * month has one digit, so a `yyyy/MM/dd` projection (zero-padded) misses files whatever today is.
+ */
+export function daysOfData(today: string, min = 6): number {
+  const [, month, day] = today.split('-').map(Number) as [number, number, number];
+  if (month < 10 || day - (min - 1) <= 9) return min;
+  return day - 8; // back to the 9th of this month
+}
+
+function addDays(date: string, n: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+export interface ViewResult {
+  columns: { name: string; type: string }[];
+  trino: unknown[][];
+  duckdb: Record<string, unknown>[];
+}
+
+export interface World {
+  today: string;
+  days: number;
+  repo: Repository;
+  /** The local target's directory: org.json, state.json and s3/<bucket>/<key>. */
+  localDir: string;
+  moto: Moto;
+  trino: Trino;
+  /** Trino, with Athena's catalog and the Glue database as the session's. */
+  client: TrinoClient;
+  /** DuckDB through the local target's query session over the same files. */
+  duckdb: QuerySession;
+  /** Every view as apply deploys it (generated VALUES views first), in creation order. */
+  views: DesiredResource<'athena-view'>[];
+  /** The aws target pointed at moto (write mode). */
+  aws: AwsTarget;
+  glue: GlueClient;
+  /** The local file path of an S3 object in DuckDB's "$path", as Trino spells it (s3://bucket/key). */
+  s3Uri(value: string): string;
+  /** Milliseconds per phase, in the order they ran. */
+  timings: [phase: string, ms: number][];
+  time<T>(phase: string, work: () => Promise<T>): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** The desired Glue table of the repository (there is one). */
+export function desiredTable(repo: Repository, today: string): DesiredResource<'glue-table'> {
+  const [table] = desiredResources(repo, today).filter(
+    (d): d is DesiredResource<'glue-table'> => d.kind === 'glue-table',
+  );
+  if (!table) throw new Error('desired state has no Glue table');
+  return table;
+}
+
+/** Our plan and apply for the Glue table alone (the aws target's other kinds are not on moto). */
+export async function applyGlueTable(
+  aws: AwsTarget,
+  repo: Repository,
+  today: string,
+): Promise<{ plan: Plan; result: ApplyResult }> {
+  const desired = [desiredTable(repo, today)];
+  const current = await aws.providers['glue-table'].read(desired);
+  const planned = plan(desired, current);
+  const result = await apply(planned, aws);
+  if (!result.ok)
+    throw new Error(`apply of the Glue table on moto failed: ${JSON.stringify(result.results)}`);
+  return { plan: planned, result };
+}
+
+/** Replaces the table on moto by UpdateTable with `mutate` applied to what GetTable reads now. */
+export async function updateTableBehindOurBack(
+  world: World,
+  mutate: (p: GlueTableProperties) => void,
+): Promise<void> {
+  const desired = desiredTable(world.repo, world.today);
+  const [current] = await world.aws.providers['glue-table'].read([desired]);
+  if (!current) throw new Error('the Glue table is not on moto');
+  const properties = structuredClone(current.properties);
+  mutate(properties);
+  await world.glue.send(
+    new UpdateTableCommand({
+      DatabaseName: properties.database,
+      TableInput: tableInputFromProperties(properties),
+    }),
+  );
+}
+
+function quote(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Creates the views on Trino in rank order, `CREATE OR REPLACE VIEW "<db>"."<name>" AS <sql>`.
+ * A view Trino refuses fails with its name, its file and Trino's message (line and column are
+ * those of the view's SQL).
+ */
+export async function createViewsOnTrino(
+  client: TrinoClient,
+  views: Pick<DesiredResource<'athena-view'>, 'rank' | 'properties'>[],
+  files: Map<string, string> = new Map(),
+): Promise<void> {
+  for (const view of [...views].sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0))) {
+    const { database, name, sql } = view.properties;
+    try {
+      await client.query(`CREATE OR REPLACE VIEW ${quote(database)}.${quote(name)} AS ${sql}`);
+    } catch (e) {
+      const where =
+        e instanceof TrinoQueryError && e.line !== undefined ? ` at line ${e.line}:${e.column}` : '';
+      throw new Error(
+        `view ${name} (${files.get(name) ?? 'generated'}) is not valid on Trino${where}: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+  }
+}
+
+/** `SELECT * FROM "<db>"."<view>"` on both engines. */
+export async function queryView(world: World, view: AthenaViewProperties): Promise<ViewResult> {
+  const sql = `SELECT * FROM ${quote(view.database)}.${quote(view.name)}`;
+  const [trino, duckdb] = await Promise.all([
+    world.client.query(sql).catch((e: Error) => {
+      throw new Error(`view ${view.name} failed on Trino: ${e.message}`, { cause: e });
+    }),
+    world.duckdb.query(sql, view.name).catch((e: Error) => {
+      throw new Error(`view ${view.name} failed on DuckDB: ${e.message}`, { cause: e });
+    }),
+  ]);
+  return { columns: trino.columns, trino: trino.rows, duckdb };
+}
+
+/**
+ * Builds the world. Whatever was started is stopped again when a later step fails; otherwise
+ * `stop()` does it (and the harness ends leftover servers when the process exits).
+ */
+export async function buildWorld(): Promise<World> {
+  const today = toIsoDate(new Date());
+  const days = daysOfData(today);
+  const timings: [string, number][] = [];
+  const time = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    try {
+      return await work();
+    } finally {
+      const ms = Date.now() - started;
+      timings.push([phase, ms]);
+      progress(`${phase}: ${(ms / 1000).toFixed(1)} s`);
+    }
+  };
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const s of stops.splice(0).reverse()) await s().catch(() => {});
+  };
+
+  try {
+    const base = await mkdtemp(join(tmpdir(), 'org-compliance-trino-world-'));
+    stops.push(() => rm(base, { recursive: true, force: true }));
+    const localDir = join(base, 'local');
+    const root = join(base, 'repo');
+
+    // Trino's download and unpack (when not cached) run while the organization is generated.
+    const installing = time('Trino download/unpack (when not cached)', () => ensureTrino());
+    installing.catch(() => {});
+
+    const repo = await time(`generate ${ACCOUNTS} accounts × ${REGIONS} regions × ${days} days`, async () => {
+      await mkdir(localDir, { recursive: true });
+      const organization = syntheticOrganization({
+        organizationId: 'o-a1b2c3d4e5',
+        accounts: ACCOUNTS,
+        ous: 6,
+        seed: SEED,
+        until: today,
+      });
+      await writeFile(join(localDir, 'org.json'), JSON.stringify(organization));
+      await prepareDemoWorkspace({
+        sourceRoot: REPO_ROOT,
+        root,
+        organization,
+        notYetListed: [],
+        regions: REGIONS,
+        today,
+      });
+      // Two settings fitted to a short data set, for Trino's sake (DuckDB reads the same config):
+      // - Trino enumerates every partition of the projection's range on each table scan and then
+      //   filters them (a range from 2025 is ~20,000 partitions per scan, seconds of planning);
+      //   the range starts a month before the data here.
+      // - The views list every partition of their trend window, and Trino lists empty ones again
+      //   on every scan (listings of non-empty ones are cached): a window just longer than the
+      //   data keeps a few empty days without listing months of them on moto.
+      const orgYaml = join(root, 'config', 'org.yaml');
+      const doc = parseDocument(await readFile(orgYaml, 'utf8'));
+      doc.setIn(['projection', 'startDate'], addDays(today, -(days + 30)));
+      doc.setIn(['compliance', 'trendDays'], days + 2);
+      await writeFile(orgYaml, doc.toString({ lineWidth: 0 }));
+      const loaded = await loadRepository(root, { today });
+      if (!loaded.repository) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
+      await writeSnapshots({
+        org: loaded.repository.org,
+        organization,
+        rules: loaded.repository.rules,
+        days,
+        until: today,
+        seed: SEED,
+        s3Dir: join(localDir, 's3'),
+      });
+      return loaded.repository;
+    });
+
+    const moto = await time('moto start', () => startMoto());
+    stops.push(() => moto.stop());
+    // Trino starts while the files are uploaded and DuckDB reads them; it needs moto's endpoint.
+    await installing;
+    const trinoStarting = time('Trino start', () =>
+      startTrino({
+        catalogs: {
+          [CATALOG]: glueHiveCatalog(
+            {
+              endpoint: moto.endpoint,
+              accessKey: MOTO_CREDENTIALS.accessKeyId,
+              secretKey: MOTO_CREDENTIALS.secretAccessKey,
+            },
+            {
+              glueRegion: repo.org.glue.region,
+              s3Region: S3_REGION,
+              cachedTables: [`${repo.org.glue.database}.${repo.org.glue.table}`],
+            },
+          ),
+        },
+        session: { catalog: CATALOG, schema: repo.org.glue.database },
+      }),
+    );
+    // An unhandled rejection must not escape while the other steps run; it is awaited below.
+    trinoStarting.catch(() => {});
+    stops.push(async () => (await trinoStarting.catch(() => undefined))?.stop());
+
+    await time('upload snapshots to moto S3', async () => {
+      const s3 = motoS3Client(moto, S3_REGION);
+      try {
+        const bucket = repo.org.snapshots.bucket;
+        await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+        await uploadTree(s3, bucket, join(localDir, 's3', bucket));
+      } finally {
+        s3.destroy();
+      }
+    });
+
+    const credentials = async () => ({ ...MOTO_CREDENTIALS });
+    const aws = createAwsTarget(repo.org, {
+      mode: 'write',
+      clients: createAwsClients({
+        endpoint: moto.endpoint,
+        credentials: { management: credentials, data: credentials },
+      }),
+      maxAttempts: 2,
+    });
+    await time('our apply: Glue table into moto', () => applyGlueTable(aws, repo, today));
+    const glue = new GlueClient({
+      endpoint: moto.endpoint,
+      region: repo.org.glue.region,
+      credentials: MOTO_CREDENTIALS,
+    });
+    stops.push(async () => glue.destroy());
+
+    const duckdb = await time('DuckDB: local apply + session', async () => {
+      const local = createLocalTarget(repo.org, localDir, { today });
+      const result = await apply((await runPlan(repo, local, { today })).plan, local);
+      if (!result.ok) throw new Error(result.results.map((r) => r.error).join('\n'));
+      return createLocalTarget(repo.org, localDir, { today }).openQuerySession();
+    });
+    stops.push(() => duckdb.close());
+
+    const trino = await trinoStarting;
+    const client = trino.client;
+    const views = desiredViews(repo, { today });
+    const files = new Map(repo.views.map((v) => [v.name, v.file]));
+    await time(`create ${views.length} views on Trino`, () => createViewsOnTrino(client, views, files));
+
+    const s3Prefix = `${join(localDir, 's3')}/`;
+    return {
+      today,
+      days,
+      repo,
+      localDir,
+      moto,
+      trino,
+      client,
+      duckdb,
+      views,
+      aws,
+      glue,
+      s3Uri: (value) => (value.startsWith(s3Prefix) ? `s3://${value.slice(s3Prefix.length)}` : value),
+      timings,
+      time,
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
