@@ -170,12 +170,15 @@ export async function ensureTrino(): Promise<TrinoInstall> {
       );
     }
     await writeFile(join(unpacked, '.unpacked'), `${TRINO_TARBALL_URL}\n`);
-    if (existsSync(home)) await rm(home, { recursive: true, force: true });
-    try {
-      await rename(unpacked, home);
-    } catch (err) {
-      // Another run finished first: use its copy.
-      if (!existsSync(marker)) throw err;
+    // Another run may have finished first (its copy is in use: keep it); a copy without the
+    // marker is a leftover of an interrupted unpack.
+    if (!existsSync(marker)) {
+      if (existsSync(home)) await rm(home, { recursive: true, force: true });
+      try {
+        await rename(unpacked, home);
+      } catch (err) {
+        if (!existsSync(marker)) throw err;
+      }
     }
   } finally {
     await rm(partial, { recursive: true, force: true });
@@ -440,7 +443,10 @@ export async function startTrino(options: StartTrinoOptions): Promise<Trino> {
     ];
     progress(`starting Trino ${TRINO_VERSION} on 127.0.0.1:${port} with ${java.banner} (log: ${log})`);
     const started = Date.now();
-    const server = spawnServer(java.java, args, { cwd: base, log });
+    // Nothing from this environment that could carry real AWS credentials or settings reaches
+    // the server's own SDK clients: the catalog properties say everything.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+    const server = spawnServer(java.java, args, { cwd: base, log, env });
     let exitCode: number | null | undefined;
     void server.exited.then((code) => {
       exitCode = code;
@@ -501,7 +507,13 @@ export interface AwsEmulator {
  */
 export function glueHiveCatalog(
   aws: AwsEmulator,
-  options: { glueRegion: string; s3Region: string; cachedTables?: string[] },
+  options: {
+    glueRegion: string;
+    s3Region: string;
+    cachedTables?: string[];
+    /** Keep what Trino reads from S3 here (its file system cache), so moto serves each file once. */
+    fileCacheDir?: string;
+  },
 ): Record<string, string> {
   return {
     'connector.name': 'hive',
@@ -519,6 +531,13 @@ export function glueHiveCatalog(
       ? {
           'hive.file-status-cache-tables': options.cachedTables.join(','),
           'hive.file-status-cache-expire-time': '1h',
+        }
+      : {}),
+    ...(options.fileCacheDir
+      ? {
+          'fs.cache.enabled': 'true',
+          'fs.cache.directories': options.fileCacheDir,
+          'fs.cache.max-sizes': '2GB',
         }
       : {}),
     'fs.native-s3.enabled': 'true',

@@ -94,7 +94,7 @@ describe('Trino over the Glue table our apply wrote into moto', () => {
 
   it('reads the same snapshot files as DuckDB through the projection (keys, partitions, "$path")', async () => {
     const { database, table } = world.repo.org.glue;
-    const sql = `SELECT account, region, dt, itemtype, "$path" AS path, fileversion, configsnapshotid, cardinality(configurationitems) AS items FROM "${database}"."${table}" WHERE CAST(date_parse(dt, '%Y/%c/%e') AS date) >= current_date - INTERVAL '40' DAY`;
+    const sql = `SELECT account, region, dt, itemtype, "$path" AS path, fileversion, configsnapshotid, cardinality(configurationitems) AS items FROM "${database}"."${table}" WHERE CAST(date_parse(dt, '%Y/%c/%e') AS date) >= current_date - INTERVAL '${world.repo.org.compliance.trendDays}' DAY`;
     expect(await compareQuery('the snapshot files', sql)).toBeGreaterThan(world.days * 8);
   });
 

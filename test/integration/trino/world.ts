@@ -277,6 +277,7 @@ export async function buildWorld(): Promise<World> {
               glueRegion: repo.org.glue.region,
               s3Region: S3_REGION,
               cachedTables: [`${repo.org.glue.database}.${repo.org.glue.table}`],
+              fileCacheDir: join(base, 'trino-file-cache'),
             },
           ),
         },
