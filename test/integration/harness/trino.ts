@@ -511,8 +511,6 @@ export function glueHiveCatalog(
     glueRegion: string;
     s3Region: string;
     cachedTables?: string[];
-    /** Keep what Trino reads from S3 here (its file system cache), so moto serves each file once. */
-    fileCacheDir?: string;
   },
 ): Record<string, string> {
   return {
@@ -533,17 +531,11 @@ export function glueHiveCatalog(
           'hive.file-status-cache-expire-time': '1h',
         }
       : {}),
-    ...(options.fileCacheDir
-      ? {
-          'fs.cache.enabled': 'true',
-          'fs.cache.directories': options.fileCacheDir,
-          'fs.cache.max-sizes': '2GB',
-        }
-      : {}),
     'fs.native-s3.enabled': 'true',
-    // moto is one Python process: a few connections at a time, and patience when it is busy,
-    // rather than a flood of connections that time out (each S3 request opens one).
-    's3.max-connections': '8',
+    // moto is one Python process: a bounded number of connections and patience when it is busy,
+    // rather than the default flood (500) whose connects time out. (Trino's file system cache,
+    // fs.cache.*, was tried and dropped: it adds a HEAD per file and saved nothing here.)
+    's3.max-connections': '24',
     's3.socket-connect-timeout': '30s',
     'hive.metastore.glue.max-connections': '8',
     's3.endpoint': aws.endpoint,

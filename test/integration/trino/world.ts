@@ -37,6 +37,7 @@ import { REPO_ROOT } from '../../helpers/repo.js';
 import { MOTO_CREDENTIALS, type Moto, motoS3Client, startMoto, uploadTree } from '../harness/moto.js';
 import {
   ensureTrino,
+  findJava,
   glueHiveCatalog,
   progress,
   startTrino,
@@ -213,7 +214,11 @@ export async function buildWorld(): Promise<World> {
     const root = join(base, 'repo');
 
     // Trino's download and unpack (when not cached) run while the organization is generated.
-    const installing = time('Trino download/unpack (when not cached)', () => ensureTrino());
+    // A missing JDK fails here, before anything else is started.
+    const installing = time('Trino download/unpack (when not cached)', async () => {
+      await findJava();
+      return ensureTrino();
+    });
     installing.catch(() => {});
 
     const repo = await time(`generate ${ACCOUNTS} accounts × ${REGIONS} regions × ${days} days`, async () => {
@@ -277,7 +282,6 @@ export async function buildWorld(): Promise<World> {
               glueRegion: repo.org.glue.region,
               s3Region: S3_REGION,
               cachedTables: [`${repo.org.glue.database}.${repo.org.glue.table}`],
-              fileCacheDir: join(base, 'trino-file-cache'),
             },
           ),
         },
