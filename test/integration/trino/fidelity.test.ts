@@ -118,10 +118,12 @@ describe('two engines, one answer: every view on Trino and on DuckDB', () => {
   });
 
   it('report --format json', async () => {
-    const [trino, duckdb] = await Promise.all([
-      runReport(world.repo, (sql) => world.client.objects(sql), world.today),
-      runReport(world.repo, (sql, what) => world.duckdb.query(sql, what), world.today),
-    ]);
+    const [trino, duckdb] = await world.time('report on both engines', () =>
+      Promise.all([
+        runReport(world.repo, (sql) => world.client.objects(sql), world.today),
+        runReport(world.repo, (sql, what) => world.duckdb.query(sql, what), world.today),
+      ]),
+    );
     const asJson = (x: unknown) => JSON.parse(JSON.stringify(x));
     expect(trino.report.accounts.length).toBeGreaterThan(0);
     expect(
