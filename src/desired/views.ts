@@ -4,6 +4,7 @@
  * configuration reaches SQL as data and dashboards never depend on a table that may be missing.
  * Pure: no I/O.
  */
+import { globToLike } from '../load/exceptions.js';
 import { orderViews, type Placeholder } from '../load/views.js';
 import type { Account, ExceptionSpec, Repository, RuleSpec, ViewSource } from '../model/config.js';
 import { type DesiredResource, resourceKey } from '../model/resources.js';
@@ -118,14 +119,6 @@ export function catalogRulesView(rules: RuleSpec[]): string {
   );
 }
 
-/** SQL LIKE pattern (ESCAPE '\') for a glob with `*` and `?`. */
-export function likePattern(glob: string): string {
-  return glob
-    .replace(/[\\%_]/g, (c) => `\\${c}`)
-    .replace(/\*/g, '%')
-    .replace(/\?/g, '_');
-}
-
 /** One row per exception × rule pattern × account (or any) × tag (or none); tag_count says how many tag rows must match. */
 export function exceptionsView(exceptions: ExceptionSpec[]): string {
   const rows: Cell[][] = [];
@@ -137,10 +130,10 @@ export function exceptionsView(exceptions: ExceptionSpec[]): string {
         for (const [k, v] of tagRows) {
           rows.push([
             e.id,
-            likePattern(rule),
+            globToLike(rule),
             account,
-            likePattern(e.resourceType ?? '*'),
-            likePattern(e.resourceId ?? '*'),
+            globToLike(e.resourceType ?? '*'),
+            globToLike(e.resourceId ?? '*'),
             k,
             v,
             tagRows.length,
