@@ -23,11 +23,10 @@ export async function createTarget(
   options: TargetOptions = {},
 ): Promise<Target> {
   if (name === 'local') {
-    return createLocalTarget(
-      org,
-      resolve(options.localDir ?? DEFAULT_LOCAL_DIR),
-      options.today ? { today: options.today } : {},
-    );
+    return createLocalTarget(org, resolve(options.localDir ?? DEFAULT_LOCAL_DIR), {
+      ...(options.today ? { today: options.today } : {}),
+      ...(options.progress ? { progress: options.progress } : {}),
+    });
   }
   const { createAwsTarget } = await import('./providers/aws/target.js');
   return createAwsTarget(org, {

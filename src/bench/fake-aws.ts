@@ -151,6 +151,7 @@ export class FakeAws {
       glue: (region) => regional(region) as never,
       athena: (region) => regional(region) as never,
       quicksight: (region) => regional(region) as never,
+      sts: (region) => regional(region) as never,
     };
   }
 

@@ -16,8 +16,8 @@ import type { Repository } from '../model/config.js';
 import { isCalendarDate, toIsoDate } from '../model/dates.js';
 import { runPlan } from '../pipeline/plan.js';
 import { runReport } from '../pipeline/report.js';
+import { dashboardPagePath } from '../providers/local/quicksight.js';
 import { DEFAULT_LOCAL_DIR } from '../providers/local/store.js';
-import { renderLocalDashboard } from '../quicksight/render/index.js';
 import { diagnosticAnnotation } from '../report/annotations.js';
 import {
   type ComplianceReport,
@@ -365,25 +365,14 @@ async function runDemo(opts: DemoOptions, io: Io): Promise<number> {
   for (const [file, format] of outputs) {
     await writeFile(join(localDir, file), await produceReport(repo, reportOpts, io, format));
   }
-  if (repo.quicksight.some((q) => q.kind === 'quicksight-dashboard')) {
-    io.out('\n== dashboard (rendered locally from quicksight/) ==');
-    const target = await createTarget('local', repo.org, { localDir, today: asOf });
-    const session = await target.openQuerySession();
-    try {
-      const page = await renderLocalDashboard({
-        sources: repo.quicksight,
-        query: (sql, what) => session.query(sql, what),
-        placeholders: { 'glue:database': repo.org.glue.database },
-        generatedAt: asOf,
-      });
-      await writeFile(join(localDir, 'dashboard.html'), page.html);
-    } finally {
-      await session.close();
-    }
-    const shot = await screenshot(join(localDir, 'dashboard.html'), join(localDir, 'dashboard.png'));
-    io.out(
-      `Dashboard: ${join(localDir, 'dashboard.html')}${shot.ok ? ` (screenshot: ${join(localDir, 'dashboard.png')})` : ` (no screenshot: ${shot.why})`}`,
-    );
+  const dashboards = repo.quicksight.filter((q) => q.kind === 'quicksight-dashboard');
+  if (dashboards.length > 0) {
+    // apply rendered each dashboard as it deployed it; the first one is photographed.
+    io.out('\n== dashboard (deployed by apply from quicksight/, rendered with the data in DuckDB) ==');
+    for (const d of dashboards) io.out(`Dashboard: ${dashboardPagePath(localDir, d.id)}`);
+    const first = dashboardPagePath(localDir, (dashboards[0] as { id: string }).id);
+    const shot = await screenshot(first, join(localDir, 'dashboard.png'));
+    io.out(shot.ok ? `Screenshot: ${join(localDir, 'dashboard.png')}` : `No screenshot: ${shot.why}`);
   }
   const summary = JSON.parse(await readFile(join(localDir, 'report.json'), 'utf8')) as ComplianceReport;
   io.out(

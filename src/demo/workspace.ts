@@ -28,7 +28,7 @@ const OWNED = [
   'report.md',
   'report.json',
   'report.html',
-  'dashboard.html',
+  'quicksight',
   'dashboard.png',
   MARKER,
 ];

@@ -76,6 +76,14 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
       })
     : undefined;
   const views = orderViews(viewSources);
+  if (org && quicksight.sources.length > 0 && org.quicksight.owners.length === 0) {
+    // QuickSight grants access per resource: with no owner, what apply creates could be opened,
+    // changed or deleted by nobody but an administrator, and an update would revoke everyone.
+    orgFile.error(
+      ['quicksight', 'owners'],
+      `quicksight/ holds ${quicksight.sources.length} definitions but quicksight.owners lists nobody: name at least one QuickSight group or user that manages them, e.g. 'group/org-compliance-admins'`,
+    );
+  }
   const diagnostics = [
     ...orgFile.diagnostics,
     ...accountsFile.diagnostics,

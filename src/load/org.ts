@@ -16,6 +16,15 @@ const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{
   error: 'expected an IAM role ARN such as arn:aws:iam::111111111111:role/org-compliance-read',
 });
 
+/** A QuickSight user or group: its ARN, or `group/<name>` / `user/<name>` in quicksight.namespace. */
+export const QUICKSIGHT_PRINCIPAL =
+  /^(arn:aws[a-z-]*:quicksight:[a-z0-9-]+:\d{12}:(user|group)\/[\w.@+=,-]+\/[\w.@+=,/-]+|(user|group)\/[\w.@+=,/-]+)$/;
+
+const quickSightPrincipal = z.string().regex(QUICKSIGHT_PRINCIPAL, {
+  error:
+    'expected a QuickSight group or user: group/<name>, user/<name>, or an ARN such as arn:aws:quicksight:us-east-1:222222222222:group/default/org-compliance-admins',
+});
+
 const region = z.string().regex(REGION, { error: 'expected an AWS region code such as eu-west-1' });
 
 const orgSchema = strictMap({
@@ -90,6 +99,20 @@ const orgSchema = strictMap({
       .optional(),
     dashboardUrl: z.url({ error: 'expected an https:// URL' }).optional(),
   }).default({ recipients: [] }),
+  quicksight: strictMap({
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, { error: "expected a 12-digit AWS account id (quote it: '222222222222')" })
+      .optional(),
+    region: region.optional(),
+    identityRegion: region.default('us-east-1'),
+    namespace: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]{1,64}$/, { error: 'expected a QuickSight namespace name' })
+      .default('default'),
+    owners: z.array(quickSightPrincipal).max(100).default([]),
+    viewers: z.array(quickSightPrincipal).max(100).default([]),
+  }).default({ identityRegion: 'us-east-1', namespace: 'default', owners: [], viewers: [] }),
   roles: strictMap({
     management: strictMap({ read: roleArn, write: roleArn }).optional(),
     data: strictMap({ read: roleArn, write: roleArn }).optional(),
@@ -142,6 +165,14 @@ export function parseOrg(file: YamlFile): OrgConfig | undefined {
       recipients: o.report.recipients,
       ...(o.report.from ? { from: o.report.from } : {}),
       ...(o.report.dashboardUrl ? { dashboardUrl: o.report.dashboardUrl } : {}),
+    },
+    quicksight: {
+      ...(o.quicksight.accountId ? { accountId: o.quicksight.accountId } : {}),
+      region: o.quicksight.region ?? o.glue.region ?? o.homeRegion,
+      identityRegion: o.quicksight.identityRegion,
+      namespace: o.quicksight.namespace,
+      owners: o.quicksight.owners,
+      viewers: o.quicksight.viewers,
     },
     roles: {
       ...(o.roles.management ? { management: o.roles.management } : {}),

@@ -72,6 +72,7 @@ export interface OrgConfig {
     /** Link to the dashboard in the report. */
     dashboardUrl?: string;
   };
+  quicksight: QuickSightSettings;
   /** IAM roles the aws target assumes; absent means the default credentials serve everything. */
   roles: {
     /** Organizations and Organization Config Rules: the management account or a delegated administrator. */
@@ -79,6 +80,22 @@ export interface OrgConfig {
     /** Glue (and the other data services) in the account that holds the snapshot bucket. */
     data?: RolePair;
   };
+}
+
+/** Where and for whom quicksight/ deploys. */
+export interface QuickSightSettings {
+  /** The account QuickSight runs in; absent: the account of the data credentials (STS GetCallerIdentity). */
+  accountId?: string;
+  /** Region of the data source, data sets, analyses and dashboards (default glue.region). */
+  region: string;
+  /** Region of QuickSight's users and groups (where QuickSight was signed up); default us-east-1. */
+  identityRegion: string;
+  /** QuickSight namespace of the short principal forms; default `default`. */
+  namespace: string;
+  /** Principals with full control, as written: user/group ARNs or `group/<name>` / `user/<name>`. */
+  owners: string[];
+  /** Principals that may open the dashboard (and use the data sets behind it). */
+  viewers: string[];
 }
 
 /** How the compliance views read the snapshots. */

@@ -19,6 +19,11 @@ export interface Change {
   before?: DesiredResource['properties'];
   after?: DesiredResource['properties'];
   diffs: FieldDiff[];
+  /**
+   * The update in words, where field paths would be a wall of JSON (QuickSight: by member, by
+   * sheet and visual, by permission). Renderers show these lines instead of `diffs`.
+   */
+  description?: string[];
   status?: ResourceStatus;
   /** Order within the kind (see DesiredResource.rank). */
   rank?: number;

@@ -47,6 +47,8 @@ export interface Target {
   readonly providers: { [K in ResourceKind]: Provider<K> };
   /** Write calls made so far at the provider boundary (SDK write commands, or state-file writes). */
   writeCount(): number;
+  /** The account QuickSight's ARNs name, unless config/org.yaml's quicksight.accountId does. */
+  quickSightAccountId(): Promise<string>;
   /** Opens a session for queries over the deployed table and views. */
   openQuerySession(): Promise<QuerySession>;
 }

@@ -3,13 +3,20 @@
  * and providers (current) produce, so that `plan` can compare them field by field.
  */
 
-export const RESOURCE_KINDS = ['glue-table', 'athena-view', 'config-rule'] as const;
+import { QUICKSIGHT_KINDS, type QuickSightKind, type QuickSightProperties } from './quicksight.js';
+
+export const RESOURCE_KINDS = ['glue-table', 'athena-view', 'config-rule', ...QUICKSIGHT_KINDS] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** Apply order for creates and updates; deletes run in reverse. Config rules are independent of the rest. */
 export const KIND_ORDER: Record<ResourceKind, number> = {
   'glue-table': 0,
   'athena-view': 1,
+  'quicksight-data-source': 2,
+  'quicksight-data-set': 3,
+  'quicksight-refresh-schedule': 4,
+  'quicksight-analysis': 5,
+  'quicksight-dashboard': 6,
   'config-rule': 10,
 };
 
@@ -18,7 +25,17 @@ export const KIND_DEPENDS_ON: Record<ResourceKind, readonly ResourceKind[]> = {
   'glue-table': [],
   'athena-view': ['glue-table'],
   'config-rule': [],
+  'quicksight-data-source': [],
+  // A data set's columns come from the views; a failed view would fail its ingestion.
+  'quicksight-data-set': ['quicksight-data-source', 'athena-view'],
+  'quicksight-refresh-schedule': ['quicksight-data-set'],
+  'quicksight-analysis': ['quicksight-data-set'],
+  'quicksight-dashboard': ['quicksight-data-set'],
 };
+
+export function isQuickSightKind(kind: ResourceKind): kind is QuickSightKind {
+  return (QUICKSIGHT_KINDS as readonly string[]).includes(kind);
+}
 
 export interface ConfigRuleProperties {
   name: string;
@@ -67,6 +84,11 @@ export interface PropertiesByKind {
   'glue-table': GlueTableProperties;
   'athena-view': AthenaViewProperties;
   'config-rule': ConfigRuleProperties;
+  'quicksight-data-source': QuickSightProperties;
+  'quicksight-data-set': QuickSightProperties;
+  'quicksight-refresh-schedule': QuickSightProperties;
+  'quicksight-analysis': QuickSightProperties;
+  'quicksight-dashboard': QuickSightProperties;
 }
 
 interface ResourceBase<K extends ResourceKind> {

@@ -3,7 +3,12 @@ import { type AccountSetChanges, compareAccounts } from '../discover/compare.js'
 import type { Repository } from '../model/config.js';
 import type { Plan } from '../model/plan.js';
 import type { ProgressReporter, Target } from '../model/provider.js';
-import { type CurrentResource, type DesiredResource, RESOURCE_KINDS } from '../model/resources.js';
+import {
+  type CurrentResource,
+  type DesiredResource,
+  isQuickSightKind,
+  RESOURCE_KINDS,
+} from '../model/resources.js';
 import { plan } from '../plan/plan.js';
 
 export interface PlanRun {
@@ -12,10 +17,15 @@ export interface PlanRun {
   accounts: AccountSetChanges;
 }
 
-/** Reads every kind's current state at once. */
+/**
+ * Reads every kind's current state at once. QuickSight is read only when the repository has
+ * QuickSight definitions: a repository without quicksight/ leaves QuickSight alone (an account
+ * need not have subscribed to it), so emptying quicksight/ stops managing it but deletes nothing.
+ */
 export async function readCurrent(target: Target, desired: DesiredResource[]): Promise<CurrentResource[]> {
+  const quickSight = desired.some((d) => isQuickSightKind(d.kind));
   const parts = await Promise.all(
-    RESOURCE_KINDS.map(
+    RESOURCE_KINDS.filter((kind) => quickSight || !isQuickSightKind(kind)).map(
       (kind) =>
         target.providers[kind].read(desired.filter((d) => d.kind === kind) as never) as Promise<
           CurrentResource[]
@@ -32,7 +42,15 @@ export async function runPlan(
   options: { today: string; progress?: ProgressReporter },
 ): Promise<PlanRun> {
   const progress = options.progress ?? (() => {});
-  const desired = desiredResources(repo, options.today);
+  const quickSightAccountId =
+    repo.quicksight.length > 0
+      ? (repo.org.quicksight.accountId ?? (await target.quickSightAccountId()))
+      : undefined;
+  const desired = desiredResources(
+    repo,
+    options.today,
+    quickSightAccountId !== undefined ? { quickSightAccountId } : {},
+  );
   progress(`Reading ${target.name} state: ${desired.length} desired resources, and the Organization`);
   const [current, org] = await Promise.all([
     readCurrent(target, desired),

@@ -1,9 +1,48 @@
 import type { Change, Notice, Plan, PlanSummary } from '../model/plan.js';
-import { type CurrentResource, type DesiredResource, KIND_ORDER } from '../model/resources.js';
+import type { QuickSightProperties } from '../model/quicksight.js';
+import {
+  type CurrentResource,
+  type DesiredResource,
+  isQuickSightKind,
+  KIND_ORDER,
+} from '../model/resources.js';
+import { describeBodyChanges } from '../quicksight/diff.js';
+import { permissionChanges } from '../quicksight/permissions.js';
 import { diffProperties } from './diff.js';
 
 function nameOf(r: DesiredResource | CurrentResource): string {
-  return r.kind === 'config-rule' ? r.properties.name : `${r.properties.database}.${r.properties.name}`;
+  switch (r.kind) {
+    case 'config-rule':
+      return r.properties.name;
+    case 'glue-table':
+    case 'athena-view':
+      return `${r.properties.database}.${r.properties.name}`;
+    case 'quicksight-refresh-schedule':
+      // Schedule ids are only unique within their data set.
+      return r.key.split('/').slice(2).join('/');
+    default:
+      return r.properties.id;
+  }
+}
+
+/**
+ * What changes in a QuickSight resource, in words: its name, the body by member (analyses and
+ * dashboards by sheet and visual), and who gains or loses which permissions.
+ */
+export function describeQuickSightChange(
+  kind: DesiredResource['kind'],
+  before: QuickSightProperties,
+  after: QuickSightProperties,
+): string[] {
+  if (!isQuickSightKind(kind)) return [];
+  const lines: string[] = [];
+  if (before.name !== after.name)
+    lines.push(`name ${JSON.stringify(before.name)} → ${JSON.stringify(after.name)}`);
+  lines.push(...describeBodyChanges(kind, before.body, after.body));
+  const { grant, revoke } = permissionChanges(before.permissions, after.permissions);
+  for (const g of grant) lines.push(`permissions: grant ${g.Principal} ${g.Actions.join(', ')}`);
+  for (const r of revoke) lines.push(`permissions: revoke ${r.Principal} ${r.Actions.join(', ')}`);
+  return lines;
 }
 
 const ACTION_RANK: Record<Change['action'], number> = { delete: 0, create: 1, update: 1, 'no-op': 2 };
@@ -62,6 +101,13 @@ export function plan(desired: readonly DesiredResource[], current: readonly Curr
       diffs,
     };
     if (c.status) change.status = c.status;
+    if (diffs.length && isQuickSightKind(d.kind)) {
+      change.description = describeQuickSightChange(
+        d.kind,
+        c.properties as QuickSightProperties,
+        d.properties as QuickSightProperties,
+      );
+    }
     if (!c.owned && diffs.length) {
       conflicts.push({
         level: 'error',

@@ -9,9 +9,14 @@
  * Refresh schedules have no permissions of their own.
  */
 
-import type { ResourcePermission } from '@aws-sdk/client-quicksight';
-import type { QuickSightKind, QuickSightPermission } from '../../../model/quicksight.js';
-import { normalizePermissions } from '../../../quicksight/normalize.js';
+import type { QuickSightKind, QuickSightPermission } from '../model/quicksight.js';
+import { normalizePermissions } from './normalize.js';
+
+/** The API's ResourcePermission (structurally the SDK's type; the core does not import the SDK). */
+export interface ResourcePermission {
+  Principal: string;
+  Actions: string[];
+}
 
 export type QuickSightRole = 'owner' | 'viewer';
 

@@ -15,7 +15,10 @@ export function renderPlanMarkdown(plan: Plan, accounts?: AccountSetChanges): st
   if (changed.length) {
     out.push('| | action | kind | name | region | fields |', '|---|---|---|---|---|---|');
     for (const c of changed) {
-      const fields = c.action === 'update' ? c.diffs.map((d) => `\`${d.path}\``).join(', ') : '';
+      const paths = c.description
+        ? [...new Set(c.diffs.map((d) => d.path.split('.').slice(0, 2).join('.')))]
+        : c.diffs.map((d) => d.path);
+      const fields = c.action === 'update' ? paths.map((p) => `\`${p}\``).join(', ') : '';
       out.push(
         `| ${ICON[c.action]} | ${c.action} | ${c.kind} | \`${cell(c.name)}\` | ${c.region} | ${fields} |`,
       );
@@ -26,7 +29,8 @@ export function renderPlanMarkdown(plan: Plan, accounts?: AccountSetChanges): st
       out.push('<details><summary>Field changes</summary>', '');
       for (const c of updates) {
         out.push(`**${c.kind} \`${c.name}\` (${c.region})**`, '');
-        for (const d of c.diffs) out.push(`- \`${d.path}\`: ${cell(describeDiff(d))}`);
+        if (c.description) for (const line of c.description) out.push(`- ${cell(line)}`);
+        else for (const d of c.diffs) out.push(`- \`${d.path}\`: ${cell(describeDiff(d))}`);
         out.push('');
       }
       out.push('</details>', '');

@@ -55,7 +55,9 @@ export function renderPlanText(plan: Plan, options: { verbose?: boolean } = {}):
     lines.push(
       `${SYMBOL[c.action]} ${c.kind} ${c.name} (${regions.join(', ')})${c.action === 'no-op' ? '' : `: ${c.action}`}`,
     );
-    if (c.action === 'update') {
+    if (c.action === 'update' && c.description) {
+      for (const line of c.description) lines.push(`    ~ ${line}`);
+    } else if (c.action === 'update') {
       for (const d of c.diffs) lines.push(`    ~ ${d.path}: ${describeDiff(d)}`);
     }
   }

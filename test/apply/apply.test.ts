@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApplyRefusedError, apply } from '../../src/apply/apply.js';
 import type { Change, Plan } from '../../src/model/plan.js';
 import type { Provider, Target } from '../../src/model/provider.js';
-import type { ResourceKind } from '../../src/model/resources.js';
+import { RESOURCE_KINDS, type ResourceKind } from '../../src/model/resources.js';
 import { renderApplyText, renderPlanText } from '../../src/report/plan-text.js';
 
 function change(
@@ -45,12 +45,9 @@ function fakeTarget(failing: Set<string> = new Set()): Target & { applied: strin
     name: 'local',
     applied,
     organization: { readOrganization: async () => ({ organizationId: 'o-a1b2c3d4e5', accounts: [] }) },
-    providers: {
-      'config-rule': provider('config-rule') as never,
-      'glue-table': provider('glue-table') as never,
-      'athena-view': provider('athena-view') as never,
-    },
+    providers: Object.fromEntries(RESOURCE_KINDS.map((k) => [k, provider(k)])) as never,
     writeCount: () => writes,
+    quickSightAccountId: async () => '222222222222',
     openQuerySession: async () => {
       throw new Error('not used');
     },

@@ -25,6 +25,13 @@ const ORG: OrgConfig = {
   compliance: { windowDays: 7, staleAfterDays: 2, trendDays: 90 },
   github: { autoMergeAccounts: false },
   report: { recipients: [] },
+  quicksight: {
+    region: 'eu-west-1',
+    identityRegion: 'us-east-1',
+    namespace: 'default',
+    owners: ['group/org-compliance-admins'],
+    viewers: ['group/sre'],
+  },
   roles: {},
 };
 

@@ -319,9 +319,51 @@ describe('config/org.yaml', () => {
       compliance: { windowDays: 7, staleAfterDays: 2, trendDays: 90 },
       github: { autoMergeAccounts: false },
       report: { recipients: [] },
+      quicksight: {
+        region: 'us-east-1',
+        identityRegion: 'us-east-1',
+        namespace: 'default',
+        owners: [],
+        viewers: [],
+      },
       roles: {},
     });
     expect(file.diagnostics).toEqual([]);
+  });
+
+  test('quicksight: a principal that is neither group/<name>, user/<name> nor an ARN is refused with its position', () => {
+    const file = YamlFile.parse(
+      ORG,
+      yaml`
+        organizationId: o-a1b2c3d4e5
+        regions: [eu-west-1]
+        homeRegion: eu-west-1
+        snapshots:
+          bucket: acme-config-snapshots
+        projection:
+          startDate: '2025-01-01'
+        glue:
+          database: org_compliance
+          table: config_snapshots
+        quicksight:
+          accountId: '222222222222'
+          owners:
+            - group/org-compliance-admins
+            - team/sre
+          viewers:
+            - arn:aws:quicksight:us-east-1:222222222222:group/default/security
+      `,
+    );
+    expect(parseOrg(file)).toBeUndefined();
+    expect(file.diagnostics).toHaveLength(1);
+    expect(file.diagnostics[0]).toMatchObject({
+      file: ORG,
+      line: 15,
+      field: 'quicksight.owners[1]',
+    });
+    expect(file.diagnostics[0]?.message).toContain(
+      'expected a QuickSight group or user: group/<name>, user/<name>',
+    );
   });
 
   test('roles: a role ARN that is not an IAM role ARN is refused; valid ones are kept per mode', async () => {

@@ -34,20 +34,30 @@ describe('local target, end to end', () => {
     const target = createLocalTarget(repo.org, localDir);
     const first = await runPlan(repo, target, { today: TODAY });
     // 68 rules: 12 run in the home region only, 56 in each of 3 regions; the Glue table; 13 views
-    // (4 generated from config/, 9 from sql/views/).
-    expect(first.plan.summary).toEqual({ create: 12 + 56 * 3 + 1 + 13, update: 0, delete: 0, noop: 0 });
+    // (4 generated from config/, 9 from sql/views/); QuickSight: 1 data source, 9 data sets,
+    // 9 refresh schedules, 1 analysis, 1 dashboard.
+    expect(first.plan.summary).toEqual({
+      create: 12 + 56 * 3 + 1 + 13 + 21,
+      update: 0,
+      delete: 0,
+      noop: 0,
+    });
     expect(first.accounts.changed).toBe(false);
 
     const result = await apply(first.plan, target);
     expect(result.ok).toBe(true);
-    expect(result.writes).toBe(194);
+    expect(result.writes).toBe(215);
+    // Deploying the dashboard rendered it.
+    const page = await readFile(join(localDir, 'quicksight/dashboards/org-compliance.html'), 'utf8');
+    expect(page).toContain('<title>');
+    expect(page).toContain('Organization score');
 
     const statePath = join(localDir, 'state.json');
     const before = await stat(statePath);
     const again = createLocalTarget(repo.org, localDir);
     const second = await runPlan(repo, again, { today: TODAY });
     expect(second.plan.hasChanges).toBe(false);
-    expect(second.plan.summary.noop).toBe(194);
+    expect(second.plan.summary.noop).toBe(215);
     const secondApply = await apply(second.plan, again);
     expect(secondApply.writes).toBe(0);
     expect(again.writeCount()).toBe(0);

@@ -10,6 +10,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { QuickSightClient } from '@aws-sdk/client-quicksight';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { VERSION } from '../../version.js';
 
@@ -26,6 +27,8 @@ export interface AwsClients {
   athena(region: string): AthenaClient;
   /** QuickSight in the account that holds the snapshot bucket (the data credentials, like Glue and Athena). */
   quicksight(region: string): QuickSightClient;
+  /** STS with the data credentials: which account they belong to (QuickSight's ARNs name it). */
+  sts(region: string): STSClient;
 }
 
 /** Where each client's credentials come from: absent means the default provider chain. */
@@ -66,6 +69,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const glue = new Map<string, GlueClient>();
   const athena = new Map<string, AthenaClient>();
   const quicksight = new Map<string, QuickSightClient>();
+  const sts = new Map<string, STSClient>();
   return {
     organizations() {
       organizations ??= new OrganizationsClient(
@@ -99,6 +103,13 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
         quicksight,
         region,
         () => new QuickSightClient(clientSettings(region, options, options.credentials?.data)),
+      );
+    },
+    sts(region) {
+      return cached(
+        sts,
+        region,
+        () => new STSClient(clientSettings(region, options, options.credentials?.data)),
       );
     },
   };

@@ -3,8 +3,10 @@
  * over one send-wrapper.
  */
 
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AccessMode, OrgConfig } from '../../model/config.js';
-import type { ProgressReporter, Target } from '../../model/provider.js';
+import type { ProgressReporter, Provider, Target } from '../../model/provider.js';
+import { QUICKSIGHT_KINDS, type QuickSightKind } from '../../model/quicksight.js';
 import { AthenaQueryRunner } from './athena.js';
 import { AwsAthenaViewProvider } from './athena-views.js';
 import { type AwsClientOptions, type AwsClients, createAwsClients } from './clients.js';
@@ -12,6 +14,7 @@ import { AwsConfigRuleProvider } from './config-rules.js';
 import { credentialSources } from './credentials.js';
 import { AwsGlueTableProvider } from './glue-table.js';
 import { AwsOrganizationSource } from './organization.js';
+import { createQuickSightProviders, type QuickSightProviders } from './quicksight/index.js';
 import { createSend, type RetryPolicy, type Sleep } from './retry.js';
 import { WriteCounter } from './write-counter.js';
 
@@ -36,6 +39,9 @@ export interface AwsTargetOptions {
   /** Bound and poll interval for Config rules busy in `*_IN_PROGRESS`. Defaults 10 min / 15 s. */
   busyTimeoutMs?: number;
   busyPollMs?: number;
+  /** Bound and poll interval for QuickSight's asynchronous creates and updates. Defaults 10 min / 5 s. */
+  quickSightTimeoutMs?: number;
+  quickSightPollMs?: number;
 }
 
 export interface AwsTarget extends Target {
@@ -94,10 +100,63 @@ export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}):
   });
   const athenaViews = new AwsAthenaViewProvider({ clients, send, org, runner: athena });
 
+  // QuickSight's ARNs and every call name the account; unless org.yaml gives it, the data
+  // credentials say which it is. Asked once, and only when QuickSight is used at all.
+  let accountId: Promise<string> | undefined;
+  const quickSightAccountId = (): Promise<string> => {
+    accountId ??= org.quicksight.accountId
+      ? Promise.resolve(org.quicksight.accountId)
+      : send(clients.sts(org.quicksight.region), new GetCallerIdentityCommand({}), {
+          what: 'find the account of the data credentials (STS GetCallerIdentity) for QuickSight',
+          region: org.quicksight.region,
+        }).then((answer) => {
+          if (!answer.Account) throw new Error('STS GetCallerIdentity returned no account id');
+          return answer.Account;
+        });
+    accountId.catch(() => {
+      accountId = undefined;
+    });
+    return accountId;
+  };
+  let quickSight: Promise<QuickSightProviders> | undefined;
+  const quickSightProviders = (): Promise<QuickSightProviders> => {
+    quickSight ??= quickSightAccountId().then((id) =>
+      createQuickSightProviders({
+        clients,
+        send,
+        accountId: id,
+        region: org.quicksight.region,
+        ownership: { tagKey: org.ownership.tagKey, tagValue: org.ownership.tagValue },
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+        ...(options.quickSightTimeoutMs !== undefined ? { timeoutMs: options.quickSightTimeoutMs } : {}),
+        ...(options.quickSightPollMs !== undefined ? { pollMs: options.quickSightPollMs } : {}),
+      }),
+    );
+    quickSight.catch(() => {
+      quickSight = undefined;
+    });
+    return quickSight;
+  };
+  const lazy = <K extends QuickSightKind>(kind: K): Provider<K> => ({
+    kind,
+    read: async (desired) => (await quickSightProviders())[kind].read(desired as never) as never,
+    apply: async (change) => (await quickSightProviders())[kind].apply(change),
+  });
+  const quickSightKinds = Object.fromEntries(QUICKSIGHT_KINDS.map((kind) => [kind, lazy(kind)])) as {
+    [K in QuickSightKind]: Provider<K>;
+  };
+
   return {
     name: 'aws',
     organization,
-    providers: { 'glue-table': glueTable, 'athena-view': athenaViews, 'config-rule': configRules },
+    providers: {
+      'glue-table': glueTable,
+      'athena-view': athenaViews,
+      'config-rule': configRules,
+      ...quickSightKinds,
+    },
+    quickSightAccountId,
     writeCount: () => writes.total,
     writesByOperation: () => writes.byOperation(),
     athena,

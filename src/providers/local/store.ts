@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { OrganizationSnapshot } from '../../model/provider.js';
+import type { QuickSightKind, QuickSightProperties } from '../../model/quicksight.js';
 import type {
   AthenaViewProperties,
   ConfigRuleProperties,
@@ -19,6 +20,8 @@ export interface LocalState {
   glueTables: Record<string, Record<string, GlueTableProperties>>;
   /** region → `db.view` → properties. */
   athenaViews: Record<string, Record<string, AthenaViewProperties>>;
+  /** kind → resource key → resolved, normalised properties (as the aws target reads them back). */
+  quicksight: Partial<Record<QuickSightKind, Record<string, QuickSightProperties>>>;
 }
 
 const orgJsonSchema = z.strictObject({
@@ -35,7 +38,7 @@ const orgJsonSchema = z.strictObject({
 });
 
 function emptyState(): LocalState {
-  return { version: 1, configRules: {}, glueTables: {}, athenaViews: {} };
+  return { version: 1, configRules: {}, glueTables: {}, athenaViews: {}, quicksight: {} };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { OrgConfig } from '../../model/config.js';
 import { toIsoDate } from '../../model/dates.js';
 import type { Change } from '../../model/plan.js';
-import type { Provider, Target } from '../../model/provider.js';
+import type { ProgressReporter, Provider, QuerySession, Target } from '../../model/provider.js';
 import {
   type ConfigRuleProperties,
   type CurrentResource,
@@ -9,6 +9,7 @@ import {
   resourceKey,
 } from '../../model/resources.js';
 import { LocalAthenaViews, openLocalEngine } from './athena-views.js';
+import { createLocalQuickSight, LOCAL_ACCOUNT_ID } from './quicksight.js';
 import { LocalStore } from './store.js';
 
 class LocalConfigRules implements Provider<'config-rule'> {
@@ -91,11 +92,28 @@ class LocalGlueTables implements Provider<'glue-table'> {
 export function createLocalTarget(
   org: OrgConfig,
   dir: string,
-  options: { today?: string } = {},
+  options: { today?: string; progress?: ProgressReporter } = {},
 ): Target & { store: LocalStore } {
   const store = new LocalStore(dir);
   const today = options.today ?? toIsoDate(new Date());
   const views = new LocalAthenaViews(store, org, today);
+  const openQuerySession = async (): Promise<QuerySession> => {
+    // A session queries several views: read the files once, compute each view once.
+    const engine = await openLocalEngine(store, org, today, undefined, { materialize: true });
+    // One DuckDB connection answers one query at a time.
+    let queue: Promise<unknown> = Promise.resolve();
+    return {
+      query: (sql) => {
+        const next = queue.then(() => engine.query(sql));
+        queue = next.catch(() => {});
+        return next;
+      },
+      close: async () => {
+        await queue;
+        engine.close();
+      },
+    };
+  };
   return {
     name: 'local',
     store,
@@ -104,24 +122,15 @@ export function createLocalTarget(
       'config-rule': new LocalConfigRules(store, org),
       'glue-table': new LocalGlueTables(store, org),
       'athena-view': views,
+      ...createLocalQuickSight({
+        store,
+        today,
+        openSession: openQuerySession,
+        ...(options.progress ? { progress: options.progress } : {}),
+      }),
     },
     writeCount: () => store.writeCount(),
-    openQuerySession: async () => {
-      // A session queries several views: read the files once, compute each view once.
-      const engine = await openLocalEngine(store, org, today, undefined, { materialize: true });
-      // One DuckDB connection answers one query at a time.
-      let queue: Promise<unknown> = Promise.resolve();
-      return {
-        query: (sql) => {
-          const next = queue.then(() => engine.query(sql));
-          queue = next.catch(() => {});
-          return next;
-        },
-        close: async () => {
-          await queue;
-          engine.close();
-        },
-      };
-    },
+    quickSightAccountId: async () => org.quicksight.accountId ?? LOCAL_ACCOUNT_ID,
+    openQuerySession,
   };
 }

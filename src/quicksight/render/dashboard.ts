@@ -75,3 +75,36 @@ export async function renderLocalDashboard(o: LocalDashboardOptions): Promise<Lo
     html: renderDashboardHtml({ title, definition, dataSets: data, generatedAt: o.generatedAt }),
   };
 }
+
+export interface DeployedDashboardOptions {
+  /** The dashboard's resolved body (CreateDashboard's members, ARNs in place). */
+  body: Record<string, unknown>;
+  dashboardId: string;
+  /** Resolved bodies of the deployed data sets, by DataSetId. */
+  dataSets: Map<string, Record<string, unknown>>;
+  query: SqlRunner;
+  generatedAt: string;
+}
+
+/** The page of a dashboard as the local target deployed it: resolved bodies, not the files. */
+export async function renderDeployedDashboard(o: DeployedDashboardOptions): Promise<LocalDashboard> {
+  const definition = o.body.Definition;
+  if (!definition || typeof definition !== 'object')
+    throw new Error(`dashboard ${o.dashboardId} has no Definition to render`);
+  const data = await loadDefinitionData(definition as QuickSightDefinition, o.dataSets, o.query, {
+    placeholders: {},
+    now: new Date(o.generatedAt.length === 10 ? `${o.generatedAt}T00:00:00Z` : o.generatedAt),
+  });
+  const title = String(o.body.Name ?? o.dashboardId);
+  return {
+    dashboardId: o.dashboardId,
+    title,
+    definition: definition as QuickSightDefinition,
+    html: renderDashboardHtml({
+      title,
+      definition: definition as QuickSightDefinition,
+      dataSets: data,
+      generatedAt: o.generatedAt,
+    }),
+  };
+}

@@ -1,9 +1,11 @@
 /** Local rendering of QuickSight definitions: a static HTML page with the data from DuckDB. */
 
 export {
+  type DeployedDashboardOptions,
   dashboardDefinition,
   type LocalDashboard,
   type LocalDashboardOptions,
+  renderDeployedDashboard,
   renderLocalDashboard,
 } from './dashboard.js';
 export {

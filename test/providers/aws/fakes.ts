@@ -5,6 +5,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { QuickSightClient } from '@aws-sdk/client-quicksight';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { OrgConfig } from '../../../src/model/config.js';
 import type { AwsClients } from '../../../src/providers/aws/clients.js';
 
@@ -40,6 +41,13 @@ export const ORG: OrgConfig = {
   compliance: { windowDays: 7, staleAfterDays: 2, trendDays: 90 },
   github: { autoMergeAccounts: false },
   report: { recipients: [] },
+  quicksight: {
+    region: 'eu-west-1',
+    identityRegion: 'us-east-1',
+    namespace: 'default',
+    owners: ['group/org-compliance-admins'],
+    viewers: ['group/sre'],
+  },
   roles: {},
 };
 
@@ -50,6 +58,7 @@ export function regionalClients(regions: string[]) {
   const glue = new Map(regions.map((region) => [region, new GlueClient({ region })]));
   const athena = new Map(regions.map((region) => [region, new AthenaClient({ region })]));
   const quicksight = new Map(regions.map((region) => [region, new QuickSightClient({ region })]));
+  const sts = new Map(regions.map((region) => [region, new STSClient({ region })]));
   const clients: AwsClients = {
     organizations: () => organizations,
     config: (region) => {
@@ -72,8 +81,13 @@ export function regionalClients(regions: string[]) {
       if (!client) throw new Error(`test asked for a QuickSight client in unexpected region ${region}`);
       return client;
     },
+    sts: (region) => {
+      const client = sts.get(region);
+      if (!client) throw new Error(`test asked for an STS client in unexpected region ${region}`);
+      return client;
+    },
   };
-  return { clients, organizations, config, glue, athena, quicksight };
+  return { clients, organizations, config, glue, athena, quicksight, sts };
 }
 
 /** `$metadata` as the SDK puts it on a service exception. */

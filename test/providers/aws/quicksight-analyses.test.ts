@@ -16,10 +16,10 @@ import type { QuickSightProperties } from '../../../src/model/quicksight.js';
 import { diffProperties } from '../../../src/plan/diff.js';
 import { AwsQuickSightAnalysisProvider } from '../../../src/providers/aws/quicksight/analyses.js';
 import type { QuickSightChange, QuickSightDesired } from '../../../src/providers/aws/quicksight/common.js';
-import { permissionsFor } from '../../../src/providers/aws/quicksight/permissions.js';
 import { createSend } from '../../../src/providers/aws/retry.js';
 import { WriteCounter } from '../../../src/providers/aws/write-counter.js';
 import { normalizeBody } from '../../../src/quicksight/normalize.js';
+import { permissionsFor } from '../../../src/quicksight/permissions.js';
 import { commandNames, fakeTime, ORG, regionalClients } from './fakes.js';
 
 const ACCOUNT = '111122223333';

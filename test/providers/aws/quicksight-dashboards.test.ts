@@ -14,10 +14,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { QuickSightProperties } from '../../../src/model/quicksight.js';
 import type { QuickSightChange } from '../../../src/providers/aws/quicksight/common.js';
 import { AwsQuickSightDashboardProvider } from '../../../src/providers/aws/quicksight/dashboards.js';
-import { permissionsFor } from '../../../src/providers/aws/quicksight/permissions.js';
 import { createSend } from '../../../src/providers/aws/retry.js';
 import { WriteCounter } from '../../../src/providers/aws/write-counter.js';
 import { normalizeBody } from '../../../src/quicksight/normalize.js';
+import { permissionsFor } from '../../../src/quicksight/permissions.js';
 import { commandNames, fakeTime, ORG, regionalClients } from './fakes.js';
 
 const ACCOUNT = '111122223333';

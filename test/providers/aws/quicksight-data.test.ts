@@ -28,11 +28,11 @@ import type {
 import { AwsQuickSightDataSetProvider } from '../../../src/providers/aws/quicksight/data-sets.js';
 import { AwsQuickSightDataSourceProvider } from '../../../src/providers/aws/quicksight/data-sources.js';
 import { createQuickSightProviders } from '../../../src/providers/aws/quicksight/index.js';
-import { permissionsFor } from '../../../src/providers/aws/quicksight/permissions.js';
 import { AwsQuickSightRefreshScheduleProvider } from '../../../src/providers/aws/quicksight/refresh-schedules.js';
 import { createSend } from '../../../src/providers/aws/retry.js';
 import { WriteCounter } from '../../../src/providers/aws/write-counter.js';
 import { normalizeBody } from '../../../src/quicksight/normalize.js';
+import { permissionsFor } from '../../../src/quicksight/permissions.js';
 import { commandNames, fakeTime, metadata, ORG, regionalClients } from './fakes.js';
 
 const ACCOUNT = '111122223333';

@@ -30,6 +30,7 @@ import {
   normalizePermissions,
   withoutServerChosen,
 } from '../../../quicksight/normalize.js';
+import { resourcePermissions } from '../../../quicksight/permissions.js';
 import { errorName } from '../retry.js';
 import {
   allPages,
@@ -43,7 +44,6 @@ import {
   requestOf,
 } from './common.js';
 import { definitionErrorLines } from './definition-errors.js';
-import { resourcePermissions } from './permissions.js';
 import { withRequestTimestamps } from './timestamps.js';
 
 /** Every Definition is checked strictly: a problem fails the write rather than leaving a broken visual. */

@@ -26,9 +26,9 @@ import type {
 } from '../../../model/quicksight.js';
 import type { ResourceStatus } from '../../../model/resources.js';
 import { deepEqualJson, type JsonObject, normalizePermissions } from '../../../quicksight/normalize.js';
+import { permissionChanges } from '../../../quicksight/permissions.js';
 import type { AwsClients } from '../clients.js';
 import { type AwsSend, errorName, realSleep, type SdkCommand, type Sleep } from '../retry.js';
-import { permissionChanges } from './permissions.js';
 
 /** Resource ids with this prefix are listed even without the ownership tag, so that strays show up. */
 export const OWNED_ID_PREFIX = 'org-compliance';

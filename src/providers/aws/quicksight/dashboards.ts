@@ -34,6 +34,7 @@ import {
   normalizePermissions,
   withoutServerChosen,
 } from '../../../quicksight/normalize.js';
+import { resourcePermissions } from '../../../quicksight/permissions.js';
 import { errorName } from '../retry.js';
 import { VALIDATION_STRATEGY } from './analyses.js';
 import {
@@ -48,7 +49,6 @@ import {
   requestOf,
 } from './common.js';
 import { definitionErrorLines } from './definition-errors.js';
-import { resourcePermissions } from './permissions.js';
 import { withRequestTimestamps } from './timestamps.js';
 
 export class AwsQuickSightDashboardProvider extends QuickSightProviderBase<'quicksight-dashboard'> {

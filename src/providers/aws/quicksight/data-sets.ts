@@ -25,6 +25,7 @@ import {
   normalizePermissions,
   withoutServerChosen,
 } from '../../../quicksight/normalize.js';
+import { resourcePermissions } from '../../../quicksight/permissions.js';
 import { errorName } from '../retry.js';
 import {
   bodyChanged,
@@ -35,7 +36,6 @@ import {
   quickSightArn,
   requestOf,
 } from './common.js';
-import { resourcePermissions } from './permissions.js';
 import { withRequestTimestamps } from './timestamps.js';
 
 export const IMPORT_MODES = ['SPICE', 'DIRECT_QUERY'] as const;

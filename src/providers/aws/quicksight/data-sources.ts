@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-quicksight';
 import type { QuickSightProperties } from '../../../model/quicksight.js';
 import { dataSourceBody, normalizeBody, normalizePermissions } from '../../../quicksight/normalize.js';
+import { resourcePermissions } from '../../../quicksight/permissions.js';
 import { errorName } from '../retry.js';
 import {
   allPages,
@@ -32,7 +33,6 @@ import {
   quickSightArn,
   requestOf,
 } from './common.js';
-import { resourcePermissions } from './permissions.js';
 import { withRequestTimestamps } from './timestamps.js';
 
 export class AwsQuickSightDataSourceProvider extends QuickSightProviderBase<'quicksight-data-source'> {

@@ -23,6 +23,7 @@ export function createQuickSightProviders(options: QuickSightProviderOptions): Q
   };
 }
 
+export { permissionChanges, permissionsFor, QUICKSIGHT_ACTIONS } from '../../../quicksight/permissions.js';
 export { AwsQuickSightAnalysisProvider, VALIDATION_STRATEGY } from './analyses.js';
 export {
   OWNED_ID_PREFIX,
@@ -38,7 +39,6 @@ export { AwsQuickSightDashboardProvider } from './dashboards.js';
 export { AwsQuickSightDataSetProvider } from './data-sets.js';
 export { AwsQuickSightDataSourceProvider } from './data-sources.js';
 export { definitionErrorLines } from './definition-errors.js';
-export { permissionChanges, permissionsFor, QUICKSIGHT_ACTIONS } from './permissions.js';
 export {
   AwsQuickSightRefreshScheduleProvider,
   MAX_REFRESH_SCHEDULES_PER_DATA_SET,

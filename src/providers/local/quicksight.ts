@@ -1,0 +1,111 @@
+/**
+ * QuickSight on the local target: what apply "deploys" is kept in state.json (the resolved,
+ * normalised bodies and permissions, like the aws target reads them back), and deploying a
+ * dashboard renders it to a static page, quicksight/dashboards/<id>.html under the local
+ * directory, with its data sets' rows from DuckDB. Deleting a dashboard removes its page.
+ */
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Change } from '../../model/plan.js';
+import type { ProgressReporter, Provider, QuerySession } from '../../model/provider.js';
+import type { QuickSightKind, QuickSightProperties } from '../../model/quicksight.js';
+import type { CurrentResource, DesiredResource } from '../../model/resources.js';
+import { renderDeployedDashboard } from '../../quicksight/render/index.js';
+import type { LocalStore } from './store.js';
+
+/** The account id of QuickSight ARNs on the local target when config/org.yaml names none. */
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
+/** Where the local target puts a deployed dashboard's page, relative to its directory. */
+export function dashboardPagePath(dir: string, dashboardId: string): string {
+  return join(dir, 'quicksight', 'dashboards', `${dashboardId}.html`);
+}
+
+export interface LocalQuickSightOptions {
+  store: LocalStore;
+  /** The day the data is "as of" (the engine's today). */
+  today: string;
+  /** A query session over the deployed table and views (DuckDB). */
+  openSession: () => Promise<QuerySession>;
+  progress?: ProgressReporter;
+}
+
+export class LocalQuickSight<K extends QuickSightKind> implements Provider<K> {
+  constructor(
+    readonly kind: K,
+    private readonly o: LocalQuickSightOptions,
+  ) {}
+
+  async read(_desired: DesiredResource<K>[]): Promise<CurrentResource<K>[]> {
+    const state = await this.o.store.load();
+    return Object.entries(state.quicksight[this.kind] ?? {}).map(
+      ([key, properties]) =>
+        ({
+          kind: this.kind,
+          key,
+          region: key.split('/')[1] ?? '',
+          properties,
+          // The state file is the tool's own: everything in it was put there by apply.
+          owned: true,
+        }) as CurrentResource<K>,
+    );
+  }
+
+  async apply(change: Change): Promise<void> {
+    if (change.kind !== this.kind) throw new Error(`Bug: ${this.kind} provider got a ${change.kind} change`);
+    if (change.action === 'no-op') return;
+    const after = change.after as QuickSightProperties | undefined;
+    if (this.kind === 'quicksight-dashboard') {
+      const id = ((change.after ?? change.before) as QuickSightProperties).id;
+      const page = dashboardPagePath(this.o.store.dir, id);
+      if (change.action === 'delete') await rm(page, { force: true });
+      else if (after) await this.render(after, page);
+    }
+    await this.o.store.update((state) => {
+      state.quicksight[this.kind] ??= {};
+      const own: Record<string, QuickSightProperties> = state.quicksight[this.kind] ?? {};
+      if (change.action === 'delete') delete own[change.key];
+      else if (after) own[change.key] = after;
+    });
+  }
+
+  /** Renders before the state records the dashboard: a page that cannot be built fails the change. */
+  private async render(dashboard: QuickSightProperties, page: string): Promise<void> {
+    const state = await this.o.store.load();
+    const dataSets = new Map(
+      Object.values(state.quicksight['quicksight-data-set'] ?? {}).map((d) => [d.id, d.body] as const),
+    );
+    this.o.progress?.(`Rendering dashboard ${dashboard.id} with data from DuckDB`);
+    const session = await this.o.openSession();
+    let html: string;
+    try {
+      html = (
+        await renderDeployedDashboard({
+          body: dashboard.body,
+          dashboardId: dashboard.id,
+          dataSets,
+          query: (sql, what) => session.query(sql, what),
+          generatedAt: this.o.today,
+        })
+      ).html;
+    } finally {
+      await session.close();
+    }
+    await mkdir(dirname(page), { recursive: true });
+    const tmp = `${page}.${process.pid}.tmp`;
+    await writeFile(tmp, html);
+    await rename(tmp, page);
+  }
+}
+
+export type LocalQuickSightProviders = { [K in QuickSightKind]: LocalQuickSight<K> };
+
+export function createLocalQuickSight(o: LocalQuickSightOptions): LocalQuickSightProviders {
+  return {
+    'quicksight-data-source': new LocalQuickSight('quicksight-data-source', o),
+    'quicksight-data-set': new LocalQuickSight('quicksight-data-set', o),
+    'quicksight-refresh-schedule': new LocalQuickSight('quicksight-refresh-schedule', o),
+    'quicksight-analysis': new LocalQuickSight('quicksight-analysis', o),
+    'quicksight-dashboard': new LocalQuickSight('quicksight-dashboard', o),
+  };
+}
