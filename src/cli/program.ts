@@ -14,6 +14,7 @@ import { fileAtRevision } from '../load/git-base.js';
 import { formatDiagnostic, loadRepository } from '../load/index.js';
 import type { Repository } from '../model/config.js';
 import { isCalendarDate, toIsoDate } from '../model/dates.js';
+import { checkViewsAndDataSets } from '../pipeline/check-quicksight.js';
 import { runPlan } from '../pipeline/plan.js';
 import { runReport } from '../pipeline/report.js';
 import { dashboardPagePath } from '../providers/local/quicksight.js';
@@ -112,8 +113,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (opts: CommonOptions) => {
       const repo = await load(opts, io);
       if (!repo) return setExit(EXIT_ERROR);
+      progress(io)('Building the views in DuckDB to check the QuickSight data sets against their columns');
+      const checked = await checkViewsAndDataSets(repo, today(opts));
+      for (const d of checked.diagnostics) {
+        io.err(formatDiagnostic(d));
+        if (io.env.GITHUB_ACTIONS === 'true') io.out(diagnosticAnnotation(d));
+      }
+      if (checked.diagnostics.some((d) => d.severity === 'error')) return setExit(EXIT_ERROR);
       io.out(
-        `Valid: ${repo.accounts.length} accounts, ${repo.rules.length} rules in ${repo.org.regions.length} regions.`,
+        `Valid: ${repo.accounts.length} accounts, ${repo.rules.length} rules in ${repo.org.regions.length} regions, ` +
+          `${checked.views} views, ${repo.quicksight.length} QuickSight definitions ` +
+          `(${checked.dataSets} data sets checked against their views).`,
       );
       setExit(EXIT_OK);
     });

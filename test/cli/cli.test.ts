@@ -32,7 +32,9 @@ describe('org-compliance CLI', () => {
   it('validate: 0 when valid, 1 with the error located; annotations in GitHub Actions', async () => {
     const ok = capture();
     expect(await run(['validate', ...common], ok)).toBe(0);
-    expect(ok.stdout).toEqual(['Valid: 40 accounts, 68 rules in 3 regions.']);
+    expect(ok.stdout).toEqual([
+      'Valid: 40 accounts, 68 rules in 3 regions, 13 views, 21 QuickSight definitions (9 data sets checked against their views).',
+    ]);
 
     await editFile(join(root, 'config/org.yaml'), (t) =>
       t.replace('homeRegion: eu-west-1', 'homeRegion: eu-north-1'),
