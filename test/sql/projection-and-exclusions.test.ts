@@ -123,6 +123,24 @@ describe('the projection decides what the engine sees', () => {
     ).map((r) => r.region);
     expect(regions.sort()).toEqual([...repo.org.regions].sort());
   }, 120_000);
+
+  it('"$path" is the object\'s S3 URI with the real key layout, as Athena gives it, not a local path', async () => {
+    const { localDir, root } = await setUp(() => []);
+    const repo = await load(root);
+    await deploy(repo, localDir);
+    const rows = await query(
+      repo,
+      localDir,
+      `SELECT "$path" AS path, account, region, dt FROM "org_compliance"."config_snapshots" ORDER BY 1 LIMIT 1`,
+    );
+    const row = rows[0] as { path: string; account: string; region: string; dt: string };
+    const [y, m, d] = row.dt.split('/');
+    expect(row.path).toMatch(
+      new RegExp(
+        `^s3://acme-config-snapshots/o-a1b2c3d4e5/AWSLogs/${row.account}/Config/${row.region}/${y}/${m}/${d}/ConfigSnapshot/${row.account}_Config_${row.region}_ConfigSnapshot_\\d{8}T\\d{6}Z_[0-9a-f-]{36}\\.json\\.gz$`,
+      ),
+    );
+  }, 120_000);
 });
 
 describe('exclusions end to end', () => {

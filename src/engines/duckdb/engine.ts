@@ -89,7 +89,7 @@ export class DuckDbEngine {
     );
     const connection = await instance.connect();
     const engine = new DuckDbEngine(instance, connection, files, options.materialize ?? false);
-    await engine.createTable(table, bucketDir);
+    await engine.createTable(table, bucketDir, projection.bucket);
     return engine;
   }
 
@@ -97,16 +97,21 @@ export class DuckDbEngine {
     await this.connection.run(sql);
   }
 
-  private async createTable(table: GlueTableProperties, bucketDir: string): Promise<void> {
+  /**
+   * The table as a view over the files the projection selects. `"$path"` is the object's S3 URI
+   * (`s3://bucket/key`), as Athena and Trino give it, not the local file's path.
+   */
+  private async createTable(table: GlueTableProperties, bucketDir: string, bucket: string): Promise<void> {
     for (const macro of TRINO_MACROS) await this.run(macro);
     const schema = quote(table.database);
     await this.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await this.run(
-      `CREATE TABLE ${schema}."__partitions" (path VARCHAR, account VARCHAR, region VARCHAR, dt VARCHAR, itemtype VARCHAR)`,
+      `CREATE TABLE ${schema}."__partitions" (path VARCHAR, uri VARCHAR, account VARCHAR, region VARCHAR, dt VARCHAR, itemtype VARCHAR)`,
     );
     const appender = await this.connection.createAppender('__partitions', table.database);
     for (const f of this.files) {
       appender.appendVarchar(join(bucketDir, f.key));
+      appender.appendVarchar(`s3://${bucket}/${f.key}`);
       appender.appendVarchar(f.account);
       appender.appendVarchar(f.region);
       appender.appendVarchar(f.dt);
@@ -134,7 +139,7 @@ export class DuckDbEngine {
     const list = `[${this.files.map((f) => literal(join(bucketDir, f.key))).join(', ')}]`;
     const spec = `{${columns.map((c) => `${literal(c.json)}: ${literal(c.type)}`).join(', ')}}`;
     const select = columns.map((c) => `r.${quote(c.json)} AS ${quote(c.hive)}`).join(', ');
-    const body = `SELECT ${select}, ${partitionCols}, p.path AS "$path" FROM read_json(${list}, columns = ${spec}, filename = true, format = 'auto', maximum_object_size = ${ATHENA_MAX_ROW_BYTES}) AS r JOIN ${schema}."__partitions" AS p ON p.path = r.filename`;
+    const body = `SELECT ${select}, ${partitionCols}, p.uri AS "$path" FROM read_json(${list}, columns = ${spec}, filename = true, format = 'auto', maximum_object_size = ${ATHENA_MAX_ROW_BYTES}) AS r JOIN ${schema}."__partitions" AS p ON p.path = r.filename`;
     if (this.materialize) {
       await this.run('SET preserve_insertion_order = false');
       await this.run(`CREATE TABLE ${schema}."__snapshots" AS ${body}`);

@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 function desiredTable(): DesiredResource<'glue-table'> {
-  const table = desiredResources(repo, TODAY).filter(
+  const table = desiredResources(repo, TODAY, { quickSightAccountId: '123456789012' }).filter(
     (d): d is DesiredResource<'glue-table'> => d.kind === 'glue-table',
   );
   expect(table).toHaveLength(1);

@@ -82,7 +82,7 @@ afterAll(async () => {
 });
 
 function glueDesired(o: OrgConfig): DesiredResource<'glue-table'>[] {
-  return desiredResources({ ...repo, org: o }, TODAY).filter(
+  return desiredResources({ ...repo, org: o }, TODAY, { quickSightAccountId: '123456789012' }).filter(
     (d): d is DesiredResource<'glue-table'> => d.kind === 'glue-table',
   );
 }

@@ -53,6 +53,8 @@ const S3_REGION = 'us-east-1';
 const ACCOUNTS = 8;
 const REGIONS = 2;
 const SEED = 77;
+/** moto's default account: the QuickSight ARNs of the desired state name it (QuickSight is not on moto). */
+const MOTO_ACCOUNT = '123456789012';
 
 /**
  * Days of snapshots ending today: at least 6, and reaching back to a day whose month or day of
@@ -91,8 +93,6 @@ export interface World {
   /** The aws target pointed at moto (write mode). */
   aws: AwsTarget;
   glue: GlueClient;
-  /** The local file path of an S3 object in DuckDB's "$path", as Trino spells it (s3://bucket/key). */
-  s3Uri(value: string): string;
   /** Milliseconds per phase, in the order they ran. */
   timings: [phase: string, ms: number][];
   time<T>(phase: string, work: () => Promise<T>): Promise<T>;
@@ -101,7 +101,7 @@ export interface World {
 
 /** The desired Glue table of the repository (there is one). */
 export function desiredTable(repo: Repository, today: string): DesiredResource<'glue-table'> {
-  const [table] = desiredResources(repo, today).filter(
+  const [table] = desiredResources(repo, today, { quickSightAccountId: MOTO_ACCOUNT }).filter(
     (d): d is DesiredResource<'glue-table'> => d.kind === 'glue-table',
   );
   if (!table) throw new Error('desired state has no Glue table');
@@ -334,7 +334,6 @@ export async function buildWorld(): Promise<World> {
     const files = new Map(repo.views.map((v) => [v.name, v.file]));
     await time(`create ${views.length} views on Trino`, () => createViewsOnTrino(client, views, files));
 
-    const s3Prefix = `${join(localDir, 's3')}/`;
     return {
       today,
       days,
@@ -347,7 +346,6 @@ export async function buildWorld(): Promise<World> {
       views,
       aws,
       glue,
-      s3Uri: (value) => (value.startsWith(s3Prefix) ? `s3://${value.slice(s3Prefix.length)}` : value),
       timings,
       time,
       stop,
