@@ -43,7 +43,7 @@ import {
   quickSightArn,
   requestOf,
 } from './common.js';
-import { definitionErrorLines } from './definition-errors.js';
+import { definitionErrorLines, settleFailure } from './definition-errors.js';
 import { withRequestTimestamps } from './timestamps.js';
 
 /** Every Definition is checked strictly: a problem fails the write rather than leaving a broken visual. */
@@ -127,9 +127,7 @@ export class AwsQuickSightAnalysisProvider extends QuickSightProviderBase<'quick
     _change: QuickSightChange,
   ): Promise<void> {
     const id = properties.id;
-    if (!(await this.assertOwned(this.arn(id), id, 'update'))) {
-      throw new Error(`Cannot update ${this.subject(id)}: it no longer exists; run plan again`);
-    }
+    await this.assertUpdatable(id, this.arn(id));
     if (bodyChanged(before, properties) || before?.name !== properties.name) {
       const request = requestOf<UpdateAnalysisRequest>(this.accountId, properties.body, {
         AnalysisId: id,
@@ -202,12 +200,7 @@ export class AwsQuickSightAnalysisProvider extends QuickSightProviderBase<'quick
       `read the errors of ${this.subject(id)}`,
     );
     const lines = definitionErrorLines(answer.Errors ?? [], properties.body.Definition ?? answer.Definition);
-    throw new Error(
-      `Could not ${action} ${this.subject(id)}: it ended ${state}` +
-        (lines.length > 0
-          ? ` with ${lines.length} error${lines.length === 1 ? '' : 's'}:\n${lines.map((l) => `  - ${l}`).join('\n')}`
-          : ' and QuickSight reported no errors'),
-    );
+    throw settleFailure(`Could not ${action} ${this.subject(id)}: it`, state, lines);
   }
 
   protected arn(id: string): string {

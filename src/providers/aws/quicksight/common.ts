@@ -286,6 +286,13 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
     return true;
   }
 
+  /** Before an update: the resource must still exist and carry the ownership tag. */
+  protected async assertUpdatable(id: string, arn: string): Promise<void> {
+    if (!(await this.assertOwned(arn, id, 'update'))) {
+      throw new Error(`Cannot update ${this.subject(id)}: it no longer exists; run plan again`);
+    }
+  }
+
   /**
    * Looks at `state()` until it leaves `*_IN_PROGRESS`, sleeping pollMs
    * between looks, for at most timeoutMs. Returns the last state.

@@ -48,7 +48,7 @@ import {
   quickSightArn,
   requestOf,
 } from './common.js';
-import { definitionErrorLines } from './definition-errors.js';
+import { definitionErrorLines, settleFailure } from './definition-errors.js';
 import { withRequestTimestamps } from './timestamps.js';
 
 export class AwsQuickSightDashboardProvider extends QuickSightProviderBase<'quicksight-dashboard'> {
@@ -132,9 +132,7 @@ export class AwsQuickSightDashboardProvider extends QuickSightProviderBase<'quic
     _change: QuickSightChange,
   ): Promise<void> {
     const id = properties.id;
-    if (!(await this.assertOwned(this.arn(id), id, 'update'))) {
-      throw new Error(`Cannot update ${this.subject(id)}: it no longer exists; run plan again`);
-    }
+    await this.assertUpdatable(id, this.arn(id));
     if (bodyChanged(before, properties) || before?.name !== properties.name) {
       const request = requestOf<UpdateDashboardRequest>(this.accountId, properties.body, {
         DashboardId: id,
@@ -237,13 +235,13 @@ export class AwsQuickSightDashboardProvider extends QuickSightProviderBase<'quic
       errors = definition.Errors ?? [];
     }
     const lines = definitionErrorLines(errors, properties.body.Definition);
-    throw new Error(
-      `Could not ${action} ${this.subject(id)}: version ${version} ended ${state}` +
-        (lines.length > 0
-          ? ` with ${lines.length} error${lines.length === 1 ? '' : 's'}:\n${lines.map((l) => `  - ${l}`).join('\n')}`
-          : ' and QuickSight reported no errors') +
-        '\nThe version was not published; viewers still see the previous one.',
+    const failure = settleFailure(
+      `Could not ${action} ${this.subject(id)}: version ${version}`,
+      state,
+      lines,
     );
+    failure.message += '\nThe version was not published; viewers still see the previous one.';
+    throw failure;
   }
 
   async #publish(id: string, version: number): Promise<void> {

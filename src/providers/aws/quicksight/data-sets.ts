@@ -100,9 +100,7 @@ export class AwsQuickSightDataSetProvider extends QuickSightProviderBase<'quicks
   ): Promise<void> {
     const id = properties.id;
     this.#assertImportMode(properties);
-    if (!(await this.assertOwned(this.arn(id), id, 'update'))) {
-      throw new Error(`Cannot update ${this.subject(id)}: it no longer exists; run plan again`);
-    }
+    await this.assertUpdatable(id, this.arn(id));
     if (bodyChanged(before, properties) || before?.name !== properties.name) {
       const request = requestOf<UpdateDataSetRequest>(this.accountId, properties.body, {
         DataSetId: id,

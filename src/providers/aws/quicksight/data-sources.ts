@@ -103,9 +103,7 @@ export class AwsQuickSightDataSourceProvider extends QuickSightProviderBase<'qui
     _change: QuickSightChange,
   ): Promise<void> {
     const id = properties.id;
-    if (!(await this.assertOwned(this.arn(id), id, 'update'))) {
-      throw new Error(`Cannot update ${this.subject(id)}: it no longer exists; run plan again`);
-    }
+    await this.assertUpdatable(id, this.arn(id));
     const type = properties.body.Type;
     if (before !== undefined && before.body.Type !== undefined && before.body.Type !== type) {
       throw new Error(

@@ -133,3 +133,13 @@ function isObject(value: unknown): value is JsonObject {
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
+
+/** The error of a create or update that ended in a failed state, with QuickSight's errors listed. */
+export function settleFailure(what: string, state: string, lines: readonly string[]): Error {
+  return new Error(
+    `${what} ended ${state}` +
+      (lines.length > 0
+        ? ` with ${lines.length} error${lines.length === 1 ? '' : 's'}:\n${lines.map((l) => `  - ${l}`).join('\n')}`
+        : ' and QuickSight reported no errors'),
+  );
+}
