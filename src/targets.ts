@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import type { AccessMode, OrgConfig } from './model/config.js';
 import type { ProgressReporter, Target } from './model/provider.js';
-import { DEFAULT_LOCAL_DIR } from './providers/local/store.js';
+import { localAnalysisSource } from './providers/local/analysis-source.js';
+import { DEFAULT_LOCAL_DIR, LocalStore } from './providers/local/store.js';
 import { createLocalTarget } from './providers/local/target.js';
+import type { AnalysisSource } from './quicksight/export.js';
 
 export type TargetName = 'aws' | 'local';
 export const TARGET_NAMES: readonly TargetName[] = ['aws', 'local'];
@@ -33,4 +35,23 @@ export async function createTarget(
     mode: options.mode ?? 'read',
     ...(options.progress ? { progress: options.progress } : {}),
   });
+}
+
+/**
+ * Where `export-quicksight` reads analyses: QuickSight itself with the read roles (aws), or the
+ * local target's state.json (local).
+ */
+export async function createAnalysisSource(
+  name: TargetName,
+  org: OrgConfig,
+  options: TargetOptions = {},
+): Promise<AnalysisSource> {
+  if (name === 'local') {
+    return localAnalysisSource(new LocalStore(resolve(options.localDir ?? DEFAULT_LOCAL_DIR)), org);
+  }
+  const { createAwsTarget } = await import('./providers/aws/target.js');
+  return createAwsTarget(org, {
+    mode: 'read',
+    ...(options.progress ? { progress: options.progress } : {}),
+  }).quickSightAnalyses();
 }

@@ -15,6 +15,11 @@ import { formatDiagnostic, loadRepository } from '../load/index.js';
 import type { Repository } from '../model/config.js';
 import { isCalendarDate, toIsoDate } from '../model/dates.js';
 import { checkViewsAndDataSets } from '../pipeline/check-quicksight.js';
+import {
+  defaultExportPath,
+  exportQuickSightAnalysis,
+  renderExportText,
+} from '../pipeline/export-quicksight.js';
 import { runPlan } from '../pipeline/plan.js';
 import { runReport } from '../pipeline/report.js';
 import { dashboardPagePath } from '../providers/local/quicksight.js';
@@ -27,7 +32,7 @@ import {
   renderReportMarkdown,
 } from '../report/compliance.js';
 import { renderAccountChangesText, renderApplyText, renderPlanText } from '../report/plan-text.js';
-import { createTarget, TARGET_NAMES, type TargetName } from '../targets.js';
+import { createAnalysisSource, createTarget, TARGET_NAMES, type TargetName } from '../targets.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -217,6 +222,32 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         }
         throw e;
       }
+    });
+
+  withCommon(program.command('export-quicksight'))
+    .description(
+      'write a QuickSight analysis as it is now (designed in the console) to quicksight/analyses/<id>.json, with placeholders for the account and region',
+    )
+    .requiredOption('--analysis <id>', 'the id of the QuickSight analysis')
+    .option('--out <file>', 'write here instead of <root>/quicksight/analyses/<id>.json')
+    .addOption(new Option('--stdout', 'print the file instead of writing it').conflicts('out'))
+    .action(async (opts: CommonOptions & { analysis: string; out?: string; stdout?: boolean }) => {
+      const repo = await load(opts, io);
+      if (!repo) return setExit(EXIT_ERROR);
+      const source = await createAnalysisSource(opts.target, repo.org, {
+        localDir: opts.localDir,
+        progress: progress(io),
+      });
+      const out = opts.stdout ? undefined : resolve(opts.out ?? defaultExportPath(repo, opts.analysis));
+      const result = await exportQuickSightAnalysis(repo, source, {
+        analysisId: opts.analysis,
+        ...(out !== undefined ? { out } : {}),
+        progress: progress(io),
+      });
+      for (const warning of result.warnings) io.err(`warning: ${warning}`);
+      if (result.written === undefined) io.out(result.text.trimEnd());
+      else io.out(renderExportText(result, relative(process.cwd(), result.written) || result.written));
+      setExit(EXIT_OK);
     });
 
   withCommon(program.command('report'))

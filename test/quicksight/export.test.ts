@@ -11,8 +11,14 @@ import { formatDiagnostic } from '../../src/load/diagnostics.js';
 import type { QuickSightKind, QuickSightSource } from '../../src/model/quicksight.js';
 import { diffProperties } from '../../src/plan/diff.js';
 import { AwsQuickSightAnalysisProvider } from '../../src/providers/aws/quicksight/analyses.js';
+import { awsAnalysisSource } from '../../src/providers/aws/quicksight/export.js';
 import { createSend } from '../../src/providers/aws/retry.js';
-import { exportAnalysis } from '../../src/quicksight/export.js';
+import {
+  assertAnalysisId,
+  describeExportable,
+  type ExportedAnalysis,
+  exportAnalysisFile,
+} from '../../src/quicksight/export.js';
 import { parseQuickSightSource } from '../../src/quicksight/files.js';
 import { normalizeBody, stableJson } from '../../src/quicksight/normalize.js';
 import { resolveQuickSight } from '../../src/quicksight/resolve.js';
@@ -39,6 +45,19 @@ afterEach(() => {
 function send() {
   const time = fakeTime();
   return createSend({ retry: { sleep: time.sleep, random: () => 0 } });
+}
+
+/** The data sets quicksight/ defines in these tests. */
+const DEFINED = {
+  dataSet: new Set(['org-compliance-accounts', 'org-compliance-rules']),
+  dataSource: new Set<string>(),
+};
+
+/** What export-quicksight does on the aws target, less the file's write. */
+async function exportAnalysis(analysisId = ANALYSIS): Promise<ExportedAnalysis> {
+  assertAnalysisId(analysisId);
+  const source = awsAnalysisSource({ clients, send: send(), accountId: ACCOUNT, region: REGION });
+  return exportAnalysisFile(await describeExportable(source, analysisId), CTX, DEFINED);
 }
 
 /** quicksight/analyses/org-compliance-overview.json as a person wrote it: their key order, no defaults. */
@@ -180,14 +199,7 @@ describe('exportAnalysis', () => {
       described(),
     );
 
-    const exported = await exportAnalysis({
-      clients,
-      send: send(),
-      accountId: ACCOUNT,
-      region: REGION,
-      analysisId: ANALYSIS,
-      ctx: CTX,
-    });
+    const exported = await exportAnalysis();
 
     expect(exported.file).toBe(`quicksight/analyses/${ANALYSIS}.json`);
     expect(exported.text.endsWith('}\n')).toBe(true);
@@ -213,14 +225,7 @@ describe('exportAnalysis', () => {
     qs.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'managed-by', Value: 'org-compliance' }] });
     qs.on(DescribeAnalysisPermissionsCommand).resolves({ Permissions: [] });
 
-    const exported = await exportAnalysis({
-      clients,
-      send: send(),
-      accountId: ACCOUNT,
-      region: REGION,
-      analysisId: ANALYSIS,
-      ctx: CTX,
-    });
+    const exported = await exportAnalysis();
     const desired = resolvedAnalysis(exported.file, exported.text);
     const time = fakeTime();
     const analyses = new AwsQuickSightAnalysisProvider({
@@ -245,37 +250,119 @@ describe('exportAnalysis', () => {
   });
 
   it('refuses an analysis id that is not one, before calling AWS', async () => {
-    await expect(
-      exportAnalysis({
-        clients,
-        send: send(),
-        accountId: ACCOUNT,
-        region: REGION,
-        analysisId: '../x',
-        ctx: CTX,
-      }),
-    ).rejects.toThrow(
+    await expect(exportAnalysis('../x')).rejects.toThrow(
       "--analysis must be a QuickSight analysis id (letters, digits, _ and -, at most 512), got '../x'",
     );
     expect(qs.calls()).toHaveLength(0);
   });
 
+  it('an analysis QuickSight does not have: names the analyses there (deleted ones left out)', async () => {
+    qs.on(DescribeAnalysisDefinitionCommand).rejects(
+      Object.assign(new Error('Analysis not found'), { name: 'ResourceNotFoundException' }),
+    );
+    qs.on(ListAnalysesCommand)
+      .resolvesOnce({
+        AnalysisSummaryList: [
+          { AnalysisId: 'sandbox', Status: 'CREATION_SUCCESSFUL' },
+          { AnalysisId: 'old', Status: 'DELETED' },
+        ],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({ AnalysisSummaryList: [{ AnalysisId: ANALYSIS, Status: 'UPDATE_FAILED' }] });
+
+    await expect(exportAnalysis('org-compliance-overveiw')).rejects.toThrow(
+      `No QuickSight analysis 'org-compliance-overveiw' in account ${ACCOUNT} (${REGION}); analyses there: ${ANALYSIS}, sandbox`,
+    );
+    expect(qs.commandCalls(ListAnalysesCommand).map((c) => c.args[0].input)).toEqual([
+      { AwsAccountId: ACCOUNT, MaxResults: 100 },
+      { AwsAccountId: ACCOUNT, MaxResults: 100, NextToken: 'page-2' },
+    ]);
+  });
+
+  it('an account without analyses says so', async () => {
+    qs.on(DescribeAnalysisDefinitionCommand).rejects(
+      Object.assign(new Error('Analysis not found'), { name: 'ResourceNotFoundException' }),
+    );
+    qs.on(ListAnalysesCommand).resolves({ AnalysisSummaryList: [] });
+    await expect(exportAnalysis()).rejects.toThrow(
+      `No QuickSight analysis '${ANALYSIS}' in account ${ACCOUNT} (${REGION}); there are no analyses there`,
+    );
+  });
+
+  it('other failures keep their context', async () => {
+    qs.on(DescribeAnalysisDefinitionCommand).rejects(
+      Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }),
+    );
+    await expect(exportAnalysis()).rejects.toThrow(
+      `Could not read the definition of QuickSight analysis ${ANALYSIS} (DescribeAnalysisDefinition in ${REGION}): User is not authorized`,
+    );
+    expect(qs.commandCalls(ListAnalysesCommand)).toHaveLength(0);
+  });
+
+  it('refuses an analysis QuickSight is still working on', async () => {
+    qs.on(DescribeAnalysisDefinitionCommand).resolves({
+      ...described(),
+      ResourceStatus: 'UPDATE_IN_PROGRESS',
+    });
+    await expect(exportAnalysis()).rejects.toThrow(
+      `QuickSight analysis '${ANALYSIS}' in account ${ACCOUNT} (${REGION}) is UPDATE_IN_PROGRESS: export it once QuickSight has finished (CREATION_SUCCESSFUL or UPDATE_SUCCESSFUL)`,
+    );
+  });
+
+  it("refuses a failed analysis, listing QuickSight's errors with their sheet and visual", async () => {
+    qs.on(DescribeAnalysisDefinitionCommand).resolves({
+      ...described(),
+      ResourceStatus: 'UPDATE_FAILED',
+      Errors: [
+        {
+          Type: 'COLUMN_TYPE_MISMATCH',
+          Message: "Column 'account_name' has type INTEGER, the field well needs STRING",
+          ViolatedEntities: [{ Path: 'sheet/accounts/visual/accounts-by-score' }],
+        },
+      ],
+    });
+    await expect(exportAnalysis()).rejects.toThrow(
+      [
+        `QuickSight analysis '${ANALYSIS}' in account ${ACCOUNT} (${REGION}) is UPDATE_FAILED: QuickSight did not accept its definition, so it is not exported; fix it in the console and export again. QuickSight's errors:`,
+        `  - COLUMN_TYPE_MISMATCH: Column 'account_name' has type INTEGER, the field well needs STRING, at sheet "Accounts", visual "accounts-by-score" (TableVisual) [sheet/accounts/visual/accounts-by-score]`,
+      ].join('\n'),
+    );
+  });
+
+  it('refuses a deleted analysis', async () => {
+    qs.on(DescribeAnalysisDefinitionCommand).resolves({ ...described(), ResourceStatus: 'DELETED' });
+    await expect(exportAnalysis()).rejects.toThrow(
+      `QuickSight analysis '${ANALYSIS}' in account ${ACCOUNT} (${REGION}) is DELETED, not CREATION_SUCCESSFUL or UPDATE_SUCCESSFUL; nothing is exported`,
+    );
+  });
+
   it('says so when QuickSight returns no definition', async () => {
     qs.on(DescribeAnalysisDefinitionCommand).resolves({
       AnalysisId: ANALYSIS,
-      ResourceStatus: 'CREATION_FAILED',
+      ResourceStatus: 'CREATION_SUCCESSFUL',
     });
-    await expect(
-      exportAnalysis({
-        clients,
-        send: send(),
-        accountId: ACCOUNT,
-        region: REGION,
-        analysisId: ANALYSIS,
-        ctx: CTX,
-      }),
-    ).rejects.toThrow(
-      `QuickSight analysis ${ANALYSIS} (${REGION}) has no definition to export (status CREATION_FAILED)`,
+    await expect(exportAnalysis()).rejects.toThrow(
+      `QuickSight analysis '${ANALYSIS}' has no definition to export`,
     );
+  });
+
+  it('warns about a data set quicksight/data-sets/ does not define, once, and about nothing else', async () => {
+    const answer = described();
+    const definition = answer.Definition as unknown as {
+      DataSetIdentifierDeclarations: { Identifier: string; DataSetArn: string }[];
+    };
+    definition.DataSetIdentifierDeclarations.push(
+      { Identifier: 'costs', DataSetArn: dataSetArn('org-compliance-costs') },
+      { Identifier: 'costs-again', DataSetArn: dataSetArn('org-compliance-costs') },
+    );
+    qs.on(DescribeAnalysisDefinitionCommand).resolves(answer);
+
+    const exported = await exportAnalysis();
+
+    expect(exported.text).toContain('"DataSetArn": "${dataSet:org-compliance-costs}"');
+    expect(exported.warnings).toEqual([
+      `quicksight/analyses/${ANALYSIS}.json names data set 'org-compliance-costs', which quicksight/data-sets/ does not define: validate will refuse the file ("\${dataSet:org-compliance-costs} names no data set in quicksight/") until quicksight/data-sets/org-compliance-costs.json exists`,
+    ]);
+    expect({ sheets: exported.sheets, visuals: exported.visuals }).toEqual({ sheets: 1, visuals: 1 });
   });
 });

@@ -7,6 +7,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AccessMode, OrgConfig } from '../../model/config.js';
 import type { ProgressReporter, Provider, Target } from '../../model/provider.js';
 import { QUICKSIGHT_KINDS, type QuickSightKind } from '../../model/quicksight.js';
+import type { AnalysisSource } from '../../quicksight/export.js';
 import { AthenaQueryRunner } from './athena.js';
 import { AwsAthenaViewProvider } from './athena-views.js';
 import { type AwsClientOptions, type AwsClients, createAwsClients } from './clients.js';
@@ -14,6 +15,7 @@ import { AwsConfigRuleProvider } from './config-rules.js';
 import { credentialSources } from './credentials.js';
 import { AwsGlueTableProvider } from './glue-table.js';
 import { AwsOrganizationSource } from './organization.js';
+import { awsAnalysisSource } from './quicksight/export.js';
 import { createQuickSightProviders, type QuickSightProviders } from './quicksight/index.js';
 import { createSend, type RetryPolicy, type Sleep } from './retry.js';
 import { WriteCounter } from './write-counter.js';
@@ -50,6 +52,8 @@ export interface AwsTarget extends Target {
   writesByOperation(): Record<string, number>;
   /** Runs SQL in org.athena.workgroup against org.glue.database (reports, checks). */
   readonly athena: AthenaQueryRunner;
+  /** The analyses of the QuickSight account and region, for export-quicksight (same clients and account). */
+  quickSightAnalyses(): Promise<AnalysisSource>;
 }
 
 export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}): AwsTarget {
@@ -160,6 +164,13 @@ export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}):
     writeCount: () => writes.total,
     writesByOperation: () => writes.byOperation(),
     athena,
+    quickSightAnalyses: async () =>
+      awsAnalysisSource({
+        clients,
+        send,
+        accountId: await quickSightAccountId(),
+        region: org.quicksight.region,
+      }),
     openQuerySession: async () => ({
       query: async (sql, what) => {
         const result = await athena.run(sql, what);
