@@ -1,14 +1,20 @@
 /**
  * An in-process fake of the AWS APIs the aws target calls, holding real state: an Organization
- * (OU tree and accounts), Organization Config Rules per region, and Glue tables. It answers the
- * SDK's own command objects through `send`, so the providers run unchanged, with an optional
- * latency per call and a log of every call for counting and timing. Used by the benchmark and
- * by end-to-end tests of the aws target.
+ * (OU tree and accounts), Organization Config Rules per region, Glue tables, Athena views,
+ * QuickSight (fake-quicksight.ts) and STS's GetCallerIdentity. It answers the SDK's own command
+ * objects through `send`, so the providers run unchanged, with an optional latency per call and a
+ * log of every call for counting and timing. Used by the benchmark and by end-to-end tests of the
+ * aws target.
  */
 import type { OrganizationSnapshot } from '../model/provider.js';
 import type { AwsClients } from '../providers/aws/clients.js';
+import { FakeQuickSight } from './fake-quicksight.js';
+import { awsError, type Json, type PageRule, pageOf } from './fake-service.js';
+
+export type FakeService = 'organizations' | 'config' | 'glue' | 'athena' | 'quicksight' | 'sts';
 
 export interface FakeCall {
+  service: FakeService;
   operation: string;
   region: string;
   input: Record<string, unknown>;
@@ -23,11 +29,8 @@ interface Ou {
   path: string;
 }
 
-type Json = Record<string, unknown>;
-
-function awsError(name: string, message: string): Error {
-  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
-}
+/** The account of the fake's credentials unless the options name another. */
+export const FAKE_ACCOUNT_ID = '111111111111';
 
 const WRITE_OPERATIONS = new Set([
   'PutOrganizationConfigRule',
@@ -35,7 +38,37 @@ const WRITE_OPERATIONS = new Set([
   'CreateDatabase',
   'CreateTable',
   'UpdateTable',
+  // QuickSight
+  'CreateDataSource',
+  'UpdateDataSource',
+  'DeleteDataSource',
+  'UpdateDataSourcePermissions',
+  'CreateDataSet',
+  'UpdateDataSet',
+  'DeleteDataSet',
+  'UpdateDataSetPermissions',
+  'CreateRefreshSchedule',
+  'UpdateRefreshSchedule',
+  'DeleteRefreshSchedule',
+  'CreateAnalysis',
+  'UpdateAnalysis',
+  'DeleteAnalysis',
+  'UpdateAnalysisPermissions',
+  'CreateDashboard',
+  'UpdateDashboard',
+  'DeleteDashboard',
+  'UpdateDashboardPermissions',
+  'UpdateDashboardPublishedVersion',
+  'TagResource',
+  'UntagResource',
 ]);
+
+export interface FakeAwsOptions {
+  /** Milliseconds every call waits before it is answered. */
+  latencyMs?: number;
+  /** The account of the credentials (STS GetCallerIdentity, QuickSight). Default 111111111111. */
+  accountId?: string;
+}
 
 export class FakeAws {
   readonly calls: FakeCall[] = [];
@@ -55,11 +88,17 @@ export class FakeAws {
   private readonly accountsByParent = new Map<string, OrganizationSnapshot['accounts']>();
   private readonly ousByParent = new Map<string, Ou[]>();
   private versions = 0;
+  /** The account of the credentials: what GetCallerIdentity answers, and QuickSight's account. */
+  readonly accountId: string;
+  /** QuickSight's state, per account and region. */
+  readonly quickSight: FakeQuickSight;
 
   constructor(
     readonly org: OrganizationSnapshot,
-    private readonly options: { latencyMs?: number } = {},
+    private readonly options: FakeAwsOptions = {},
   ) {
+    this.accountId = options.accountId ?? FAKE_ACCOUNT_ID;
+    this.quickSight = new FakeQuickSight(this.accountId);
     const rootPath = '/Root';
     for (const a of org.accounts) {
       const parts = a.ouPath.split('/').filter(Boolean);
@@ -133,52 +172,64 @@ export class FakeAws {
     );
   }
 
+  /** One client per service and region, as createAwsClients builds them. */
   clients(): AwsClients {
-    const client = (region: string) => ({ send: (command: object) => this.send(region, command) });
-    const orgs = client('us-east-1');
-    const byRegion = new Map<string, ReturnType<typeof client>>();
-    const regional = (region: string) => {
-      let c = byRegion.get(region);
+    const built = new Map<string, { send: (command: object) => Promise<unknown> }>();
+    const client = (service: FakeService, region: string) => {
+      const key = `${service}/${region}`;
+      let c = built.get(key);
       if (!c) {
-        c = client(region);
-        byRegion.set(region, c);
+        c = { send: (command: object) => this.send(region, command, service) };
+        built.set(key, c);
       }
-      return c;
+      return c as never;
     };
     return {
-      organizations: () => orgs as never,
-      config: (region) => regional(region) as never,
-      glue: (region) => regional(region) as never,
-      athena: (region) => regional(region) as never,
-      quicksight: (region) => regional(region) as never,
-      sts: (region) => regional(region) as never,
+      organizations: () => client('organizations', 'us-east-1'),
+      config: (region) => client('config', region),
+      glue: (region) => client('glue', region),
+      athena: (region) => client('athena', region),
+      quicksight: (region) => client('quicksight', region),
+      sts: (region) => client('sts', region),
     };
   }
 
-  async send(region: string, command: object): Promise<unknown> {
+  /**
+   * Answers one command. QuickSight and STS are told apart by the client that sends (operation
+   * names such as ListTagsForResource recur across services); the others by the operation.
+   */
+  async send(region: string, command: object, service: FakeService = 'config'): Promise<unknown> {
     const operation = command.constructor.name.replace(/Command$/, '');
     const input = structuredClone((command as { input?: Json }).input ?? {});
     const start = performance.now();
     if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
     try {
+      if (service === 'quicksight') return this.quickSight.handle(operation, region, input);
+      if (service === 'sts') return this.sts(operation);
       return this.handle(operation, region, input);
     } finally {
-      this.calls.push({ operation, region, input, start, end: performance.now() });
+      this.calls.push({ service, operation, region, input, start, end: performance.now() });
     }
+  }
+
+  private sts(operation: string): unknown {
+    if (operation !== 'GetCallerIdentity') {
+      throw awsError('UnknownOperationException', `The fake STS does not implement ${operation}`);
+    }
+    return {
+      UserId: 'AROAFAKEDATAREADROLE:org-compliance',
+      Account: this.accountId,
+      Arn: `arn:aws:sts::${this.accountId}:assumed-role/org-compliance-data-read/org-compliance`,
+    };
   }
 
   private page<T>(
     items: T[],
     input: Json,
     max: number,
-    limitKey: 'MaxResults' | 'Limit',
+    limitKey: PageRule['limitKey'],
   ): { items: T[]; next?: string } {
-    const requested = Number(input[limitKey] ?? max);
-    if (requested > max) throw awsError('InvalidInputException', `${limitKey} must be at most ${max}`);
-    const from = Number(input.NextToken ?? 0);
-    const slice = items.slice(from, from + requested);
-    const next = from + requested < items.length ? String(from + requested) : undefined;
-    return next ? { items: slice, next } : { items: slice };
+    return pageOf(items, input, { limitKey, max });
   }
 
   private handle(operation: string, region: string, input: Json): unknown {

@@ -1,6 +1,7 @@
 /**
  * Benchmark: a no-op plan on the aws target against an in-process fake Organization of 5,000
- * accounts in 200 OUs with the 68-rule catalog deployed in 3 regions, 50 ms of latency per call.
+ * accounts in 200 OUs with the 68-rule catalog deployed in 3 regions and quicksight/ deployed,
+ * 50 ms of latency per call.
  * Prints the API calls made against the minimum possible for that data, and the wall time against
  * the critical path (the longest chain of calls that must be sequential) and against the floor
  * that the Organizations concurrency limit allows. Figures are ratios measured in this run.
@@ -21,6 +22,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const TODAY = '2026-11-28';
 const ORG_PAGE = 20;
 const CONFIG_PAGE = 100;
+const GLUE_TABLES_PAGE = 100;
+const QUICKSIGHT_PAGE = 100;
 
 function pages(n: number, size: number): number {
   return Math.max(1, Math.ceil(n / size));
@@ -30,8 +33,6 @@ async function main(): Promise<void> {
   const root = resolve(import.meta.dirname, '../..');
   const loaded = await loadRepository(root);
   if (!loaded.repository) throw new Error('config/ does not load; run validate');
-  // The bench measures the Organization walk and the rule reads; the fake AWS has no QuickSight.
-  loaded.repository.quicksight = [];
   const org = syntheticOrganization({
     organizationId: loaded.repository.org.organizationId,
     accounts: ACCOUNTS,
@@ -52,7 +53,8 @@ async function main(): Promise<void> {
 
   // Deploy everything with no latency, so the measured plan is a no-op.
   const fake = new FakeAws(org);
-  const setup = createAwsTarget(repo.org, { clients: fake.clients() });
+  // No waiting between QuickSight's status looks while setting up.
+  const setup = createAwsTarget(repo.org, { clients: fake.clients(), sleep: async () => {} });
   const deployed = await apply((await runPlan(repo, setup, { today: TODAY })).plan, setup, {
     concurrency: 16,
   });
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
   for (const [region, rules] of fake.rules) measured.rules.set(region, rules);
   for (const [region, tables] of fake.tables) measured.tables.set(region, tables);
   for (const [region, dbs] of fake.databases) measured.databases.set(region, dbs);
+  for (const [key, store] of fake.quickSight.stores) measured.quickSight.stores.set(key, store);
   const target = createAwsTarget(repo.org, {
     clients: measured.clients(),
     organizationConcurrency: CONCURRENCY,
@@ -78,8 +81,36 @@ async function main(): Promise<void> {
   const regions = repo.org.regions;
   const rulesPerRegion = regions.map((r) => fake.rules.get(r)?.size ?? 0);
   const configMin = rulesPerRegion.reduce((n, count) => n + 2 * pages(count, CONFIG_PAGE), 0);
-  const glueMin = 1;
-  const minimum = orgMin + configMin + glueMin;
+  // Glue: the table itself (GetTable); for the views, the database's ownership marker
+  // (GetDatabase) and every table of the database, views included, 100 a page (GetTables).
+  const database = repo.org.glue.database;
+  const tablesInDatabase = [...(fake.tables.get(repo.org.glue.region)?.keys() ?? [])].filter((key) =>
+    key.startsWith(`${database}.`),
+  ).length;
+  const glueMin = 1 + 1 + pages(tablesInDatabase, GLUE_TABLES_PAGE);
+  // QuickSight, whatever the number of accounts: STS once for the account (unless org.yaml names
+  // it); one page of each List* call per 100 resources; for every listed resource one
+  // ListTagsForResource (ownership is a tag, and no List* answer carries tags) and one
+  // Describe*Permissions; the body of each data set (DescribeDataSet), analysis and dashboard
+  // (Describe*Definition), as their summaries carry none (ListDataSources' answer does); and one
+  // ListRefreshSchedules per SPICE data set. A data set is one resource however many providers
+  // look at it: listing the data sets or reading their tags twice counts above this minimum.
+  const qs = fake.quickSight.store(repo.org.quicksight.region);
+  const dataSets = [...qs.dataSets.values()];
+  const spice = dataSets.filter((d) => d.body.ImportMode === 'SPICE').length;
+  const counts = [qs.dataSources.size, qs.dataSets.size, qs.analyses.size, qs.dashboards.size];
+  const listed = counts.reduce((n, c) => n + c, 0);
+  const quickSightMin =
+    repo.quicksight.length === 0
+      ? 0
+      : (repo.org.quicksight.accountId ? 0 : 1) +
+        counts.reduce((n, c) => n + pages(c, QUICKSIGHT_PAGE), 0) +
+        2 * listed +
+        qs.dataSets.size +
+        qs.analyses.size +
+        qs.dashboards.size +
+        spice;
+  const minimum = orgMin + configMin + glueMin + quickSightMin;
   const made = measured.calls.length;
   const orgOperations = new Set([
     'DescribeOrganization',
@@ -88,7 +119,10 @@ async function main(): Promise<void> {
     'ListAccountsForParent',
   ]);
   const orgMade = measured.calls.filter((c) => orgOperations.has(c.operation)).length;
-  const glueMade = measured.calls.filter((c) => c.operation === 'GetTable').length;
+  const glueMade = measured.calls.filter((c) => c.service === 'glue').length;
+  const quickSightMade = measured.calls.filter(
+    (c) => c.service === 'quicksight' || c.service === 'sts',
+  ).length;
 
   // Critical path in calls: a parent is known once the page naming it arrives; its OU pages and
   // account pages are each a sequential chain. Config rules and statuses page independently.
@@ -106,7 +140,15 @@ async function main(): Promise<void> {
     ...parents.map((p) => foundAt(p.id) + Math.max(pages(p.ous, ORG_PAGE), pages(p.accounts, ORG_PAGE))),
   );
   const configChain = Math.max(...rulesPerRegion.map((n) => pages(n, CONFIG_PAGE)));
-  const criticalCalls = Math.max(orgChain, configChain, 1);
+  // QuickSight: the account (STS), then a list's pages, then calls per listed resource, which can
+  // all run at once (ListRefreshSchedules needs only the data set list).
+  const quickSightChain =
+    quickSightMin === 0
+      ? 0
+      : (repo.org.quicksight.accountId ? 0 : 1) +
+        Math.max(...counts.map((c) => pages(c, QUICKSIGHT_PAGE))) +
+        1;
+  const criticalCalls = Math.max(orgChain, configChain, quickSightChain, 1);
   const criticalMs = criticalCalls * LATENCY_MS;
   const concurrencyFloorMs = Math.max(criticalMs, Math.ceil(orgMin / CONCURRENCY) * LATENCY_MS);
 
@@ -119,12 +161,19 @@ async function main(): Promise<void> {
       'catalog',
       `${repo.rules.length} rules in ${regions.length} regions (${rulesPerRegion.join(' + ')} deployed)`,
     ],
+    [
+      'quicksight',
+      `${counts[0]} data source, ${counts[1]} data sets (${spice} SPICE, ${dataSets.reduce((n, d) => n + d.schedules.size, 0)} refresh schedules), ${counts[2]} analysis, ${counts[3]} dashboard`,
+    ],
     ['latency per call', `${LATENCY_MS} ms; Organizations concurrency ${CONCURRENCY}`],
     [
       'API calls made',
-      `${made} (Organizations ${orgMade}, Config ${made - orgMade - glueMade}, Glue ${glueMade})`,
+      `${made} (Organizations ${orgMade}, Config ${made - orgMade - glueMade - quickSightMade}, Glue ${glueMade}, QuickSight and STS ${quickSightMade})`,
     ],
-    ['minimum possible calls', `${minimum} (Organizations ${orgMin}, Config ${configMin}, Glue ${glueMin})`],
+    [
+      'minimum possible calls',
+      `${minimum} (Organizations ${orgMin}, Config ${configMin}, Glue ${glueMin}, QuickSight and STS ${quickSightMin})`,
+    ],
     ['calls / minimum', (made / minimum).toFixed(3)],
     ['wall time', `${wallMs.toFixed(0)} ms`],
     ['critical path', `${criticalCalls} calls = ${criticalMs} ms`],
