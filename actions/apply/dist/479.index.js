@@ -408,21 +408,26 @@ class DuckDbEngine {
         const instance = await node_api_.DuckDBInstance.create(':memory:', options.threads ? { threads: String(options.threads) } : {});
         const connection = await instance.connect();
         const engine = new DuckDbEngine(instance, connection, files, options.materialize ?? false);
-        await engine.createTable(table, bucketDir);
+        await engine.createTable(table, bucketDir, projection.bucket);
         return engine;
     }
     async run(sql) {
         await this.connection.run(sql);
     }
-    async createTable(table, bucketDir) {
+    /**
+     * The table as a view over the files the projection selects. `"$path"` is the object's S3 URI
+     * (`s3://bucket/key`), as Athena and Trino give it, not the local file's path.
+     */
+    async createTable(table, bucketDir, bucket) {
         for (const macro of TRINO_MACROS)
             await this.run(macro);
         const schema = engine_quote(table.database);
         await this.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-        await this.run(`CREATE TABLE ${schema}."__partitions" (path VARCHAR, account VARCHAR, region VARCHAR, dt VARCHAR, itemtype VARCHAR)`);
+        await this.run(`CREATE TABLE ${schema}."__partitions" (path VARCHAR, uri VARCHAR, account VARCHAR, region VARCHAR, dt VARCHAR, itemtype VARCHAR)`);
         const appender = await this.connection.createAppender('__partitions', table.database);
         for (const f of this.files) {
             appender.appendVarchar((0,external_node_path_.join)(bucketDir, f.key));
+            appender.appendVarchar(`s3://${bucket}/${f.key}`);
             appender.appendVarchar(f.account);
             appender.appendVarchar(f.region);
             appender.appendVarchar(f.dt);
@@ -447,7 +452,7 @@ class DuckDbEngine {
         const list = `[${this.files.map((f) => literal((0,external_node_path_.join)(bucketDir, f.key))).join(', ')}]`;
         const spec = `{${columns.map((c) => `${literal(c.json)}: ${literal(c.type)}`).join(', ')}}`;
         const select = columns.map((c) => `r.${engine_quote(c.json)} AS ${engine_quote(c.hive)}`).join(', ');
-        const body = `SELECT ${select}, ${partitionCols}, p.path AS "$path" FROM read_json(${list}, columns = ${spec}, filename = true, format = 'auto', maximum_object_size = ${ATHENA_MAX_ROW_BYTES}) AS r JOIN ${schema}."__partitions" AS p ON p.path = r.filename`;
+        const body = `SELECT ${select}, ${partitionCols}, p.uri AS "$path" FROM read_json(${list}, columns = ${spec}, filename = true, format = 'auto', maximum_object_size = ${ATHENA_MAX_ROW_BYTES}) AS r JOIN ${schema}."__partitions" AS p ON p.path = r.filename`;
         if (this.materialize) {
             await this.run('SET preserve_insertion_order = false');
             await this.run(`CREATE TABLE ${schema}."__snapshots" AS ${body}`);
