@@ -372,4 +372,33 @@ describe('aws target against an in-process fake AWS, through the providers and t
       ['PutOrganizationConfigRule', 'us-east-1', []],
     ]);
   });
+
+  it('a plan lists the data sets and reads their tags once for both providers that need them; the next plan reads afresh', async () => {
+    const repo = await repository();
+    const { fake, target } = await deployed(repo);
+    const t = target();
+    const count = (from: number, operation: string) =>
+      fake.calls.slice(from).filter((c) => c.service === 'quicksight' && c.operation === operation);
+    const dataSetTagReads = (from: number) =>
+      count(from, 'ListTagsForResource').filter((c) => String(c.input.ResourceArn).includes(':dataset/'));
+
+    const first = fake.calls.length;
+    expect((await runPlan(repo, t, { today: TODAY })).plan.hasChanges).toBe(false);
+    expect(count(first, 'ListDataSets')).toHaveLength(1);
+    expect(dataSetTagReads(first)).toHaveLength(9);
+
+    // A data set edited and untagged by hand between two plans: the second plan reads the tags
+    // again, so it sees that the tool no longer owns it and refuses to change it.
+    const second = fake.calls.length;
+    const dataSet = fake.quickSight.store(QS_REGION).dataSets.get('org-compliance-trend');
+    if (!dataSet) throw new Error('the trend data set was not deployed');
+    dataSet.tags.delete('managed-by');
+    dataSet.body = { ...dataSet.body, Name: 'trend (edited by hand)' };
+    const again = await runPlan(repo, t, { today: TODAY });
+    expect(count(second, 'ListDataSets')).toHaveLength(1);
+    expect(dataSetTagReads(second)).toHaveLength(9);
+    expect(again.plan.conflicts.map((c) => c.subject)).toEqual([
+      `quicksight-data-set/${QS_REGION}/org-compliance-trend`,
+    ]);
+  });
 });

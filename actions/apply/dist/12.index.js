@@ -1560,6 +1560,44 @@ const QUICKSIGHT_PAGE_SIZE = 100;
 const TAG_CONCURRENCY = 4;
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_POLL_MS = 5_000;
+/**
+ * What reads running at the same time share: the data set and refresh schedule providers both
+ * list the data sets and read their tags. Kept only while at least one read is under way, so a
+ * later plan sees fresh state; checks right before a write never use it.
+ */
+class SharedReads {
+    active = 0;
+    dataSets;
+    tags = new Map();
+    async during(work) {
+        this.active++;
+        try {
+            return await work();
+        }
+        finally {
+            if (--this.active === 0) {
+                this.dataSets = undefined;
+                this.tags.clear();
+            }
+        }
+    }
+    dataSetSummaries(list) {
+        if (this.active === 0)
+            return list();
+        this.dataSets ??= list();
+        return this.dataSets;
+    }
+    tag(arn, read) {
+        if (this.active === 0)
+            return read();
+        let answer = this.tags.get(arn);
+        if (!answer) {
+            answer = read();
+            this.tags.set(arn, answer);
+        }
+        return answer;
+    }
+}
 /** `quicksight-analysis/eu-west-1/org-compliance-overview`. */
 function quickSightKey(kind, region, id) {
     return `${kind}/${region}/${id}`;
@@ -1604,6 +1642,7 @@ class QuickSightProviderBase {
     sleep;
     timeoutMs;
     pollMs;
+    shared;
     constructor(options) {
         if (options.ownership.tagKey === '' || options.ownership.tagValue === '') {
             throw new Error('ownership.tagKey and ownership.tagValue must not be empty: QuickSight resources are owned by tag');
@@ -1620,6 +1659,7 @@ class QuickSightProviderBase {
         this.sleep = options.sleep ?? realSleep;
         this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
         this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+        this.shared = options.shared ?? new SharedReads();
     }
     async apply(change) {
         if (change.kind !== this.kind) {
@@ -1678,7 +1718,7 @@ class QuickSightProviderBase {
         const looked = await mapLimit(items, TAG_CONCURRENCY, async (item) => {
             const id = idOf(item);
             const arn = arnOf(item);
-            const owned = await this.tagged(arn, id);
+            const owned = await this.shared.tag(arn, () => this.tagged(arn, id));
             if (owned === undefined)
                 return undefined;
             const wanted = id.startsWith(OWNED_ID_PREFIX) || desiredIds.has(id) || owned;
@@ -1741,6 +1781,9 @@ class QuickSightProviderBase {
     }
     /** Every data set summary of the account (ListDataSets, all pages). */
     async listDataSetSummaries() {
+        return this.shared.dataSetSummaries(() => this.#listDataSetSummaries());
+    }
+    async #listDataSetSummaries() {
         const pages = await allPages((token) => this.call(new client_quicksight_dist_cjs/* ListDataSetsCommand */.fp_({
             AwsAccountId: this.accountId,
             MaxResults: QUICKSIGHT_PAGE_SIZE,
@@ -2315,7 +2358,10 @@ class AwsQuickSightDashboardProvider extends QuickSightProviderBase {
 const IMPORT_MODES = ['SPICE', 'DIRECT_QUERY'];
 class AwsQuickSightDataSetProvider extends QuickSightProviderBase {
     kind = 'quicksight-data-set';
-    async read(desired) {
+    read(desired) {
+        return this.shared.during(() => this.#read(desired));
+    }
+    async #read(desired) {
         const wanted = new Map(desired.filter((d) => d.kind === this.kind).map((d) => [d.properties.id, d]));
         const found = await this.candidates(await this.listDataSetSummaries(), (summary) => summary.DataSetId ?? '', (summary) => summary.Arn ?? this.arn(summary.DataSetId ?? ''), new Set(wanted.keys()));
         const current = [];
@@ -2544,7 +2590,10 @@ function dataSourceStatus(source) {
 const MAX_REFRESH_SCHEDULES_PER_DATA_SET = 5;
 class AwsQuickSightRefreshScheduleProvider extends QuickSightProviderBase {
     kind = 'quicksight-refresh-schedule';
-    async read(desired) {
+    read(desired) {
+        return this.shared.during(() => this.#read(desired));
+    }
+    async #read(desired) {
         const mine = desired.filter((d) => d.kind === this.kind);
         const wanted = new Map(mine.map((d) => [scheduleRef(dataSetIdOf(d.properties), d.properties.id), d]));
         this.#assertScheduleLimit(mine);
@@ -2685,7 +2734,10 @@ function dataSetIdOf(properties) {
 
 
 
+
 function createQuickSightProviders(options) {
+    // One listing of the data sets (and of their tags) serves both providers that need it.
+    options = { ...options, shared: options.shared ?? new SharedReads() };
     return {
         'quicksight-data-source': new AwsQuickSightDataSourceProvider(options),
         'quicksight-data-set': new AwsQuickSightDataSetProvider(options),

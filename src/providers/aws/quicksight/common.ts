@@ -39,6 +39,45 @@ export const TAG_CONCURRENCY = 4;
 export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 export const DEFAULT_POLL_MS = 5_000;
 
+/**
+ * What reads running at the same time share: the data set and refresh schedule providers both
+ * list the data sets and read their tags. Kept only while at least one read is under way, so a
+ * later plan sees fresh state; checks right before a write never use it.
+ */
+export class SharedReads {
+  private active = 0;
+  private dataSets: Promise<DataSetSummary[]> | undefined;
+  private readonly tags = new Map<string, Promise<boolean | undefined>>();
+
+  async during<T>(work: () => Promise<T>): Promise<T> {
+    this.active++;
+    try {
+      return await work();
+    } finally {
+      if (--this.active === 0) {
+        this.dataSets = undefined;
+        this.tags.clear();
+      }
+    }
+  }
+
+  dataSetSummaries(list: () => Promise<DataSetSummary[]>): Promise<DataSetSummary[]> {
+    if (this.active === 0) return list();
+    this.dataSets ??= list();
+    return this.dataSets;
+  }
+
+  tag(arn: string, read: () => Promise<boolean | undefined>): Promise<boolean | undefined> {
+    if (this.active === 0) return read();
+    let answer = this.tags.get(arn);
+    if (!answer) {
+      answer = read();
+      this.tags.set(arn, answer);
+    }
+    return answer;
+  }
+}
+
 export interface QuickSightProviderOptions {
   clients: AwsClients;
   /** The send-wrapper; it counts every write request. */
@@ -55,6 +94,8 @@ export interface QuickSightProviderOptions {
   timeoutMs?: number;
   /** How often to look at a resource being created or updated. Default 5 s. */
   pollMs?: number;
+  /** Shared by the providers of one account and region (createQuickSightProviders makes one). */
+  shared?: SharedReads;
 }
 
 /** A desired QuickSight resource (the model's DesiredResource once it has QuickSight kinds). */
@@ -152,6 +193,7 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
   protected readonly sleep: Sleep;
   protected readonly timeoutMs: number;
   protected readonly pollMs: number;
+  protected readonly shared: SharedReads;
 
   constructor(options: QuickSightProviderOptions) {
     if (options.ownership.tagKey === '' || options.ownership.tagValue === '') {
@@ -171,6 +213,7 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
     this.sleep = options.sleep ?? realSleep;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+    this.shared = options.shared ?? new SharedReads();
   }
 
   abstract read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<K>[]>;
@@ -262,7 +305,7 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
     const looked = await mapLimit(items, TAG_CONCURRENCY, async (item) => {
       const id = idOf(item);
       const arn = arnOf(item);
-      const owned = await this.tagged(arn, id);
+      const owned = await this.shared.tag(arn, () => this.tagged(arn, id));
       if (owned === undefined) return undefined;
       const wanted = id.startsWith(OWNED_ID_PREFIX) || desiredIds.has(id) || owned;
       return wanted ? { item, id, arn, owned } : undefined;
@@ -336,6 +379,10 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
 
   /** Every data set summary of the account (ListDataSets, all pages). */
   protected async listDataSetSummaries(): Promise<DataSetSummary[]> {
+    return this.shared.dataSetSummaries(() => this.#listDataSetSummaries());
+  }
+
+  async #listDataSetSummaries(): Promise<DataSetSummary[]> {
     const pages = await allPages((token) =>
       this.call(
         new ListDataSetsCommand({

@@ -43,7 +43,11 @@ export const IMPORT_MODES = ['SPICE', 'DIRECT_QUERY'] as const;
 export class AwsQuickSightDataSetProvider extends QuickSightProviderBase<'quicksight-data-set'> {
   readonly kind = 'quicksight-data-set' as const;
 
-  async read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-data-set'>[]> {
+  read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-data-set'>[]> {
+    return this.shared.during(() => this.#read(desired));
+  }
+
+  async #read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-data-set'>[]> {
     const wanted = new Map(desired.filter((d) => d.kind === this.kind).map((d) => [d.properties.id, d]));
     const found = await this.candidates(
       await this.listDataSetSummaries(),

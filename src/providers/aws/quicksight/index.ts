@@ -5,7 +5,7 @@
 
 import type { QuickSightKind } from '../../../model/quicksight.js';
 import { AwsQuickSightAnalysisProvider } from './analyses.js';
-import type { QuickSightProvider, QuickSightProviderOptions } from './common.js';
+import { type QuickSightProvider, type QuickSightProviderOptions, SharedReads } from './common.js';
 import { AwsQuickSightDashboardProvider } from './dashboards.js';
 import { AwsQuickSightDataSetProvider } from './data-sets.js';
 import { AwsQuickSightDataSourceProvider } from './data-sources.js';
@@ -14,6 +14,8 @@ import { AwsQuickSightRefreshScheduleProvider } from './refresh-schedules.js';
 export type QuickSightProviders = { [K in QuickSightKind]: QuickSightProvider<K> };
 
 export function createQuickSightProviders(options: QuickSightProviderOptions): QuickSightProviders {
+  // One listing of the data sets (and of their tags) serves both providers that need it.
+  options = { ...options, shared: options.shared ?? new SharedReads() };
   return {
     'quicksight-data-source': new AwsQuickSightDataSourceProvider(options),
     'quicksight-data-set': new AwsQuickSightDataSetProvider(options),

@@ -33,7 +33,11 @@ export const MAX_REFRESH_SCHEDULES_PER_DATA_SET = 5;
 export class AwsQuickSightRefreshScheduleProvider extends QuickSightProviderBase<'quicksight-refresh-schedule'> {
   readonly kind = 'quicksight-refresh-schedule' as const;
 
-  async read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-refresh-schedule'>[]> {
+  read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-refresh-schedule'>[]> {
+    return this.shared.during(() => this.#read(desired));
+  }
+
+  async #read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-refresh-schedule'>[]> {
     const mine = desired.filter((d) => d.kind === this.kind);
     const wanted = new Map(mine.map((d) => [scheduleRef(dataSetIdOf(d.properties), d.properties.id), d]));
     this.#assertScheduleLimit(mine);
