@@ -17,7 +17,6 @@ import {
   DescribeAnalysisDefinitionCommand,
   DescribeAnalysisPermissionsCommand,
   ListAnalysesCommand,
-  type ResourcePermission,
   UpdateAnalysisCommand,
   UpdateAnalysisPermissionsCommand,
   type UpdateAnalysisRequest,
@@ -31,16 +30,15 @@ import {
   withoutServerChosen,
 } from '../../../quicksight/normalize.js';
 import { resourcePermissions } from '../../../quicksight/permissions.js';
-import { errorName } from '../retry.js';
 import {
   allPages,
   bodyChanged,
+  type OwnCalls,
   QUICKSIGHT_PAGE_SIZE,
   type QuickSightChange,
   type QuickSightCurrent,
   type QuickSightDesired,
   QuickSightProviderBase,
-  quickSightArn,
   requestOf,
 } from './common.js';
 import { definitionErrorLines, settleFailure } from './definition-errors.js';
@@ -51,6 +49,14 @@ export const VALIDATION_STRATEGY = { Mode: 'STRICT' } as const;
 
 export class AwsQuickSightAnalysisProvider extends QuickSightProviderBase<'quicksight-analysis'> {
   readonly kind = 'quicksight-analysis' as const;
+  // A deleted analysis stays restorable for QuickSight's default recovery window.
+  protected override readonly own: OwnCalls = {
+    idMember: 'AnalysisId',
+    arnType: 'analysis',
+    delete: DeleteAnalysisCommand,
+    describePermissions: DescribeAnalysisPermissionsCommand,
+    updatePermissions: UpdateAnalysisPermissionsCommand,
+  };
 
   async read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-analysis'>[]> {
     const wanted = new Map(desired.filter((d) => d.kind === this.kind).map((d) => [d.properties.id, d]));
@@ -144,46 +150,6 @@ export class AwsQuickSightAnalysisProvider extends QuickSightProviderBase<'quick
     await this.syncPermissions(id, properties.permissions);
   }
 
-  protected async remove(properties: QuickSightProperties, _change: QuickSightChange): Promise<void> {
-    const id = properties.id;
-    if (!(await this.assertOwned(this.arn(id), id, 'delete'))) return;
-    try {
-      // QuickSight keeps a deleted analysis restorable for its default recovery window.
-      await this.call(
-        new DeleteAnalysisCommand({ AwsAccountId: this.accountId, AnalysisId: id }),
-        `delete ${this.subject(id)}`,
-        true,
-      );
-    } catch (error) {
-      if (errorName(error) !== 'ResourceNotFoundException') throw error;
-    }
-  }
-
-  protected override async describePermissions(id: string): Promise<ResourcePermission[]> {
-    const answer = await this.call(
-      new DescribeAnalysisPermissionsCommand({ AwsAccountId: this.accountId, AnalysisId: id }),
-      `read the permissions of ${this.subject(id)}`,
-    );
-    return answer.Permissions ?? [];
-  }
-
-  protected override async updatePermissions(
-    id: string,
-    grant: ResourcePermission[],
-    revoke: ResourcePermission[],
-  ): Promise<void> {
-    await this.call(
-      new UpdateAnalysisPermissionsCommand({
-        AwsAccountId: this.accountId,
-        AnalysisId: id,
-        ...(grant.length > 0 ? { GrantPermissions: grant } : {}),
-        ...(revoke.length > 0 ? { RevokePermissions: revoke } : {}),
-      }),
-      `update the permissions of ${this.subject(id)}`,
-      true,
-    );
-  }
-
   /** Waits for QuickSight to finish; on failure throws with every error of DescribeAnalysisDefinition. */
   async #settle(properties: QuickSightProperties, action: 'create' | 'update'): Promise<void> {
     const id = properties.id;
@@ -201,9 +167,5 @@ export class AwsQuickSightAnalysisProvider extends QuickSightProviderBase<'quick
     );
     const lines = definitionErrorLines(answer.Errors ?? [], properties.body.Definition ?? answer.Definition);
     throw settleFailure(`Could not ${action} ${this.subject(id)}: it`, state, lines);
-  }
-
-  protected arn(id: string): string {
-    return quickSightArn(this.region, this.accountId, 'analysis', id);
   }
 }

@@ -24,9 +24,10 @@ import type {
   QuickSightPermission,
   QuickSightProperties,
 } from '../../../model/quicksight.js';
-import type { ResourceStatus } from '../../../model/resources.js';
+import { type ResourceStatus, resourceKey } from '../../../model/resources.js';
 import { deepEqualJson, type JsonObject, normalizePermissions } from '../../../quicksight/normalize.js';
 import { permissionChanges } from '../../../quicksight/permissions.js';
+import { quickSightResourceArn } from '../../../quicksight/resolve.js';
 import type { AwsClients } from '../clients.js';
 import { type AwsSend, errorName, realSleep, type SdkCommand, type Sleep } from '../retry.js';
 
@@ -129,27 +130,20 @@ export interface QuickSightProvider<K extends QuickSightKind = QuickSightKind> {
   apply(change: QuickSightChange): Promise<void>;
 }
 
-/** `quicksight-analysis/eu-west-1/org-compliance-overview`. */
-export function quickSightKey(kind: QuickSightKind, region: string, id: string): string {
-  return `${kind}/${region}/${id}`;
-}
+/** A command class of the SDK (its input typed loosely: requests are built from bodies). */
+type CommandClass<Output = unknown> = new (input: never) => SdkCommand<Output>;
 
-export type QuickSightArnType = 'datasource' | 'dataset' | 'analysis' | 'dashboard';
-
-export function quickSightArn(
-  region: string,
-  accountId: string,
-  type: QuickSightArnType,
-  id: string,
-): string {
-  return `arn:${arnPartition(region)}:quicksight:${region}:${accountId}:${type}/${id}`;
-}
-
-/** The ARN partition of a region (`aws`, `aws-cn`, `aws-us-gov`). */
-export function arnPartition(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
+/**
+ * The calls of a kind whose resources have an id, permissions and a delete of their own (all but
+ * refresh schedules): the base class deletes and reads and writes permissions through them.
+ */
+export interface OwnCalls {
+  /** The request member naming the resource: `DataSourceId`, `DataSetId`, `AnalysisId`, `DashboardId`. */
+  idMember: string;
+  arnType: 'datasource' | 'dataset' | 'analysis' | 'dashboard';
+  delete: CommandClass;
+  describePermissions: CommandClass<{ Permissions?: ResourcePermission[] | undefined }>;
+  updatePermissions: CommandClass;
 }
 
 /** Kind names in messages. */
@@ -223,7 +217,33 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
     before: QuickSightProperties | undefined,
     change: QuickSightChange,
   ): Promise<void>;
-  protected abstract remove(properties: QuickSightProperties, change: QuickSightChange): Promise<void>;
+  /** The kind's own delete and permission calls; absent for refresh schedules, which override them. */
+  protected readonly own: OwnCalls | undefined = undefined;
+
+  protected ownCalls(): OwnCalls {
+    if (!this.own) throw new Error(`Bug: the ${KIND_LABELS[this.kind]} provider names no calls of its own`);
+    return this.own;
+  }
+
+  protected arn(id: string): string {
+    return quickSightResourceArn(this.region, this.accountId, this.ownCalls().arnType, id);
+  }
+
+  /** `{AwsAccountId, <idMember>: id, ...extra}` for one of the kind's own calls. */
+  protected ownInput(id: string, extra: Record<string, unknown> = {}): never {
+    return { AwsAccountId: this.accountId, [this.ownCalls().idMember]: id, ...extra } as never;
+  }
+
+  /** Deletes the resource if it exists and carries the ownership tag; refuses it otherwise. */
+  protected async remove(properties: QuickSightProperties, _change: QuickSightChange): Promise<void> {
+    const id = properties.id;
+    if (!(await this.assertOwned(this.arn(id), id, 'delete'))) return;
+    try {
+      await this.call(new (this.ownCalls().delete)(this.ownInput(id)), `delete ${this.subject(id)}`, true);
+    } catch (error) {
+      if (errorName(error) !== 'ResourceNotFoundException') throw error;
+    }
+  }
 
   async apply(change: QuickSightChange): Promise<void> {
     if (change.kind !== this.kind) {
@@ -364,17 +384,32 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
     await this.updatePermissions(id, grant, revoke);
   }
 
-  /** Describe*Permissions; the refresh schedule provider has none. */
-  protected async describePermissions(_id: string): Promise<ResourcePermission[]> {
-    return [];
+  /** Describe*Permissions; none for a kind without calls of its own (refresh schedules). */
+  protected async describePermissions(id: string): Promise<ResourcePermission[]> {
+    if (!this.own) return [];
+    const answer = await this.call(
+      new this.own.describePermissions(this.ownInput(id)),
+      `read the permissions of ${this.subject(id)}`,
+    );
+    return answer.Permissions ?? [];
   }
 
   protected async updatePermissions(
     id: string,
-    _grant: ResourcePermission[],
-    _revoke: ResourcePermission[],
+    grant: ResourcePermission[],
+    revoke: ResourcePermission[],
   ): Promise<void> {
-    throw new Error(`${this.subject(id)} has no permissions of its own`);
+    if (!this.own) throw new Error(`${this.subject(id)} has no permissions of its own`);
+    await this.call(
+      new this.own.updatePermissions(
+        this.ownInput(id, {
+          ...(grant.length > 0 ? { GrantPermissions: grant } : {}),
+          ...(revoke.length > 0 ? { RevokePermissions: revoke } : {}),
+        }),
+      ),
+      `update the permissions of ${this.subject(id)}`,
+      true,
+    );
   }
 
   /** Every data set summary of the account (ListDataSets, all pages). */
@@ -398,7 +433,7 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
 
   /** The desired resource's key when there is one, so plan pairs them; otherwise the kind's own. */
   protected keyOf(desired: ReadonlyMap<string, QuickSightDesired>, id: string): string {
-    return desired.get(id)?.key ?? quickSightKey(this.kind, this.region, id);
+    return desired.get(id)?.key ?? resourceKey(this.kind, this.region, id);
   }
 }
 

@@ -20,7 +20,6 @@ import {
   DescribeDashboardDefinitionCommand,
   DescribeDashboardPermissionsCommand,
   ListDashboardsCommand,
-  type ResourcePermission,
   UpdateDashboardCommand,
   UpdateDashboardPermissionsCommand,
   UpdateDashboardPublishedVersionCommand,
@@ -35,17 +34,16 @@ import {
   withoutServerChosen,
 } from '../../../quicksight/normalize.js';
 import { resourcePermissions } from '../../../quicksight/permissions.js';
-import { errorName } from '../retry.js';
 import { VALIDATION_STRATEGY } from './analyses.js';
 import {
   allPages,
   bodyChanged,
+  type OwnCalls,
   QUICKSIGHT_PAGE_SIZE,
   type QuickSightChange,
   type QuickSightCurrent,
   type QuickSightDesired,
   QuickSightProviderBase,
-  quickSightArn,
   requestOf,
 } from './common.js';
 import { definitionErrorLines, settleFailure } from './definition-errors.js';
@@ -53,6 +51,13 @@ import { withRequestTimestamps } from './timestamps.js';
 
 export class AwsQuickSightDashboardProvider extends QuickSightProviderBase<'quicksight-dashboard'> {
   readonly kind = 'quicksight-dashboard' as const;
+  protected override readonly own: OwnCalls = {
+    idMember: 'DashboardId',
+    arnType: 'dashboard',
+    delete: DeleteDashboardCommand,
+    describePermissions: DescribeDashboardPermissionsCommand,
+    updatePermissions: UpdateDashboardPermissionsCommand,
+  };
 
   async read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-dashboard'>[]> {
     const wanted = new Map(desired.filter((d) => d.kind === this.kind).map((d) => [d.properties.id, d]));
@@ -151,45 +156,6 @@ export class AwsQuickSightDashboardProvider extends QuickSightProviderBase<'quic
     await this.syncPermissions(id, properties.permissions);
   }
 
-  protected async remove(properties: QuickSightProperties, _change: QuickSightChange): Promise<void> {
-    const id = properties.id;
-    if (!(await this.assertOwned(this.arn(id), id, 'delete'))) return;
-    try {
-      await this.call(
-        new DeleteDashboardCommand({ AwsAccountId: this.accountId, DashboardId: id }),
-        `delete ${this.subject(id)}`,
-        true,
-      );
-    } catch (error) {
-      if (errorName(error) !== 'ResourceNotFoundException') throw error;
-    }
-  }
-
-  protected override async describePermissions(id: string): Promise<ResourcePermission[]> {
-    const answer = await this.call(
-      new DescribeDashboardPermissionsCommand({ AwsAccountId: this.accountId, DashboardId: id }),
-      `read the permissions of ${this.subject(id)}`,
-    );
-    return answer.Permissions ?? [];
-  }
-
-  protected override async updatePermissions(
-    id: string,
-    grant: ResourcePermission[],
-    revoke: ResourcePermission[],
-  ): Promise<void> {
-    await this.call(
-      new UpdateDashboardPermissionsCommand({
-        AwsAccountId: this.accountId,
-        DashboardId: id,
-        ...(grant.length > 0 ? { GrantPermissions: grant } : {}),
-        ...(revoke.length > 0 ? { RevokePermissions: revoke } : {}),
-      }),
-      `update the permissions of ${this.subject(id)}`,
-      true,
-    );
-  }
-
   /** `arn:…:dashboard/<id>/version/<n>` → n. */
   #versionNumber(id: string, versionArn: string | undefined): number {
     const match = /\/version\/(\d+)$/.exec(versionArn ?? '');
@@ -254,9 +220,5 @@ export class AwsQuickSightDashboardProvider extends QuickSightProviderBase<'quic
       `publish version ${version} of ${this.subject(id)}`,
       true,
     );
-  }
-
-  protected arn(id: string): string {
-    return quickSightArn(this.region, this.accountId, 'dashboard', id);
   }
 }

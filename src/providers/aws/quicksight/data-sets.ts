@@ -11,7 +11,6 @@ import {
   DeleteDataSetCommand,
   DescribeDataSetCommand,
   DescribeDataSetPermissionsCommand,
-  type ResourcePermission,
   UpdateDataSetCommand,
   UpdateDataSetPermissionsCommand,
   type UpdateDataSetRequest,
@@ -26,14 +25,13 @@ import {
   withoutServerChosen,
 } from '../../../quicksight/normalize.js';
 import { resourcePermissions } from '../../../quicksight/permissions.js';
-import { errorName } from '../retry.js';
 import {
   bodyChanged,
+  type OwnCalls,
   type QuickSightChange,
   type QuickSightCurrent,
   type QuickSightDesired,
   QuickSightProviderBase,
-  quickSightArn,
   requestOf,
 } from './common.js';
 import { withRequestTimestamps } from './timestamps.js';
@@ -42,6 +40,13 @@ export const IMPORT_MODES = ['SPICE', 'DIRECT_QUERY'] as const;
 
 export class AwsQuickSightDataSetProvider extends QuickSightProviderBase<'quicksight-data-set'> {
   readonly kind = 'quicksight-data-set' as const;
+  protected override readonly own: OwnCalls = {
+    idMember: 'DataSetId',
+    arnType: 'dataset',
+    delete: DeleteDataSetCommand,
+    describePermissions: DescribeDataSetPermissionsCommand,
+    updatePermissions: UpdateDataSetPermissionsCommand,
+  };
 
   read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-data-set'>[]> {
     return this.shared.during(() => this.#read(desired));
@@ -119,45 +124,6 @@ export class AwsQuickSightDataSetProvider extends QuickSightProviderBase<'quicks
     await this.syncPermissions(id, properties.permissions);
   }
 
-  protected async remove(properties: QuickSightProperties, _change: QuickSightChange): Promise<void> {
-    const id = properties.id;
-    if (!(await this.assertOwned(this.arn(id), id, 'delete'))) return;
-    try {
-      await this.call(
-        new DeleteDataSetCommand({ AwsAccountId: this.accountId, DataSetId: id }),
-        `delete ${this.subject(id)}`,
-        true,
-      );
-    } catch (error) {
-      if (errorName(error) !== 'ResourceNotFoundException') throw error;
-    }
-  }
-
-  protected override async describePermissions(id: string): Promise<ResourcePermission[]> {
-    const answer = await this.call(
-      new DescribeDataSetPermissionsCommand({ AwsAccountId: this.accountId, DataSetId: id }),
-      `read the permissions of ${this.subject(id)}`,
-    );
-    return answer.Permissions ?? [];
-  }
-
-  protected override async updatePermissions(
-    id: string,
-    grant: ResourcePermission[],
-    revoke: ResourcePermission[],
-  ): Promise<void> {
-    await this.call(
-      new UpdateDataSetPermissionsCommand({
-        AwsAccountId: this.accountId,
-        DataSetId: id,
-        ...(grant.length > 0 ? { GrantPermissions: grant } : {}),
-        ...(revoke.length > 0 ? { RevokePermissions: revoke } : {}),
-      }),
-      `update the permissions of ${this.subject(id)}`,
-      true,
-    );
-  }
-
   #assertImportMode(properties: QuickSightProperties): void {
     const mode = properties.body.ImportMode;
     if (!IMPORT_MODES.includes(mode as (typeof IMPORT_MODES)[number])) {
@@ -166,9 +132,5 @@ export class AwsQuickSightDataSetProvider extends QuickSightProviderBase<'quicks
           `got ${mode === undefined ? 'nothing' : JSON.stringify(mode)}`,
       );
     }
-  }
-
-  protected arn(id: string): string {
-    return quickSightArn(this.region, this.accountId, 'dataset', id);
   }
 }

@@ -13,7 +13,6 @@ import {
   DescribeDataSourceCommand,
   DescribeDataSourcePermissionsCommand,
   ListDataSourcesCommand,
-  type ResourcePermission,
   UpdateDataSourceCommand,
   UpdateDataSourcePermissionsCommand,
   type UpdateDataSourceRequest,
@@ -21,22 +20,28 @@ import {
 import type { QuickSightProperties } from '../../../model/quicksight.js';
 import { dataSourceBody, normalizeBody, normalizePermissions } from '../../../quicksight/normalize.js';
 import { resourcePermissions } from '../../../quicksight/permissions.js';
-import { errorName } from '../retry.js';
 import {
   allPages,
   bodyChanged,
+  type OwnCalls,
   QUICKSIGHT_PAGE_SIZE,
   type QuickSightChange,
   type QuickSightCurrent,
   type QuickSightDesired,
   QuickSightProviderBase,
-  quickSightArn,
   requestOf,
 } from './common.js';
 import { withRequestTimestamps } from './timestamps.js';
 
 export class AwsQuickSightDataSourceProvider extends QuickSightProviderBase<'quicksight-data-source'> {
   readonly kind = 'quicksight-data-source' as const;
+  protected override readonly own: OwnCalls = {
+    idMember: 'DataSourceId',
+    arnType: 'datasource',
+    delete: DeleteDataSourceCommand,
+    describePermissions: DescribeDataSourcePermissionsCommand,
+    updatePermissions: UpdateDataSourcePermissionsCommand,
+  };
 
   async read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-data-source'>[]> {
     const wanted = new Map(desired.filter((d) => d.kind === this.kind).map((d) => [d.properties.id, d]));
@@ -54,8 +59,7 @@ export class AwsQuickSightDataSourceProvider extends QuickSightProviderBase<'qui
     const found = await this.candidates(
       sources,
       (source) => source.DataSourceId ?? '',
-      (source) =>
-        source.Arn ?? quickSightArn(this.region, this.accountId, 'datasource', source.DataSourceId ?? ''),
+      (source) => source.Arn ?? this.arn(source.DataSourceId ?? ''),
       new Set(wanted.keys()),
     );
     const current: QuickSightCurrent<'quicksight-data-source'>[] = [];
@@ -123,45 +127,6 @@ export class AwsQuickSightDataSourceProvider extends QuickSightProviderBase<'qui
     await this.syncPermissions(id, properties.permissions);
   }
 
-  protected async remove(properties: QuickSightProperties, _change: QuickSightChange): Promise<void> {
-    const id = properties.id;
-    if (!(await this.assertOwned(this.arn(id), id, 'delete'))) return;
-    try {
-      await this.call(
-        new DeleteDataSourceCommand({ AwsAccountId: this.accountId, DataSourceId: id }),
-        `delete ${this.subject(id)}`,
-        true,
-      );
-    } catch (error) {
-      if (errorName(error) !== 'ResourceNotFoundException') throw error;
-    }
-  }
-
-  protected override async describePermissions(id: string): Promise<ResourcePermission[]> {
-    const answer = await this.call(
-      new DescribeDataSourcePermissionsCommand({ AwsAccountId: this.accountId, DataSourceId: id }),
-      `read the permissions of ${this.subject(id)}`,
-    );
-    return answer.Permissions ?? [];
-  }
-
-  protected override async updatePermissions(
-    id: string,
-    grant: ResourcePermission[],
-    revoke: ResourcePermission[],
-  ): Promise<void> {
-    await this.call(
-      new UpdateDataSourcePermissionsCommand({
-        AwsAccountId: this.accountId,
-        DataSourceId: id,
-        ...(grant.length > 0 ? { GrantPermissions: grant } : {}),
-        ...(revoke.length > 0 ? { RevokePermissions: revoke } : {}),
-      }),
-      `update the permissions of ${this.subject(id)}`,
-      true,
-    );
-  }
-
   /** Waits for the create or update to finish; throws with QuickSight's ErrorInfo when it failed. */
   async #settle(id: string, action: 'create' | 'update'): Promise<void> {
     let last: DataSource | undefined;
@@ -179,10 +144,6 @@ export class AwsQuickSightDataSourceProvider extends QuickSightProviderBase<'qui
     throw new Error(
       `Could not ${action} ${this.subject(id)}: it ended ${state}${reason !== '' ? ` (${reason})` : ''}`,
     );
-  }
-
-  protected arn(id: string): string {
-    return quickSightArn(this.region, this.accountId, 'datasource', id);
   }
 }
 

@@ -34,8 +34,6 @@ export {
   type QuickSightDesired,
   type QuickSightProvider,
   type QuickSightProviderOptions,
-  quickSightArn,
-  quickSightKey,
 } from './common.js';
 export { AwsQuickSightDashboardProvider } from './dashboards.js';
 export { AwsQuickSightDataSetProvider } from './data-sets.js';

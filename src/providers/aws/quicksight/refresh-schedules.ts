@@ -15,15 +15,15 @@ import {
   UpdateRefreshScheduleCommand,
 } from '@aws-sdk/client-quicksight';
 import type { QuickSightProperties } from '../../../model/quicksight.js';
+import { resourceKey } from '../../../model/resources.js';
 import { normalizeBody, refreshScheduleBody, withoutServerChosen } from '../../../quicksight/normalize.js';
+import { quickSightResourceArn } from '../../../quicksight/resolve.js';
 import { errorName } from '../retry.js';
 import {
   type QuickSightChange,
   type QuickSightCurrent,
   type QuickSightDesired,
   QuickSightProviderBase,
-  quickSightArn,
-  quickSightKey,
 } from './common.js';
 import { withRequestTimestamps } from './timestamps.js';
 
@@ -62,7 +62,7 @@ export class AwsQuickSightRefreshScheduleProvider extends QuickSightProviderBase
         );
         current.push({
           kind: this.kind,
-          key: match?.key ?? quickSightKey(this.kind, this.region, ref),
+          key: match?.key ?? resourceKey(this.kind, this.region, ref),
           region: this.region,
           properties: {
             id: scheduleId,
@@ -110,7 +110,10 @@ export class AwsQuickSightRefreshScheduleProvider extends QuickSightProviderBase
     );
   }
 
-  protected async remove(properties: QuickSightProperties, _change: QuickSightChange): Promise<void> {
+  protected override async remove(
+    properties: QuickSightProperties,
+    _change: QuickSightChange,
+  ): Promise<void> {
     const dataSetId = dataSetIdOf(properties);
     const ref = scheduleRef(dataSetId, properties.id);
     const owned = await this.tagged(this.dataSetArn(dataSetId), dataSetId);
@@ -193,7 +196,7 @@ export class AwsQuickSightRefreshScheduleProvider extends QuickSightProviderBase
   }
 
   protected dataSetArn(dataSetId: string): string {
-    return quickSightArn(this.region, this.accountId, 'dataset', dataSetId);
+    return quickSightResourceArn(this.region, this.accountId, 'dataset', dataSetId);
   }
 }
 
