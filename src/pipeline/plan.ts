@@ -42,10 +42,8 @@ export async function runPlan(
   options: { today: string; progress?: ProgressReporter },
 ): Promise<PlanRun> {
   const progress = options.progress ?? (() => {});
-  const quickSightAccountId =
-    repo.quicksight.length > 0
-      ? (repo.org.quicksight.accountId ?? (await target.quickSightAccountId()))
-      : undefined;
+  // The target answers config/org.yaml's quicksight.accountId first, else finds its own.
+  const quickSightAccountId = repo.quicksight.length > 0 ? await target.quickSightAccountId() : undefined;
   const desired = desiredResources(
     repo,
     options.today,

@@ -60,19 +60,41 @@ export async function renderLocalDashboard(o: LocalDashboardOptions): Promise<Lo
         : 'no dashboard in quicksight/dashboards/',
     );
   const definition = dashboardDefinition(dashboard, o.sources);
-  const dataSets = new Map(
-    o.sources.filter((s) => s.kind === 'quicksight-data-set').map((s) => [s.id, s.json]),
-  );
-  const data = await loadDefinitionData(definition, dataSets, o.query, {
+  return render({
+    dashboardId: dashboard.id,
+    title: String(dashboard.json.Name ?? dashboard.id),
+    definition,
+    dataSets: new Map(o.sources.filter((s) => s.kind === 'quicksight-data-set').map((s) => [s.id, s.json])),
+    query: o.query,
+    placeholders: o.placeholders,
+    generatedAt: o.generatedAt,
+  });
+}
+
+/** Reads the data sets a definition declares through the engine, then draws the page. */
+async function render(o: {
+  dashboardId: string;
+  title: string;
+  definition: QuickSightDefinition;
+  dataSets: Map<string, Record<string, unknown>>;
+  query: SqlRunner;
+  placeholders: Record<string, string>;
+  generatedAt: string;
+}): Promise<LocalDashboard> {
+  const data = await loadDefinitionData(o.definition, o.dataSets, o.query, {
     placeholders: o.placeholders,
     now: new Date(o.generatedAt.length === 10 ? `${o.generatedAt}T00:00:00Z` : o.generatedAt),
   });
-  const title = String(dashboard.json.Name ?? dashboard.id);
   return {
-    dashboardId: dashboard.id,
-    title,
-    definition,
-    html: renderDashboardHtml({ title, definition, dataSets: data, generatedAt: o.generatedAt }),
+    dashboardId: o.dashboardId,
+    title: o.title,
+    definition: o.definition,
+    html: renderDashboardHtml({
+      title: o.title,
+      definition: o.definition,
+      dataSets: data,
+      generatedAt: o.generatedAt,
+    }),
   };
 }
 
@@ -91,20 +113,13 @@ export async function renderDeployedDashboard(o: DeployedDashboardOptions): Prom
   const definition = o.body.Definition;
   if (!definition || typeof definition !== 'object')
     throw new Error(`dashboard ${o.dashboardId} has no Definition to render`);
-  const data = await loadDefinitionData(definition as QuickSightDefinition, o.dataSets, o.query, {
-    placeholders: {},
-    now: new Date(o.generatedAt.length === 10 ? `${o.generatedAt}T00:00:00Z` : o.generatedAt),
-  });
-  const title = String(o.body.Name ?? o.dashboardId);
-  return {
+  return render({
     dashboardId: o.dashboardId,
-    title,
+    title: String(o.body.Name ?? o.dashboardId),
     definition: definition as QuickSightDefinition,
-    html: renderDashboardHtml({
-      title,
-      definition: definition as QuickSightDefinition,
-      dataSets: data,
-      generatedAt: o.generatedAt,
-    }),
-  };
+    dataSets: o.dataSets,
+    query: o.query,
+    placeholders: {},
+    generatedAt: o.generatedAt,
+  });
 }
