@@ -401,4 +401,15 @@ describe('aws target against an in-process fake AWS, through the providers and t
       `quicksight-data-set/${QS_REGION}/org-compliance-trend`,
     ]);
   });
+
+  it('a repository without quicksight/ files makes no QuickSight or STS call at all', async () => {
+    const repo = { ...(await repository()), quicksight: [] };
+    const fake = new FakeAws(syntheticOrganization(DEMO_ORG));
+    const target = () => createAwsTarget(repo.org, { clients: fake.clients(), sleep: async () => {} });
+    const first = await runPlan(repo, target(), { today: TODAY });
+    expect(first.plan.summary).toEqual({ create: 194, update: 0, delete: 0, noop: 0 });
+    expect((await apply(first.plan, target())).ok).toBe(true);
+    expect((await runPlan(repo, target(), { today: TODAY })).plan.hasChanges).toBe(false);
+    expect(fake.calls.filter((c) => c.service === 'quicksight' || c.service === 'sts')).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApplyRefusedError, apply } from '../../src/apply/apply.js';
@@ -161,5 +161,28 @@ describe('local target, end to end', () => {
         'projection.account.values'
       ].split(',');
     expect(enumValues).toHaveLength(39);
+  });
+
+  it('a dashboard file removed from quicksight/ is deleted, and so is its rendered page', async () => {
+    let repo = await load(root);
+    const target = createLocalTarget(repo.org, localDir);
+    await apply((await runPlan(repo, target, { today: TODAY })).plan, target);
+    const page = join(localDir, 'quicksight/dashboards/org-compliance.html');
+    expect((await stat(page)).isFile()).toBe(true);
+
+    await rm(join(root, 'quicksight/dashboards/org-compliance.json'));
+    repo = await load(root);
+    const again = createLocalTarget(repo.org, localDir);
+    const { plan } = await runPlan(repo, again, { today: TODAY });
+    expect(plan.changes.filter((c) => c.action !== 'no-op').map((c) => `${c.action} ${c.key}`)).toEqual([
+      'delete quicksight-dashboard/eu-west-1/org-compliance',
+    ]);
+    expect((await apply(plan, again)).ok).toBe(true);
+    await expect(stat(page)).rejects.toThrow(/ENOENT/);
+    const state = JSON.parse(await readFile(join(localDir, 'state.json'), 'utf8'));
+    expect(Object.keys(state.quicksight['quicksight-dashboard'])).toEqual([]);
+    expect(Object.keys(state.quicksight['quicksight-analysis'])).toEqual([
+      'quicksight-analysis/eu-west-1/org-compliance',
+    ]);
   });
 });
