@@ -1536,6 +1536,8 @@ function required(value, field, what) {
 var normalize = __webpack_require__(2671);
 // EXTERNAL MODULE: ./lib/quicksight/permissions.js
 var permissions = __webpack_require__(8900);
+// EXTERNAL MODULE: ./lib/quicksight/resolve.js
+var resolve = __webpack_require__(7764);
 ;// CONCATENATED MODULE: ./lib/providers/aws/quicksight/common.js
 /**
  * What the five QuickSight providers share: their options, the resource and change shapes they
@@ -1548,6 +1550,8 @@ var permissions = __webpack_require__(8900);
  * has, or that carry the tag; update and delete check the tag again right before they write and
  * refuse a resource that does not carry it.
  */
+
+
 
 
 
@@ -1598,21 +1602,6 @@ class SharedReads {
         return answer;
     }
 }
-/** `quicksight-analysis/eu-west-1/org-compliance-overview`. */
-function quickSightKey(kind, region, id) {
-    return `${kind}/${region}/${id}`;
-}
-function quickSightArn(region, accountId, type, id) {
-    return `arn:${arnPartition(region)}:quicksight:${region}:${accountId}:${type}/${id}`;
-}
-/** The ARN partition of a region (`aws`, `aws-cn`, `aws-us-gov`). */
-function arnPartition(region) {
-    if (region.startsWith('cn-'))
-        return 'aws-cn';
-    if (region.startsWith('us-gov-'))
-        return 'aws-us-gov';
-    return 'aws';
-}
 /** Kind names in messages. */
 const KIND_LABELS = {
     'quicksight-data-source': 'QuickSight data source',
@@ -1660,6 +1649,33 @@ class QuickSightProviderBase {
         this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
         this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
         this.shared = options.shared ?? new SharedReads();
+    }
+    /** The kind's own delete and permission calls; absent for refresh schedules, which override them. */
+    own = undefined;
+    ownCalls() {
+        if (!this.own)
+            throw new Error(`Bug: the ${KIND_LABELS[this.kind]} provider names no calls of its own`);
+        return this.own;
+    }
+    arn(id) {
+        return (0,resolve/* quickSightResourceArn */.ov)(this.region, this.accountId, this.ownCalls().arnType, id);
+    }
+    /** `{AwsAccountId, <idMember>: id, ...extra}` for one of the kind's own calls. */
+    ownInput(id, extra = {}) {
+        return { AwsAccountId: this.accountId, [this.ownCalls().idMember]: id, ...extra };
+    }
+    /** Deletes the resource if it exists and carries the ownership tag; refuses it otherwise. */
+    async remove(properties, _change) {
+        const id = properties.id;
+        if (!(await this.assertOwned(this.arn(id), id, 'delete')))
+            return;
+        try {
+            await this.call(new (this.ownCalls().delete)(this.ownInput(id)), `delete ${this.subject(id)}`, true);
+        }
+        catch (error) {
+            if (errorName(error) !== 'ResourceNotFoundException')
+                throw error;
+        }
     }
     async apply(change) {
         if (change.kind !== this.kind) {
@@ -1772,12 +1788,20 @@ class QuickSightProviderBase {
             return;
         await this.updatePermissions(id, grant, revoke);
     }
-    /** Describe*Permissions; the refresh schedule provider has none. */
-    async describePermissions(_id) {
-        return [];
+    /** Describe*Permissions; none for a kind without calls of its own (refresh schedules). */
+    async describePermissions(id) {
+        if (!this.own)
+            return [];
+        const answer = await this.call(new this.own.describePermissions(this.ownInput(id)), `read the permissions of ${this.subject(id)}`);
+        return answer.Permissions ?? [];
     }
-    async updatePermissions(id, _grant, _revoke) {
-        throw new Error(`${this.subject(id)} has no permissions of its own`);
+    async updatePermissions(id, grant, revoke) {
+        if (!this.own)
+            throw new Error(`${this.subject(id)} has no permissions of its own`);
+        await this.call(new this.own.updatePermissions(this.ownInput(id, {
+            ...(grant.length > 0 ? { GrantPermissions: grant } : {}),
+            ...(revoke.length > 0 ? { RevokePermissions: revoke } : {}),
+        })), `update the permissions of ${this.subject(id)}`, true);
     }
     /** Every data set summary of the account (ListDataSets, all pages). */
     async listDataSetSummaries() {
@@ -1793,7 +1817,7 @@ class QuickSightProviderBase {
     }
     /** The desired resource's key when there is one, so plan pairs them; otherwise the kind's own. */
     keyOf(desired, id) {
-        return desired.get(id)?.key ?? quickSightKey(this.kind, this.region, id);
+        return desired.get(id)?.key ?? (0,resources/* resourceKey */.ik)(this.kind, this.region, id);
     }
 }
 /** Body members other than the id that differ, for deciding whether a write is needed at all. */
@@ -2071,11 +2095,18 @@ function isRecord(value) {
 
 
 
-
 /** Every Definition is checked strictly: a problem fails the write rather than leaving a broken visual. */
 const VALIDATION_STRATEGY = { Mode: 'STRICT' };
 class AwsQuickSightAnalysisProvider extends QuickSightProviderBase {
     kind = 'quicksight-analysis';
+    // A deleted analysis stays restorable for QuickSight's default recovery window.
+    own = {
+        idMember: 'AnalysisId',
+        arnType: 'analysis',
+        delete: client_quicksight_dist_cjs/* DeleteAnalysisCommand */.$fl,
+        describePermissions: client_quicksight_dist_cjs/* DescribeAnalysisPermissionsCommand */.b40,
+        updatePermissions: client_quicksight_dist_cjs/* UpdateAnalysisPermissionsCommand */.V9R,
+    };
     async read(desired) {
         const wanted = new Map(desired.filter((d) => d.kind === this.kind).map((d) => [d.properties.id, d]));
         const pages = await allPages((token) => this.call(new client_quicksight_dist_cjs/* ListAnalysesCommand */.CAx({
@@ -2140,31 +2171,6 @@ class AwsQuickSightAnalysisProvider extends QuickSightProviderBase {
         }
         await this.syncPermissions(id, properties.permissions);
     }
-    async remove(properties, _change) {
-        const id = properties.id;
-        if (!(await this.assertOwned(this.arn(id), id, 'delete')))
-            return;
-        try {
-            // QuickSight keeps a deleted analysis restorable for its default recovery window.
-            await this.call(new client_quicksight_dist_cjs/* DeleteAnalysisCommand */.$fl({ AwsAccountId: this.accountId, AnalysisId: id }), `delete ${this.subject(id)}`, true);
-        }
-        catch (error) {
-            if (errorName(error) !== 'ResourceNotFoundException')
-                throw error;
-        }
-    }
-    async describePermissions(id) {
-        const answer = await this.call(new client_quicksight_dist_cjs/* DescribeAnalysisPermissionsCommand */.b40({ AwsAccountId: this.accountId, AnalysisId: id }), `read the permissions of ${this.subject(id)}`);
-        return answer.Permissions ?? [];
-    }
-    async updatePermissions(id, grant, revoke) {
-        await this.call(new client_quicksight_dist_cjs/* UpdateAnalysisPermissionsCommand */.V9R({
-            AwsAccountId: this.accountId,
-            AnalysisId: id,
-            ...(grant.length > 0 ? { GrantPermissions: grant } : {}),
-            ...(revoke.length > 0 ? { RevokePermissions: revoke } : {}),
-        }), `update the permissions of ${this.subject(id)}`, true);
-    }
     /** Waits for QuickSight to finish; on failure throws with every error of DescribeAnalysisDefinition. */
     async #settle(properties, action) {
         const id = properties.id;
@@ -2177,9 +2183,6 @@ class AwsQuickSightAnalysisProvider extends QuickSightProviderBase {
         const answer = await this.call(new client_quicksight_dist_cjs/* DescribeAnalysisDefinitionCommand */.a89({ AwsAccountId: this.accountId, AnalysisId: id }), `read the errors of ${this.subject(id)}`);
         const lines = definitionErrorLines(answer.Errors ?? [], properties.body.Definition ?? answer.Definition);
         throw settleFailure(`Could not ${action} ${this.subject(id)}: it`, state, lines);
-    }
-    arn(id) {
-        return quickSightArn(this.region, this.accountId, 'analysis', id);
     }
 }
 //# sourceMappingURL=analyses.js.map
@@ -2202,9 +2205,15 @@ class AwsQuickSightAnalysisProvider extends QuickSightProviderBase {
 
 
 
-
 class AwsQuickSightDashboardProvider extends QuickSightProviderBase {
     kind = 'quicksight-dashboard';
+    own = {
+        idMember: 'DashboardId',
+        arnType: 'dashboard',
+        delete: client_quicksight_dist_cjs/* DeleteDashboardCommand */.fIN,
+        describePermissions: client_quicksight_dist_cjs/* DescribeDashboardPermissionsCommand */.nfs,
+        updatePermissions: client_quicksight_dist_cjs/* UpdateDashboardPermissionsCommand */.fZs,
+    };
     async read(desired) {
         const wanted = new Map(desired.filter((d) => d.kind === this.kind).map((d) => [d.properties.id, d]));
         const pages = await allPages((token) => this.call(new client_quicksight_dist_cjs/* ListDashboardsCommand */.Vyj({
@@ -2270,30 +2279,6 @@ class AwsQuickSightDashboardProvider extends QuickSightProviderBase {
         }
         await this.syncPermissions(id, properties.permissions);
     }
-    async remove(properties, _change) {
-        const id = properties.id;
-        if (!(await this.assertOwned(this.arn(id), id, 'delete')))
-            return;
-        try {
-            await this.call(new client_quicksight_dist_cjs/* DeleteDashboardCommand */.fIN({ AwsAccountId: this.accountId, DashboardId: id }), `delete ${this.subject(id)}`, true);
-        }
-        catch (error) {
-            if (errorName(error) !== 'ResourceNotFoundException')
-                throw error;
-        }
-    }
-    async describePermissions(id) {
-        const answer = await this.call(new client_quicksight_dist_cjs/* DescribeDashboardPermissionsCommand */.nfs({ AwsAccountId: this.accountId, DashboardId: id }), `read the permissions of ${this.subject(id)}`);
-        return answer.Permissions ?? [];
-    }
-    async updatePermissions(id, grant, revoke) {
-        await this.call(new client_quicksight_dist_cjs/* UpdateDashboardPermissionsCommand */.fZs({
-            AwsAccountId: this.accountId,
-            DashboardId: id,
-            ...(grant.length > 0 ? { GrantPermissions: grant } : {}),
-            ...(revoke.length > 0 ? { RevokePermissions: revoke } : {}),
-        }), `update the permissions of ${this.subject(id)}`, true);
-    }
     /** `arn:…:dashboard/<id>/version/<n>` → n. */
     #versionNumber(id, versionArn) {
         const match = /\/version\/(\d+)$/.exec(versionArn ?? '');
@@ -2338,9 +2323,6 @@ class AwsQuickSightDashboardProvider extends QuickSightProviderBase {
             VersionNumber: version,
         }), `publish version ${version} of ${this.subject(id)}`, true);
     }
-    arn(id) {
-        return quickSightArn(this.region, this.accountId, 'dashboard', id);
-    }
 }
 //# sourceMappingURL=dashboards.js.map
 ;// CONCATENATED MODULE: ./lib/providers/aws/quicksight/data-sets.js
@@ -2354,10 +2336,16 @@ class AwsQuickSightDashboardProvider extends QuickSightProviderBase {
 
 
 
-
 const IMPORT_MODES = ['SPICE', 'DIRECT_QUERY'];
 class AwsQuickSightDataSetProvider extends QuickSightProviderBase {
     kind = 'quicksight-data-set';
+    own = {
+        idMember: 'DataSetId',
+        arnType: 'dataset',
+        delete: client_quicksight_dist_cjs/* DeleteDataSetCommand */.J9X,
+        describePermissions: client_quicksight_dist_cjs/* DescribeDataSetPermissionsCommand */.Dd$,
+        updatePermissions: client_quicksight_dist_cjs/* UpdateDataSetPermissionsCommand */.BCC,
+    };
     read(desired) {
         return this.shared.during(() => this.#read(desired));
     }
@@ -2410,39 +2398,12 @@ class AwsQuickSightDataSetProvider extends QuickSightProviderBase {
         }
         await this.syncPermissions(id, properties.permissions);
     }
-    async remove(properties, _change) {
-        const id = properties.id;
-        if (!(await this.assertOwned(this.arn(id), id, 'delete')))
-            return;
-        try {
-            await this.call(new client_quicksight_dist_cjs/* DeleteDataSetCommand */.J9X({ AwsAccountId: this.accountId, DataSetId: id }), `delete ${this.subject(id)}`, true);
-        }
-        catch (error) {
-            if (errorName(error) !== 'ResourceNotFoundException')
-                throw error;
-        }
-    }
-    async describePermissions(id) {
-        const answer = await this.call(new client_quicksight_dist_cjs/* DescribeDataSetPermissionsCommand */.Dd$({ AwsAccountId: this.accountId, DataSetId: id }), `read the permissions of ${this.subject(id)}`);
-        return answer.Permissions ?? [];
-    }
-    async updatePermissions(id, grant, revoke) {
-        await this.call(new client_quicksight_dist_cjs/* UpdateDataSetPermissionsCommand */.BCC({
-            AwsAccountId: this.accountId,
-            DataSetId: id,
-            ...(grant.length > 0 ? { GrantPermissions: grant } : {}),
-            ...(revoke.length > 0 ? { RevokePermissions: revoke } : {}),
-        }), `update the permissions of ${this.subject(id)}`, true);
-    }
     #assertImportMode(properties) {
         const mode = properties.body.ImportMode;
         if (!IMPORT_MODES.includes(mode)) {
             throw new Error(`Refusing to write ${this.subject(properties.id)}: ImportMode is required and must be SPICE or DIRECT_QUERY, ` +
                 `got ${mode === undefined ? 'nothing' : JSON.stringify(mode)}`);
         }
-    }
-    arn(id) {
-        return quickSightArn(this.region, this.accountId, 'dataset', id);
     }
 }
 //# sourceMappingURL=data-sets.js.map
@@ -2457,9 +2418,15 @@ class AwsQuickSightDataSetProvider extends QuickSightProviderBase {
 
 
 
-
 class AwsQuickSightDataSourceProvider extends QuickSightProviderBase {
     kind = 'quicksight-data-source';
+    own = {
+        idMember: 'DataSourceId',
+        arnType: 'datasource',
+        delete: client_quicksight_dist_cjs/* DeleteDataSourceCommand */.MzZ,
+        describePermissions: client_quicksight_dist_cjs/* DescribeDataSourcePermissionsCommand */.yKE,
+        updatePermissions: client_quicksight_dist_cjs/* UpdateDataSourcePermissionsCommand */.ozD,
+    };
     async read(desired) {
         const wanted = new Map(desired.filter((d) => d.kind === this.kind).map((d) => [d.properties.id, d]));
         const pages = await allPages((token) => this.call(new client_quicksight_dist_cjs/* ListDataSourcesCommand */.KVj({
@@ -2468,7 +2435,7 @@ class AwsQuickSightDataSourceProvider extends QuickSightProviderBase {
             ...(token ? { NextToken: token } : {}),
         }), 'list QuickSight data sources'));
         const sources = pages.flatMap((page) => page.DataSources ?? []);
-        const found = await this.candidates(sources, (source) => source.DataSourceId ?? '', (source) => source.Arn ?? quickSightArn(this.region, this.accountId, 'datasource', source.DataSourceId ?? ''), new Set(wanted.keys()));
+        const found = await this.candidates(sources, (source) => source.DataSourceId ?? '', (source) => source.Arn ?? this.arn(source.DataSourceId ?? ''), new Set(wanted.keys()));
         const current = [];
         for (const { item, id, owned } of found) {
             const resource = {
@@ -2522,30 +2489,6 @@ class AwsQuickSightDataSourceProvider extends QuickSightProviderBase {
         }
         await this.syncPermissions(id, properties.permissions);
     }
-    async remove(properties, _change) {
-        const id = properties.id;
-        if (!(await this.assertOwned(this.arn(id), id, 'delete')))
-            return;
-        try {
-            await this.call(new client_quicksight_dist_cjs/* DeleteDataSourceCommand */.MzZ({ AwsAccountId: this.accountId, DataSourceId: id }), `delete ${this.subject(id)}`, true);
-        }
-        catch (error) {
-            if (errorName(error) !== 'ResourceNotFoundException')
-                throw error;
-        }
-    }
-    async describePermissions(id) {
-        const answer = await this.call(new client_quicksight_dist_cjs/* DescribeDataSourcePermissionsCommand */.yKE({ AwsAccountId: this.accountId, DataSourceId: id }), `read the permissions of ${this.subject(id)}`);
-        return answer.Permissions ?? [];
-    }
-    async updatePermissions(id, grant, revoke) {
-        await this.call(new client_quicksight_dist_cjs/* UpdateDataSourcePermissionsCommand */.ozD({
-            AwsAccountId: this.accountId,
-            DataSourceId: id,
-            ...(grant.length > 0 ? { GrantPermissions: grant } : {}),
-            ...(revoke.length > 0 ? { RevokePermissions: revoke } : {}),
-        }), `update the permissions of ${this.subject(id)}`, true);
-    }
     /** Waits for the create or update to finish; throws with QuickSight's ErrorInfo when it failed. */
     async #settle(id, action) {
         let last;
@@ -2559,9 +2502,6 @@ class AwsQuickSightDataSourceProvider extends QuickSightProviderBase {
         const info = last?.ErrorInfo;
         const reason = [info?.Type, info?.Message].filter((part) => part !== undefined && part !== '').join(': ');
         throw new Error(`Could not ${action} ${this.subject(id)}: it ended ${state}${reason !== '' ? ` (${reason})` : ''}`);
-    }
-    arn(id) {
-        return quickSightArn(this.region, this.accountId, 'datasource', id);
     }
 }
 function dataSourceStatus(source) {
@@ -2581,6 +2521,8 @@ function dataSourceStatus(source) {
  * anything is sent. Schedule ids are unique within their data set, so keys and pairing use
  * `<DataSetId>/<ScheduleId>`.
  */
+
+
 
 
 
@@ -2610,7 +2552,7 @@ class AwsQuickSightRefreshScheduleProvider extends QuickSightProviderBase {
                 const raw = (0,normalize/* withoutServerChosen */.EW)(this.kind, (0,normalize/* refreshScheduleBody */.FA)(dataSetId, schedule), match?.properties.body ?? {});
                 current.push({
                     kind: this.kind,
-                    key: match?.key ?? quickSightKey(this.kind, this.region, ref),
+                    key: match?.key ?? (0,resources/* resourceKey */.ik)(this.kind, this.region, ref),
                     region: this.region,
                     properties: {
                         id: scheduleId,
@@ -2709,7 +2651,7 @@ class AwsQuickSightRefreshScheduleProvider extends QuickSightProviderBase {
         }
     }
     dataSetArn(dataSetId) {
-        return quickSightArn(this.region, this.accountId, 'dataset', dataSetId);
+        return (0,resolve/* quickSightResourceArn */.ov)(this.region, this.accountId, 'dataset', dataSetId);
     }
 }
 /** `<DataSetId>/<ScheduleId>`: unique across data sets. */
