@@ -114,7 +114,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .exitOverride();
 
   withCommon(program.command('validate'))
-    .description('check config/*.yaml; exit 1 on any error')
+    .description(
+      'check config/*.yaml, sql/views/ and quicksight/ (views built in DuckDB, data set columns checked against them); exit 1 on any error',
+    )
     .action(async (opts: CommonOptions) => {
       const repo = await load(opts, io);
       if (!repo) return setExit(EXIT_ERROR);
@@ -268,7 +270,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   program
     .command('demo')
     .description(
-      'the main job on the local target: generate an organization with Config snapshots, then discover --write, apply and report; the repository itself is not changed',
+      'the main job on the local target: generate an organization with Config snapshots, then discover --write, apply (which renders the dashboard) and report; the repository itself is not changed',
     )
     .option('--local-dir <dir>', 'directory of the local target (replaced by each demo)', DEFAULT_LOCAL_DIR)
     .option('--root <dir>', 'repository whose config/ and sql/ are copied', '.')
