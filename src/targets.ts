@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import type { AccessMode, OrgConfig } from './model/config.js';
 import type { ProgressReporter, Target } from './model/provider.js';
-import { localAnalysisSource } from './providers/local/analysis-source.js';
-import { DEFAULT_LOCAL_DIR, LocalStore } from './providers/local/store.js';
-import { createLocalTarget } from './providers/local/target.js';
+import { loadLocalEngine } from './engines/local-engine.js';
+import { DEFAULT_LOCAL_DIR } from './providers/local/store.js';
 import type { AnalysisSource } from './quicksight/export.js';
 
 export type TargetName = 'aws' | 'local';
@@ -18,13 +17,20 @@ export interface TargetOptions {
   progress?: ProgressReporter;
 }
 
-/** Builds a target; the AWS SDK is only loaded when the aws target is used. */
+/**
+ * Builds a target. Each target's code is loaded when it is asked for: the AWS SDK only for aws,
+ * the local engine (from node_modules, see engines/local-engine.ts) only for local.
+ */
 export async function createTarget(
   name: TargetName,
   org: OrgConfig,
   options: TargetOptions = {},
 ): Promise<Target> {
   if (name === 'local') {
+    const { createLocalTarget } = await loadLocalEngine(
+      'The local target',
+      () => import('./providers/local/target.js'),
+    );
     return createLocalTarget(org, resolve(options.localDir ?? DEFAULT_LOCAL_DIR), {
       ...(options.today ? { today: options.today } : {}),
       ...(options.progress ? { progress: options.progress } : {}),
@@ -47,6 +53,10 @@ export async function createAnalysisSource(
   options: TargetOptions = {},
 ): Promise<AnalysisSource> {
   if (name === 'local') {
+    const [{ localAnalysisSource }, { LocalStore }] = await Promise.all([
+      import('./providers/local/analysis-source.js'),
+      import('./providers/local/store.js'),
+    ]);
     return localAnalysisSource(new LocalStore(resolve(options.localDir ?? DEFAULT_LOCAL_DIR)), org);
   }
   const { createAwsTarget } = await import('./providers/aws/target.js');

@@ -8,6 +8,7 @@ import { isCalendarDate, toIsoDate } from '../model/dates.js';
 import type { Target } from '../model/provider.js';
 import { DEFAULT_LOCAL_DIR } from '../providers/local/store.js';
 import { createTarget, TARGET_NAMES, type TargetName } from '../targets.js';
+import { VERSION } from '../version.js';
 import { Inputs } from './names.js';
 
 /** A mistake in the workflow's inputs or the repository's files, not a bug. */
@@ -70,8 +71,12 @@ export async function prepare(mode: AccessMode = 'read'): Promise<ActionContext>
   return { repo: repository, target, today };
 }
 
-/** The one try/catch of an action: a failure is reported with setFailed, never thrown. */
-export async function runAction(body: () => Promise<void>): Promise<void> {
+/**
+ * The one try/catch of an action: a failure is reported with setFailed, never thrown. The first
+ * line names the tool, its version and the action, before anything is read.
+ */
+export async function runAction(action: string, body: () => Promise<void>): Promise<void> {
+  core.info(`org-compliance ${VERSION} ${action} (Node.js ${process.version})`);
   try {
     await body();
   } catch (e) {

@@ -1,5 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Account, ExceptionSpec, RuleSpec } from '../model/config.js';
 import { daysBetween, isCalendarDate } from '../model/dates.js';
 import { checkAccountId } from './accounts.js';

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Repository } from '../model/config.js';
 import { toIsoDate } from '../model/dates.js';
 import { readQuickSightSources } from '../quicksight/files.js';
-import { validateQuickSight } from '../quicksight/validate.js';
 import { ACCOUNTS_FILE, parseAccounts } from './accounts.js';
 import type { Diagnostic } from './diagnostics.js';
 import { EXCEPTIONS_FILE, parseExceptions, previousExceptions } from './exceptions.js';
@@ -91,9 +90,10 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     ...exceptionsFile.diagnostics,
     ...views.diagnostics,
     ...quicksight.diagnostics,
-    ...(quicksight.diagnostics.some((d) => d.severity === 'error')
+    ...(quicksight.diagnostics.some((d) => d.severity === 'error') || quicksight.sources.length === 0
       ? []
-      : validateQuickSight(quicksight.sources)),
+      : // Loaded when there is something to check: it carries QuickSight's API schemas.
+        (await import('../quicksight/validate.js')).validateQuickSight(quicksight.sources)),
   ];
   const failed = diagnostics.some((d) => d.severity === 'error');
   if (failed || !org || !accounts || !rules || !exceptions) return { diagnostics };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OrgConfig } from '../model/config.js';
 import { isCalendarDate } from '../model/dates.js';
 import { reportSchemaIssues, strictMap } from './schema.js';

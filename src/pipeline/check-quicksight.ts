@@ -4,6 +4,7 @@
  * against the columns its view really has (names, and a QuickSight type that can hold the SQL
  * type). No snapshot data is read and nothing is written outside a temporary directory.
  */
+import { loadLocalEngine } from '../engines/local-engine.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +30,10 @@ export async function checkViewsAndDataSets(repo: Repository, today: string): Pr
   const failed = new Set<string>();
   const empty = await mkdtemp(join(tmpdir(), 'org-compliance-validate-'));
   // Loaded on demand: DuckDB is a native module.
-  const { DuckDbEngine, createViewsInOrder } = await import('../engines/duckdb/engine.js');
+  const { DuckDbEngine, createViewsInOrder } = await loadLocalEngine(
+    'Checking the views and data sets',
+    () => import('../engines/duckdb/engine.js'),
+  );
   const engine = await DuckDbEngine.open({
     s3Root: empty,
     table: desiredGlueTable(repo.org, repo.accounts, today),

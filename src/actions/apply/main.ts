@@ -8,7 +8,7 @@ import { ActionInputError, prepare, runAction } from '../common.js';
 import { Inputs, Outputs } from '../names.js';
 
 export function run(): Promise<void> {
-  return runAction(async () => {
+  return runAction('apply', async () => {
     const raw = core.getInput(Inputs.maxDeletes);
     if (raw && !/^\d+$/.test(raw)) {
       throw new ActionInputError(`Input '${Inputs.maxDeletes}' must be a whole number, got '${raw}'`);

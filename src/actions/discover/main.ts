@@ -14,7 +14,7 @@ import { prepare, runAction } from '../common.js';
 import { Inputs, Outputs } from '../names.js';
 
 export function run(): Promise<void> {
-  return runAction(async () => {
+  return runAction('discover', async () => {
     const pullRequest = booleanInput(Inputs.pullRequest);
     const dryRun = booleanInput(Inputs.dryRun);
     const { repo, target, today } = await prepare();

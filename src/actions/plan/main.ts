@@ -9,7 +9,7 @@ import { prepare, runAction } from '../common.js';
 import { Inputs, Outputs } from '../names.js';
 
 export function run(): Promise<void> {
-  return runAction(async () => {
+  return runAction('plan', async () => {
     const scope = parseScope(core.getInput(Inputs.scope));
     const publishing = planPublishingFromInputs();
     let made: Awaited<ReturnType<typeof runPlan>>;

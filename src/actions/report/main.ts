@@ -11,7 +11,7 @@ import { type Delivery, deliverReport, isEmailAddress } from './deliver.js';
 const FORMATS = ['md', 'json', 'html'] as const;
 
 export function run(): Promise<void> {
-  return runAction(async () => {
+  return runAction('report', async () => {
     const format = core.getInput(Inputs.format) || 'md';
     if (!(FORMATS as readonly string[]).includes(format))
       throw new ActionInputError(

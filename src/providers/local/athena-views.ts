@@ -3,6 +3,7 @@
  * over the deployed table (after translation from Athena's dialect) before it is recorded, so a
  * broken view fails here with its name as it would in Athena.
  */
+import { loadLocalEngine } from '../../engines/local-engine.js';
 import type { DuckDbEngine } from '../../engines/duckdb/engine.js';
 import type { OrgConfig } from '../../model/config.js';
 import type { Change } from '../../model/plan.js';
@@ -26,7 +27,10 @@ export async function openLocalEngine(
     );
   }
   // Loaded on demand: DuckDB is a native module that the aws target never needs.
-  const { DuckDbEngine, createViewsInOrder } = await import('../../engines/duckdb/engine.js');
+  const { DuckDbEngine, createViewsInOrder } = await loadLocalEngine(
+    'The local target',
+    () => import('../../engines/duckdb/engine.js'),
+  );
   const engine = await DuckDbEngine.open({
     s3Root: store.s3Path(''),
     table,
