@@ -12,7 +12,7 @@
 //
 // With --check, builds in memory and fails when the committed files differ, so a change to src/
 // cannot land without its rebuilt bundle.
-import { readdirSync, readFileSync, rmSync, statSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -91,7 +91,10 @@ function verify(name, metafile, files) {
     }
   };
   walk(entry);
-  startupBytes.set(name, [...seen].reduce((n, p) => n + (outputs[p]?.bytes ?? 0), 0));
+  startupBytes.set(
+    name,
+    [...seen].reduce((n, p) => n + (outputs[p]?.bytes ?? 0), 0),
+  );
   if (offending.length) {
     throw new Error(
       `actions/${name}: the bundle loads the local engine at start-up (${offending.join('; ')}); ` +
@@ -120,7 +123,9 @@ function licenses(metafile) {
   for (const dir of packages.keys()) {
     const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
     const file = readdirSync(join(root, dir)).find((f) => LICENSE_FILE.test(f));
-    const text = file ? readFileSync(join(root, dir, file), 'utf8').trim() : '(no licence file in the package)';
+    const text = file
+      ? readFileSync(join(root, dir, file), 'utf8').trim()
+      : '(no licence file in the package)';
     entries.push({ id: `${pkg.name}@${pkg.version}`, license: pkg.license ?? 'UNKNOWN', text });
   }
   // Most packages share one of a few licence texts (the AWS SDK's hundred packages one Apache

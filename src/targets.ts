@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
+import { loadLocalEngine } from './engines/local-engine.js';
 import type { AccessMode, OrgConfig } from './model/config.js';
 import type { ProgressReporter, Target } from './model/provider.js';
-import { loadLocalEngine } from './engines/local-engine.js';
 import { DEFAULT_LOCAL_DIR } from './providers/local/store.js';
 import type { AnalysisSource } from './quicksight/export.js';
 

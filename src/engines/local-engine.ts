@@ -29,7 +29,7 @@ export async function loadLocalEngine<T>(what: string, load: () => Promise<T>): 
     throw new Error(
       `${what} needs the local engine (${LOCAL_ENGINE_PACKAGES.join(', ')}), and ${missing} is not installed here. ` +
         "Run 'npm ci' in the org-compliance checkout first: the action bundles carry everything target 'aws' needs, " +
-        "but the local target loads its engine from node_modules.",
+        'but the local target loads its engine from node_modules.',
     );
   }
 }

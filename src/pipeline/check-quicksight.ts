@@ -4,12 +4,13 @@
  * against the columns its view really has (names, and a QuickSight type that can hold the SQL
  * type). No snapshot data is read and nothing is written outside a temporary directory.
  */
-import { loadLocalEngine } from '../engines/local-engine.js';
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { desiredGlueTable } from '../desired/glue-table.js';
 import { desiredViews } from '../desired/views.js';
+import { loadLocalEngine } from '../engines/local-engine.js';
 import type { Diagnostic } from '../load/diagnostics.js';
 import type { Repository } from '../model/config.js';
 import { checkDataSetColumns, describeViews, viewsReadBy } from '../quicksight/columns.js';

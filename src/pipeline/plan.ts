@@ -8,6 +8,7 @@ import {
   type DesiredResource,
   isQuickSightKind,
   RESOURCE_KINDS,
+  type ResourceKind,
 } from '../model/resources.js';
 import { plan } from '../plan/plan.js';
 
@@ -22,10 +23,14 @@ export interface PlanRun {
  * QuickSight definitions: a repository without quicksight/ leaves QuickSight alone (an account
  * need not have subscribed to it), so emptying quicksight/ stops managing it but deletes nothing.
  */
-export async function readCurrent(target: Target, desired: DesiredResource[]): Promise<CurrentResource[]> {
+export async function readCurrent(
+  target: Target,
+  desired: DesiredResource[],
+  inScope: (kind: ResourceKind) => boolean = () => true,
+): Promise<CurrentResource[]> {
   const quickSight = desired.some((d) => isQuickSightKind(d.kind));
   const parts = await Promise.all(
-    RESOURCE_KINDS.filter((kind) => quickSight || !isQuickSightKind(kind)).map(
+    RESOURCE_KINDS.filter((kind) => inScope(kind) && (quickSight || !isQuickSightKind(kind))).map(
       (kind) =>
         target.providers[kind].read(desired.filter((d) => d.kind === kind) as never) as Promise<
           CurrentResource[]
@@ -35,23 +40,33 @@ export async function readCurrent(target: Target, desired: DesiredResource[]): P
   return parts.flat();
 }
 
+export interface RunPlanOptions {
+  today: string;
+  progress?: ProgressReporter;
+  /**
+   * The kinds the plan covers (a workflow's `scope`); default all. Kinds outside it are neither
+   * read nor planned, so a partial run needs only the permissions (and services) of its kinds.
+   */
+  inScope?: (kind: ResourceKind) => boolean;
+}
+
 /** desired (from the repository) + current (from the target) → plan. The only I/O is the target's reads. */
-export async function runPlan(
-  repo: Repository,
-  target: Target,
-  options: { today: string; progress?: ProgressReporter },
-): Promise<PlanRun> {
+export async function runPlan(repo: Repository, target: Target, options: RunPlanOptions): Promise<PlanRun> {
   const progress = options.progress ?? (() => {});
+  const inScope = options.inScope ?? (() => true);
   // The target answers config/org.yaml's quicksight.accountId first, else finds its own.
-  const quickSightAccountId = repo.quicksight.length > 0 ? await target.quickSightAccountId() : undefined;
+  const quickSight =
+    repo.quicksight.length > 0 && RESOURCE_KINDS.some((k) => isQuickSightKind(k) && inScope(k));
+  const quickSightAccountId = quickSight ? await target.quickSightAccountId() : undefined;
+  // QuickSight out of scope: its definitions are neither resolved nor read.
   const desired = desiredResources(
-    repo,
+    quickSight ? repo : { ...repo, quicksight: [] },
     options.today,
     quickSightAccountId !== undefined ? { quickSightAccountId } : {},
-  );
+  ).filter((d) => inScope(d.kind));
   progress(`Reading ${target.name} state: ${desired.length} desired resources, and the Organization`);
   const [current, org] = await Promise.all([
-    readCurrent(target, desired),
+    readCurrent(target, desired, inScope),
     target.organization.readOrganization(progress),
   ]);
   const result = plan(desired, current);

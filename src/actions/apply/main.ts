@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { apply, DEFAULT_MAX_DELETES } from '../../apply/apply.js';
-import { parseScope, planInScope } from '../../github/scope.js';
+import { kindInScope, parseScope, planInScope } from '../../github/scope.js';
 import { runPlan } from '../../pipeline/plan.js';
 import { renderApplyMarkdown, renderPlanMarkdown } from '../../report/plan-markdown.js';
 import { renderApplyText } from '../../report/plan-text.js';
@@ -16,7 +16,11 @@ export function run(): Promise<void> {
     const maxDeletes = raw ? Number(raw) : DEFAULT_MAX_DELETES;
     const scope = parseScope(core.getInput(Inputs.scope));
     const { repo, target, today } = await prepare('write');
-    const made = await runPlan(repo, target, { today, progress: (m) => core.info(m) });
+    const made = await runPlan(repo, target, {
+      today,
+      progress: (m) => core.info(m),
+      inScope: (kind) => kindInScope(kind, scope),
+    });
     const plan = planInScope(made.plan, scope);
     const { accounts } = made;
     core.summary.addRaw(renderPlanMarkdown(plan, accounts), true);

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { planPublishingFromInputs } from '../../github/action-inputs.js';
 import { publishPlan, publishPlanFailure } from '../../github/publish-plan.js';
-import { parseScope, planInScope } from '../../github/scope.js';
+import { kindInScope, parseScope, planInScope } from '../../github/scope.js';
 import { runPlan } from '../../pipeline/plan.js';
 import { renderPlanMarkdown } from '../../report/plan-markdown.js';
 import { renderPlanText } from '../../report/plan-text.js';
@@ -15,7 +15,11 @@ export function run(): Promise<void> {
     let made: Awaited<ReturnType<typeof runPlan>>;
     try {
       const { repo, target, today } = await prepare();
-      made = await runPlan(repo, target, { today, progress: (m) => core.info(m) });
+      made = await runPlan(repo, target, {
+        today,
+        progress: (m) => core.info(m),
+        inScope: (kind) => kindInScope(kind, scope),
+      });
     } catch (e) {
       await publishPlanFailure(publishing, e instanceof Error ? e.message : String(e));
       throw e;

@@ -248,6 +248,14 @@ export class AthenaQueryRunner {
       );
       if (first) {
         columns.push(...(page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => c.Name ?? ''));
+        // Athena names the columns of every SELECT, even one with no rows. A result without them
+        // did not come from a query that ran (an emulator's canned answer): refuse to read nothing as
+        // "no data".
+        if (statementType === 'DML' && columns.length === 0) {
+          throw new Error(
+            `Athena query ${queryExecutionId} (${what}) succeeded, but its result has no columns, which no SELECT returns: the service that answered did not run the query`,
+          );
+        }
         // A SELECT's first row repeats the column names; DDL and utility statements (SHOW …) have no header.
         const header = pageRows[0];
         if (

@@ -3,8 +3,9 @@
  * over the deployed table (after translation from Athena's dialect) before it is recorded, so a
  * broken view fails here with its name as it would in Athena.
  */
-import { loadLocalEngine } from '../../engines/local-engine.js';
+
 import type { DuckDbEngine } from '../../engines/duckdb/engine.js';
+import { loadLocalEngine } from '../../engines/local-engine.js';
 import type { OrgConfig } from '../../model/config.js';
 import type { Change } from '../../model/plan.js';
 import type { Provider } from '../../model/provider.js';

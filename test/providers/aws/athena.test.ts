@@ -158,6 +158,29 @@ describe('AthenaQueryRunner', () => {
     expect(writes.total).toBe(0);
   });
 
+  it('refuses a SELECT result without columns (an emulator that ran nothing), but reads an empty one that names them', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
+    athenaMock.on(GetQueryExecutionCommand).resolves(execution('SUCCEEDED'));
+    athenaMock
+      .on(GetQueryResultsCommand)
+      .resolvesOnce({ ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] } })
+      .resolvesOnce({
+        ResultSet: { ResultSetMetadata: { ColumnInfo: COLUMN_INFO }, Rows: [row('account', 'noncompliant')] },
+      });
+    const { athenaRunner } = runner();
+
+    await expect(
+      athenaRunner.run('SELECT account, noncompliant FROM summary', 'account summary'),
+    ).rejects.toThrow(
+      `Athena query ${QUERY_ID} (account summary) succeeded, but its result has no columns, which no SELECT returns: the service that answered did not run the query`,
+    );
+    expect(await athenaRunner.run('SELECT account, noncompliant FROM summary', 'account summary')).toEqual({
+      queryExecutionId: QUERY_ID,
+      columns: ['account', 'noncompliant'],
+      rows: [],
+    });
+  });
+
   it('drops only the header row of the first page: a later row equal to the column names is data', async () => {
     athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
     athenaMock.on(GetQueryExecutionCommand).resolves(execution('SUCCEEDED'));
