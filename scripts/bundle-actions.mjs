@@ -52,8 +52,6 @@ async function build(name) {
     platform: 'node',
     target: 'node24',
     minify: true,
-    // Error messages name the AWS operation from its command class (retry.ts): keep class names.
-    keepNames: true,
     legalComments: 'none',
     charset: 'utf8',
     chunkNames: 'chunks/[name]-[hash]',

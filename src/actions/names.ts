@@ -11,6 +11,7 @@ export const Inputs = {
   scope: 'scope',
   dryRun: 'dry-run',
   githubToken: 'github-token',
+  botLogin: 'bot-login',
   prComment: 'pr-comment',
   driftIssue: 'drift-issue',
   pullRequest: 'pull-request',

@@ -7,6 +7,8 @@ export const DEFAULT_MAX_DELETES = 5;
 export interface ApplyOptions {
   /** Refuse to start when the plan deletes more than this many resources. */
   maxDeletes?: number;
+  /** How the refusal names the setting that raises the limit: `--max-deletes` (CLI, the default) or an action input. */
+  maxDeletesSetting?: string;
   /** Changes carried out at once; changes of a kind run after every change of the kinds before it. */
   concurrency?: number;
   progress?: ProgressReporter;
@@ -26,6 +28,7 @@ export class ApplyRefusedError extends Error {
  */
 export async function apply(plan: Plan, target: Target, options: ApplyOptions = {}): Promise<ApplyResult> {
   const maxDeletes = options.maxDeletes ?? DEFAULT_MAX_DELETES;
+  const setting = options.maxDeletesSetting ?? '--max-deletes';
   const progress = options.progress ?? (() => {});
   if (plan.conflicts.length) {
     throw new ApplyRefusedError(
@@ -34,7 +37,7 @@ export async function apply(plan: Plan, target: Target, options: ApplyOptions = 
   }
   if (plan.summary.delete > maxDeletes) {
     throw new ApplyRefusedError(
-      `The plan deletes ${plan.summary.delete} resources, more than --max-deletes ${maxDeletes}. Review the plan, then raise --max-deletes if it is right.`,
+      `The plan deletes ${plan.summary.delete} resources, more than the limit of ${maxDeletes} (${setting}). Review the plan, then raise ${setting} if it is right.`,
     );
   }
   const writesBefore = target.writeCount();

@@ -200,7 +200,12 @@ export class FakeAws {
    */
   async send(region: string, command: object, service: FakeService = 'config'): Promise<unknown> {
     const operation = command.constructor.name.replace(/Command$/, '');
-    const input = structuredClone((command as { input?: Json }).input ?? {});
+    return this.answer(service, operation, region, (command as { input?: Json }).input ?? {});
+  }
+
+  /** Answers one operation of one service (the HTTP front end, fake-aws-server.ts, calls this too). */
+  async answer(service: FakeService, operation: string, region: string, request: Json): Promise<unknown> {
+    const input = structuredClone(request);
     const start = performance.now();
     if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
     try {

@@ -19,9 +19,11 @@ export async function syncAccountsPullRequest(options: {
   /** config/accounts.yaml as the proposal read it: must be the base branch's, or the proposal is wrong. */
   accountsText: string;
   autoMerge: boolean;
+  /** Environment for git's fetch and push (credentials, see gitAuthEnv). */
+  gitEnv?: NodeJS.ProcessEnv;
   log?: (message: string) => void;
 }): Promise<SyncPullRequestResult> {
-  const { git, prefix } = await workingCopyOf(options.root);
+  const { git, prefix } = await workingCopyOf(options.root, options.gitEnv);
   const inCopy = (p: string) => posix.join(prefix, p);
   const accountsPath = inCopy(ACCOUNTS_FILE);
   if (!(await git.fetchBranch(options.base)))

@@ -6,7 +6,9 @@ import * as core from '@actions/core';
 import { Inputs } from '../actions/names.js';
 import { toIsoDate } from '../model/dates.js';
 import { createGitHubClient } from './client.js';
+import { ACTIONS_BOT } from './comment.js';
 import type { PlanPublishing } from './publish-plan.js';
+import type { Scope } from './scope.js';
 import { pullRequestNumber, runUrl, workflowRepository } from './workflow-context.js';
 
 export function booleanInput(name: string): boolean {
@@ -21,11 +23,21 @@ export function githubClientFromInputs() {
   const token = core.getInput(Inputs.githubToken);
   if (!token) return undefined;
   core.setSecret(token);
-  return createGitHubClient(token);
+  return createGitHubClient(token, { log: (m) => core.info(m) });
+}
+
+/** Who the token acts as (input bot-login): `github-actions[bot]`, or a GitHub App's `<slug>[bot]`. */
+export function botLogin(): string {
+  const raw = core.getInput(Inputs.botLogin).trim() || ACTIONS_BOT;
+  if (!/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/.test(raw))
+    throw new Error(
+      `Input '${Inputs.botLogin}' must be a GitHub login such as 'github-actions[bot]', got '${raw}'`,
+    );
+  return raw;
 }
 
 /** How the plan action publishes its plan, from its inputs and the event. */
-export function planPublishingFromInputs(): PlanPublishing {
+export function planPublishingFromInputs(scope: Scope): PlanPublishing {
   const prComment = booleanInput(Inputs.prComment);
   const driftIssue = booleanInput(Inputs.driftIssue);
   const dryRun = booleanInput(Inputs.dryRun);
@@ -43,6 +55,9 @@ export function planPublishingFromInputs(): PlanPublishing {
     ...(octokit ? { octokit, repo: workflowRepository() } : {}),
     ...(pr !== undefined ? { pullRequest: pr } : {}),
     driftIssue,
+    fullScope: scope === 'all',
+    scope,
+    author: botLogin(),
     dryRun,
     today: core.getInput(Inputs.today) || toIsoDate(new Date()),
     ...(url ? { runUrl: url } : {}),

@@ -229,10 +229,40 @@ function exec(args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<Run
   });
 }
 
-/** The top level of the working copy that holds `dir`, and `dir`'s path inside it ('' at the top). */
-export async function workingCopyOf(dir: string): Promise<{ git: Git; prefix: string }> {
+/**
+ * The top level of the working copy that holds `dir`, and `dir`'s path inside it ('' at the top).
+ * `env` goes with every git command run through it (credentials for fetch and push).
+ */
+export async function workingCopyOf(
+  dir: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<{ git: Git; prefix: string }> {
+  const found = await tryWorkingCopyOf(dir, env);
+  if (!found) throw new GitError(`${dir} is not inside a git working copy`, [], '');
+  return found;
+}
+
+/** As workingCopyOf, but undefined when `dir` is not in a working copy (or git is missing). */
+export async function tryWorkingCopyOf(
+  dir: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<{ git: Git; prefix: string } | undefined> {
   const top = await exec(['rev-parse', '--show-toplevel'], dir);
-  if (top.code !== 0) throw new GitError(`${dir} is not inside a git working copy`, [], top.stderr);
+  if (top.code !== 0) return undefined;
   const prefix = await exec(['rev-parse', '--show-prefix'], dir);
-  return { git: new Git(top.stdout.trim()), prefix: prefix.stdout.trim() };
+  return { git: new Git(top.stdout.trim(), env ? { env } : {}), prefix: prefix.stdout.trim() };
+}
+
+/**
+ * Environment that lets git fetch from and push to `serverUrl` with `token`, for the commands run
+ * with it only: the header lives in GIT_CONFIG_* variables (git 2.31+), never in .git/config, so
+ * the token is gone when the step ends (actions/checkout with persist-credentials: false).
+ */
+export function gitAuthEnv(token: string, serverUrl = 'https://github.com'): NodeJS.ProcessEnv {
+  const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+  return {
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: `http.${serverUrl.replace(/\/?$/, '/')}.extraheader`,
+    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+  };
 }

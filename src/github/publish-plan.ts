@@ -2,6 +2,7 @@
  * Where a plan goes besides the job summary: the pull request's one plan comment, and the drift
  * issue of the nightly run. In a dry run nothing is sent; the summary says what would have been.
  */
+import { errorMessage } from '../model/errors.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { upsertComment } from './comment.js';
 import { DRIFT_LABEL, syncDriftIssue } from './drift-issue.js';
@@ -13,6 +14,15 @@ export interface PlanPublishing {
   pullRequest?: number;
   /** Open, update or close the drift issue (drift-issue). */
   driftIssue: boolean;
+  /**
+   * The run covers every kind of resource. Only such a run may open, rewrite or close the drift
+   * issue: a narrow one (a manual run with a scope) sees only part of the drift.
+   */
+  fullScope: boolean;
+  /** The scope of a narrow run, for the note that says why the drift issue was left alone. */
+  scope?: string;
+  /** Who the token acts as: comments and issues by anyone else are never edited. */
+  author?: string;
   dryRun: boolean;
   today: string;
   runUrl?: string;
@@ -40,12 +50,23 @@ export async function publishPlan(
     if (p.dryRun) result.notes.push(`Dry run: the plan comment on #${p.pullRequest} was not written.`);
     else {
       const { octokit, repo } = client(p);
-      const c = await upsertComment({ octokit, ...repo, issueNumber: p.pullRequest, body: plan.markdown });
+      const c = await upsertComment({
+        octokit,
+        ...repo,
+        issueNumber: p.pullRequest,
+        body: plan.markdown,
+        ...(p.author ? { author: p.author } : {}),
+      });
       p.log(`Plan comment ${c.outcome}: ${c.url}`);
       result.commentUrl = c.url;
     }
   }
-  if (p.driftIssue) {
+  if (p.driftIssue && !p.fullScope) {
+    result.notes.push(
+      `The drift issue was left as it is: this run covers only \`${p.scope ?? 'part'}\`, and only a run over everything opens, updates or closes it.`,
+    );
+    result.driftIssue = 'skipped';
+  } else if (p.driftIssue) {
     if (p.dryRun) {
       result.notes.push(
         plan.drift
@@ -62,6 +83,7 @@ export async function publishPlan(
         planMarkdown: plan.markdown,
         today: p.today,
         ...(p.runUrl ? { runUrl: p.runUrl } : {}),
+        ...(p.author ? { author: p.author } : {}),
       });
       p.log(`Drift issue: ${d.outcome}${d.url ? ` (${d.url})` : ''}`);
       result.driftIssue = d.outcome;
@@ -84,9 +106,15 @@ export async function publishPlanFailure(p: PlanPublishing, message: string): Pr
     '```',
   ].join('\n');
   try {
-    await upsertComment({ octokit: p.octokit, ...p.repo, issueNumber: p.pullRequest, body });
+    await upsertComment({
+      octokit: p.octokit,
+      ...p.repo,
+      issueNumber: p.pullRequest,
+      body,
+      ...(p.author ? { author: p.author } : {}),
+    });
   } catch (e) {
     // The plan's own error is the one to report; this one only goes to the log.
-    p.log(`Could not update the plan comment: ${(e as Error).message}`);
+    p.log(`Could not update the plan comment: ${errorMessage(e)}`);
   }
 }

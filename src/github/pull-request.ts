@@ -6,7 +6,7 @@
  */
 import { ACCOUNTS_FILE } from '../load/accounts.js';
 import type { GitHubClient, RepoRef } from './client.js';
-import { fitBody } from './client.js';
+import { fitBody, gitHubCall } from './client.js';
 import { BOT_IDENTITY, type Git, type GitIdentity } from './git.js';
 
 export type PullRequestOutcome = 'created' | 'updated' | 'not-updated' | 'closed';
@@ -87,15 +87,19 @@ export async function syncPullRequest(o: SyncPullRequestOptions): Promise<SyncPu
   if (!changed) {
     log(`The files match ${base}: no pull request is needed`);
     if (open) {
-      await octokit.rest.issues.createComment({
-        owner,
-        repo,
-        issue_number: open.number,
-        body:
-          o.closeComment ??
-          `Closing: \`${base}\` already has this content, so the change is no longer needed.`,
-      });
-      await octokit.rest.pulls.update({ owner, repo, pull_number: open.number, state: 'closed' });
+      await gitHubCall(`commenting on pull request #${open.number} before closing it`, () =>
+        octokit.rest.issues.createComment({
+          owner,
+          repo,
+          issue_number: open.number,
+          body:
+            o.closeComment ??
+            `Closing: \`${base}\` already has this content, so the change is no longer needed.`,
+        }),
+      );
+      await gitHubCall(`closing pull request #${open.number}`, () =>
+        octokit.rest.pulls.update({ owner, repo, pull_number: open.number, state: 'closed' }),
+      );
       log(`Closed pull request #${open.number}`);
     }
     if (remoteSha) {
@@ -129,28 +133,29 @@ export async function syncPullRequest(o: SyncPullRequestOptions): Promise<SyncPu
     if (open.title !== o.title) patch.title = o.title;
     if ((open.body ?? '') !== body) patch.body = body;
     if (patch.title !== undefined || patch.body !== undefined) {
-      await octokit.rest.pulls.update({ owner, repo, pull_number: open.number, ...patch });
+      await gitHubCall(`updating pull request #${open.number}`, () =>
+        octokit.rest.pulls.update({ owner, repo, pull_number: open.number, ...patch }),
+      );
       log(`Updated the ${Object.keys(patch).join(' and ')} of pull request #${open.number}`);
     }
     const have = new Set(open.labels.map((l) => l.name));
     const missing = o.labels.filter((l) => !have.has(l));
     if (missing.length) {
-      await octokit.rest.issues.addLabels({ owner, repo, issue_number: open.number, labels: missing });
+      await gitHubCall(`labelling pull request #${open.number} ${missing.join(', ')}`, () =>
+        octokit.rest.issues.addLabels({ owner, repo, issue_number: open.number, labels: missing }),
+      );
     }
     outcome = !upToDate || patch.title !== undefined || patch.body !== undefined ? 'updated' : 'not-updated';
   } else {
-    const created = await octokit.rest.pulls.create({
-      owner,
-      repo,
-      title: o.title,
-      head: branch,
-      base,
-      body,
-    });
+    const created = await gitHubCall(`creating the pull request for branch ${branch}`, () =>
+      octokit.rest.pulls.create({ owner, repo, title: o.title, head: branch, base, body }),
+    );
     pr = created.data as PullRequestData;
     log(`Created pull request #${pr.number}`);
     if (o.labels.length) {
-      await octokit.rest.issues.addLabels({ owner, repo, issue_number: pr.number, labels: o.labels });
+      await gitHubCall(`labelling pull request #${pr.number} ${o.labels.join(', ')}`, () =>
+        octokit.rest.issues.addLabels({ owner, repo, issue_number: pr.number, labels: o.labels }),
+      );
     }
     outcome = 'created';
   }
@@ -160,12 +165,14 @@ export async function syncPullRequest(o: SyncPullRequestOptions): Promise<SyncPu
 }
 
 async function findOpenPullRequest(o: SyncPullRequestOptions): Promise<PullRequestData | undefined> {
-  const { data } = await o.octokit.rest.pulls.list({
-    owner: o.owner,
-    repo: o.repo,
-    head: `${o.owner}:${o.branch}`,
-    state: 'open',
-  });
+  const { data } = await gitHubCall(`looking for the open pull request of branch ${o.branch}`, () =>
+    o.octokit.rest.pulls.list({
+      owner: o.owner,
+      repo: o.repo,
+      head: `${o.owner}:${o.branch}`,
+      state: 'open',
+    }),
+  );
   return (data as PullRequestData[])[0];
 }
 

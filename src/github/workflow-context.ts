@@ -3,7 +3,7 @@
  * (GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_SERVER_URL, GITHUB_RUN_ID).
  */
 import { readFileSync } from 'node:fs';
-import { parseRepository, type RepoRef } from './client.js';
+import { type GitHubClient, gitHubCall, parseRepository, type RepoRef } from './client.js';
 
 interface EventPayload {
   pull_request?: { number?: number };
@@ -33,6 +33,23 @@ export function pullRequestNumber(env: NodeJS.ProcessEnv = process.env): number 
 /** The repository's default branch from the event, else 'main'. */
 export function defaultBranch(env: NodeJS.ProcessEnv = process.env): string {
   return event(env).repository?.default_branch || 'main';
+}
+
+/**
+ * The repository's default branch: from the event when it says (push, pull_request,
+ * workflow_dispatch), else asked of the API (a schedule event's payload does not name it).
+ */
+export async function defaultBranchOf(
+  octokit: GitHubClient,
+  ref: RepoRef,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const fromEvent = event(env).repository?.default_branch;
+  if (fromEvent) return fromEvent;
+  const { data } = await gitHubCall(`reading the default branch of ${ref.owner}/${ref.repo}`, () =>
+    octokit.rest.repos.get({ owner: ref.owner, repo: ref.repo }),
+  );
+  return data.default_branch;
 }
 
 /** Link to this workflow run, when running in GitHub Actions. */

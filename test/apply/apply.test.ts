@@ -86,7 +86,9 @@ describe('apply', () => {
   it('refuses to start with conflicts or too many deletions, writing nothing', async () => {
     const target = fakeTarget();
     const deletes = planOf(Array.from({ length: 6 }, (_, i) => change('delete', `cost-${i}`)));
-    await expect(apply(deletes, target)).rejects.toThrow('deletes 6 resources, more than --max-deletes 5');
+    await expect(apply(deletes, target)).rejects.toThrow(
+      'The plan deletes 6 resources, more than the limit of 5 (--max-deletes). Review the plan, then raise --max-deletes if it is right.',
+    );
     const withConflict = {
       ...planOf([change('update', 'security-a')]),
       conflicts: [{ level: 'error' as const, subject: 'x', message: 'not ours' }],

@@ -119,7 +119,7 @@ describe('org-compliance CLI', () => {
     const state = await readFile(join(localDir, 'state.json'), 'utf8');
     const io = capture();
     expect(await run(['apply', '--auto-approve', '--max-deletes', '1', ...common], io)).toBe(1);
-    expect(io.stderr.at(-1)).toContain('deletes 3 resources, more than --max-deletes 1');
+    expect(io.stderr.at(-1)).toContain('deletes 3 resources, more than the limit of 1 (--max-deletes)');
     expect(await readFile(join(localDir, 'state.json'), 'utf8')).toBe(state);
   });
 

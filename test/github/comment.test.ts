@@ -96,4 +96,61 @@ describe('the plan comment: one per pull request, found by its marker, edited in
     expect(body.startsWith(PLAN_MARKER)).toBe(true);
     expect(body).toContain('truncated: the full text is in the job summary');
   });
+
+  it('a comment carrying the marker that someone else wrote is never edited: ours is created beside it', async () => {
+    const gh = new FakeGitHub();
+    gh.addPull({ head: 'feature', title: 'Tighten a rule', body: '' });
+    const quoted = gh.addComment(1, `> ${PLAN_MARKER}\n> Plan: 1 to change\nWhy does this change?`, 'alice');
+    const forged = gh.addComment(1, `${PLAN_MARKER}\nPlan: nothing to see`, 'mallory');
+
+    const first = await upsertComment({
+      octokit: gh.client(),
+      owner: 'acme',
+      repo: 'compliance',
+      issueNumber: 1,
+      body: 'Plan: 2 to change',
+    });
+    const second = await upsertComment({
+      octokit: gh.client(),
+      owner: 'acme',
+      repo: 'compliance',
+      issueNumber: 1,
+      body: 'Plan: 3 to change',
+    });
+
+    expect(first.outcome).toBe('created');
+    expect(second).toMatchObject({ outcome: 'updated', id: first.id });
+    expect(gh.requests.filter((r) => r.method === 'PATCH').map((r) => r.path)).toEqual([
+      `/repos/acme/compliance/issues/comments/${first.id}`,
+    ]);
+    expect(gh.comments.find((c) => c.id === quoted.id)?.user.login).toBe('alice');
+    expect(gh.comments.find((c) => c.id === forged.id)?.body).toBe(`${PLAN_MARKER}\nPlan: nothing to see`);
+    expect(gh.comments.find((c) => c.id === first.id)).toMatchObject({
+      body: `${PLAN_MARKER}\nPlan: 3 to change`,
+      user: { login: 'github-actions[bot]' },
+    });
+  });
+
+  it('with a GitHub App the comment is found by the App bot login', async () => {
+    const gh = new FakeGitHub();
+    gh.tokens.set('app-token', {
+      login: 'org-compliance[bot]',
+      contents: 'write',
+      issues: 'write',
+      pullRequests: 'write',
+    });
+    gh.addPull({ head: 'feature', title: 'Tighten a rule', body: '' });
+    gh.addComment(1, `${PLAN_MARKER}\nan old plan of github.token`, 'github-actions[bot]');
+    const ours = gh.addComment(1, `${PLAN_MARKER}\nan old plan`, 'org-compliance[bot]');
+
+    const result = await upsertComment({
+      octokit: gh.client('app-token'),
+      owner: 'acme',
+      repo: 'compliance',
+      issueNumber: 1,
+      body: 'Plan: 1 to change',
+      author: 'org-compliance[bot]',
+    });
+    expect(result).toMatchObject({ outcome: 'updated', id: ours.id });
+  });
 });

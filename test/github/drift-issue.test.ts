@@ -4,6 +4,7 @@ import {
   DRIFT_MARKER,
   DRIFT_TITLE,
   driftIssueBody,
+  recordCorrection,
   syncDriftIssue,
 } from '../../src/github/drift-issue.js';
 import { FakeGitHub } from './fake-github.js';
@@ -97,5 +98,76 @@ describe('the drift issue', () => {
     expect(
       gh.issues.filter((i) => i.state === 'open' && i.body?.includes(DRIFT_MARKER) && !i.pull),
     ).toHaveLength(1);
+  });
+
+  it('an issue with the marker and the label that someone else opened is not the drift issue', async () => {
+    const gh = new FakeGitHub();
+    const copied = gh.addIssue({
+      title: 'Copied the drift issue',
+      body: driftIssueBody(PLAN_A),
+      labels: [DRIFT_LABEL],
+      author: 'mallory',
+    });
+    const octokit = gh.client();
+    const common = { octokit, owner: 'acme', repo: 'compliance', today: '2026-11-28' };
+
+    expect((await syncDriftIssue({ ...common, drift: false, planMarkdown: '' })).outcome).toBe('none');
+    expect((await syncDriftIssue({ ...common, drift: true, planMarkdown: PLAN_B })).outcome).toBe('opened');
+    expect(copied).toMatchObject({ state: 'open', body: driftIssueBody(PLAN_A) });
+    expect(gh.comments).toEqual([]);
+    expect(gh.issues.at(-1)?.user.login).toBe('github-actions[bot]');
+  });
+
+  it('reconcile records what it corrected and when on the drift issue, and closes it', async () => {
+    const gh = new FakeGitHub();
+    const octokit = gh.client();
+    const common = { octokit, owner: 'acme', repo: 'compliance', today: '2026-11-28' };
+    await syncDriftIssue({ ...common, drift: true, planMarkdown: PLAN_A });
+    const from = gh.requests.length;
+
+    const result = await recordCorrection({
+      ...common,
+      ok: true,
+      resultMarkdown: '| done | update | config-rule eu-west-1/security-root-mfa |',
+      runUrl: 'https://github.com/acme/compliance/actions/runs/43',
+    });
+
+    expect(result).toEqual({
+      outcome: 'corrected',
+      number: 1,
+      url: 'https://github.com/acme/compliance/issues/1',
+    });
+    expect(gh.since(from).map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET ${issues}`,
+      `POST ${issues}/1/comments`,
+      `PATCH ${issues}/1`,
+    ]);
+    expect(gh.comments.map((c) => c.body)).toEqual([
+      'Corrected by the nightly reconcile on 2026-11-28 ([run](https://github.com/acme/compliance/actions/runs/43)): AWS matches the `main` branch again. Closing.\n\n| done | update | config-rule eu-west-1/security-root-mfa |',
+    ]);
+    expect(gh.issues[0]).toMatchObject({ state: 'closed', state_reason: 'completed' });
+  });
+
+  it('reconcile that did not correct everything says so and leaves the issue open; without an issue it opens one for the record', async () => {
+    const gh = new FakeGitHub();
+    const octokit = gh.client();
+    const common = { octokit, owner: 'acme', repo: 'compliance', today: '2026-11-29' };
+
+    const result = await recordCorrection({
+      ...common,
+      ok: false,
+      resultMarkdown: '| failed | update | x |',
+    });
+
+    expect(result).toMatchObject({ outcome: 'partly-corrected', number: 1 });
+    expect(gh.issues[0]).toMatchObject({
+      title: DRIFT_TITLE,
+      state: 'open',
+      labels: [{ name: DRIFT_LABEL }],
+    });
+    expect(gh.issues[0]?.body).toContain(DRIFT_MARKER);
+    expect(gh.comments.map((c) => c.body)).toEqual([
+      'The nightly reconcile on 2026-11-29 did not correct everything; what failed is still drift. This issue stays open.\n\n| failed | update | x |',
+    ]);
   });
 });

@@ -78,11 +78,21 @@ export async function serveFakeGitHub(gh: FakeGitHub): Promise<{ url: string; cl
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
     const { port } = server.address() as AddressInfo;
-    const answer = await gh.fetch(`http://127.0.0.1:${port}${req.url}`, {
-      method: req.method ?? 'GET',
-      headers,
-      ...(body ? { body } : {}),
-    });
+    // A client that gives up (a timeout) ends a request the fake never answers.
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    let answer: Response;
+    try {
+      answer = await gh.fetch(`http://127.0.0.1:${port}${req.url}`, {
+        method: req.method ?? 'GET',
+        headers,
+        signal: gone.signal,
+        ...(body ? { body } : {}),
+      });
+    } catch {
+      res.destroy();
+      return;
+    }
     res.writeHead(answer.status, Object.fromEntries(answer.headers.entries()));
     res.end(await answer.text());
   });
@@ -90,6 +100,10 @@ export async function serveFakeGitHub(gh: FakeGitHub): Promise<{ url: string; cl
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolvePromise) => server.close(() => resolvePromise())),
+    close: () =>
+      new Promise((resolvePromise) => {
+        server.closeAllConnections();
+        server.close(() => resolvePromise());
+      }),
   };
 }

@@ -1,11 +1,53 @@
+import { relative } from 'node:path';
 import * as core from '@actions/core';
 import { apply, DEFAULT_MAX_DELETES } from '../../apply/apply.js';
+import { booleanInput, botLogin, githubClientFromInputs } from '../../github/action-inputs.js';
+import { checkAppliesTip } from '../../github/applies-tip.js';
+import type { GitHubClient } from '../../github/client.js';
+import { recordCorrection, syncDriftIssue } from '../../github/drift-issue.js';
+import { tryWorkingCopyOf } from '../../github/git.js';
 import { kindInScope, parseScope, planInScope } from '../../github/scope.js';
+import { defaultBranchOf, runUrl, workflowRepository } from '../../github/workflow-context.js';
 import { runPlan } from '../../pipeline/plan.js';
 import { renderApplyMarkdown, renderPlanMarkdown } from '../../report/plan-markdown.js';
 import { renderApplyText } from '../../report/plan-text.js';
 import { ActionInputError, prepare, runAction } from '../common.js';
 import { Inputs, Outputs } from '../names.js';
+
+/** In a workflow, refuses to apply a commit that is not (in what apply deploys) the tip of the default branch. */
+async function refuseStaleCommit(root: string, octokit: GitHubClient | undefined): Promise<void> {
+  if (process.env.GITHUB_ACTIONS !== 'true') return;
+  if (!octokit) {
+    throw new ActionInputError(
+      `In a workflow, apply checks that it deploys the tip of the default branch, which needs the input '${Inputs.githubToken}' (its default, the workflow's github.token, is enough)`,
+    );
+  }
+  const copy = await tryWorkingCopyOf(root);
+  const sha = (copy ? await copy.git.tryRevParse('HEAD') : undefined) ?? process.env.GITHUB_SHA;
+  if (!sha)
+    throw new Error(
+      'Cannot tell which commit this run applies: no git checkout at the root and no GITHUB_SHA',
+    );
+  const prefix =
+    copy?.prefix ??
+    relative(process.env.GITHUB_WORKSPACE ?? root, root)
+      .split('\\')
+      .join('/');
+  const under = prefix && prefix !== '.' ? `${prefix.replace(/\/?$/, '/')}` : '';
+  const ref = workflowRepository();
+  const check = await checkAppliesTip({
+    octokit,
+    ...ref,
+    sha,
+    branch: await defaultBranchOf(octokit, ref),
+    deployedPaths: [`${under}config/`, `${under}sql/`, `${under}quicksight/`, 'actions/'],
+  });
+  if (!check.ok) {
+    await core.summary.addRaw(`### org-compliance apply refused\n\n${check.reason}\n`, true).write();
+    throw new ActionInputError(check.reason);
+  }
+  if (check.note) core.info(check.note);
+}
 
 export function run(): Promise<void> {
   return runAction('apply', async () => {
@@ -15,16 +57,32 @@ export function run(): Promise<void> {
     }
     const maxDeletes = raw ? Number(raw) : DEFAULT_MAX_DELETES;
     const scope = parseScope(core.getInput(Inputs.scope));
+    const driftIssue = booleanInput(Inputs.driftIssue);
+    const author = botLogin();
+    const octokit = githubClientFromInputs();
+    if (driftIssue && !octokit)
+      throw new ActionInputError(`Input '${Inputs.driftIssue}' needs the input '${Inputs.githubToken}'`);
     const { repo, target, today } = await prepare('write');
+    await refuseStaleCommit(repo.root, octokit);
+
     const made = await runPlan(repo, target, {
       today,
       progress: (m) => core.info(m),
       inScope: (kind) => kindInScope(kind, scope),
     });
     const plan = planInScope(made.plan, scope);
-    const { accounts } = made;
-    core.summary.addRaw(renderPlanMarkdown(plan, accounts), true);
-    const result = await apply(plan, target, { maxDeletes, progress: (m) => core.info(m) });
+    // The plan and the outputs first: a refusal (max-deletes, conflicts) or a failure below leaves them in the run.
+    const planMarkdown = renderPlanMarkdown(plan, made.accounts);
+    core.setOutput(Outputs.ok, 'false');
+    core.setOutput(Outputs.hasChanges, String(plan.hasChanges));
+    core.setOutput(Outputs.planMarkdown, planMarkdown);
+    await core.summary.addRaw(planMarkdown, true).write();
+
+    const result = await apply(plan, target, {
+      maxDeletes,
+      maxDeletesSetting: `input '${Inputs.maxDeletes}'`,
+      progress: (m) => core.info(m),
+    });
     const markdown = renderApplyMarkdown(result);
     core.info(renderApplyText(result));
     core.setOutput(Outputs.ok, String(result.ok));
@@ -43,6 +101,22 @@ export function run(): Promise<void> {
     );
     core.setOutput(Outputs.resultMarkdown, markdown);
     await core.summary.addRaw(markdown, true).write();
+
+    if (driftIssue && octokit) {
+      if (scope !== 'all') {
+        core.info(
+          `Drift issue left as it is: this run covers only '${scope}'; only a run over everything updates it`,
+        );
+      } else {
+        const url = runUrl();
+        const common = { octokit, ...workflowRepository(), today, author, ...(url ? { runUrl: url } : {}) };
+        const recorded = plan.hasChanges
+          ? await recordCorrection({ ...common, ok: result.ok, resultMarkdown: markdown })
+          : await syncDriftIssue({ ...common, drift: false, planMarkdown: '' });
+        core.setOutput(Outputs.driftIssue, recorded.outcome);
+        core.info(`Drift issue: ${recorded.outcome}${recorded.url ? ` (${recorded.url})` : ''}`);
+      }
+    }
     if (!result.ok) {
       const failed = result.results.filter((r) => r.outcome !== 'done').length;
       core.setFailed(

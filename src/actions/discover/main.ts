@@ -6,6 +6,7 @@ import { updateAccountsYaml } from '../../discover/write-accounts.js';
 import { proposeAccountsChange } from '../../github/accounts-pr.js';
 import { accountsDryRunMarkdown, syncAccountsPullRequest } from '../../github/accounts-sync.js';
 import { booleanInput, githubClientFromInputs } from '../../github/action-inputs.js';
+import { gitAuthEnv } from '../../github/git.js';
 import { autoMergeAccounts } from '../../github/org-settings.js';
 import { defaultBranch, workflowRepository } from '../../github/workflow-context.js';
 import { renderAccountChangesMarkdown } from '../../report/plan-markdown.js';
@@ -51,6 +52,9 @@ export function run(): Promise<void> {
           throw new Error(`Input '${Inputs.pullRequest}' needs the input '${Inputs.githubToken}'`);
         const result = await syncAccountsPullRequest({
           octokit,
+          // The checkout keeps no credentials (persist-credentials: false): git gets the token
+          // for its own fetch and push, through the environment of those commands only.
+          gitEnv: gitAuthEnv(core.getInput(Inputs.githubToken), process.env.GITHUB_SERVER_URL),
           repo: workflowRepository(),
           root: repo.root,
           base: core.getInput(Inputs.base) || defaultBranch(),

@@ -187,8 +187,15 @@ export type AwsSend = <Output>(
   context: CallContext,
 ) => Promise<Output>;
 
-/** `PutOrganizationConfigRuleCommand` → `PutOrganizationConfigRule`. */
+/**
+ * The API operation a command sends: `PutOrganizationConfigRule`. Read from the operation schema
+ * the SDK's commands carry (`[9, namespace, name, …]`), which survives minification (the action
+ * bundles rename classes); else from the class name `PutOrganizationConfigRuleCommand`.
+ */
 export function operationName(command: object): string {
+  const schema = (command as { schema?: unknown }).schema;
+  if (Array.isArray(schema) && schema[0] === 9 && typeof schema[2] === 'string' && schema[2])
+    return schema[2];
   const name = command.constructor?.name ?? '';
   return name.endsWith('Command') ? name.slice(0, -'Command'.length) : name || 'UnknownOperation';
 }

@@ -1,2 +1,0 @@
-import{createRequire as __ocRequire}from'node:module';import{fileURLToPath as __ocPath}from'node:url';import{dirname as __ocDirname}from'node:path';const require=__ocRequire(import.meta.url);const __filename=__ocPath(import.meta.url);const __dirname=__ocDirname(__filename);
-import{la as a,ma as b,na as c,oa as d}from"./chunk-ZMQJVVMM.js";import"./chunk-FFBQH3XF.js";import"./chunk-MNYJQLNL.js";import"./chunk-MZHCMMEP.js";import"./chunk-QETKJ2KX.js";export{a as FIXED_PLACEHOLDERS,c as PLACEHOLDER,b as REFERENCE_PLACEHOLDERS,d as validateQuickSight};

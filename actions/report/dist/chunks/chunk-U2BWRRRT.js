@@ -1,2 +1,0 @@
-import{createRequire as __ocRequire}from'node:module';import{fileURLToPath as __ocPath}from'node:url';import{dirname as __ocDirname}from'node:path';const require=__ocRequire(import.meta.url);const __filename=__ocPath(import.meta.url);const __dirname=__ocDirname(__filename);
-import{a as t}from"./chunk-MZHCMMEP.js";import{a as e}from"./chunk-QETKJ2KX.js";var o=["glue-table","athena-view","config-rule",...t];function a(i,r,s){return`${i}/${r}/${s}`}e(a,"resourceKey");export{a};
