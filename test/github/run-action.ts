@@ -1,13 +1,17 @@
 /**
  * Runs a committed action bundle the way the runner does (inputs as INPUT_* variables, outputs
  * and summary in files), and serves a FakeGitHub over HTTP so the bundle's own Octokit reaches it
- * through GITHUB_API_URL.
+ * through GITHUB_API_URL. With `copy`, the action directory (action.yml + dist/) is first copied
+ * alone into an empty temporary directory with no node_modules above it, as a runner has it after
+ * actions/checkout; without, it runs in this checkout (the local target needs node_modules).
  */
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../helpers/repo.js';
 import type { FakeGitHub } from './fake-github.js';
@@ -30,12 +34,32 @@ export function parseOutputs(text: string): Record<string, string> {
 
 let counter = 0;
 
+/** Copies actions/<name> into a fresh directory of its own; refuses when node_modules is above it. */
+export async function copyAction(name: string): Promise<string> {
+  const dir = join(await mkdtemp(join(tmpdir(), `action-${name}-`)), name);
+  await cp(join(REPO_ROOT, 'actions', name), dir, { recursive: true });
+  for (let d = dir; d !== dirname(d); d = dirname(d)) {
+    if (existsSync(join(d, 'node_modules')))
+      throw new Error(`${d} has node_modules: the copy proves nothing`);
+  }
+  return dir;
+}
+
+export interface BundleRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
 export async function runBundle(
   name: string,
   inputs: Record<string, string>,
   dir: string,
   env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; outputs: Record<string, string>; summary: string }> {
+  options: { copy?: boolean } = {},
+): Promise<BundleRun> {
   const id = `${name}-${process.pid}-${counter++}`;
   const outputFile = join(dir, `${id}.out`);
   const summaryFile = join(dir, `${id}.md`);
@@ -50,20 +74,25 @@ export async function runBundle(
   };
   for (const [k, v] of Object.entries(inputs)) childEnv[`INPUT_${k.toUpperCase()}`] = v;
   let stdout = '';
+  let stderr = '';
   let code = 0;
+  const actionDir = options.copy ? await copyAction(name) : join(REPO_ROOT, 'actions', name);
   try {
-    ({ stdout } = await exec(process.execPath, [join(REPO_ROOT, 'actions', name, 'dist', 'index.js')], {
+    ({ stdout, stderr } = await exec(process.execPath, ['dist/index.js'], {
+      cwd: actionDir,
       env: childEnv,
       maxBuffer: 64 * 1024 * 1024,
     }));
   } catch (e) {
-    const err = e as { stdout: string; code: number };
+    const err = e as { stdout: string; stderr: string; code: number };
     stdout = err.stdout;
+    stderr = err.stderr;
     code = err.code;
   }
   return {
     code,
     stdout,
+    stderr,
     outputs: parseOutputs(await readFile(outputFile, 'utf8')),
     summary: await readFile(summaryFile, 'utf8'),
   };

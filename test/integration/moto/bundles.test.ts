@@ -13,10 +13,9 @@
  * A module the bundle cannot find (the bug of the ncc bundles: `@duckdb/node-api` imported on the
  * first line) fails every one of these at start-up.
  */
-import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import {
   CreateAccountCommand,
@@ -27,8 +26,9 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseOutputs } from '../../github/run-action.js';
-import { REPO_ROOT, scratchRepo } from '../../helpers/repo.js';
+import { FakeGitHub } from '../../github/fake-github.js';
+import { type BundleRun, runBundle, serveFakeGitHub } from '../../github/run-action.js';
+import { scratchRepo } from '../../helpers/repo.js';
 import { MOTO_CREDENTIALS, type Moto, motoEnv, startMoto } from '../harness/moto.js';
 
 const TODAY = '2026-11-28';
@@ -39,64 +39,36 @@ const created: { id: string; name: string; ouPath: string }[] = [];
 let root = '';
 let work = '';
 
-/** Copies actions/<name> (action.yml and dist/) into a fresh directory of its own, as a runner has it. */
-async function copyAction(name: string): Promise<string> {
-  const dir = join(await mkdtemp(join(tmpdir(), `action-${name}-`)), name);
-  await cp(join(REPO_ROOT, 'actions', name), dir, { recursive: true });
-  for (let d = dir; d !== dirname(d); d = dirname(d)) {
-    if (existsSync(join(d, 'node_modules')))
-      throw new Error(`${d} has node_modules: the copy proves nothing`);
-  }
-  return dir;
-}
+const SHA = 'e'.repeat(40);
+let github: { url: string; close: () => Promise<void> };
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-/** Runs `node dist/index.js` in a copy of the action with only the runner's variables and moto's. */
-async function runCopy(name: string, inputs: Record<string, string>): Promise<Run> {
-  const dir = await copyAction(name);
-  const outputFile = join(work, `${name}-${Date.now()}.out`);
-  const summaryFile = join(work, `${name}-${Date.now()}.md`);
-  await writeFile(outputFile, '');
-  await writeFile(summaryFile, '');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: work,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: root,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    ...motoEnv(moto),
-  };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, ['dist/index.js'], { cwd: dir, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += String(d);
-  });
-  child.stderr.on('data', (d) => {
-    stderr += String(d);
-  });
-  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
-  return {
-    code,
-    stdout,
-    stderr,
-    outputs: parseOutputs(await readFile(outputFile, 'utf8')),
-    summary: await readFile(summaryFile, 'utf8'),
-  };
+/**
+ * Runs `node dist/index.js` in a copy of the action with only the runner's variables and moto's;
+ * the GitHub API (apply checks that it deploys the tip of main) is the fake one.
+ */
+async function runCopy(name: string, inputs: Record<string, string>): Promise<BundleRun> {
+  const event = join(work, 'event.json');
+  await writeFile(event, JSON.stringify({ repository: { default_branch: 'main' } }));
+  return runBundle(
+    name,
+    { ...inputs, 'github-token': 'test-token' },
+    work,
+    {
+      HOME: work,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: root,
+      GITHUB_REPOSITORY: 'acme/compliance',
+      GITHUB_SHA: SHA,
+      GITHUB_API_URL: github.url,
+      GITHUB_EVENT_PATH: event,
+      ...motoEnv(moto),
+    },
+    { copy: true },
+  );
 }
 
 /** No run may fail to load a module: that is the failure this suite exists for. */
-function expectLoaded(run: Run): void {
+function expectLoaded(run: BundleRun): void {
   expect(`${run.stdout}${run.stderr}`).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (package|module)/);
   expect(run.stdout.split('\n')[0]).toMatch(/^org-compliance \d+\.\d+\.\d+ \w+ \(Node\.js v\d+/);
 }
@@ -104,6 +76,10 @@ function expectLoaded(run: Run): void {
 beforeAll(async () => {
   moto = await startMoto();
   work = await mkdtemp(join(tmpdir(), 'bundles-on-moto-'));
+  const gh = new FakeGitHub();
+  gh.commits.set(SHA, { files: [] });
+  gh.branches.set('main', SHA);
+  github = await serveFakeGitHub(gh);
   const orgs = new OrganizationsClient({
     endpoint: moto.endpoint,
     region: 'us-east-1',
@@ -145,6 +121,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await github?.close();
   await moto?.stop();
 });
 
@@ -199,6 +176,13 @@ describe('action bundles from a copy without node_modules, against moto', () => 
     const second = await runCopy('plan', { root, today: TODAY, scope: 'glue' });
     expect(second.code, second.stdout).toBe(0);
     expect(second.outputs['has-changes']).toBe('false');
+  });
+
+  it('plan with scope config-rules fails naming the operation moto does not serve (names survive the bundling)', async () => {
+    const run = await runCopy('plan', { root, today: TODAY, scope: 'config-rules' });
+    expectLoaded(run);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^::error::Could not .*\(DescribeOrganizationConfigRules in [a-z0-9-]+\)/m);
   });
 
   it('report fails with a message naming what moto could not answer', async () => {
