@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import { EXCEPTIONS_FILE } from '../load/exceptions.js';
 import { fileAtRevision } from '../load/git-base.js';
@@ -43,9 +43,14 @@ export async function prepare(mode: AccessMode = 'read'): Promise<ActionContext>
     today,
     ...(previous !== undefined ? { previousExceptionsText: previous } : {}),
   });
+  // Annotations name files relative to the workspace, where GitHub looks for them; the
+  // diagnostics name them relative to the repository root, which may be a folder inside it.
+  const workspace = process.env.GITHUB_WORKSPACE;
+  const annotationPath = (file: string) =>
+    workspace ? relative(workspace, join(root, file)).split(sep).join('/') : file;
   for (const d of diagnostics) {
     const props = {
-      file: d.file,
+      file: annotationPath(d.file),
       startLine: d.line,
       startColumn: d.column,
       title: d.field || 'org-compliance',

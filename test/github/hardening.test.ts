@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_ORG } from '../../src/cli/program.js';
 import { syntheticOrganization } from '../../src/demo/synthetic-org.js';
@@ -272,6 +272,18 @@ describe('labels of the accounts pull request', () => {
     expect([...gh.labels].sort()).toEqual(['accounts', 'org-compliance']);
     expect(gh.pull(1)?.labels.map((l) => l.name)).toEqual(['org-compliance', 'accounts']);
   }, 120_000);
+});
+
+describe('annotations', () => {
+  it('name the file relative to the workspace when root is a folder inside it', async () => {
+    await editFile(join(root, 'config/org.yaml'), (t) =>
+      t.replace(/^organizationId: .*$/m, 'organizationId: nope'),
+    );
+    const run = await runBundle('discover', local(), localDir, { GITHUB_WORKSPACE: dirname(root) });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^::error title=[^,]*,file=repo\/config\/org\.yaml,line=\d+,col=\d+::/m);
+    expect(run.stdout).not.toMatch(/file=config\/org\.yaml/);
+  }, 60_000);
 });
 
 describe('the token and git', () => {
