@@ -99,7 +99,7 @@ function stepRunner(event: unknown) {
 /** apply.yml's first run: everything deployed, as main describes it. */
 async function deploy(): Promise<void> {
   const outputs = await stepRunner({ repository: { default_branch: 'main' } })('apply', {
-    'github-token': '${{ github.token }}',
+    'github-token': 'test-token',
   });
   expect(outputs.ok).toBe('true');
 }
