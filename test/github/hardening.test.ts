@@ -274,6 +274,18 @@ describe('labels of the accounts pull request', () => {
   }, 120_000);
 });
 
+describe('the local target from a bundle without node_modules', () => {
+  it('fails saying what to install, after the first line', async () => {
+    const run = await runBundle('plan', local(), localDir, {}, { copy: true });
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n')[0]).toMatch(/^org-compliance \d+\.\d+\.\d+ plan \(Node\.js v/);
+    expect(run.stdout).toMatch(
+      /^::error::The local target needs the local engine \(@duckdb\/node-api, @polyglot-sql\/sdk, echarts\), and (@duckdb\/node-api|@polyglot-sql\/sdk|echarts) is not installed here\. Run 'npm ci' in the org-compliance checkout first/m,
+    );
+    expect(run.stderr).toBe('');
+  }, 60_000);
+});
+
 describe('annotations', () => {
   it('name the file relative to the workspace when root is a folder inside it', async () => {
     await editFile(join(root, 'config/org.yaml'), (t) =>
