@@ -76,15 +76,14 @@ async function findDriftIssue(o: RepoRef & { octokit: GitHubClient; author?: str
   });
 }
 
-async function closeIssue(o: RepoRef & { octokit: GitHubClient }, number: number, comment: string) {
+async function commentOn(o: RepoRef & { octokit: GitHubClient }, number: number, body: string) {
   await gitHubCall(`commenting on drift issue #${number}`, () =>
-    o.octokit.rest.issues.createComment({
-      owner: o.owner,
-      repo: o.repo,
-      issue_number: number,
-      body: comment,
-    }),
+    o.octokit.rest.issues.createComment({ owner: o.owner, repo: o.repo, issue_number: number, body }),
   );
+}
+
+async function closeIssue(o: RepoRef & { octokit: GitHubClient }, number: number, comment: string) {
+  await commentOn(o, number, comment);
   await gitHubCall(`closing drift issue #${number}`, () =>
     o.octokit.rest.issues.update({
       owner: o.owner,
@@ -167,15 +166,6 @@ export async function recordCorrection(o: RecordCorrectionOptions): Promise<Sync
   }
   const number = issue.number;
   if (o.ok) await closeIssue(o, number, comment);
-  else {
-    await gitHubCall(`commenting on drift issue #${number}`, () =>
-      o.octokit.rest.issues.createComment({
-        owner: o.owner,
-        repo: o.repo,
-        issue_number: number,
-        body: comment,
-      }),
-    );
-  }
+  else await commentOn(o, number, comment);
   return { outcome: o.ok ? 'corrected' : 'partly-corrected', number, url: issue.html_url };
 }

@@ -3,14 +3,14 @@
  * local target: the pull request of the nightly discover against a bare repository and the
  * faked GitHub API served over HTTP, the plan comment of a pull request, and the report's dry run.
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_ORG } from '../../src/cli/program.js';
 import { syntheticOrganization } from '../../src/demo/synthetic-org.js';
 import { ACCOUNTS_BRANCH } from '../../src/github/accounts-pr.js';
 import { PLAN_MARKER } from '../../src/github/comment.js';
-import { scratchRepo } from '../helpers/repo.js';
+import { filesUnder, scratchRepo } from '../helpers/repo.js';
 import { FakeGitHub } from './fake-github.js';
 import { createFixture } from './git-fixture.js';
 import { runBundle, serveFakeGitHub } from './run-action.js';
@@ -23,16 +23,6 @@ const NEWCOMER = {
   ouPath: '/Root/Workloads/Prod',
   joined: '2026-11-27',
 };
-
-async function filesUnder(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const abs = join(entry.parentPath, entry.name);
-    out[relative(dir, abs)] = await readFile(abs, 'utf8');
-  }
-  return out;
-}
 
 describe('action bundles with the workflow inputs', () => {
   let root: string;

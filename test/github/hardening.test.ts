@@ -6,14 +6,14 @@
  * names the action input, and labels that need a permission the token lacks fail naming it.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_ORG } from '../../src/cli/program.js';
 import { syntheticOrganization } from '../../src/demo/synthetic-org.js';
 import { DRIFT_LABEL, DRIFT_MARKER, driftIssueBody } from '../../src/github/drift-issue.js';
 import { Git, gitAuthEnv } from '../../src/github/git.js';
-import { editFile, scratchRepo } from '../helpers/repo.js';
+import { editFile, filesUnder, scratchRepo } from '../helpers/repo.js';
 import { FakeGitHub } from './fake-github.js';
 import { createFixture } from './git-fixture.js';
 import { runBundle, serveFakeGitHub } from './run-action.js';
@@ -225,16 +225,6 @@ describe('max-deletes', () => {
 });
 
 describe('labels of the accounts pull request', () => {
-  async function filesUnder(dir: string): Promise<Record<string, string>> {
-    const out: Record<string, string> = {};
-    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile()) continue;
-      const abs = join(entry.parentPath, entry.name);
-      out[relative(dir, abs)] = await readFile(abs, 'utf8');
-    }
-    return out;
-  }
-
   it('creating a label needs issues: write; without it the step fails naming the permission', async () => {
     const org = syntheticOrganization(DEMO_ORG);
     org.accounts.push({

@@ -1,6 +1,6 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -19,4 +19,15 @@ export async function editFile(path: string, edit: (text: string) => string): Pr
   const next = edit(text);
   if (next === text) throw new Error(`edit of ${path} changed nothing`);
   await writeFile(path, next);
+}
+
+/** Every file under `dir`, relative path → text (to seed a git fixture with a scratch repository). */
+export async function filesUnder(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const abs = join(entry.parentPath, entry.name);
+    out[relative(dir, abs)] = await readFile(abs, 'utf8');
+  }
+  return out;
 }
