@@ -1,6 +1,6 @@
 import { ACCOUNT_STATES, type Account, type AccountState } from '../model/config.js';
 import { isCalendarDate } from '../model/dates.js';
-import { nearest } from './nearest.js';
+import { nearest } from '../model/nearest.js';
 import type { YamlFile } from './yaml-file.js';
 
 export const ACCOUNTS_FILE = 'config/accounts.yaml';

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Repository } from '../model/config.js';
 import { toIsoDate } from '../model/dates.js';
+import type { Diagnostic } from '../model/diagnostics.js';
 import { readQuickSightSources } from '../quicksight/files.js';
 import { ACCOUNTS_FILE, parseAccounts } from './accounts.js';
-import type { Diagnostic } from './diagnostics.js';
 import { EXCEPTIONS_FILE, parseExceptions, previousExceptions } from './exceptions.js';
 import { builtInManagedRules, type ManagedRuleCatalog } from './managed-rules.js';
 import { ORG_FILE, parseOrg } from './org.js';
@@ -111,4 +111,4 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
   };
 }
 
-export { ConfigurationError, type Diagnostic, formatDiagnostic } from './diagnostics.js';
+export { ConfigurationError, type Diagnostic, formatDiagnostic } from '../model/diagnostics.js';

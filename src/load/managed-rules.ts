@@ -3,9 +3,10 @@
  * defaults, trigger types. Collected from the AWS Config Developer Guide (stale as of
  * 2023-04) plus later additions verified against the current documentation.
  */
+
+import { nearest } from '../model/nearest.js';
 import guide from './data/managed-rules.json' with { type: 'json' };
 import additions from './data/managed-rules-additions.json' with { type: 'json' };
-import { nearest } from './nearest.js';
 
 export type ParameterType = 'string' | 'int' | 'csv' | 'boolean' | 'double' | 'stringmap';
 

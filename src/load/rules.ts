@@ -8,9 +8,9 @@ import {
   type OrgConfig,
   type RuleSpec,
 } from '../model/config.js';
+import { didYouMean } from '../model/nearest.js';
 import { checkAccountId } from './accounts.js';
 import type { ManagedRule, ManagedRuleCatalog, ManagedRuleParameter } from './managed-rules.js';
-import { didYouMean } from './nearest.js';
 import { reportSchemaIssues, strictMap } from './schema.js';
 import type { YamlFile } from './yaml-file.js';
 

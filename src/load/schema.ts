@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { didYouMean } from './nearest.js';
+import { didYouMean } from '../model/nearest.js';
 import type { YamlFile } from './yaml-file.js';
 
 const VALID_KEYS = 'Valid keys: ';

@@ -7,7 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ViewSource } from '../model/config.js';
-import type { Diagnostic } from './diagnostics.js';
+import type { Diagnostic } from '../model/diagnostics.js';
 
 export const VIEWS_DIR = 'sql/views';
 export const VIEW_NAME = /^[a-z_][a-z0-9_]{0,254}$/;

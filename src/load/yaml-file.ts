@@ -11,7 +11,7 @@ import {
   parseDocument,
   visit,
 } from 'yaml';
-import { type Diagnostic, fieldPath, type Severity } from './diagnostics.js';
+import { type Diagnostic, fieldPath, type Severity } from '../model/diagnostics.js';
 
 export type YamlPath = readonly (string | number)[];
 

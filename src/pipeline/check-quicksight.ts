@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { desiredGlueTable } from '../desired/glue-table.js';
 import { desiredViews } from '../desired/views.js';
 import { loadLocalEngine } from '../engines/local-engine.js';
-import type { Diagnostic } from '../load/diagnostics.js';
 import type { Repository } from '../model/config.js';
+import type { Diagnostic } from '../model/diagnostics.js';
 import { checkDataSetColumns, describeViews, viewsReadBy } from '../quicksight/columns.js';
 
 export interface ViewCheck {

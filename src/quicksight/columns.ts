@@ -4,8 +4,8 @@
  * table at the root, which is what analyses see. Also: the columns' QuickSight types against
  * the SQL types of the views they read, found by running the views on an engine.
  */
-import type { Diagnostic } from '../load/diagnostics.js';
-import { nearest } from '../load/nearest.js';
+import type { Diagnostic } from '../model/diagnostics.js';
+import { nearest } from '../model/nearest.js';
 import type { QuerySession } from '../model/provider.js';
 import type { QuickSightSource } from '../model/quicksight.js';
 import { diagnosticAt } from './files.js';

@@ -6,7 +6,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Diagnostic, fieldPath } from '../load/diagnostics.js';
+import { type Diagnostic, fieldPath } from '../model/diagnostics.js';
 import {
   QUICKSIGHT_DIRS,
   QUICKSIGHT_KINDS,

@@ -6,8 +6,9 @@
  * take), and every body normalised the way providers normalise what AWS returns. A placeholder
  * left unresolved is a ConfigurationError naming the file, line and field. Pure: no I/O.
  */
-import { ConfigurationError, type Diagnostic } from '../load/diagnostics.js';
+
 import type { OrgConfig } from '../model/config.js';
+import { ConfigurationError, type Diagnostic } from '../model/diagnostics.js';
 import {
   QUICKSIGHT_KINDS,
   type QuickSightKind,

@@ -25,7 +25,7 @@ import {
   DashboardVersionDefinition$,
   RefreshSchedule$,
 } from '@aws-sdk/client-quicksight';
-import { nearest } from '../load/nearest.js';
+import { nearest } from '../model/nearest.js';
 import type { QuickSightKind } from '../model/quicksight.js';
 
 export type Shape =

@@ -7,8 +7,8 @@
  * has. The data sets' columns against the views' output are checked by `checkDataSetColumns`
  * (columns.ts), which needs an engine.
  */
-import type { Diagnostic } from '../load/diagnostics.js';
-import { nearest } from '../load/nearest.js';
+import type { Diagnostic } from '../model/diagnostics.js';
+import { nearest } from '../model/nearest.js';
 import type { QuickSightKind, QuickSightSource } from '../model/quicksight.js';
 import { dataSetColumns, expressionReferences } from './columns.js';
 import { diagnosticAt, ID_MEMBER, type JsonPath } from './files.js';

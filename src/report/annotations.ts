@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../load/diagnostics.js';
+import type { Diagnostic } from '../model/diagnostics.js';
 
 function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { ACCOUNTS_FILE, parseAccounts } from '../../src/load/accounts.js';
-import type { Diagnostic } from '../../src/load/diagnostics.js';
 import {
   EXCEPTIONS_FILE,
   type ExceptionCheckContext,
@@ -15,6 +14,7 @@ import { ORG_FILE, parseOrg } from '../../src/load/org.js';
 import { parseRules, RULES_FILE } from '../../src/load/rules.js';
 import { YamlFile } from '../../src/load/yaml-file.js';
 import type { Account, ExceptionSpec, RuleSpec } from '../../src/model/config.js';
+import type { Diagnostic } from '../../src/model/diagnostics.js';
 import { ACCOUNTS_YAML, ORG_YAML, saying, yaml } from './fixtures.js';
 
 const FILE = 'config/exceptions.yaml';

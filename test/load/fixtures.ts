@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { Diagnostic } from '../../src/load/diagnostics.js';
 import { type LoadOptions, type LoadResult, loadRepository } from '../../src/load/index.js';
+import type { Diagnostic } from '../../src/model/diagnostics.js';
 
 /**
  * Template literal that removes the first newline and the common indentation, so a fixture

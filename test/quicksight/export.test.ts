@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-quicksight';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../../src/load/diagnostics.js';
+import { formatDiagnostic } from '../../src/model/diagnostics.js';
 import type { QuickSightKind, QuickSightSource } from '../../src/model/quicksight.js';
 import { diffProperties } from '../../src/plan/diff.js';
 import { AwsQuickSightAnalysisProvider } from '../../src/providers/aws/quicksight/analyses.js';

@@ -1,8 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} are the placeholders of quicksight/ files, not JavaScript's.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, formatDiagnostic } from '../../src/load/diagnostics.js';
 import { loadRepository } from '../../src/load/index.js';
 import type { OrgConfig } from '../../src/model/config.js';
+import { ConfigurationError, formatDiagnostic } from '../../src/model/diagnostics.js';
 import type { QuickSightKind, QuickSightSource } from '../../src/model/quicksight.js';
 import { parseQuickSightSource, readQuickSightSources } from '../../src/quicksight/files.js';
 import { partitionOf, resolveQuickSight } from '../../src/quicksight/resolve.js';

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} are the placeholders of quicksight/ files, not JavaScript's.
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../../src/load/diagnostics.js';
+import { formatDiagnostic } from '../../src/model/diagnostics.js';
 import type { QuickSightKind, QuickSightSource } from '../../src/model/quicksight.js';
 import { dataSetColumns, expressionReferences } from '../../src/quicksight/columns.js';
 import { JsonDocument, parseQuickSightSource } from '../../src/quicksight/files.js';

@@ -15,8 +15,9 @@ import {
   type StartQueryExecutionInput,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
+import { errorMessage } from '../../model/errors.js';
 import type { AwsClients } from './clients.js';
-import { type AwsSend, errorMessage, realSleep, type Sleep } from './retry.js';
+import { type AwsSend, realSleep, type Sleep } from './retry.js';
 
 /** Athena's catalog for the Glue Data Catalog of the account. */
 export const ATHENA_CATALOG = 'AwsDataCatalog';

@@ -7,6 +7,7 @@
  * retry loop; its sleep and random functions are injectable so tests never wait.
  */
 
+import { errorMessage } from '../../model/errors.js';
 import type { WriteCounter } from './write-counter.js';
 
 export type Sleep = (ms: number) => Promise<void>;
@@ -100,12 +101,6 @@ export function errorName(error: unknown): string {
   if (error instanceof AwsCallError) return error.name;
   const name = shape(error).name;
   return typeof name === 'string' && name !== '' ? name : 'Error';
-}
-
-export function errorMessage(error: unknown): string {
-  const message = shape(error).message;
-  if (typeof message === 'string' && message !== '') return message;
-  return typeof error === 'string' ? error : errorName(error);
 }
 
 export function isThrottlingError(error: unknown): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { didYouMean, editDistance, nearest } from '../../src/load/nearest.js';
+import { didYouMean, editDistance, nearest } from '../../src/model/nearest.js';
 
 describe('suggestions for misspelled names', () => {
   test('swapping two neighbouring letters is one edit', () => {
