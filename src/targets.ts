@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { loadLocalEngine } from './engines/local-engine.js';
 import type { AccessMode, OrgConfig } from './model/config.js';
 import type { ProgressReporter, Target } from './model/provider.js';
+import { present } from './model/values.js';
 import { DEFAULT_LOCAL_DIR } from './providers/local/store.js';
 import type { AnalysisSource } from './quicksight/export.js';
 
@@ -33,13 +34,13 @@ export async function createTarget(
     );
     return createLocalTarget(org, resolve(options.localDir ?? DEFAULT_LOCAL_DIR), {
       ...(options.today ? { today: options.today } : {}),
-      ...(options.progress ? { progress: options.progress } : {}),
+      ...present({ progress: options.progress }),
     });
   }
   const { createAwsTarget } = await import('./providers/aws/target.js');
   return createAwsTarget(org, {
     mode: options.mode ?? 'read',
-    ...(options.progress ? { progress: options.progress } : {}),
+    ...present({ progress: options.progress }),
   });
 }
 
@@ -62,6 +63,6 @@ export async function createAnalysisSource(
   const { createAwsTarget } = await import('./providers/aws/target.js');
   return createAwsTarget(org, {
     mode: 'read',
-    ...(options.progress ? { progress: options.progress } : {}),
+    ...present({ progress: options.progress }),
   }).quickSightAnalyses();
 }

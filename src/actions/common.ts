@@ -1,8 +1,6 @@
 import { join, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
-import { EXCEPTIONS_FILE } from '../load/exceptions.js';
-import { fileAtRevision } from '../load/git-base.js';
-import { formatDiagnostic, loadRepository } from '../load/index.js';
+import { formatDiagnostic, loadForRun } from '../load/index.js';
 import type { AccessMode, Repository } from '../model/config.js';
 import { isCalendarDate, toIsoDate } from '../model/dates.js';
 import type { Target } from '../model/provider.js';
@@ -37,12 +35,7 @@ export async function prepare(mode: AccessMode = 'read'): Promise<ActionContext>
   const strict = core.getInput(Inputs.strict) === 'true';
   // On a pull request the base branch holds what was already reviewed; elsewhere, HEAD.
   const baseRef = process.env.GITHUB_BASE_REF ? `origin/${process.env.GITHUB_BASE_REF}` : 'HEAD';
-  const previous = await fileAtRevision(root, baseRef, EXCEPTIONS_FILE);
-  const { repository, diagnostics } = await loadRepository(root, {
-    strict,
-    today,
-    ...(previous !== undefined ? { previousExceptionsText: previous } : {}),
-  });
+  const { repository, diagnostics } = await loadForRun({ root, strict, today, baseRef });
   // Annotations name files relative to the workspace, where GitHub looks for them; the
   // diagnostics name them relative to the repository root, which may be a folder inside it.
   const workspace = process.env.GITHUB_WORKSPACE;

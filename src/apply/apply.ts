@@ -1,6 +1,9 @@
+import { errorMessage } from '../model/errors.js';
+import { KINDS } from '../model/kinds.js';
 import type { ApplyResult, Change, ChangeResult, Plan } from '../model/plan.js';
-import type { ProgressReporter, Target } from '../model/provider.js';
-import { KIND_DEPENDS_ON, type ResourceKind } from '../model/resources.js';
+import { mapLimit } from '../model/pool.js';
+import type { ProgressReporter, Providers, Target } from '../model/provider.js';
+import type { ResourceKind } from '../model/resources.js';
 
 export const DEFAULT_MAX_DELETES = 5;
 
@@ -66,7 +69,7 @@ export async function apply(plan: Plan, target: Target, options: ApplyOptions = 
   const failedKinds = new Map<ResourceKind, string>();
   for (const stage of stages) {
     const kind = stage[0]?.kind;
-    const blocker = kind && KIND_DEPENDS_ON[kind].map((k) => failedKinds.get(k)).find(Boolean);
+    const blocker = kind && KINDS[kind].dependsOn.map((k) => failedKinds.get(k)).find(Boolean);
     if (kind && blocker) {
       failedKinds.set(kind, blocker);
       for (const change of stage) {
@@ -74,15 +77,15 @@ export async function apply(plan: Plan, target: Target, options: ApplyOptions = 
       }
       continue;
     }
-    const stageResults = await runPool(stage, concurrency, async (change) => {
+    const stageResults = await mapLimit(stage, concurrency, async (change): Promise<ChangeResult> => {
       try {
-        await target.providers[change.kind].apply(change);
-        return { change, outcome: 'done' } as ChangeResult;
+        await applyChange(target.providers, change);
+        return { change, outcome: 'done' };
       } catch (e) {
         progress(
-          `Failed to ${change.action} ${change.kind} ${change.name} in ${change.region}: ${(e as Error).message}`,
+          `Failed to ${change.action} ${change.kind} ${change.name} in ${change.region}: ${errorMessage(e)}`,
         );
-        return { change, outcome: 'failed', error: (e as Error).message } as ChangeResult;
+        return { change, outcome: 'failed', error: errorMessage(e) };
       } finally {
         completed++;
         if (completed < pending.length && Date.now() - lastReport >= 2000) {
@@ -103,15 +106,7 @@ export async function apply(plan: Plan, target: Target, options: ApplyOptions = 
   };
 }
 
-async function runPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  });
-  await Promise.all(workers);
-  return out;
+/** Hands a change to the provider of its kind. */
+function applyChange<K extends ResourceKind>(providers: Providers, change: Change<K>): Promise<void> {
+  return providers[change.kind].apply(change);
 }

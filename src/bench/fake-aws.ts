@@ -6,6 +6,13 @@
  * log of every call for counting and timing. Used by the benchmark and by end-to-end tests of the
  * aws target.
  */
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { GlueClient } from '@aws-sdk/client-glue';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { QuickSightClient } from '@aws-sdk/client-quicksight';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { InitializeMiddleware } from '@smithy/types';
 import type { OrganizationSnapshot } from '../model/provider.js';
 import type { AwsClients } from '../providers/aws/clients.js';
 import { FakeQuickSight } from './fake-quicksight.js';
@@ -62,6 +69,21 @@ const WRITE_OPERATIONS = new Set([
   'TagResource',
   'UntagResource',
 ]);
+
+const ORGANIZATIONS_OPERATIONS = new Set([
+  'DescribeOrganization',
+  'ListRoots',
+  'ListOrganizationalUnitsForParent',
+  'ListAccountsForParent',
+]);
+const CONFIG_OPERATIONS = new Set([
+  'DescribeOrganizationConfigRules',
+  'DescribeOrganizationConfigRuleStatuses',
+  'GetOrganizationConfigRuleDetailedStatus',
+  'PutOrganizationConfigRule',
+  'DeleteOrganizationConfigRule',
+]);
+const ATHENA_OPERATIONS = new Set(['StartQueryExecution', 'GetQueryExecution', 'GetQueryResults']);
 
 export interface FakeAwsOptions {
   /** Milliseconds every call waits before it is answered. */
@@ -172,25 +194,54 @@ export class FakeAws {
     );
   }
 
-  /** One client per service and region, as createAwsClients builds them. */
+  /**
+   * One client per service and region, as createAwsClients builds them: the SDK's own clients,
+   * each with a middleware at the start of its stack that answers from this fake instead of
+   * sending a request (so the providers get the real client types and calls).
+   */
   clients(): AwsClients {
-    const built = new Map<string, { send: (command: object) => Promise<unknown> }>();
-    const client = (service: FakeService, region: string) => {
+    const built = new Map<string, unknown>();
+    const settings = (region: string) => ({
+      region,
+      credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' },
+      maxAttempts: 1,
+    });
+    const once = <
+      C extends { middlewareStack: { add(m: InitializeMiddleware<object, object>, o: object): void } },
+    >(
+      service: FakeService,
+      region: string,
+      build: () => C,
+    ): C => {
       const key = `${service}/${region}`;
-      let c = built.get(key);
-      if (!c) {
-        c = { send: (command: object) => this.send(region, command, service) };
-        built.set(key, c);
-      }
-      return c as never;
+      const existing = built.get(key) as C | undefined;
+      if (existing) return existing;
+      const client = build();
+      client.middlewareStack.add(this.#answering(service, region), {
+        step: 'initialize',
+        name: 'answerFromFakeAws',
+        priority: 'high',
+      });
+      built.set(key, client);
+      return client;
     };
     return {
-      organizations: () => client('organizations', 'us-east-1'),
-      config: (region) => client('config', region),
-      glue: (region) => client('glue', region),
-      athena: (region) => client('athena', region),
-      quicksight: (region) => client('quicksight', region),
-      sts: (region) => client('sts', region),
+      organizations: () =>
+        once('organizations', 'us-east-1', () => new OrganizationsClient(settings('us-east-1'))),
+      config: (region) => once('config', region, () => new ConfigServiceClient(settings(region))),
+      glue: (region) => once('glue', region, () => new GlueClient(settings(region))),
+      athena: (region) => once('athena', region, () => new AthenaClient(settings(region))),
+      quicksight: (region) => once('quicksight', region, () => new QuickSightClient(settings(region))),
+      sts: (region) => once('sts', region, () => new STSClient(settings(region))),
+    };
+  }
+
+  /** The middleware that answers a client's commands from this fake (the command name says which). */
+  #answering(service: FakeService, region: string): InitializeMiddleware<object, object> {
+    return (_next, context) => async (args) => {
+      const operation = (context.commandName ?? '').replace(/Command$/, '');
+      const answer = await this.answer(service, operation, region, args.input as Json);
+      return { response: undefined, output: { $metadata: {}, ...(answer as object) } };
     };
   }
 
@@ -237,7 +288,16 @@ export class FakeAws {
     return pageOf(items, input, { limitKey, max });
   }
 
+  /** Answers an Organizations, Config, Glue or Athena operation (QuickSight and STS have their own). */
   private handle(operation: string, region: string, input: Json): unknown {
+    if (ORGANIZATIONS_OPERATIONS.has(operation)) return this.organizations(operation, input);
+    if (CONFIG_OPERATIONS.has(operation)) return this.configRules(operation, region, input);
+    if (ATHENA_OPERATIONS.has(operation)) return this.athenaQueries(operation, region, input);
+    return this.glue(operation, region, input);
+  }
+
+  /** The Organization: its root, OUs and accounts, 20 a page. */
+  private organizations(operation: string, input: Json): unknown {
     switch (operation) {
       case 'DescribeOrganization':
         return { Organization: { Id: this.org.organizationId, FeatureSet: 'ALL' } };
@@ -286,6 +346,14 @@ export class FakeAws {
           ...(next ? { NextToken: next } : {}),
         };
       }
+      default:
+        throw awsError('UnknownOperationException', `The fake does not implement ${operation}`);
+    }
+  }
+
+  /** Organization Config Rules per region. */
+  private configRules(operation: string, region: string, input: Json): unknown {
+    switch (operation) {
       case 'DescribeOrganizationConfigRules': {
         const all = [...(this.rules.get(region)?.values() ?? [])];
         const { items, next } = this.page(all, input, 100, 'Limit');
@@ -323,6 +391,14 @@ export class FakeAws {
           throw awsError('NoSuchOrganizationConfigRuleException', `${name} not found`);
         return {};
       }
+      default:
+        throw awsError('UnknownOperationException', `The fake does not implement ${operation}`);
+    }
+  }
+
+  /** Glue databases and tables (views included) per region. */
+  private glue(operation: string, region: string, input: Json): unknown {
+    switch (operation) {
       case 'GetDatabase': {
         const name = String(input.Name);
         if (!this.databases.get(region)?.has(name))
@@ -349,6 +425,45 @@ export class FakeAws {
         const { items, next } = this.page(all, input, 100, 'MaxResults');
         return { TableList: items, ...(next ? { NextToken: next } : {}) };
       }
+      case 'GetTable': {
+        const table = this.tables.get(region)?.get(`${String(input.DatabaseName)}.${String(input.Name)}`);
+        if (!table) throw awsError('EntityNotFoundException', `Table ${String(input.Name)} not found.`);
+        return { Table: structuredClone(table) };
+      }
+      case 'CreateTable':
+      case 'UpdateTable': {
+        const db = String(input.DatabaseName);
+        if (!this.databases.get(region)?.has(db))
+          throw awsError('EntityNotFoundException', `Database ${db} not found.`);
+        const tableInput = input.TableInput as Json;
+        const key = `${db}.${String(tableInput.Name)}`;
+        const tables = this.tables.get(region) ?? new Map<string, Json>();
+        this.tables.set(region, tables);
+        const exists = tables.has(key);
+        if (operation === 'CreateTable' && exists)
+          throw awsError('AlreadyExistsException', `Table ${key} already exists.`);
+        if (operation === 'UpdateTable' && !exists)
+          throw awsError('EntityNotFoundException', `Table ${key} not found.`);
+        this.versions++;
+        tables.set(key, {
+          ...structuredClone(tableInput),
+          DatabaseName: db,
+          CatalogId: '111111111111',
+          CreateTime: new Date(),
+          UpdateTime: new Date(),
+          VersionId: String(this.versions),
+          IsRegisteredWithLakeFormation: false,
+        });
+        return {};
+      }
+      default:
+        throw awsError('UnknownOperationException', `The fake does not implement ${operation}`);
+    }
+  }
+
+  /** Athena: a CREATE OR REPLACE VIEW or DROP VIEW changes the Glue catalog as Athena does. */
+  private athenaQueries(operation: string, region: string, input: Json): unknown {
+    switch (operation) {
       case 'StartQueryExecution': {
         const sql = String(input.QueryString);
         this.queries.push(sql);
@@ -383,37 +498,6 @@ export class FakeAws {
         };
       case 'GetQueryResults':
         return { ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } };
-      case 'GetTable': {
-        const table = this.tables.get(region)?.get(`${String(input.DatabaseName)}.${String(input.Name)}`);
-        if (!table) throw awsError('EntityNotFoundException', `Table ${String(input.Name)} not found.`);
-        return { Table: structuredClone(table) };
-      }
-      case 'CreateTable':
-      case 'UpdateTable': {
-        const db = String(input.DatabaseName);
-        if (!this.databases.get(region)?.has(db))
-          throw awsError('EntityNotFoundException', `Database ${db} not found.`);
-        const tableInput = input.TableInput as Json;
-        const key = `${db}.${String(tableInput.Name)}`;
-        const tables = this.tables.get(region) ?? new Map<string, Json>();
-        this.tables.set(region, tables);
-        const exists = tables.has(key);
-        if (operation === 'CreateTable' && exists)
-          throw awsError('AlreadyExistsException', `Table ${key} already exists.`);
-        if (operation === 'UpdateTable' && !exists)
-          throw awsError('EntityNotFoundException', `Table ${key} not found.`);
-        this.versions++;
-        tables.set(key, {
-          ...structuredClone(tableInput),
-          DatabaseName: db,
-          CatalogId: '111111111111',
-          CreateTime: new Date(),
-          UpdateTime: new Date(),
-          VersionId: String(this.versions),
-          IsRegisteredWithLakeFormation: false,
-        });
-        return {};
-      }
       default:
         throw awsError('UnknownOperationException', `The fake does not implement ${operation}`);
     }

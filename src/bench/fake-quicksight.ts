@@ -39,6 +39,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import { isRecord } from '../model/values.js';
 import { awsError, type Json, pageOf } from './fake-service.js';
 
 /** The theme an analysis or dashboard gets when its request names none. */
@@ -425,6 +426,11 @@ export class FakeQuickSight {
   // Analyses
 
   private analyses(operation: string, region: string, input: Json): unknown {
+    return this.analysesWrites(operation, region, input) ?? this.analysesReads(operation, region, input);
+  }
+
+  /** Creates, updates, deletes and permission changes of analyses. */
+  private analysesWrites(operation: string, region: string, input: Json): unknown {
     switch (operation) {
       case 'CreateAnalysis': {
         const store = this.storeFor(region, input);
@@ -460,6 +466,43 @@ export class FakeQuickSight {
           202,
         );
       }
+      case 'DeleteAnalysis': {
+        const store = this.storeFor(region, input);
+        const analysis = this.analysis(region, input);
+        if (input.ForceDeleteWithoutRecovery === true) {
+          store.analyses.delete(analysis.id);
+          return this.ok({ Arn: analysis.arn, AnalysisId: analysis.id, DeletionTime: new Date() });
+        }
+        const days = Number(input.RecoveryWindowInDays ?? DEFAULT_RECOVERY_WINDOW_DAYS);
+        if (!Number.isInteger(days) || days < 7 || days > 30) {
+          throw invalid(
+            `RecoveryWindowInDays must be between 7 and 30, got ${String(input.RecoveryWindowInDays)}`,
+          );
+        }
+        analysis.deletionTime = new Date(Date.now() + days * 86_400_000);
+        return this.ok({
+          Arn: analysis.arn,
+          AnalysisId: analysis.id,
+          DeletionTime: new Date(analysis.deletionTime),
+        });
+      }
+      case 'UpdateAnalysisPermissions': {
+        const analysis = this.analysis(region, input);
+        changePermissions(analysis, input);
+        return this.ok({
+          AnalysisArn: analysis.arn,
+          AnalysisId: analysis.id,
+          Permissions: permissionsView(analysis),
+        });
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Describe*, List* and permissions reads of analyses. */
+  private analysesReads(operation: string, region: string, input: Json): unknown {
+    switch (operation) {
       case 'DescribeAnalysis': {
         const analysis = this.analysis(region, input, { deleted: true });
         if (!analysis.deletionTime) look(analysis.work);
@@ -504,37 +547,8 @@ export class FakeQuickSight {
           ...(next ? { NextToken: next } : {}),
         });
       }
-      case 'DeleteAnalysis': {
-        const store = this.storeFor(region, input);
-        const analysis = this.analysis(region, input);
-        if (input.ForceDeleteWithoutRecovery === true) {
-          store.analyses.delete(analysis.id);
-          return this.ok({ Arn: analysis.arn, AnalysisId: analysis.id, DeletionTime: new Date() });
-        }
-        const days = Number(input.RecoveryWindowInDays ?? DEFAULT_RECOVERY_WINDOW_DAYS);
-        if (!Number.isInteger(days) || days < 7 || days > 30) {
-          throw invalid(
-            `RecoveryWindowInDays must be between 7 and 30, got ${String(input.RecoveryWindowInDays)}`,
-          );
-        }
-        analysis.deletionTime = new Date(Date.now() + days * 86_400_000);
-        return this.ok({
-          Arn: analysis.arn,
-          AnalysisId: analysis.id,
-          DeletionTime: new Date(analysis.deletionTime),
-        });
-      }
       case 'DescribeAnalysisPermissions': {
         const analysis = this.analysis(region, input);
-        return this.ok({
-          AnalysisArn: analysis.arn,
-          AnalysisId: analysis.id,
-          Permissions: permissionsView(analysis),
-        });
-      }
-      case 'UpdateAnalysisPermissions': {
-        const analysis = this.analysis(region, input);
-        changePermissions(analysis, input);
         return this.ok({
           AnalysisArn: analysis.arn,
           AnalysisId: analysis.id,
@@ -560,6 +574,11 @@ export class FakeQuickSight {
   // Dashboards
 
   private dashboards(operation: string, region: string, input: Json): unknown {
+    return this.dashboardsWrites(operation, region, input) ?? this.dashboardsReads(operation, region, input);
+  }
+
+  /** Creates, updates, publishing, deletes and permission changes of dashboards. */
+  private dashboardsWrites(operation: string, region: string, input: Json): unknown {
     switch (operation) {
       case 'CreateDashboard': {
         const store = this.storeFor(region, input);
@@ -616,6 +635,28 @@ export class FakeQuickSight {
         dashboard.lastPublishedTime = new Date();
         return this.ok({ DashboardId: dashboard.id, DashboardArn: dashboard.arn });
       }
+      case 'DeleteDashboard': {
+        const dashboard = this.dashboard(region, input);
+        this.storeFor(region, input).dashboards.delete(dashboard.id);
+        return this.ok({ Arn: dashboard.arn, DashboardId: dashboard.id });
+      }
+      case 'UpdateDashboardPermissions': {
+        const dashboard = this.dashboard(region, input);
+        changePermissions(dashboard, input);
+        return this.ok({
+          DashboardArn: dashboard.arn,
+          DashboardId: dashboard.id,
+          Permissions: permissionsView(dashboard),
+        });
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Describe*, List* and permissions reads of dashboards. */
+  private dashboardsReads(operation: string, region: string, input: Json): unknown {
+    switch (operation) {
       case 'DescribeDashboard': {
         const dashboard = this.dashboard(region, input);
         const version = this.version(dashboard, input.VersionNumber);
@@ -683,22 +724,8 @@ export class FakeQuickSight {
           ...(next ? { NextToken: next } : {}),
         });
       }
-      case 'DeleteDashboard': {
-        const dashboard = this.dashboard(region, input);
-        this.storeFor(region, input).dashboards.delete(dashboard.id);
-        return this.ok({ Arn: dashboard.arn, DashboardId: dashboard.id });
-      }
       case 'DescribeDashboardPermissions': {
         const dashboard = this.dashboard(region, input);
-        return this.ok({
-          DashboardArn: dashboard.arn,
-          DashboardId: dashboard.id,
-          Permissions: permissionsView(dashboard),
-        });
-      }
-      case 'UpdateDashboardPermissions': {
-        const dashboard = this.dashboard(region, input);
-        changePermissions(dashboard, input);
         return this.ok({
           DashboardArn: dashboard.arn,
           DashboardId: dashboard.id,
@@ -883,7 +910,7 @@ function requiredId(input: Json, member: string): string {
 }
 
 function requiredDefinition(input: Json): Json {
-  if (!isObject(input.Definition)) {
+  if (!isRecord(input.Definition)) {
     throw invalid('The fake QuickSight takes a Definition (SourceEntity and templates are not modelled)');
   }
   return input.Definition;
@@ -919,7 +946,7 @@ export function definitionErrors(definition: Json, store: QuickSightStore): Json
       for (const [i, item] of value.entries()) walk(item, `${path}/${i}`);
       return;
     }
-    if (!isObject(value)) return;
+    if (!isRecord(value)) return;
     const identifier = value.DataSetIdentifier;
     if (typeof identifier === 'string' && !declared.has(identifier)) {
       errors.push(error(`Data set identifier ${identifier} is not declared`, path));
@@ -953,22 +980,22 @@ export function asQuickSightKeepsIt(sent: Json): Json {
       SheetContentType: 'INTERACTIVE',
     },
   };
-  definition.Options = { WeekStart: 'SUNDAY', ...(isObject(definition.Options) ? definition.Options : {}) };
+  definition.Options = { WeekStart: 'SUNDAY', ...(isRecord(definition.Options) ? definition.Options : {}) };
   for (const sheet of records(definition.Sheets)) {
     sheet.ContentType ??= 'INTERACTIVE';
     for (const visual of records(sheet.Visuals)) {
       for (const [type, body] of Object.entries(visual)) {
         // An empty visual has neither title nor subtitle.
-        if (type === 'EmptyVisual' || !isObject(body)) continue;
-        body.Title = { Visibility: 'VISIBLE', ...(isObject(body.Title) ? body.Title : {}) };
-        body.Subtitle = { Visibility: 'VISIBLE', ...(isObject(body.Subtitle) ? body.Subtitle : {}) };
+        if (type === 'EmptyVisual' || !isRecord(body)) continue;
+        body.Title = { Visibility: 'VISIBLE', ...(isRecord(body.Title) ? body.Title : {}) };
+        body.Subtitle = { Visibility: 'VISIBLE', ...(isRecord(body.Subtitle) ? body.Subtitle : {}) };
       }
     }
   }
   for (const group of records(definition.FilterGroups)) group.Status ??= 'ENABLED';
   for (const parameter of records(definition.ParameterDeclarations)) {
     for (const declaration of Object.values(parameter)) {
-      if (isObject(declaration)) declaration.ValueWhenUnset ??= { ValueWhenUnsetOption: 'RECOMMENDED_VALUE' };
+      if (isRecord(declaration)) declaration.ValueWhenUnset ??= { ValueWhenUnsetOption: 'RECOMMENDED_VALUE' };
     }
   }
   for (const member of REORDERED_MEMBERS) {
@@ -986,7 +1013,7 @@ function publishOptionsKept(sent: unknown): Json {
     SheetControlsOption: { VisibilityState: 'COLLAPSED' },
     ExecutiveSummaryOption: { AvailabilityStatus: 'ENABLED' },
     DataStoriesSharingOption: { AvailabilityStatus: 'ENABLED' },
-    ...(isObject(sent) ? structuredClone(sent) : {}),
+    ...(isRecord(sent) ? structuredClone(sent) : {}),
   };
 }
 
@@ -996,7 +1023,7 @@ function dataSourceKept(input: Json, type: unknown): Json {
   for (const member of ['DataSourceParameters', 'VpcConnectionProperties']) {
     if (input[member] !== undefined) body[member] = structuredClone(input[member]);
   }
-  body.SslProperties = { DisableSsl: false, ...(isObject(input.SslProperties) ? input.SslProperties : {}) };
+  body.SslProperties = { DisableSsl: false, ...(isRecord(input.SslProperties) ? input.SslProperties : {}) };
   return body;
 }
 
@@ -1019,7 +1046,7 @@ function dataSetKept(id: string, input: Json, store: QuickSightStore): Json {
   if (input.ImportMode !== 'SPICE' && input.ImportMode !== 'DIRECT_QUERY') {
     throw invalid(`ImportMode is required: SPICE or DIRECT_QUERY, got ${JSON.stringify(input.ImportMode)}`);
   }
-  if (!isObject(input.PhysicalTableMap) || Object.keys(input.PhysicalTableMap).length === 0) {
+  if (!isRecord(input.PhysicalTableMap) || Object.keys(input.PhysicalTableMap).length === 0) {
     throw invalid('PhysicalTableMap is required');
   }
   const sources = new Set([...store.dataSources.values()].map((s) => s.arn));
@@ -1041,16 +1068,16 @@ function dataSetKept(id: string, input: Json, store: QuickSightStore): Json {
   body.DataSetUsageConfiguration = {
     DisableUseAsDirectQuerySource: false,
     DisableUseAsImportedSource: false,
-    ...(isObject(input.DataSetUsageConfiguration) ? input.DataSetUsageConfiguration : {}),
+    ...(isRecord(input.DataSetUsageConfiguration) ? input.DataSetUsageConfiguration : {}),
   };
   return body;
 }
 
 function physicalTableSource(table: unknown): string | undefined {
-  if (!isObject(table)) return undefined;
+  if (!isRecord(table)) return undefined;
   for (const kind of ['RelationalTable', 'CustomSql']) {
     const part = table[kind];
-    if (isObject(part) && typeof part.DataSourceArn === 'string') return part.DataSourceArn;
+    if (isRecord(part) && typeof part.DataSourceArn === 'string') return part.DataSourceArn;
   }
   return undefined;
 }
@@ -1060,7 +1087,7 @@ function generatedLogicalTableMap(dataSetId: string, physical: Json): Json {
   return Object.fromEntries(
     Object.entries(physical).map(([tableId, table]) => {
       const logicalId = createHash('sha256').update(`${dataSetId}/${tableId}`).digest('hex').slice(0, 32);
-      const named = isObject(table) ? (Object.values(table).find(isObject) ?? {}) : {};
+      const named = isRecord(table) ? (Object.values(table).find(isRecord) ?? {}) : {};
       const alias = typeof named.Name === 'string' ? named.Name : tableId;
       return [logicalId, { Alias: alias, Source: { PhysicalTableId: tableId } }];
     }),
@@ -1069,20 +1096,20 @@ function generatedLogicalTableMap(dataSetId: string, physical: Json): Json {
 
 /** The columns of the physical tables (transforms and calculated columns are not followed). */
 function outputColumns(body: Json): Json[] {
-  const physical = isObject(body.PhysicalTableMap) ? Object.values(body.PhysicalTableMap) : [];
+  const physical = isRecord(body.PhysicalTableMap) ? Object.values(body.PhysicalTableMap) : [];
   return physical.flatMap((table) => {
-    if (!isObject(table)) return [];
-    const relational = isObject(table.RelationalTable) ? table.RelationalTable.InputColumns : undefined;
-    const custom = isObject(table.CustomSql) ? table.CustomSql.Columns : undefined;
+    if (!isRecord(table)) return [];
+    const relational = isRecord(table.RelationalTable) ? table.RelationalTable.InputColumns : undefined;
+    const custom = isRecord(table.CustomSql) ? table.CustomSql.Columns : undefined;
     return records(relational ?? custom).map((c) => ({ Name: c.Name, Type: c.Type }));
   });
 }
 
 function scheduleOf(input: Json): Json {
   const schedule = input.Schedule;
-  if (!isObject(schedule)) throw invalid('Schedule is required');
+  if (!isRecord(schedule)) throw invalid('Schedule is required');
   requiredId(schedule, 'ScheduleId');
-  if (!isObject(schedule.ScheduleFrequency)) throw invalid('Schedule.ScheduleFrequency is required');
+  if (!isRecord(schedule.ScheduleFrequency)) throw invalid('Schedule.ScheduleFrequency is required');
   if (schedule.RefreshType !== 'FULL_REFRESH' && schedule.RefreshType !== 'INCREMENTAL_REFRESH') {
     throw invalid(
       `Schedule.RefreshType must be FULL_REFRESH or INCREMENTAL_REFRESH, got ${JSON.stringify(schedule.RefreshType)}`,
@@ -1147,12 +1174,8 @@ function partition(region: string): string {
   return 'aws';
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-
 function records(value: unknown): Json[] {
-  return Array.isArray(value) ? value.filter(isObject) : [];
+  return Array.isArray(value) ? value.filter(isRecord) : [];
 }
 
 function text(value: unknown): string {

@@ -29,7 +29,8 @@ function pages(n: number, size: number): number {
   return Math.max(1, Math.ceil(n / size));
 }
 
-async function main(): Promise<void> {
+/** The repository with a synthetic Organization, everything deployed, and a fake with latency holding it. */
+async function setUp() {
   const root = resolve(import.meta.dirname, '../..');
   const loaded = await loadRepository(root);
   if (!loaded.repository) throw new Error('config/ does not load; run validate');
@@ -65,29 +66,26 @@ async function main(): Promise<void> {
   for (const [region, tables] of fake.tables) measured.tables.set(region, tables);
   for (const [region, dbs] of fake.databases) measured.databases.set(region, dbs);
   for (const [key, store] of fake.quickSight.stores) measured.quickSight.stores.set(key, store);
-  const target = createAwsTarget(repo.org, {
-    clients: measured.clients(),
-    organizationConcurrency: CONCURRENCY,
-  });
+  return { repo, org, fake, measured };
+}
 
-  const started = performance.now();
-  const { plan, accounts: accountChanges } = await runPlan(repo, target, { today: TODAY });
-  const wallMs = performance.now() - started;
-  if (plan.hasChanges || accountChanges.changed) throw new Error('the benchmark plan is not a no-op');
+type SetUp = Awaited<ReturnType<typeof setUp>>;
 
-  // Minimum calls for this data: every parent needs at least one page of OUs and one of accounts.
+/** The fewest calls a plan of this data can make, per service. */
+function minimumCalls({ repo, fake, measured }: SetUp) {
+  // Every parent needs at least one page of OUs and one of accounts.
   const parents = measured.parents();
-  const orgMin = 2 + parents.reduce((n, p) => n + pages(p.ous, ORG_PAGE) + pages(p.accounts, ORG_PAGE), 0);
-  const regions = repo.org.regions;
-  const rulesPerRegion = regions.map((r) => fake.rules.get(r)?.size ?? 0);
-  const configMin = rulesPerRegion.reduce((n, count) => n + 2 * pages(count, CONFIG_PAGE), 0);
+  const organizations =
+    2 + parents.reduce((n, p) => n + pages(p.ous, ORG_PAGE) + pages(p.accounts, ORG_PAGE), 0);
+  const rulesPerRegion = repo.org.regions.map((r) => fake.rules.get(r)?.size ?? 0);
+  const config = rulesPerRegion.reduce((n, count) => n + 2 * pages(count, CONFIG_PAGE), 0);
   // Glue: the table itself (GetTable); for the views, the database's ownership marker
   // (GetDatabase) and every table of the database, views included, 100 a page (GetTables).
   const database = repo.org.glue.database;
   const tablesInDatabase = [...(fake.tables.get(repo.org.glue.region)?.keys() ?? [])].filter((key) =>
     key.startsWith(`${database}.`),
   ).length;
-  const glueMin = 1 + 1 + pages(tablesInDatabase, GLUE_TABLES_PAGE);
+  const glue = 1 + 1 + pages(tablesInDatabase, GLUE_TABLES_PAGE);
   // QuickSight, whatever the number of accounts: STS once for the account (unless org.yaml names
   // it); one page of each List* call per 100 resources; for every listed resource one
   // ListTagsForResource (ownership is a tag, and no List* answer carries tags) and one
@@ -100,7 +98,7 @@ async function main(): Promise<void> {
   const spice = dataSets.filter((d) => d.body.ImportMode === 'SPICE').length;
   const counts = [qs.dataSources.size, qs.dataSets.size, qs.analyses.size, qs.dashboards.size];
   const listed = counts.reduce((n, c) => n + c, 0);
-  const quickSightMin =
+  const quickSight =
     repo.quicksight.length === 0
       ? 0
       : (repo.org.quicksight.accountId ? 0 : 1) +
@@ -110,23 +108,17 @@ async function main(): Promise<void> {
         qs.analyses.size +
         qs.dashboards.size +
         spice;
-  const minimum = orgMin + configMin + glueMin + quickSightMin;
-  const made = measured.calls.length;
-  const orgOperations = new Set([
-    'DescribeOrganization',
-    'ListRoots',
-    'ListOrganizationalUnitsForParent',
-    'ListAccountsForParent',
-  ]);
-  const orgMade = measured.calls.filter((c) => orgOperations.has(c.operation)).length;
-  const glueMade = measured.calls.filter((c) => c.service === 'glue').length;
-  const quickSightMade = measured.calls.filter(
-    (c) => c.service === 'quicksight' || c.service === 'sts',
-  ).length;
+  return { organizations, config, glue, quickSight, parents, rulesPerRegion, counts, dataSets, spice };
+}
 
-  // Critical path in calls: a parent is known once the page naming it arrives; its OU pages and
-  // account pages are each a sequential chain. Config rules and statuses page independently.
-  const byId = new Map(parents.map((p) => [p.id, p]));
+/**
+ * The longest chain of calls that must run one after another: a parent is known once the page
+ * naming it arrives, and its OU pages and account pages are each a sequential chain; Config rules
+ * and statuses page independently; QuickSight needs the account (STS), then a list's pages, then
+ * calls per listed resource, which can all run at once.
+ */
+function criticalPathCalls(repo: Repository, min: ReturnType<typeof minimumCalls>): number {
+  const byId = new Map(min.parents.map((p) => [p.id, p]));
   const found = new Map<string, number>();
   const foundAt = (id: string): number => {
     const cached = found.get(id);
@@ -137,20 +129,43 @@ async function main(): Promise<void> {
     return value;
   };
   const orgChain = Math.max(
-    ...parents.map((p) => foundAt(p.id) + Math.max(pages(p.ous, ORG_PAGE), pages(p.accounts, ORG_PAGE))),
+    ...min.parents.map((p) => foundAt(p.id) + Math.max(pages(p.ous, ORG_PAGE), pages(p.accounts, ORG_PAGE))),
   );
-  const configChain = Math.max(...rulesPerRegion.map((n) => pages(n, CONFIG_PAGE)));
-  // QuickSight: the account (STS), then a list's pages, then calls per listed resource, which can
-  // all run at once (ListRefreshSchedules needs only the data set list).
+  const configChain = Math.max(...min.rulesPerRegion.map((n) => pages(n, CONFIG_PAGE)));
   const quickSightChain =
-    quickSightMin === 0
+    min.quickSight === 0
       ? 0
       : (repo.org.quicksight.accountId ? 0 : 1) +
-        Math.max(...counts.map((c) => pages(c, QUICKSIGHT_PAGE))) +
+        Math.max(...min.counts.map((c) => pages(c, QUICKSIGHT_PAGE))) +
         1;
-  const criticalCalls = Math.max(orgChain, configChain, quickSightChain, 1);
+  return Math.max(orgChain, configChain, quickSightChain, 1);
+}
+
+async function main(): Promise<void> {
+  const world = await setUp();
+  const { repo, org, measured } = world;
+  const target = createAwsTarget(repo.org, {
+    clients: measured.clients(),
+    organizationConcurrency: CONCURRENCY,
+  });
+
+  const started = performance.now();
+  const { plan, accounts: accountChanges } = await runPlan(repo, target, { today: TODAY });
+  const wallMs = performance.now() - started;
+  if (plan.hasChanges || accountChanges.changed) throw new Error('the benchmark plan is not a no-op');
+
+  const min = minimumCalls(world);
+  const minimum = min.organizations + min.config + min.glue + min.quickSight;
+  const made = measured.calls.length;
+  const orgMade = measured.calls.filter((c) => c.service === 'organizations').length;
+  const glueMade = measured.calls.filter((c) => c.service === 'glue').length;
+  const quickSightMade = measured.calls.filter(
+    (c) => c.service === 'quicksight' || c.service === 'sts',
+  ).length;
+  const criticalCalls = criticalPathCalls(repo, min);
   const criticalMs = criticalCalls * LATENCY_MS;
-  const concurrencyFloorMs = Math.max(criticalMs, Math.ceil(orgMin / CONCURRENCY) * LATENCY_MS);
+  const concurrencyFloorMs = Math.max(criticalMs, Math.ceil(min.organizations / CONCURRENCY) * LATENCY_MS);
+  const { parents, counts, dataSets, spice, rulesPerRegion } = min;
 
   const rows: [string, string][] = [
     [
@@ -159,7 +174,7 @@ async function main(): Promise<void> {
     ],
     [
       'catalog',
-      `${repo.rules.length} rules in ${regions.length} regions (${rulesPerRegion.join(' + ')} deployed)`,
+      `${repo.rules.length} rules in ${repo.org.regions.length} regions (${rulesPerRegion.join(' + ')} deployed)`,
     ],
     [
       'quicksight',
@@ -172,7 +187,7 @@ async function main(): Promise<void> {
     ],
     [
       'minimum possible calls',
-      `${minimum} (Organizations ${orgMin}, Config ${configMin}, Glue ${glueMin}, QuickSight and STS ${quickSightMin})`,
+      `${minimum} (Organizations ${min.organizations}, Config ${min.config}, Glue ${min.glue}, QuickSight and STS ${min.quickSight})`,
     ],
     ['calls / minimum', (made / minimum).toFixed(3)],
     ['wall time', `${wallMs.toFixed(0)} ms`],
@@ -180,7 +195,7 @@ async function main(): Promise<void> {
     ['wall / critical path', (wallMs / criticalMs).toFixed(2)],
     [
       'floor with the concurrency limit',
-      `${concurrencyFloorMs} ms (max of critical path and ${orgMin} calls / ${CONCURRENCY})`,
+      `${concurrencyFloorMs} ms (max of critical path and ${min.organizations} calls / ${CONCURRENCY})`,
     ],
     ['wall / concurrency floor', (wallMs / concurrencyFloorMs).toFixed(2)],
   ];

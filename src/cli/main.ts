@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { processIo, runCli } from './program.js';
+import { processIo } from './io.js';
+import { runCli } from './program.js';
 
 process.exitCode = await runCli(process.argv, processIo());

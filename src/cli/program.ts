@@ -1,19 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApplyRefusedError, apply, DEFAULT_MAX_DELETES } from '../apply/apply.js';
-import { screenshot } from '../demo/screenshot.js';
-import { writeSnapshots } from '../demo/snapshots.js';
-import { syntheticOrganization } from '../demo/synthetic-org.js';
-import { prepareDemoWorkspace, resetDemoDir } from '../demo/workspace.js';
+import { DEMO_DEFAULTS, type DemoOptions, runDemo } from '../demo/run.js';
 import { compareAccounts } from '../discover/compare.js';
 import { updateAccountsYaml } from '../discover/write-accounts.js';
-import { EXCEPTIONS_FILE } from '../load/exceptions.js';
-import { fileAtRevision } from '../load/git-base.js';
-import { formatDiagnostic, loadRepository } from '../load/index.js';
-import type { Repository } from '../model/config.js';
+import { type Diagnostic, formatDiagnostic, loadForRun } from '../load/index.js';
+import type { AccessMode, Repository } from '../model/config.js';
 import { isCalendarDate, toIsoDate } from '../model/dates.js';
+import type { Target } from '../model/provider.js';
+import { present } from '../model/values.js';
 import { checkViewsAndDataSets } from '../pipeline/check-quicksight.js';
 import {
   defaultExportPath,
@@ -21,22 +17,14 @@ import {
   renderExportText,
 } from '../pipeline/export-quicksight.js';
 import { runPlan } from '../pipeline/plan.js';
-import { runReport } from '../pipeline/report.js';
-import { dashboardPagePath } from '../providers/local/quicksight.js';
 import { DEFAULT_LOCAL_DIR } from '../providers/local/store.js';
 import { diagnosticAnnotation } from '../report/annotations.js';
-import {
-  type ComplianceReport,
-  percent,
-  renderReportHtml,
-  renderReportMarkdown,
-} from '../report/compliance.js';
 import { renderAccountChangesText, renderApplyText, renderPlanText } from '../report/plan-text.js';
 import { createAnalysisSource, createTarget, TARGET_NAMES, type TargetName } from '../targets.js';
+import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Io, progress } from './io.js';
+import { produceReport, type ReportFormat } from './report.js';
 
-export const EXIT_OK = 0;
-export const EXIT_ERROR = 1;
-export const EXIT_CHANGES = 2;
+export { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Io } from './io.js';
 
 interface CommonOptions {
   target: TargetName;
@@ -47,17 +35,8 @@ interface CommonOptions {
   base?: string;
 }
 
-export interface Io {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  env: NodeJS.ProcessEnv;
-  isTTY: boolean;
-  confirm?: (question: string) => Promise<boolean>;
-}
-
-function progress(io: Io): (message: string) => void {
-  return (message) => io.err(`… ${message}`);
-}
+/** Records a command's exit code. */
+type SetExit = (code: number) => void;
 
 function parseCount(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a whole number, got '${value}'`);
@@ -85,20 +64,23 @@ function withCommon(cmd: Command): Command {
     );
 }
 
-/** Loads the repository, printing diagnostics (as annotations in GitHub Actions). Undefined on error. */
-async function load(opts: CommonOptions, io: Io): Promise<Repository | undefined> {
-  const root = resolve(opts.root);
-  const base = opts.base ?? 'HEAD';
-  const previous = await fileAtRevision(root, base, EXCEPTIONS_FILE);
-  const { repository, diagnostics } = await loadRepository(root, {
-    strict: opts.strict ?? false,
-    today: today(opts),
-    ...(previous !== undefined ? { previousExceptionsText: previous } : {}),
-  });
+/** Prints diagnostics to stderr, and as annotations on stdout in GitHub Actions. */
+function printDiagnostics(diagnostics: readonly Diagnostic[], io: Io): void {
   for (const d of diagnostics) {
     io.err(formatDiagnostic(d));
     if (io.env.GITHUB_ACTIONS === 'true') io.out(diagnosticAnnotation(d));
   }
+}
+
+/** Loads the repository, printing diagnostics. Undefined on error. */
+async function load(opts: CommonOptions, io: Io): Promise<Repository | undefined> {
+  const { repository, diagnostics } = await loadForRun({
+    root: resolve(opts.root),
+    strict: opts.strict ?? false,
+    today: today(opts),
+    baseRef: opts.base ?? 'HEAD',
+  });
+  printDiagnostics(diagnostics, io);
   return repository;
 }
 
@@ -106,13 +88,33 @@ function today(opts: CommonOptions): string {
   return opts.today ?? toIsoDate(new Date());
 }
 
-export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+/** The target the options name, for the repository's organization. */
+function targetOf(repo: Repository, opts: CommonOptions, io: Io, mode?: AccessMode): Promise<Target> {
+  return createTarget(opts.target, repo.org, {
+    localDir: opts.localDir,
+    today: today(opts),
+    ...present({ mode }),
+    progress: progress(io),
+  });
+}
+
+export function buildProgram(io: Io, setExit: SetExit): Command {
   const program = new Command('org-compliance')
     .description('GitOps for AWS Config compliance across an AWS Organization')
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
+  addValidateCommand(program, io, setExit);
+  addDiscoverCommand(program, io, setExit);
+  addPlanCommand(program, io, setExit);
+  addApplyCommand(program, io, setExit);
+  addExportQuickSightCommand(program, io, setExit);
+  addReportCommand(program, io, setExit);
+  addDemoCommand(program, io, setExit);
+  return program;
+}
 
+function addValidateCommand(program: Command, io: Io, setExit: SetExit): void {
   withCommon(program.command('validate'))
     .description(
       'check config/*.yaml, sql/views/ and quicksight/ (views built in DuckDB, data set columns checked against them); exit 1 on any error',
@@ -122,10 +124,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (!repo) return setExit(EXIT_ERROR);
       progress(io)('Building the views in DuckDB to check the QuickSight data sets against their columns');
       const checked = await checkViewsAndDataSets(repo, today(opts));
-      for (const d of checked.diagnostics) {
-        io.err(formatDiagnostic(d));
-        if (io.env.GITHUB_ACTIONS === 'true') io.out(diagnosticAnnotation(d));
-      }
+      printDiagnostics(checked.diagnostics, io);
       if (checked.diagnostics.some((d) => d.severity === 'error')) return setExit(EXIT_ERROR);
       io.out(
         `Valid: ${repo.accounts.length} accounts, ${repo.rules.length} rules in ${repo.org.regions.length} regions, ` +
@@ -134,18 +133,16 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       );
       setExit(EXIT_OK);
     });
+}
 
+function addDiscoverCommand(program: Command, io: Io, setExit: SetExit): void {
   withCommon(program.command('discover'))
     .description('compare config/accounts.yaml with the Organization; exit 2 when they differ')
     .option('--write', 'rewrite config/accounts.yaml (comments, order and your own fields are kept)')
     .action(async (opts: CommonOptions & { write?: boolean }) => {
       const repo = await load(opts, io);
       if (!repo) return setExit(EXIT_ERROR);
-      const target = await createTarget(opts.target, repo.org, {
-        localDir: opts.localDir,
-        today: today(opts),
-        progress: progress(io),
-      });
+      const target = await targetOf(repo, opts, io);
       const org = await target.organization.readOrganization(progress(io));
       const changes = compareAccounts(repo.accounts, org, repo.org.organizationId);
       io.out(renderAccountChangesText(changes));
@@ -158,7 +155,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       }
       setExit(changes.changed ? EXIT_CHANGES : EXIT_OK);
     });
+}
 
+function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
   withCommon(program.command('plan'))
     .description('show what apply would change; exit 0 with no changes, 2 with changes, 1 on error')
     .option('--json', 'print the plan as JSON')
@@ -166,11 +165,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (opts: CommonOptions & { json?: boolean; verbose?: boolean }) => {
       const repo = await load(opts, io);
       if (!repo) return setExit(EXIT_ERROR);
-      const target = await createTarget(opts.target, repo.org, {
-        localDir: opts.localDir,
-        today: today(opts),
-        progress: progress(io),
-      });
+      const target = await targetOf(repo, opts, io);
       const run = await runPlan(repo, target, { today: today(opts), progress: progress(io) });
       if (opts.json) io.out(JSON.stringify({ ...run.plan, accounts: run.accounts }, null, 2));
       else {
@@ -181,7 +176,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       }
       setExit(run.plan.conflicts.length ? EXIT_ERROR : run.plan.hasChanges ? EXIT_CHANGES : EXIT_OK);
     });
+}
 
+function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
   withCommon(program.command('apply'))
     .description('plan, then carry the plan out')
     .option('--auto-approve', 'do not ask for confirmation')
@@ -194,25 +191,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(async (opts: CommonOptions & { autoApprove?: boolean; maxDeletes: number }) => {
       const repo = await load(opts, io);
       if (!repo) return setExit(EXIT_ERROR);
-      const target = await createTarget(opts.target, repo.org, {
-        localDir: opts.localDir,
-        today: today(opts),
-        mode: 'write',
-        progress: progress(io),
-      });
+      const target = await targetOf(repo, opts, io, 'write');
       const run = await runPlan(repo, target, { today: today(opts), progress: progress(io) });
       io.out(renderPlanText(run.plan));
       if (!run.plan.hasChanges) return setExit(EXIT_OK);
-      if (!opts.autoApprove) {
-        if (!io.isTTY || !io.confirm) {
-          io.err('Refusing to apply without confirmation: pass --auto-approve in a non-interactive session.');
-          return setExit(EXIT_ERROR);
-        }
-        if (!(await io.confirm("Apply these changes? Only 'yes' is accepted: "))) {
-          io.err('Apply cancelled.');
-          return setExit(EXIT_ERROR);
-        }
-      }
+      if (!opts.autoApprove && !(await confirmed(io))) return setExit(EXIT_ERROR);
       try {
         const result = await apply(run.plan, target, { maxDeletes: opts.maxDeletes, progress: progress(io) });
         io.out(renderApplyText(result));
@@ -225,7 +208,22 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         throw e;
       }
     });
+}
 
+/** Asks before applying; false (saying why) when nobody can answer or the answer is not 'yes'. */
+async function confirmed(io: Io): Promise<boolean> {
+  if (!io.isTTY || !io.confirm) {
+    io.err('Refusing to apply without confirmation: pass --auto-approve in a non-interactive session.');
+    return false;
+  }
+  if (!(await io.confirm("Apply these changes? Only 'yes' is accepted: "))) {
+    io.err('Apply cancelled.');
+    return false;
+  }
+  return true;
+}
+
+function addExportQuickSightCommand(program: Command, io: Io, setExit: SetExit): void {
   withCommon(program.command('export-quicksight'))
     .description(
       'write a QuickSight analysis as it is now (designed in the console) to quicksight/analyses/<id>.json, with placeholders for the account and region',
@@ -243,7 +241,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const out = opts.stdout ? undefined : resolve(opts.out ?? defaultExportPath(repo, opts.analysis));
       const result = await exportQuickSightAnalysis(repo, source, {
         analysisId: opts.analysis,
-        ...(out !== undefined ? { out } : {}),
+        ...present({ out }),
         progress: progress(io),
       });
       for (const warning of result.warnings) io.err(`warning: ${warning}`);
@@ -251,22 +249,27 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       else io.out(renderExportText(result, relative(process.cwd(), result.written) || result.written));
       setExit(EXIT_OK);
     });
+}
 
+function addReportCommand(program: Command, io: Io, setExit: SetExit): void {
   withCommon(program.command('report'))
     .description('the compliance report: worst accounts, least-followed rules, categories, stale data')
     .addOption(new Option('--format <format>', 'output format').choices(['md', 'json', 'html']).default('md'))
     .option('--out <file>', 'write the report to this file instead of stdout')
-    .action(async (opts: CommonOptions & { format: 'md' | 'json' | 'html'; out?: string }) => {
+    .action(async (opts: CommonOptions & { format: ReportFormat; out?: string }) => {
       const repo = await load(opts, io);
       if (!repo) return setExit(EXIT_ERROR);
-      const text = await produceReport(repo, opts, io, opts.format);
+      const where = { target: opts.target, localDir: opts.localDir, today: today(opts) };
+      const text = await produceReport(repo, where, io, opts.format);
       if (opts.out) {
         await writeFile(opts.out, text);
         io.out(`Wrote ${opts.out}.`);
       } else io.out(text.trimEnd());
       setExit(EXIT_OK);
     });
+}
 
+function addDemoCommand(program: Command, io: Io, setExit: SetExit): void {
   program
     .command('demo')
     .description(
@@ -279,166 +282,24 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--days <n>', 'days of snapshots', parseCount, DEMO_DEFAULTS.days)
     .option('--seed <n>', 'seed of the generator', parseCount, DEMO_DEFAULTS.seed)
     .action(async (opts: DemoOptions) => {
-      setExit(await runDemo(opts, io));
+      setExit(await runDemo(opts, io, (args) => runCommand(['node', 'org-compliance', ...args], io)));
     });
-
-  return program;
 }
 
-async function produceReport(
-  repo: Repository,
-  opts: CommonOptions,
-  io: Io,
-  format: 'md' | 'json' | 'html',
-): Promise<string> {
-  const asOf = today(opts);
-  const target = await createTarget(opts.target, repo.org, {
-    localDir: opts.localDir,
-    today: asOf,
-    progress: progress(io),
-  });
-  progress(io)(`Querying the compliance views on the ${target.name} target`);
-  const session = await target.openQuerySession();
-  try {
-    const { report, context } = await runReport(repo, (sql, what) => session.query(sql, what), asOf);
-    if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-    if (format === 'html') return renderReportHtml(report, context);
-    return renderReportMarkdown(report, context);
-  } finally {
-    await session.close();
-  }
-}
-
-/** The demo organization that config/accounts.yaml in this repository describes. */
-export const DEMO_ORG = {
-  organizationId: 'o-a1b2c3d4e5',
-  accounts: 40,
-  ous: 20,
-  seed: 20210401,
-  until: '2026-10-31',
-};
-
-export const DEMO_DEFAULTS = { accounts: 40, regions: 3, days: 30, seed: 20210401 };
-
-interface DemoOptions {
-  localDir: string;
-  root: string;
-  accounts: number;
-  regions: number;
-  days: number;
-  seed: number;
-}
-
-async function runDemo(opts: DemoOptions, io: Io): Promise<number> {
-  const localDir = resolve(opts.localDir);
-  const workRoot = join(localDir, 'repo');
-  const asOf = toIsoDate(new Date());
-  if (opts.accounts < 2) throw new InvalidArgumentError('--accounts must be at least 2');
-  if (opts.days < 1) throw new InvalidArgumentError('--days must be at least 1');
-  await resetDemoDir(localDir);
-
-  // An organization whose newest account joined yesterday and is not in accounts.yaml yet.
-  const org = syntheticOrganization({
-    organizationId: DEMO_ORG.organizationId,
-    accounts: opts.accounts,
-    ous: Math.max(8, Math.min(200, Math.round(opts.accounts / 2))),
-    seed: opts.seed,
-    until: asOf,
-  });
-  const newcomer = org.accounts.filter((a) => a.state === 'ACTIVE').at(-1);
-  if (newcomer) newcomer.joined = toIsoDate(new Date(Date.parse(`${asOf}T00:00:00Z`) - 86_400_000));
-  await writeFile(join(localDir, 'org.json'), `${JSON.stringify(org, null, 2)}\n`);
-  await prepareDemoWorkspace({
-    sourceRoot: resolve(opts.root),
-    root: workRoot,
-    organization: org,
-    notYetListed: newcomer ? [newcomer.id] : [],
-    regions: opts.regions,
-    today: asOf,
-  });
-  const loaded = await loadRepository(workRoot, { today: asOf });
-  if (!loaded.repository) {
-    for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
-    return EXIT_ERROR;
-  }
-  io.out(
-    `Generating ${opts.days} days of Config snapshots for ${org.accounts.length} accounts in ${opts.regions} regions…`,
-  );
-  const started = Date.now();
-  const written = await writeSnapshots({
-    org: loaded.repository.org,
-    organization: org,
-    rules: loaded.repository.rules,
-    days: opts.days,
-    until: asOf,
-    seed: opts.seed,
-    s3Dir: join(localDir, 's3'),
-  });
-  io.out(
-    `Wrote ${written.files} snapshot files (${(written.bytes / 1e6).toFixed(1)} MB) under ${join(localDir, 's3')} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
-  );
-
-  const common = ['--local-dir', localDir, '--root', workRoot];
-  const steps: [string, string[]][] = [
-    ['validate', ['validate']],
-    ['discover --write (a new account joined yesterday)', ['discover', '--write']],
-    ['apply', ['apply', '--auto-approve']],
-  ];
-  for (const [title, argv] of steps) {
-    io.out(`\n== ${title} ==`);
-    let code = EXIT_OK;
-    const program = buildProgram(io, (c) => {
-      code = c;
-    });
-    await program.parseAsync(['node', 'org-compliance', ...argv, ...common]);
-    if (code === EXIT_ERROR) {
-      io.err(`Demo stopped: '${argv[0]}' failed.`);
-      return EXIT_ERROR;
-    }
-  }
-  io.out('\n== report ==');
-  const repo = (await loadRepository(workRoot, { today: asOf })).repository;
-  if (!repo) return EXIT_ERROR;
-  const reportOpts: CommonOptions = { target: 'local', localDir, root: workRoot };
-  const outputs: [string, 'md' | 'json' | 'html'][] = [
-    ['report.md', 'md'],
-    ['report.json', 'json'],
-    ['report.html', 'html'],
-  ];
-  for (const [file, format] of outputs) {
-    await writeFile(join(localDir, file), await produceReport(repo, reportOpts, io, format));
-  }
-  const dashboards = repo.quicksight.filter((q) => q.kind === 'quicksight-dashboard');
-  if (dashboards.length > 0) {
-    // apply rendered each dashboard as it deployed it; the first one is photographed.
-    io.out('\n== dashboard (deployed by apply from quicksight/, rendered with the data in DuckDB) ==');
-    for (const d of dashboards) io.out(`Dashboard: ${dashboardPagePath(localDir, d.id)}`);
-    const first = dashboardPagePath(localDir, (dashboards[0] as { id: string }).id);
-    const shot = await screenshot(first, join(localDir, 'dashboard.png'));
-    io.out(shot.ok ? `Screenshot: ${join(localDir, 'dashboard.png')}` : `No screenshot: ${shot.why}`);
-  }
-  const summary = JSON.parse(await readFile(join(localDir, 'report.json'), 'utf8')) as ComplianceReport;
-  io.out(
-    `Score ${percent(summary.totals.score)} over ${summary.accounts.length} accounts; worst: ${summary.accounts
-      .slice(0, 3)
-      .map((a) => `${a.name} (${percent(a.score)})`)
-      .join(', ')}.`,
-  );
-  io.out(
-    `\nDemo complete. Reports: ${join(localDir, 'report.html')} (open it in a browser), report.md, report.json`,
-  );
-  io.out(`The configuration it ran on: ${workRoot}`);
-  return EXIT_OK;
-}
-
-/** Runs the CLI; returns the exit code. */
-export async function runCli(argv: string[], io: Io): Promise<number> {
+/** Runs one command line (as process.argv holds it); returns its exit code and lets errors through. */
+async function runCommand(argv: string[], io: Io): Promise<number> {
   let exit = EXIT_OK;
   const program = buildProgram(io, (code) => {
     exit = code;
   });
+  await program.parseAsync(argv);
+  return exit;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
   try {
-    await program.parseAsync(argv);
+    return await runCommand(argv, io);
   } catch (e) {
     const err = e as { code?: string; exitCode?: number; message: string };
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;
@@ -446,22 +307,4 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     io.err(`Error: ${err.message}`);
     return EXIT_ERROR;
   }
-  return exit;
-}
-
-export function processIo(): Io {
-  return {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-    env: process.env,
-    isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-    confirm: async (question) => {
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return (await rl.question(question)).trim() === 'yes';
-      } finally {
-        rl.close();
-      }
-    },
-  };
 }

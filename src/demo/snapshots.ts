@@ -963,6 +963,92 @@ interface AccountRegion {
   baseMinute: number;
 }
 
+/**
+ * The resource types of one account/region: every region has a default security group and a
+ * volume, the home region a bucket; then types that the rules evaluate and Config records there,
+ * drawn by weight, up to a count that depends on the region.
+ */
+function chooseTypes(rules: RuleTarget[], p: ResourceContext, home: boolean, configured: boolean): string[] {
+  const { rand, region } = p;
+  const recordable = (t: string) =>
+    t !== ACCOUNT_RESOURCE_TYPE &&
+    (isIamType(t) ? home : t === 'AWS::CloudFront::Distribution' ? region === 'us-east-1' : true);
+  const types = [...new Set(rules.flatMap((r) => r.types))].filter(recordable).sort();
+  const weights = types.map((t) => TYPE_WEIGHTS[t] ?? 1);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const pickType = (): string => {
+    let x = rand() * total;
+    for (let i = 0; i < types.length; i++) {
+      x -= weights[i] as number;
+      if (x < 0) return types[i] as string;
+    }
+    return types.at(-1) as string;
+  };
+
+  const chosen = ['AWS::EC2::SecurityGroup', 'AWS::EC2::Volume', ...(home ? ['AWS::S3::Bucket'] : [])].filter(
+    (t) => types.includes(t),
+  );
+  const count = configured
+    ? home
+      ? 10 + Math.floor(21 * rand() ** 3)
+      : 8 + Math.floor(23 * rand() ** 3.5)
+    : int(rand, 8, 12);
+  while (chosen.length < count && types.length) chosen.push(pickType());
+  return chosen;
+}
+
+/** A resource's configuration item as JSON text, captured some time after it was created. */
+function resourceItemJson(r: Resource, p: ResourceContext): string {
+  const { rand } = p;
+  const ok = rand() < 0.9;
+  const capture = ok ? r.created + Math.floor(rand() * Math.max(0, p.to - r.created)) : r.created;
+  return JSON.stringify(
+    item({
+      capture,
+      account: p.account,
+      status: ok ? 'OK' : 'ResourceDiscovered',
+      type: r.type,
+      id: r.id,
+      name: r.name,
+      arn: r.arn,
+      awsRegion: r.awsRegion,
+      az: r.az,
+      configuration: r.configuration,
+      supplementary: r.supplementary,
+      tags: r.tags,
+      relationships: r.relationships,
+      created: iso(r.created),
+    }),
+  );
+}
+
+/**
+ * The member rule a rule became in one account/region (its name, id and ARN, stable from the
+ * seed) as the start of an evaluation's JSON, completed by the compliance type.
+ */
+function memberRuleJson(
+  seed: number,
+  account: string,
+  region: string,
+  rule: RuleTarget,
+): (t: ComplianceType) => string {
+  const r = rng(seed, 'member', account, region, rule.name);
+  const id = `config-rule-${chars(r, LOWER_ALNUM, 6)}`;
+  const suffix = chars(r, LOWER_ALNUM, 8);
+  const name =
+    rule.source === 'catalog'
+      ? `OrgConfigRule-${rule.name}-${suffix}`
+      : rule.source === 'control-tower'
+        ? rule.name
+        : `${rule.name}${suffix}`;
+  const head = JSON.stringify({
+    configRuleArn: `arn:aws:config:${region}:${account}:config-rule/${id}`,
+    configRuleId: id,
+    configRuleName: name,
+  }).slice(0, -1);
+  return (t) => `${head},"complianceType":"${t}"}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The generator: chooses the special cases, then produces each account/region/day's files.
 
@@ -1081,8 +1167,19 @@ class World {
     const to = Math.max(from + DAY_MS, this.firstDayMs - DAY_MS);
     const p: ResourceContext = { account: account.id, region, team, env, rand, from, to, taken: new Set() };
 
-    // Rules running here: the catalog in configured regions (home-only rules in the home region),
-    // and the catalog's all-region rules in the extra region, as a leftover deployment would.
+    const rules = this.rulesRunning(account, home, configured);
+    const resources = this.resources(p, chooseTypes(rules, p, home, configured), home);
+    const resourceJson = resources.map((r) => resourceItemJson(r, p));
+    const targets = this.evaluatedTargets(account, region, rules, resources, rand);
+    return { account, region, resourceJson, targets, baseMinute: int(rand, 6 * 60, 13 * 60) };
+  }
+
+  /**
+   * Rules running in one account/region: the catalog in configured regions (home-only rules in
+   * the home region), and the catalog's all-region rules in the extra region, as a leftover
+   * deployment would; then the rules of other sources in the accounts that have them.
+   */
+  private rulesRunning(account: OrgAccount, home: boolean, configured: boolean): RuleTarget[] {
     const rules = this.catalog.filter(
       (r) => !r.excludedAccounts.has(account.id) && (configured ? home || !r.homeOnly : !r.homeOnly),
     );
@@ -1093,35 +1190,11 @@ class World {
     ] as const) {
       if (rule && accounts.includes(account.id)) rules.push(rule);
     }
+    return rules;
+  }
 
-    const recordable = (t: string) =>
-      t !== ACCOUNT_RESOURCE_TYPE &&
-      (isIamType(t) ? home : t === 'AWS::CloudFront::Distribution' ? region === 'us-east-1' : true);
-    const types = [...new Set(rules.flatMap((r) => r.types))].filter(recordable).sort();
-    const weights = types.map((t) => TYPE_WEIGHTS[t] ?? 1);
-    const total = weights.reduce((a, b) => a + b, 0);
-    const pickType = (): string => {
-      let x = rand() * total;
-      for (let i = 0; i < types.length; i++) {
-        x -= weights[i] as number;
-        if (x < 0) return types[i] as string;
-      }
-      return types.at(-1) as string;
-    };
-
-    // Every region has a default security group and a volume; the home region a bucket.
-    const chosen = [
-      'AWS::EC2::SecurityGroup',
-      'AWS::EC2::Volume',
-      ...(home ? ['AWS::S3::Bucket'] : []),
-    ].filter((t) => types.includes(t));
-    const count = configured
-      ? home
-        ? 10 + Math.floor(21 * rand() ** 3)
-        : 8 + Math.floor(23 * rand() ** 3.5)
-      : int(rand, 8, 12);
-    while (chosen.length < count && types.length) chosen.push(pickType());
-
+  /** The resources of the chosen types, with their tags and relationships. */
+  private resources(p: ResourceContext, chosen: string[], home: boolean): Resource[] {
     const resources: Resource[] = chosen.map((type, i) => {
       const created = when(p);
       const shape = (SHAPES[type] ?? ((q: ResourceContext) => genericShape(type, q)))(p, created);
@@ -1135,62 +1208,32 @@ class World {
         tags: this.tags(p, type),
         relationships: [],
         created,
-        awsRegion: region,
+        awsRegion: p.region,
         ...shape,
       };
     });
     this.relate(resources, p);
     this.specialTags(resources, p, home);
+    return resources;
+  }
 
-    const resourceJson = resources.map((r) => {
-      const ok = rand() < 0.9;
-      const capture = ok ? r.created + Math.floor(rand() * Math.max(0, to - r.created)) : r.created;
-      return JSON.stringify(
-        item({
-          capture,
-          account: account.id,
-          status: ok ? 'OK' : 'ResourceDiscovered',
-          type: r.type,
-          id: r.id,
-          name: r.name,
-          arn: r.arn,
-          awsRegion: r.awsRegion,
-          az: r.az,
-          configuration: r.configuration,
-          supplementary: r.supplementary,
-          tags: r.tags,
-          relationships: r.relationships,
-          created: iso(r.created),
-        }),
-      );
-    });
-
-    const memberRule = (rule: RuleTarget): ((t: ComplianceType) => string) => {
-      const r = rng(o.seed, 'member', account.id, region, rule.name);
-      const id = `config-rule-${chars(r, LOWER_ALNUM, 6)}`;
-      const suffix = chars(r, LOWER_ALNUM, 8);
-      const name =
-        rule.source === 'catalog'
-          ? `OrgConfigRule-${rule.name}-${suffix}`
-          : rule.source === 'control-tower'
-            ? rule.name
-            : `${rule.name}${suffix}`;
-      const head = JSON.stringify({
-        configRuleArn: `arn:aws:config:${region}:${account.id}:config-rule/${id}`,
-        configRuleId: id,
-        configRuleName: name,
-      }).slice(0, -1);
-      return (t) => `${head},"complianceType":"${t}"}`;
-    };
-    const members = new Map(rules.map((r) => [r, memberRule(r)]));
-
+  /** The account itself and each resource that some rule evaluates, with its evaluation slots. */
+  private evaluatedTargets(
+    account: OrgAccount,
+    region: string,
+    rules: RuleTarget[],
+    resources: Resource[],
+    rand: Rand,
+  ): EvaluatedTarget[] {
+    const { seed } = this.o;
+    const members = new Map(rules.map((r) => [r, memberRuleJson(seed, account.id, region, r)]));
     const targets: EvaluatedTarget[] = [];
     const account1 = { type: ACCOUNT_RESOURCE_TYPE, id: account.id, name: null };
     for (const r of [account1, ...resources]) {
       const slots: Slot[] = [];
       for (const rule of rules) {
         if (!rule.types.includes(r.type)) continue;
-        const h = rng(o.seed, 'eval', account.id, region, r.type, r.id, rule.name);
+        const h = rng(seed, 'eval', account.id, region, r.type, r.id, rule.name);
         slots.push({
           rule,
           ruleJson: members.get(rule) as (t: ComplianceType) => string,
@@ -1202,7 +1245,7 @@ class World {
       const targetId = `${r.type}/${r.id}`;
       targets.push({ type: r.type, id: r.id, resourceName: rand() < 0.5 ? targetId : null, slots });
     }
-    return { account, region, resourceJson, targets, baseMinute: int(rand, 6 * 60, 13 * 60) };
+    return targets;
   }
 
   private tags(p: ResourceContext, type: string): Record<string, string> {

@@ -1,4 +1,4 @@
-import { isMap, isSeq, parseDocument, Scalar, type YAMLMap, YAMLSeq } from 'yaml';
+import { type Document, isMap, isSeq, parseDocument, Scalar, type YAMLMap, YAMLSeq } from 'yaml';
 import type { OrgAccount } from '../model/provider.js';
 import type { AccountSetChanges } from './compare.js';
 
@@ -27,9 +27,12 @@ function accountNode(a: OrgAccount, today: string): Record<string, unknown> {
  * field a person added. New accounts are appended in id order. Returns the new text.
  */
 export function updateAccountsYaml(text: string, changes: AccountSetChanges, today: string): string {
-  const doc = parseDocument(text || 'accounts: []\n');
-  if (doc.errors.length) throw new Error(`config/accounts.yaml does not parse: ${doc.errors[0]?.message}`);
-  if (!isMap(doc.contents)) doc.contents = doc.createNode({ accounts: [] }) as never;
+  const parsed = parseDocument(text || 'accounts: []\n');
+  if (parsed.errors.length)
+    throw new Error(`config/accounts.yaml does not parse: ${parsed.errors[0]?.message}`);
+  // Edited as a plain document: its contents may become nodes of our own, not only parsed ones.
+  const doc: Document = parsed;
+  if (!isMap(doc.contents)) doc.contents = doc.createNode({ accounts: [] });
   let seq = doc.get('accounts', true);
   if (!isSeq(seq)) {
     seq = new YAMLSeq();

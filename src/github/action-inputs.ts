@@ -2,9 +2,11 @@
  * The workflow inputs shared by the actions (github-token, dry-run, pr-comment, drift-issue),
  * read once at the edge. The token is masked in the log as soon as it is read.
  */
+
 import * as core from '@actions/core';
 import { Inputs } from '../actions/names.js';
 import { toIsoDate } from '../model/dates.js';
+import { present } from '../model/values.js';
 import { createGitHubClient } from './client.js';
 import { ACTIONS_BOT } from './comment.js';
 import type { PlanPublishing } from './publish-plan.js';
@@ -53,7 +55,7 @@ export function planPublishingFromInputs(scope: Scope): PlanPublishing {
   const url = runUrl();
   return {
     ...(octokit ? { octokit, repo: workflowRepository() } : {}),
-    ...(pr !== undefined ? { pullRequest: pr } : {}),
+    ...present({ pullRequest: pr }),
     driftIssue,
     fullScope: scope === 'all',
     scope,

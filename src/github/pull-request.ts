@@ -4,7 +4,9 @@
  * longer needed. Git does the branch (fetch, checkout -B from the base, commit, push
  * --force-with-lease); the REST API does the pull request; GraphQL enables auto-merge.
  */
+
 import { ACCOUNTS_FILE } from '../load/accounts.js';
+import { errorMessage } from '../model/errors.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { fitBody, gitHubCall } from './client.js';
 import { BOT_IDENTITY, type Git, type GitIdentity } from './git.js';
@@ -213,7 +215,7 @@ async function maybeEnableAutoMerge(
   } catch (e) {
     // The repository may not allow auto-merge, or branch protection may have no required checks
     // ("clean status"): the pull request stays open for a person, which is not a failure of the run.
-    log(`Could not enable auto-merge on pull request #${pr.number}: ${(e as Error).message}`);
+    log(`Could not enable auto-merge on pull request #${pr.number}: ${errorMessage(e)}`);
     return 'failed';
   }
 }

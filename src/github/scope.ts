@@ -1,10 +1,13 @@
 /**
- * The `scope` of a manual run: which kinds of resource a plan (or an apply) covers.
- * `quicksight` covers every QuickSight kind, whatever they are called (`quicksight-…`).
+ * The `scope` of a manual run: which kinds of resource a plan (or an apply) covers. Each kind's
+ * scope group is in the kinds table (model/kinds.ts); `quicksight` covers every QuickSight kind.
  */
+import { kindInScope, SCOPE_GROUPS } from '../model/kinds.js';
 import type { Plan } from '../model/plan.js';
 
-export const SCOPES = ['all', 'config-rules', 'glue', 'views', 'quicksight'] as const;
+export { kindInScope };
+
+export const SCOPES = ['all', ...SCOPE_GROUPS] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export function parseScope(raw: string): Scope {
@@ -13,21 +16,6 @@ export function parseScope(raw: string): Scope {
     throw new Error(`Input 'scope' must be one of ${SCOPES.join(', ')}, got '${raw}'`);
   }
   return value as Scope;
-}
-
-export function kindInScope(kind: string, scope: Scope): boolean {
-  switch (scope) {
-    case 'all':
-      return true;
-    case 'config-rules':
-      return kind === 'config-rule';
-    case 'glue':
-      return kind === 'glue-table';
-    case 'views':
-      return kind === 'athena-view';
-    case 'quicksight':
-      return kind.startsWith('quicksight');
-  }
 }
 
 /** The part of a plan in scope: its changes, and the notices and conflicts about them. */

@@ -127,8 +127,10 @@ export function parseAccounts(file: YamlFile): Account[] | undefined {
     if (typeof e.id === 'string' && ACCOUNT_ID.test(e.id)) {
       const prev = firstSeen.get(e.id);
       if (prev !== undefined) {
-        const line = file.position(file.nodeAt(['accounts', prev, 'id'])).line;
-        file.error([...path, 'id'], `account ${e.id} is listed twice (first at line ${line})`);
+        file.error(
+          [...path, 'id'],
+          `account ${e.id} is listed twice (first at line ${file.lineAt(['accounts', prev, 'id'])})`,
+        );
         ok = false;
       } else firstSeen.set(e.id, i);
     }

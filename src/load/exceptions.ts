@@ -2,8 +2,9 @@ import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import * as z from 'zod';
 import type { Account, ExceptionSpec, RuleSpec } from '../model/config.js';
 import { daysBetween, isCalendarDate } from '../model/dates.js';
+import { errorMessage } from '../model/errors.js';
 import { nearest } from '../model/nearest.js';
-import { checkAccountId } from './accounts.js';
+import { accountList, type EntryPath, parseEntries } from './entries.js';
 import { RULES_FILE } from './rules.js';
 import { reportSchemaIssues, strictMap } from './schema.js';
 import { YamlFile } from './yaml-file.js';
@@ -187,14 +188,23 @@ function readData(file: YamlFile): { data: unknown } | undefined {
     };
     walk(file.doc.contents, []);
     if (file.diagnostics.length === before && file.ok) {
-      file.error([], `cannot read the document: ${(e as Error).message}`);
+      file.error([], `cannot read the document: ${errorMessage(e)}`);
     }
     return undefined;
   }
 }
 
-function lineOf(file: YamlFile, path: (string | number)[]): number {
-  return file.position(file.nodeAt(path)).line;
+/** What the checks of every entry share: the rest of the repository, and the ids seen so far. */
+interface ExceptionScope {
+  ctx: ExceptionCheckContext;
+  /** Catalog rule names; undefined when rules.yaml is broken. */
+  ruleNames: string[] | undefined;
+  /** Account ids in accounts.yaml; undefined when it is broken. */
+  knownAccounts: ReadonlySet<string> | undefined;
+  /** Each exception at the base revision, in its comparable form, by id. */
+  previous: ReadonlyMap<string, string>;
+  /** The index of the entry that first used each id. */
+  ids: Map<string, number>;
 }
 
 /**
@@ -212,232 +222,264 @@ export function parseExceptions(file: YamlFile, ctx: ExceptionCheckContext): Exc
     reportSchemaIssues(file, top.error, data);
     return undefined;
   }
-  const list = top.data.exceptions ?? [];
-  const ruleNames = ctx.rules?.map((r) => r.name);
-  const knownAccounts = ctx.accounts ? new Set(ctx.accounts.map((a) => a.id)) : undefined;
-  const previous = new Map((ctx.previous ?? []).map((p) => [p.id, canonical(p)]));
-  const warnDays = ctx.warnDays ?? DEFAULT_WARN_DAYS;
-  const ids = new Map<string, number>();
-  const out: ExceptionSpec[] = [];
+  const scope: ExceptionScope = {
+    ctx,
+    ruleNames: ctx.rules?.map((r) => r.name),
+    knownAccounts: ctx.accounts ? new Set(ctx.accounts.map((a) => a.id)) : undefined,
+    previous: new Map((ctx.previous ?? []).map((p) => [p.id, canonical(p)])),
+    ids: new Map(),
+  };
+  return parseEntries(file, data, 'exceptions', top.data.exceptions ?? [], entrySchema, (e, path, i) =>
+    checkException(file, e, path, i, scope),
+  );
+}
 
-  list.forEach((raw, i) => {
-    const path = ['exceptions', i];
-    const parsed = entrySchema.safeParse(raw);
-    if (!parsed.success) {
-      reportSchemaIssues(
-        file,
-        new z.ZodError(parsed.error.issues.map((iss) => ({ ...iss, path: [...path, ...iss.path] }))),
-        data,
+/** Reports what is wrong with one exception that fits the schema; returns the exception it describes. */
+function checkException(
+  file: YamlFile,
+  e: Entry,
+  path: EntryPath,
+  index: number,
+  scope: ExceptionScope,
+): ExceptionSpec {
+  checkId(file, e.id, path, index, scope.ids);
+  checkRulePatterns(file, e.rules, path, scope.ruleNames);
+  const accounts = accountList(file, [...path, 'accounts'], e.accounts ?? [], scope.knownAccounts);
+  checkResourceGlobs(file, e, path);
+  checkTags(file, e.tags ?? {}, path);
+  checkAccountability(file, e, path);
+  const expires = checkExpiryDate(file, e.expires, path);
+  const spec = toSpec(e, accounts);
+  if (expires !== undefined) checkExpiry(file, e, expires, path, scope);
+  return spec;
+}
+
+/** id: pattern and uniqueness. */
+function checkId(file: YamlFile, id: string, path: EntryPath, index: number, ids: Map<string, number>): void {
+  if (!EXCEPTION_ID.test(id)) {
+    file.error(
+      [...path, 'id'],
+      `'${id}' is not a valid exception id: expected 2 to 63 lower-case letters, digits and '-', starting with a letter or digit, such as 'public-marketing-site'`,
+    );
+  }
+  const first = ids.get(id);
+  if (first !== undefined) {
+    file.error(
+      [...path, 'id'],
+      `exception id '${id}' is used twice (first at line ${file.lineAt(['exceptions', first, 'id'])})`,
+    );
+  } else ids.set(id, index);
+}
+
+/** rules: syntax, duplicates, each matching at least one catalog rule (when the catalog is known). */
+function checkRulePatterns(
+  file: YamlFile,
+  patterns: string[],
+  path: EntryPath,
+  ruleNames: string[] | undefined,
+): void {
+  const rulesSeen = new Map<string, number>();
+  patterns.forEach((pattern, j) => {
+    const p = [...path, 'rules', j];
+    if (!RULE_PATTERN.test(pattern)) {
+      file.error(
+        p,
+        pattern === ''
+          ? "a rule name cannot be empty; write a rule name from config/rules.yaml or a pattern such as 'security-s3-*'"
+          : `'${pattern}' has characters not valid in a rule name: ${badCharacters(pattern, /[A-Za-z0-9_*-]/)}; rule names use letters, digits, '-' and '_', and '*' matches any run of characters`,
       );
       return;
     }
-    const e = parsed.data;
-    const errorsBefore = file.diagnostics.filter((d) => d.severity === 'error').length;
+    const seen = rulesSeen.get(pattern);
+    if (seen !== undefined) {
+      file.error(p, `'${pattern}' is listed twice (first at line ${file.lineAt([...path, 'rules', seen])})`);
+      return;
+    }
+    rulesSeen.set(pattern, j);
+    if (!ruleNames) return;
+    const re = globToRegExp(pattern);
+    if (ruleNames.some((n) => re.test(n))) return;
+    const near = nearestRules(pattern, ruleNames);
+    const what = pattern.includes('*') ? 'matches no rule in' : 'is not a rule in';
+    file.error(
+      p,
+      `'${pattern}' ${what} ${RULES_FILE}${near.length ? `; nearest: ${near.join(', ')}` : '; no rule name is close'}`,
+    );
+  });
+}
 
-    // id: pattern and uniqueness.
-    if (!EXCEPTION_ID.test(e.id)) {
+/** How a glob on a resource's type or id is checked and explained. */
+interface GlobField {
+  key: 'resourceType' | 'resourceId';
+  /** What the field names, as in "not valid in a resource type". */
+  what: string;
+  /** What leaving the field out matches. */
+  everything: string;
+  /** The whole valid glob, and one valid character of it. */
+  glob: RegExp;
+  char: RegExp;
+  /** Examples of valid values, after "expected". */
+  examples: string;
+  max: number;
+  /** Any further problem of a glob made of valid characters. */
+  also?: (value: string) => string | undefined;
+}
+
+const RESOURCE_TYPE_FIELD: GlobField = {
+  key: 'resourceType',
+  what: 'a resource type',
+  everything: 'every resource type',
+  glob: RESOURCE_TYPE_GLOB,
+  char: /[A-Za-z0-9:*?]/,
+  examples: 'a resource type such as AWS::S3::Bucket, or a glob such as AWS::S3::*',
+  max: RESOURCE_TYPE_MAX,
+  also: (t) =>
+    !/[*?]/.test(t) && !RESOURCE_TYPE.test(t)
+      ? `'${t}' is not a resource type: expected one such as AWS::S3::Bucket, or a glob such as AWS::S3::*`
+      : undefined,
+};
+
+const RESOURCE_ID_FIELD: GlobField = {
+  key: 'resourceId',
+  what: 'a resource id',
+  everything: 'every resource',
+  glob: RESOURCE_ID_GLOB,
+  char: /[!#-&(-[\]-_a-~]/,
+  examples: "a resource id such as my-bucket or i-0abc12345, or a glob such as 'www-*'",
+  max: RESOURCE_ID_MAX,
+};
+
+/** Globs on the resource type and id. */
+function checkResourceGlobs(file: YamlFile, e: Entry, path: EntryPath): void {
+  for (const field of [RESOURCE_TYPE_FIELD, RESOURCE_ID_FIELD]) {
+    const value = e[field.key];
+    const problem = value === undefined ? undefined : globProblem(field, value);
+    if (problem !== undefined) file.error([...path, field.key], problem);
+  }
+}
+
+function globProblem(field: GlobField, value: string): string | undefined {
+  if (value === '') return `empty; leave ${field.key} out to match ${field.everything}`;
+  if (!field.glob.test(value)) {
+    return `'${value}' has characters not valid in ${field.what}: ${badCharacters(value, field.char)}; expected ${field.examples} ('*' any run of characters, '?' one character)`;
+  }
+  const also = field.also?.(value);
+  if (also !== undefined) return also;
+  if (value.length > field.max) return `${value.length} characters; the limit is ${field.max}`;
+  return undefined;
+}
+
+/** tags: exact key and value, within the limits of AWS tags. */
+function checkTags(file: YamlFile, tags: Record<string, string>, path: EntryPath): void {
+  for (const [key, value] of Object.entries(tags)) {
+    if (key === '' || key.length > TAG_KEY_MAX) {
       file.error(
-        [...path, 'id'],
-        `'${e.id}' is not a valid exception id: expected 2 to 63 lower-case letters, digits and '-', starting with a letter or digit, such as 'public-marketing-site'`,
+        [...path, 'tags'],
+        `a tag key has 1 to ${TAG_KEY_MAX} characters; '${key}' has ${key.length}`,
+        {
+          key,
+        },
       );
     }
-    const first = ids.get(e.id);
-    if (first !== undefined) {
+    if (value.length > TAG_VALUE_MAX) {
       file.error(
-        [...path, 'id'],
-        `exception id '${e.id}' is used twice (first at line ${lineOf(file, ['exceptions', first, 'id'])})`,
+        [...path, 'tags', key],
+        `${value.length} characters; a tag value has at most ${TAG_VALUE_MAX}`,
       );
-    } else ids.set(e.id, i);
+    }
+  }
+}
 
-    // rules: syntax, duplicates, each matching at least one catalog rule.
-    const rulesSeen = new Map<string, number>();
-    e.rules.forEach((pattern, j) => {
-      const p = [...path, 'rules', j];
-      if (!RULE_PATTERN.test(pattern)) {
-        file.error(
-          p,
-          pattern === ''
-            ? "a rule name cannot be empty; write a rule name from config/rules.yaml or a pattern such as 'security-s3-*'"
-            : `'${pattern}' has characters not valid in a rule name: ${badCharacters(pattern, /[A-Za-z0-9_*-]/)}; rule names use letters, digits, '-' and '_', and '*' matches any run of characters`,
+/** reason, owner, ticket: why the exception is acceptable and who answers for it. */
+function checkAccountability(file: YamlFile, e: Entry, path: EntryPath): void {
+  const reason = e.reason.trim();
+  if (reason.length < REASON_MIN) {
+    file.error(
+      [...path, 'reason'],
+      `${reason.length} characters; write at least ${REASON_MIN} saying why the exception is acceptable`,
+    );
+  } else if (reason.length > REASON_MAX) {
+    file.error(
+      [...path, 'reason'],
+      `${reason.length} characters; the limit is ${REASON_MAX} (link the ticket for the details)`,
+    );
+  }
+  for (const key of ['owner', 'ticket'] as const) {
+    if (e[key] !== undefined && e[key].trim() === '') {
+      file.error([...path, key], `expected a non-empty string, or leave ${key} out`);
+    }
+  }
+  if (e.owner === undefined && e.ticket === undefined) {
+    file.error(
+      [...path, 'owner'],
+      'owner or ticket is required: the team that owns the exception (owner), the review ticket (ticket), or both',
+    );
+  }
+}
+
+/** expires: a real date. Returns it, or undefined after reporting why not. */
+function checkExpiryDate(file: YamlFile, expires: string, path: EntryPath): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(expires)) {
+    file.error(
+      [...path, 'expires'],
+      `expected a date 'YYYY-MM-DD' (quote it), got ${JSON.stringify(expires)}`,
+    );
+    return undefined;
+  }
+  if (!isCalendarDate(expires)) {
+    file.error(
+      [...path, 'expires'],
+      `'${expires}' is not a calendar date: that day does not exist; expected a real date 'YYYY-MM-DD'`,
+    );
+    return undefined;
+  }
+  return expires;
+}
+
+/**
+ * The expiry against today: in the past only for an exception this change does not touch (a
+ * warning then), and a warning when it is near.
+ */
+function checkExpiry(
+  file: YamlFile,
+  e: Entry,
+  expires: string,
+  path: EntryPath,
+  scope: ExceptionScope,
+): void {
+  const { today } = scope.ctx;
+  const warnDays = scope.ctx.warnDays ?? DEFAULT_WARN_DAYS;
+  const left = daysBetween(today, expires);
+  const p = [...path, 'expires'];
+  if (left < 0) {
+    const before = scope.previous.get(e.id);
+    const unchanged =
+      before !== undefined &&
+      before ===
+        canonical(
+          toSpec(
+            e,
+            (e.accounts ?? []).map((a) => String(a)),
+          ),
         );
-        return;
-      }
-      const seen = rulesSeen.get(pattern);
-      if (seen !== undefined) {
-        file.error(
-          p,
-          `'${pattern}' is listed twice (first at line ${lineOf(file, [...path, 'rules', seen])})`,
-        );
-        return;
-      }
-      rulesSeen.set(pattern, j);
-      if (!ruleNames) return;
-      const re = globToRegExp(pattern);
-      if (ruleNames.some((n) => re.test(n))) return;
-      const near = nearestRules(pattern, ruleNames);
-      const what = pattern.includes('*') ? 'matches no rule in' : 'is not a rule in';
+    if (unchanged) {
+      file.warn(
+        p,
+        `expired on ${expires} and no longer applies; remove the exception, or renew it after a new review with a later expiry date`,
+      );
+    } else {
       file.error(
         p,
-        `'${pattern}' ${what} ${RULES_FILE}${near.length ? `; nearest: ${near.join(', ')}` : '; no rule name is close'}`,
-      );
-    });
-
-    // accounts: quoted ids, no duplicates, known to accounts.yaml.
-    const accounts: string[] = [];
-    const accountsSeen = new Map<string, number>();
-    (e.accounts ?? []).forEach((id, j) => {
-      const p = [...path, 'accounts', j];
-      if (!checkAccountId(file, p, id)) return;
-      const seen = accountsSeen.get(id);
-      if (seen !== undefined) {
-        file.error(
-          p,
-          `account ${id} is listed twice (first at line ${lineOf(file, [...path, 'accounts', seen])})`,
-        );
-        return;
-      }
-      accountsSeen.set(id, j);
-      if (knownAccounts && !knownAccounts.has(id)) {
-        file.error(
-          p,
-          `account ${id} is not in config/accounts.yaml; run 'org-compliance discover --write' or fix the id`,
-        );
-        return;
-      }
-      accounts.push(id);
-    });
-
-    // Globs on the resource type and id.
-    if (e.resourceType !== undefined) {
-      const t = e.resourceType;
-      const p = [...path, 'resourceType'];
-      if (t === '') {
-        file.error(p, 'empty; leave resourceType out to match every resource type');
-      } else if (!RESOURCE_TYPE_GLOB.test(t)) {
-        file.error(
-          p,
-          `'${t}' has characters not valid in a resource type: ${badCharacters(t, /[A-Za-z0-9:*?]/)}; expected a resource type such as AWS::S3::Bucket, or a glob such as AWS::S3::* ('*' any run of characters, '?' one character)`,
-        );
-      } else if (!/[*?]/.test(t) && !RESOURCE_TYPE.test(t)) {
-        file.error(
-          p,
-          `'${t}' is not a resource type: expected one such as AWS::S3::Bucket, or a glob such as AWS::S3::*`,
-        );
-      } else if (t.length > RESOURCE_TYPE_MAX) {
-        file.error(p, `${t.length} characters; the limit is ${RESOURCE_TYPE_MAX}`);
-      }
-    }
-    if (e.resourceId !== undefined) {
-      const r = e.resourceId;
-      const p = [...path, 'resourceId'];
-      if (r === '') {
-        file.error(p, 'empty; leave resourceId out to match every resource');
-      } else if (!RESOURCE_ID_GLOB.test(r)) {
-        file.error(
-          p,
-          `'${r}' has characters not valid in a resource id: ${badCharacters(r, /[!#-&(-[\]-_a-~]/)}; expected a resource id such as my-bucket or i-0abc12345, or a glob such as 'www-*' ('*' any run of characters, '?' one character)`,
-        );
-      } else if (r.length > RESOURCE_ID_MAX) {
-        file.error(p, `${r.length} characters; the limit is ${RESOURCE_ID_MAX}`);
-      }
-    }
-
-    // tags: exact key and value, within the limits of AWS tags.
-    for (const [key, value] of Object.entries(e.tags ?? {})) {
-      if (key === '' || key.length > TAG_KEY_MAX) {
-        file.error(
-          [...path, 'tags'],
-          `a tag key has 1 to ${TAG_KEY_MAX} characters; '${key}' has ${key.length}`,
-          { key },
-        );
-      }
-      if (value.length > TAG_VALUE_MAX) {
-        file.error(
-          [...path, 'tags', key],
-          `${value.length} characters; a tag value has at most ${TAG_VALUE_MAX}`,
-        );
-      }
-    }
-
-    // reason, owner, ticket.
-    const reason = e.reason.trim();
-    if (reason.length < REASON_MIN) {
-      file.error(
-        [...path, 'reason'],
-        `${reason.length} characters; write at least ${REASON_MIN} saying why the exception is acceptable`,
-      );
-    } else if (reason.length > REASON_MAX) {
-      file.error(
-        [...path, 'reason'],
-        `${reason.length} characters; the limit is ${REASON_MAX} (link the ticket for the details)`,
+        `${expires} is in the past (today is ${today}): a ${before === undefined ? 'new' : 'changed'} exception must expire today or later`,
       );
     }
-    for (const key of ['owner', 'ticket'] as const) {
-      if (e[key] !== undefined && e[key].trim() === '') {
-        file.error([...path, key], `expected a non-empty string, or leave ${key} out`);
-      }
-    }
-    if (e.owner === undefined && e.ticket === undefined) {
-      file.error(
-        [...path, 'owner'],
-        'owner or ticket is required: the team that owns the exception (owner), the review ticket (ticket), or both',
-      );
-    }
-
-    // expires: a real date; in the past only for an exception this change does not touch.
-    let expires: string | undefined;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(e.expires)) {
-      file.error(
-        [...path, 'expires'],
-        `expected a date 'YYYY-MM-DD' (quote it), got ${JSON.stringify(e.expires)}`,
-      );
-    } else if (!isCalendarDate(e.expires)) {
-      file.error(
-        [...path, 'expires'],
-        `'${e.expires}' is not a calendar date: that day does not exist; expected a real date 'YYYY-MM-DD'`,
-      );
-    } else expires = e.expires;
-
-    const spec = toSpec(e, accounts);
-    if (expires !== undefined) {
-      const left = daysBetween(ctx.today, expires);
-      const p = [...path, 'expires'];
-      if (left < 0) {
-        const before = previous.get(e.id);
-        const unchanged =
-          before !== undefined &&
-          before ===
-            canonical(
-              toSpec(
-                e,
-                (e.accounts ?? []).map((a) => String(a)),
-              ),
-            );
-        if (unchanged) {
-          file.warn(
-            p,
-            `expired on ${expires} and no longer applies; remove the exception, or renew it after a new review with a later expiry date`,
-          );
-        } else {
-          file.error(
-            p,
-            `${expires} is in the past (today is ${ctx.today}): a ${before === undefined ? 'new' : 'changed'} exception must expire today or later`,
-          );
-        }
-      } else if (left < warnDays) {
-        const when = left === 0 ? 'today is its last day' : left === 1 ? '1 day left' : `${left} days left`;
-        file.warn(
-          p,
-          `expires on ${expires} (${when}); renew it after a new review, or fix the resources before then`,
-        );
-      }
-    }
-
-    const errorsAfter = file.diagnostics.filter((d) => d.severity === 'error').length;
-    if (errorsAfter > errorsBefore) return;
-    out.push(spec);
-  });
-  return out;
+  } else if (left < warnDays) {
+    const when = left === 0 ? 'today is its last day' : left === 1 ? '1 day left' : `${left} days left`;
+    file.warn(
+      p,
+      `expires on ${expires} (${when}); renew it after a new review, or fix the resources before then`,
+    );
+  }
 }
 
 /** Parses the base revision's text leniently (no diagnostics; broken entries skipped) so that changes can be detected. */

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import type { Repository } from '../model/config.js';
 import { toIsoDate } from '../model/dates.js';
 import type { Diagnostic } from '../model/diagnostics.js';
+import { present } from '../model/values.js';
 import { readQuickSightSources } from '../quicksight/files.js';
 import { ACCOUNTS_FILE, parseAccounts } from './accounts.js';
 import { EXCEPTIONS_FILE, parseExceptions, previousExceptions } from './exceptions.js';
+import { fileAtRevision } from './git-base.js';
 import { builtInManagedRules, type ManagedRuleCatalog } from './managed-rules.js';
 import { ORG_FILE, parseOrg } from './org.js';
 import { parseRules, RULES_FILE } from './rules.js';
@@ -69,9 +71,8 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
         ...(accountsFile.ok && accounts ? { accounts } : {}),
         ...(rulesFile.ok && rules ? { rules } : {}),
         today: options.today ?? toIsoDate(new Date()),
-        ...(options.previousExceptionsText !== undefined
-          ? { previous: previousExceptions(options.previousExceptionsText) ?? [] }
-          : {}),
+        // Undefined when there is no base text, a list (possibly empty) when there is.
+        ...present({ previous: previousExceptions(options.previousExceptionsText) }),
       })
     : undefined;
   const views = orderViews(viewSources);
@@ -109,6 +110,26 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     },
     diagnostics,
   };
+}
+
+export interface RunLoadOptions {
+  /** The repository root, resolved. */
+  root: string;
+  /** Unknown managed-rule identifiers are errors instead of warnings. */
+  strict: boolean;
+  /** The date expiries are judged against, `YYYY-MM-DD`. */
+  today: string;
+  /** The git revision whose config/exceptions.yaml was already reviewed (a pull request's base, or HEAD). */
+  baseRef: string;
+}
+
+/**
+ * The load a command or an action starts with: the repository as of `today`, an expiry in the
+ * past refused only on exceptions new or changed since `baseRef`. The caller shows the diagnostics.
+ */
+export async function loadForRun({ root, strict, today, baseRef }: RunLoadOptions): Promise<LoadResult> {
+  const previous = await fileAtRevision(root, baseRef, EXCEPTIONS_FILE);
+  return loadRepository(root, { strict, today, ...present({ previousExceptionsText: previous }) });
 }
 
 export { ConfigurationError, type Diagnostic, formatDiagnostic } from '../model/diagnostics.js';

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { OrgConfig } from '../model/config.js';
 import { isCalendarDate } from '../model/dates.js';
+import { present } from '../model/values.js';
 import { reportSchemaIssues, strictMap } from './schema.js';
 import type { YamlFile } from './yaml-file.js';
 
@@ -141,6 +142,8 @@ export function parseOrg(file: YamlFile): OrgConfig | undefined {
       `'${o.projection.startDate}' is not a calendar date: that day does not exist; expected a real date 'YYYY-MM-DD'`,
     );
   }
+  // The optional values are objects, or strings whose patterns rule out '': present() leaves out
+  // exactly the ones not given.
   return {
     organizationId: o.organizationId,
     regions: o.regions,
@@ -150,33 +153,26 @@ export function parseOrg(file: YamlFile): OrgConfig | undefined {
     glue: { database: o.glue.database, table: o.glue.table, region: o.glue.region ?? o.homeRegion },
     ownership: o.ownership,
     closedAccountRetentionDays: o.closedAccountRetentionDays,
-    athena: {
-      workgroup: o.athena.workgroup,
-      ...(o.athena.outputLocation ? { outputLocation: o.athena.outputLocation } : {}),
-    },
+    athena: { workgroup: o.athena.workgroup, ...present({ outputLocation: o.athena.outputLocation }) },
     compliance: {
       windowDays: o.compliance.windowDays,
       staleAfterDays: o.compliance.staleAfterDays,
       trendDays: o.compliance.trendDays,
-      ...(o.compliance.excludeTag ? { excludeTag: o.compliance.excludeTag } : {}),
+      ...present({ excludeTag: o.compliance.excludeTag }),
     },
     github: { autoMergeAccounts: o.github.autoMergeAccounts },
     report: {
       recipients: o.report.recipients,
-      ...(o.report.from ? { from: o.report.from } : {}),
-      ...(o.report.dashboardUrl ? { dashboardUrl: o.report.dashboardUrl } : {}),
+      ...present({ from: o.report.from, dashboardUrl: o.report.dashboardUrl }),
     },
     quicksight: {
-      ...(o.quicksight.accountId ? { accountId: o.quicksight.accountId } : {}),
+      ...present({ accountId: o.quicksight.accountId }),
       region: o.quicksight.region ?? o.glue.region ?? o.homeRegion,
       identityRegion: o.quicksight.identityRegion,
       namespace: o.quicksight.namespace,
       owners: o.quicksight.owners,
       viewers: o.quicksight.viewers,
     },
-    roles: {
-      ...(o.roles.management ? { management: o.roles.management } : {}),
-      ...(o.roles.data ? { data: o.roles.data } : {}),
-    },
+    roles: present({ management: o.roles.management, data: o.roles.data }),
   };
 }

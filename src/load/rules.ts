@@ -9,7 +9,7 @@ import {
   type RuleSpec,
 } from '../model/config.js';
 import { didYouMean } from '../model/nearest.js';
-import { checkAccountId } from './accounts.js';
+import { accountList, type EntryPath, parseEntries } from './entries.js';
 import type { ManagedRule, ManagedRuleCatalog, ManagedRuleParameter } from './managed-rules.js';
 import { reportSchemaIssues, strictMap } from './schema.js';
 import type { YamlFile } from './yaml-file.js';
@@ -150,6 +150,21 @@ function paramToString(
   }
 }
 
+/** What the checks of every rule share: the rest of the repository, and the names seen so far. */
+interface RuleScope {
+  catalog: ManagedRuleCatalog;
+  options: RuleLoadOptions;
+  defaultFrequency: ExecutionFrequency | undefined;
+  /** Account ids in accounts.yaml; undefined when it is broken. */
+  knownAccounts: ReadonlySet<string> | undefined;
+  /** org.yaml's ownership marker, appended to every description. */
+  marker: string;
+  /** The index of the entry that first used each name. */
+  names: Map<string, number>;
+}
+
+type RuleEntry = z.infer<typeof ruleSchema>;
+
 export function parseRules(
   file: YamlFile,
   org: OrgConfig | undefined,
@@ -163,165 +178,189 @@ export function parseRules(
     reportSchemaIssues(file, top.error, data);
     return undefined;
   }
-  const defaultFrequency = top.data.defaults?.maximumExecutionFrequency;
-  const knownAccounts = accounts ? new Set(accounts.map((a) => a.id)) : undefined;
-  const marker = org?.ownership.descriptionMarker ?? '';
-  const names = new Map<string, number>();
-  const rules: RuleSpec[] = [];
+  const scope: RuleScope = {
+    catalog,
+    options,
+    defaultFrequency: top.data.defaults?.maximumExecutionFrequency,
+    knownAccounts: accounts ? new Set(accounts.map((a) => a.id)) : undefined,
+    marker: org?.ownership.descriptionMarker ?? '',
+    names: new Map(),
+  };
+  return parseEntries(file, data, 'rules', top.data.rules, ruleSchema, (r, path, i) =>
+    checkRule(file, r, path, i, scope),
+  );
+}
 
-  top.data.rules.forEach((raw, i) => {
-    const path = ['rules', i];
-    const parsed = ruleSchema.safeParse(raw);
-    if (!parsed.success) {
-      reportSchemaIssues(
-        file,
-        new z.ZodError(parsed.error.issues.map((iss) => ({ ...iss, path: [...path, ...iss.path] }))),
-        data,
-      );
-      return;
-    }
-    const r = parsed.data;
-    const errorsBefore = file.diagnostics.filter((d) => d.severity === 'error').length;
+/** Reports what is wrong with one rule that fits the schema; returns the rule it describes. */
+function checkRule(
+  file: YamlFile,
+  r: RuleEntry,
+  path: EntryPath,
+  index: number,
+  scope: RuleScope,
+): RuleSpec | undefined {
+  const category = checkName(file, r.name, path, index, scope.names);
+  const managed = checkIdentifier(file, r.identifier, path, scope);
+  const parameters = ruleParameters(file, r, path, managed);
+  const periodic = managed ? managed.triggerTypes.includes('Periodic') : true;
+  checkScope(file, r, path, managed, periodic);
+  const description = fullDescription(file, r.description ?? '', path, scope.marker);
+  const excluded = accountList(
+    file,
+    [...path, 'excludedAccounts'],
+    r.excludedAccounts ?? [],
+    scope.knownAccounts,
+  );
+  if (excluded.length > 1000)
+    file.error([...path, 'excludedAccounts'], `${excluded.length} accounts; the limit is 1000`);
+  if (!category) return undefined;
+  const spec: RuleSpec = {
+    name: r.name,
+    category,
+    identifier: r.identifier,
+    description,
+    parameters,
+    resourceTypesScope: r.resourceTypes ?? [],
+    excludedAccounts: [...new Set(excluded)].sort(),
+    regions: r.regions ?? (managed && isGlobalRule(managed) ? 'home' : 'all'),
+  };
+  const freq: ExecutionFrequency | undefined =
+    r.maximumExecutionFrequency ?? (periodic ? scope.defaultFrequency : undefined);
+  if (freq) spec.maximumExecutionFrequency = freq;
+  if (r.resourceId) spec.resourceIdScope = r.resourceId;
+  if (r.tagKey) spec.tagKeyScope = r.tagKey;
+  if (r.tagValue) spec.tagValueScope = r.tagValue;
+  return spec;
+}
 
-    // Name: characters, length, category prefix, uniqueness.
-    if (!RULE_NAME.test(r.name)) {
-      const bad = [...new Set(r.name.replace(/[A-Za-z0-9_-]/g, ''))].map((c) => `'${c}'`).join(' ');
-      file.error(
-        [...path, 'name'],
-        `'${r.name}' has characters outside [A-Za-z0-9-_]: ${bad || '(empty name)'}`,
-      );
-    }
-    if (r.name.length > RULE_NAME_MAX) {
-      file.error(
-        [...path, 'name'],
-        `'${r.name}' is ${r.name.length} characters; the limit is ${RULE_NAME_MAX}`,
-      );
-    }
-    const category = categoryOf(r.name);
-    if (!category) {
-      file.error(
-        [...path, 'name'],
-        `'${r.name}' does not start with a category prefix; valid: ${CATEGORIES.map((c) => `${c}-`).join(', ')}`,
-      );
-    }
-    const prev = names.get(r.name);
-    if (prev !== undefined) {
-      const line = file.position(file.nodeAt(['rules', prev, 'name'])).line;
-      file.error([...path, 'name'], `rule '${r.name}' is defined twice (first at line ${line})`);
-    } else names.set(r.name, i);
-
-    // Identifier and parameters against the managed-rule facts.
-    const managed = catalog.get(r.identifier);
-    if (!managed) {
-      const near = catalog.nearestIdentifiers(r.identifier);
-      const msg = `'${r.identifier}' is not a known AWS Config managed rule identifier${near.length ? `; nearest: ${near.join(', ')}` : ''}`;
-      file.report(options.strict ? 'error' : 'warning', [...path, 'identifier'], msg);
-    }
-    const parameters: Record<string, string> = {};
-    const given = r.parameters ?? {};
-    for (const [pname, pvalue] of Object.entries(given)) {
-      const doc = managed?.parameters.find((p) => p.name === pname);
-      if (managed && !doc) {
-        const valid = managed.parameters.map((p) => p.name);
-        file.error(
-          [...path, 'parameters'],
-          `'${pname}' is not a parameter of ${managed.identifier}${didYouMean(pname, valid) || '.'} Valid: ${valid.length ? valid.join(', ') : '(none: this rule takes no parameters)'}`,
-          { key: pname },
-        );
-        continue;
-      }
-      const s = paramToString(file, [...path, 'parameters', pname], pvalue, doc);
-      if (s !== undefined) parameters[pname] = s;
-    }
-    if (managed) {
-      for (const p of managed.parameters) {
-        if (p.name in given) continue;
-        if (p.default !== null) parameters[p.name] = p.default;
-        else if (!p.optional) {
-          file.error(
-            [...path, r.parameters ? 'parameters' : 'identifier'],
-            `${managed.identifier} requires parameter '${p.name}' (${p.type}); it has no default, so set it under parameters`,
-          );
-        }
-      }
-    }
-    const inputParameters = JSON.stringify(
-      Object.fromEntries(Object.entries(parameters).sort(([a], [b]) => a.localeCompare(b))),
+/** Name: characters, length, category prefix, uniqueness. Returns the category it names. */
+function checkName(
+  file: YamlFile,
+  name: string,
+  path: EntryPath,
+  index: number,
+  names: Map<string, number>,
+): Category | undefined {
+  if (!RULE_NAME.test(name)) {
+    const bad = [...new Set(name.replace(/[A-Za-z0-9_-]/g, ''))].map((c) => `'${c}'`).join(' ');
+    file.error([...path, 'name'], `'${name}' has characters outside [A-Za-z0-9-_]: ${bad || '(empty name)'}`);
+  }
+  if (name.length > RULE_NAME_MAX) {
+    file.error([...path, 'name'], `'${name}' is ${name.length} characters; the limit is ${RULE_NAME_MAX}`);
+  }
+  const category = categoryOf(name);
+  if (!category) {
+    file.error(
+      [...path, 'name'],
+      `'${name}' does not start with a category prefix; valid: ${CATEGORIES.map((c) => `${c}-`).join(', ')}`,
     );
-    if (inputParameters.length > INPUT_PARAMETERS_MAX) {
+  }
+  const prev = names.get(name);
+  if (prev !== undefined) {
+    file.error(
+      [...path, 'name'],
+      `rule '${name}' is defined twice (first at line ${file.lineAt(['rules', prev, 'name'])})`,
+    );
+  } else names.set(name, index);
+  return category;
+}
+
+/** The identifier against the managed-rule facts: unknown is a warning, or an error when strict. */
+function checkIdentifier(
+  file: YamlFile,
+  identifier: string,
+  path: EntryPath,
+  scope: RuleScope,
+): ManagedRule | undefined {
+  const managed = scope.catalog.get(identifier);
+  if (!managed) {
+    const near = scope.catalog.nearestIdentifiers(identifier);
+    const msg = `'${identifier}' is not a known AWS Config managed rule identifier${near.length ? `; nearest: ${near.join(', ')}` : ''}`;
+    file.report(scope.options.strict ? 'error' : 'warning', [...path, 'identifier'], msg);
+  }
+  return managed;
+}
+
+/**
+ * The rule's InputParameters: the given ones checked against the managed rule's documented names
+ * and types, its defaults filled in, the required ones present, within the size limit.
+ */
+function ruleParameters(
+  file: YamlFile,
+  r: RuleEntry,
+  path: EntryPath,
+  managed: ManagedRule | undefined,
+): Record<string, string> {
+  const parameters: Record<string, string> = {};
+  const given = r.parameters ?? {};
+  for (const [pname, pvalue] of Object.entries(given)) {
+    const doc = managed?.parameters.find((p) => p.name === pname);
+    if (managed && !doc) {
+      const valid = managed.parameters.map((p) => p.name);
       file.error(
         [...path, 'parameters'],
-        `InputParameters would be ${inputParameters.length} characters of JSON; the limit is ${INPUT_PARAMETERS_MAX}`,
+        `'${pname}' is not a parameter of ${managed.identifier}${didYouMean(pname, valid) || '.'} Valid: ${valid.length ? valid.join(', ') : '(none: this rule takes no parameters)'}`,
+        { key: pname },
       );
+      continue;
     }
-
-    // Execution frequency only means something for periodic rules.
-    const periodic = managed ? managed.triggerTypes.includes('Periodic') : true;
-    if (r.maximumExecutionFrequency && managed && !periodic) {
-      file.error(
-        [...path, 'maximumExecutionFrequency'],
-        `${managed.identifier} is triggered by configuration changes only; remove maximumExecutionFrequency`,
-      );
-    }
-    if (r.resourceTypes && r.resourceTypes.length > RESOURCE_TYPES_MAX) {
-      file.error(
-        [...path, 'resourceTypes'],
-        `${r.resourceTypes.length} resource types; the limit is ${RESOURCE_TYPES_MAX}`,
-      );
-    }
-
-    const description = r.description ?? '';
-    const full = description && marker ? `${description} ${marker}` : description || marker;
-    if (full.length > DESCRIPTION_MAX) {
-      file.error(
-        [...path, 'description'],
-        `${description.length} characters; with the ownership marker it must stay within ${DESCRIPTION_MAX} (at most ${DESCRIPTION_MAX - marker.length - 1})`,
-      );
-    }
-
-    const excluded: string[] = [];
-    const excludedAt = new Map<string, number>();
-    (r.excludedAccounts ?? []).forEach((id, j) => {
-      const p = [...path, 'excludedAccounts', j];
-      if (!checkAccountId(file, p, id)) return;
-      const first = excludedAt.get(id);
-      if (first !== undefined) {
-        const line = file.position(file.nodeAt([...path, 'excludedAccounts', first])).line;
-        file.error(p, `account ${id} is listed twice (first at line ${line})`);
-        return;
-      }
-      excludedAt.set(id, j);
-      if (knownAccounts && !knownAccounts.has(id)) {
+    const s = paramToString(file, [...path, 'parameters', pname], pvalue, doc);
+    if (s !== undefined) parameters[pname] = s;
+  }
+  if (managed) {
+    for (const p of managed.parameters) {
+      if (p.name in given) continue;
+      if (p.default !== null) parameters[p.name] = p.default;
+      else if (!p.optional) {
         file.error(
-          p,
-          `account ${id} is not in config/accounts.yaml; run 'org-compliance discover --write' or fix the id`,
+          [...path, r.parameters ? 'parameters' : 'identifier'],
+          `${managed.identifier} requires parameter '${p.name}' (${p.type}); it has no default, so set it under parameters`,
         );
-        return;
       }
-      excluded.push(id);
-    });
-    if (excluded.length > 1000)
-      file.error([...path, 'excludedAccounts'], `${excluded.length} accounts; the limit is 1000`);
+    }
+  }
+  const inputParameters = JSON.stringify(
+    Object.fromEntries(Object.entries(parameters).sort(([a], [b]) => a.localeCompare(b))),
+  );
+  if (inputParameters.length > INPUT_PARAMETERS_MAX) {
+    file.error(
+      [...path, 'parameters'],
+      `InputParameters would be ${inputParameters.length} characters of JSON; the limit is ${INPUT_PARAMETERS_MAX}`,
+    );
+  }
+  return parameters;
+}
 
-    const errorsAfter = file.diagnostics.filter((d) => d.severity === 'error').length;
-    if (errorsAfter > errorsBefore || !category) return;
-    const spec: RuleSpec = {
-      name: r.name,
-      category,
-      identifier: r.identifier,
-      description: full,
-      parameters,
-      resourceTypesScope: r.resourceTypes ?? [],
-      excludedAccounts: [...new Set(excluded)].sort(),
-      regions: r.regions ?? (managed && isGlobalRule(managed) ? 'home' : 'all'),
-    };
-    const freq: ExecutionFrequency | undefined =
-      r.maximumExecutionFrequency ?? (periodic ? defaultFrequency : undefined);
-    if (freq) spec.maximumExecutionFrequency = freq;
-    if (r.resourceId) spec.resourceIdScope = r.resourceId;
-    if (r.tagKey) spec.tagKeyScope = r.tagKey;
-    if (r.tagValue) spec.tagValueScope = r.tagValue;
-    rules.push(spec);
-  });
-  return rules;
+/** When and on what the rule runs: an execution frequency only means something for periodic rules. */
+function checkScope(
+  file: YamlFile,
+  r: RuleEntry,
+  path: EntryPath,
+  managed: ManagedRule | undefined,
+  periodic: boolean,
+): void {
+  if (r.maximumExecutionFrequency && managed && !periodic) {
+    file.error(
+      [...path, 'maximumExecutionFrequency'],
+      `${managed.identifier} is triggered by configuration changes only; remove maximumExecutionFrequency`,
+    );
+  }
+  if (r.resourceTypes && r.resourceTypes.length > RESOURCE_TYPES_MAX) {
+    file.error(
+      [...path, 'resourceTypes'],
+      `${r.resourceTypes.length} resource types; the limit is ${RESOURCE_TYPES_MAX}`,
+    );
+  }
+}
+
+/** The description with the ownership marker, within the limit. */
+function fullDescription(file: YamlFile, description: string, path: EntryPath, marker: string): string {
+  const full = description && marker ? `${description} ${marker}` : description || marker;
+  if (full.length > DESCRIPTION_MAX) {
+    file.error(
+      [...path, 'description'],
+      `${description.length} characters; with the ownership marker it must stay within ${DESCRIPTION_MAX} (at most ${DESCRIPTION_MAX - marker.length - 1})`,
+    );
+  }
+  return full;
 }

@@ -12,6 +12,7 @@ import {
   visit,
 } from 'yaml';
 import { type Diagnostic, fieldPath, type Severity } from '../model/diagnostics.js';
+import { errorMessage } from '../model/errors.js';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -58,7 +59,7 @@ export class YamlFile {
         const chain = [...ancestors, node];
         chain.forEach((a, i) => {
           if (isPair(a) && isScalar(a.key)) parts.push(String(a.key.value));
-          if (isSeq(a)) parts.push(a.items.indexOf(chain[i + 1] as never));
+          if (isSeq(a)) parts.push(a.items.findIndex((item) => item === chain[i + 1]));
         });
         yf.diagnostics.push({
           severity: 'error',
@@ -86,7 +87,7 @@ export class YamlFile {
         line: 1,
         column: 1,
         field: '',
-        message: code === 'ENOENT' ? 'file not found' : `cannot read file: ${(e as Error).message}`,
+        message: code === 'ENOENT' ? 'file not found' : `cannot read file: ${errorMessage(e)}`,
       });
       return yf;
     }
@@ -128,6 +129,11 @@ export class YamlFile {
     const offset = node?.range?.[0] ?? 0;
     const { line, col } = this.lines.linePos(offset);
     return { line, column: col };
+  }
+
+  /** The line the value at a path starts on (for "first at line N"). */
+  lineAt(path: YamlPath): number {
+    return this.position(this.nodeAt(path)).line;
   }
 
   /** Source text of the scalar at a path, as written (e.g. an unquoted `012345678901`). */

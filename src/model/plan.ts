@@ -1,4 +1,10 @@
-import type { CurrentResource, DesiredResource, ResourceKind, ResourceStatus } from './resources.js';
+import type {
+  CurrentResource,
+  DesiredResource,
+  PropertiesByKind,
+  ResourceKind,
+  ResourceStatus,
+} from './resources.js';
 
 export type ChangeAction = 'create' | 'update' | 'delete' | 'no-op';
 
@@ -9,15 +15,16 @@ export interface FieldDiff {
   after: unknown;
 }
 
-export interface Change {
+/** What the plan does to one resource of kind K. */
+export interface ChangeOf<K extends ResourceKind> {
   action: ChangeAction;
-  kind: ResourceKind;
+  kind: K;
   key: string;
   region: string;
-  /** Human name: rule name, `db.table`. */
+  /** Human name: rule name, `db.table` (see the kinds table). */
   name: string;
-  before?: DesiredResource['properties'];
-  after?: DesiredResource['properties'];
+  before?: PropertiesByKind[K];
+  after?: PropertiesByKind[K];
   diffs: FieldDiff[];
   /**
    * The update in words, where field paths would be a wall of JSON (QuickSight: by member, by
@@ -28,6 +35,9 @@ export interface Change {
   /** Order within the kind (see DesiredResource.rank). */
   rank?: number;
 }
+
+/** A change of any kind, or of kind K; correlated like DesiredResource. */
+export type Change<K extends ResourceKind = ResourceKind> = { [P in K]: ChangeOf<P> }[K];
 
 export type NoticeLevel = 'info' | 'warning' | 'error';
 

@@ -14,7 +14,7 @@ export interface Provider<K extends ResourceKind = ResourceKind> {
    * the desired keys that exist, plus every other resource the caller could own.
    */
   read(desired: DesiredResource<K>[]): Promise<CurrentResource<K>[]>;
-  apply(change: Change): Promise<void>;
+  apply(change: Change<K>): Promise<void>;
 }
 
 /** An organization account as Organizations (or the local org.json) reports it. */
@@ -41,10 +41,13 @@ export interface QuerySession {
   close(): Promise<void>;
 }
 
+/** One provider per kind: adding a kind to the model makes every target name its provider. */
+export type Providers = { [K in ResourceKind]: Provider<K> };
+
 export interface Target {
   readonly name: 'aws' | 'local';
   readonly organization: OrganizationSource;
-  readonly providers: { [K in ResourceKind]: Provider<K> };
+  readonly providers: Providers;
   /** Write calls made so far at the provider boundary (SDK write commands, or state-file writes). */
   writeCount(): number;
   /** The account QuickSight's ARNs name, unless config/org.yaml's quicksight.accountId does. */

@@ -8,31 +8,6 @@ import { QUICKSIGHT_KINDS, type QuickSightKind, type QuickSightProperties } from
 export const RESOURCE_KINDS = ['glue-table', 'athena-view', 'config-rule', ...QUICKSIGHT_KINDS] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
-/** Apply order for creates and updates; deletes run in reverse. Config rules are independent of the rest. */
-export const KIND_ORDER: Record<ResourceKind, number> = {
-  'glue-table': 0,
-  'athena-view': 1,
-  'quicksight-data-source': 2,
-  'quicksight-data-set': 3,
-  'quicksight-refresh-schedule': 4,
-  'quicksight-analysis': 5,
-  'quicksight-dashboard': 6,
-  'config-rule': 10,
-};
-
-/** What each kind needs to exist first; a failure skips its dependents. */
-export const KIND_DEPENDS_ON: Record<ResourceKind, readonly ResourceKind[]> = {
-  'glue-table': [],
-  'athena-view': ['glue-table'],
-  'config-rule': [],
-  'quicksight-data-source': [],
-  // A data set's columns come from the views; a failed view would fail its ingestion.
-  'quicksight-data-set': ['quicksight-data-source', 'athena-view'],
-  'quicksight-refresh-schedule': ['quicksight-data-set'],
-  'quicksight-analysis': ['quicksight-data-set'],
-  'quicksight-dashboard': ['quicksight-data-set'],
-};
-
 export function isQuickSightKind(kind: ResourceKind): kind is QuickSightKind {
   return (QUICKSIGHT_KINDS as readonly string[]).includes(kind);
 }
@@ -91,7 +66,8 @@ export interface PropertiesByKind {
   'quicksight-dashboard': QuickSightProperties;
 }
 
-interface ResourceBase<K extends ResourceKind> {
+/** One resource of kind K (a correlated union over the kinds; see DesiredResource). */
+export interface ResourceOf<K extends ResourceKind> {
   kind: K;
   /** Unique across kinds, e.g. `config-rule/eu-west-1/security-root-mfa`. */
   key: string;
@@ -104,9 +80,12 @@ interface ResourceBase<K extends ResourceKind> {
   rank?: number;
 }
 
-export type DesiredResource<K extends ResourceKind = ResourceKind> = K extends ResourceKind
-  ? ResourceBase<K>
-  : never;
+/**
+ * A resource as the repository describes it. Indexed over a mapped type, so that code generic in
+ * the kind (`<K extends ResourceKind>(d: DesiredResource<K>)`) sees `d.properties` as the
+ * properties of exactly that kind, and the union of all kinds is the default.
+ */
+export type DesiredResource<K extends ResourceKind = ResourceKind> = { [P in K]: ResourceOf<P> }[K];
 
 /** Deployment status of a resource as the service reports it (not compared by plan, shown with it). */
 export interface ResourceStatus {
@@ -117,14 +96,32 @@ export interface ResourceStatus {
   details: string[];
 }
 
-export type CurrentResource<K extends ResourceKind = ResourceKind> = K extends ResourceKind
-  ? ResourceBase<K> & {
-      /** Carries the ownership marker: only owned resources may be updated or deleted. */
-      owned: boolean;
-      status?: ResourceStatus;
-    }
-  : never;
+/** A resource as it exists on the target. */
+export interface CurrentOf<K extends ResourceKind> extends ResourceOf<K> {
+  /** Carries the ownership marker: only owned resources may be updated or deleted. */
+  owned: boolean;
+  status?: ResourceStatus;
+}
+
+export type CurrentResource<K extends ResourceKind = ResourceKind> = { [P in K]: CurrentOf<P> }[K];
 
 export function resourceKey(kind: ResourceKind, region: string, name: string): string {
   return `${kind}/${region}/${name}`;
+}
+
+function isOfKind<K extends ResourceKind>(
+  resource: DesiredResource | DesiredResource<K>,
+  kind: K,
+): resource is DesiredResource<K> {
+  return resource.kind === kind;
+}
+
+/** The resources of one kind among resources of every kind, typed as that kind's. */
+export function resourcesOfKind<K extends ResourceKind>(
+  resources: readonly DesiredResource[],
+  kind: K,
+): DesiredResource<K>[] {
+  const out: DesiredResource<K>[] = [];
+  for (const resource of resources) if (isOfKind(resource, kind)) out.push(resource);
+  return out;
 }

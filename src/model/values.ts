@@ -3,9 +3,9 @@
  * leaving out what is undefined (which `exactOptionalPropertyTypes` will not let through).
  */
 
-/** A plain object (not null, not an array). */
+/** A plain object: not null, not an array, not a Date (which JSON-like data can hold as a timestamp). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 }
 
 /**
@@ -21,6 +21,7 @@ export function deepEqual(
   if (a === b) return true;
   const decided = same?.(a, b);
   if (decided !== undefined) return decided;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   if (Array.isArray(a) || Array.isArray(b)) {
     return (
       Array.isArray(a) &&
@@ -41,8 +42,8 @@ export function deepEqual(
 export type Present<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
 
 /**
- * The members of `o` that are not undefined: `...present({ region, endpoint })` in place of
- * `...(region !== undefined ? { region } : {}), ...(endpoint !== undefined ? { endpoint } : {})`.
+ * The members of `o` that are not undefined: `...present({ region, endpoint })` in place of one
+ * `...(region !== undefined ? { region } : {})` spread per member.
  */
 export function present<T extends object>(o: T): Present<T> {
   const out: Record<string, unknown> = {};

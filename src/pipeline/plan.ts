@@ -9,6 +9,7 @@ import {
   isQuickSightKind,
   RESOURCE_KINDS,
   type ResourceKind,
+  resourcesOfKind,
 } from '../model/resources.js';
 import { plan } from '../plan/plan.js';
 
@@ -30,14 +31,20 @@ export async function readCurrent(
 ): Promise<CurrentResource[]> {
   const quickSight = desired.some((d) => isQuickSightKind(d.kind));
   const parts = await Promise.all(
-    RESOURCE_KINDS.filter((kind) => inScope(kind) && (quickSight || !isQuickSightKind(kind))).map(
-      (kind) =>
-        target.providers[kind].read(desired.filter((d) => d.kind === kind) as never) as Promise<
-          CurrentResource[]
-        >,
+    RESOURCE_KINDS.filter((kind) => inScope(kind) && (quickSight || !isQuickSightKind(kind))).map((kind) =>
+      readKind(target, kind, desired),
     ),
   );
   return parts.flat();
+}
+
+/** What the provider of `kind` reads, given the desired resources of that kind. */
+function readKind<K extends ResourceKind>(
+  target: Target,
+  kind: K,
+  desired: readonly DesiredResource[],
+): Promise<CurrentResource<K>[]> {
+  return target.providers[kind].read(resourcesOfKind(desired, kind));
 }
 
 export interface RunPlanOptions {

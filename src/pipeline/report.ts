@@ -1,4 +1,5 @@
 import type { Repository } from '../model/config.js';
+import type { Target } from '../model/provider.js';
 import {
   buildReport,
   type ComplianceReport,
@@ -37,4 +38,18 @@ export async function runReport(
       scoreWeekAgo: weekAgo === null || weekAgo === undefined || weekAgo === '' ? null : Number(weekAgo),
     },
   };
+}
+
+/** The same, through a query session on the target, which is closed afterwards. */
+export async function runReportOn(
+  target: Pick<Target, 'openQuerySession'>,
+  repo: Repository,
+  asOf: string,
+): Promise<{ report: ComplianceReport; context: ReportContext }> {
+  const session = await target.openQuerySession();
+  try {
+    return await runReport(repo, (sql, what) => session.query(sql, what), asOf);
+  } finally {
+    await session.close();
+  }
 }

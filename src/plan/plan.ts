@@ -1,48 +1,58 @@
-import type { Change, Notice, Plan, PlanSummary } from '../model/plan.js';
-import type { QuickSightProperties } from '../model/quicksight.js';
-import {
-  type CurrentResource,
-  type DesiredResource,
-  isQuickSightKind,
-  KIND_ORDER,
-} from '../model/resources.js';
-import { describeBodyChanges } from '../quicksight/diff.js';
-import { permissionChanges } from '../quicksight/permissions.js';
-import { diffProperties } from './diff.js';
+import { describeUpdate, KINDS, nameOf } from '../model/kinds.js';
+import type { Change, ChangeOf, Notice, Plan, PlanSummary } from '../model/plan.js';
+import type { CurrentResource, DesiredResource, ResourceKind } from '../model/resources.js';
+import { present } from '../model/values.js';
+import { diffProperties } from './field-diff.js';
 
-function nameOf(r: DesiredResource | CurrentResource): string {
-  switch (r.kind) {
-    case 'config-rule':
-      return r.properties.name;
-    case 'glue-table':
-    case 'athena-view':
-      return `${r.properties.database}.${r.properties.name}`;
-    case 'quicksight-refresh-schedule':
-      // Schedule ids are only unique within their data set.
-      return r.key.split('/').slice(2).join('/');
-    default:
-      return r.properties.id;
+/** The change that makes `current` (absent: nothing yet) what `desired` describes. */
+function changeTo<K extends ResourceKind>(
+  desired: DesiredResource<K>,
+  current: CurrentResource<K> | undefined,
+): Change<K> {
+  const base = {
+    kind: desired.kind,
+    key: desired.key,
+    region: desired.region,
+    name: nameOf(desired),
+    ...present({ rank: desired.rank }),
+  };
+  if (!current) {
+    const create: ChangeOf<K> = {
+      ...base,
+      action: 'create',
+      after: desired.properties,
+      diffs: diffProperties({}, desired.properties),
+    };
+    return create;
   }
+  const diffs = diffProperties(current.properties, desired.properties);
+  const description = diffs.length
+    ? describeUpdate(desired.kind, current.properties, desired.properties)
+    : undefined;
+  const change: ChangeOf<K> = {
+    ...base,
+    action: diffs.length ? 'update' : 'no-op',
+    before: current.properties,
+    after: desired.properties,
+    diffs,
+    ...present({ description, status: current.status }),
+  };
+  return change;
 }
 
-/**
- * What changes in a QuickSight resource, in words: its name, the body by member (analyses and
- * dashboards by sheet and visual), and who gains or loses which permissions.
- */
-export function describeQuickSightChange(
-  kind: DesiredResource['kind'],
-  before: QuickSightProperties,
-  after: QuickSightProperties,
-): string[] {
-  if (!isQuickSightKind(kind)) return [];
-  const lines: string[] = [];
-  if (before.name !== after.name)
-    lines.push(`name ${JSON.stringify(before.name)} → ${JSON.stringify(after.name)}`);
-  lines.push(...describeBodyChanges(kind, before.body, after.body));
-  const { grant, revoke } = permissionChanges(before.permissions, after.permissions);
-  for (const g of grant) lines.push(`permissions: grant ${g.Principal} ${g.Actions.join(', ')}`);
-  for (const r of revoke) lines.push(`permissions: revoke ${r.Principal} ${r.Actions.join(', ')}`);
-  return lines;
+/** The change that removes an owned resource the repository no longer describes. */
+function deletion<K extends ResourceKind>(current: CurrentResource<K>): Change<K> {
+  const change: ChangeOf<K> = {
+    kind: current.kind,
+    key: current.key,
+    region: current.region,
+    name: nameOf(current),
+    action: 'delete',
+    before: current.properties,
+    diffs: diffProperties(current.properties, {}),
+    ...present({ status: current.status }),
+  };
+  return change;
 }
 
 const ACTION_RANK: Record<Change['action'], number> = { delete: 0, create: 1, update: 1, 'no-op': 2 };
@@ -52,7 +62,8 @@ function compareChanges(a: Change, b: Change): number {
   if (rank) return rank;
   // Deletes undo dependencies in reverse; everything else follows them.
   const deleting = a.action === 'delete';
-  const kind = deleting ? KIND_ORDER[b.kind] - KIND_ORDER[a.kind] : KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
+  const order = (c: Change) => KINDS[c.kind].order;
+  const kind = deleting ? order(b) - order(a) : order(a) - order(b);
   if (kind) return kind;
   // Within a kind, resources that depend on each other go in rank order (reversed for deletes).
   const ra = a.rank ?? -1;
@@ -76,43 +87,14 @@ export function plan(desired: readonly DesiredResource[], current: readonly Curr
     if (desiredKeys.has(d.key)) throw new Error(`Bug: desired resource ${d.key} appears twice`);
     desiredKeys.add(d.key);
     const c = byKey.get(d.key);
-    const base = {
-      kind: d.kind,
-      key: d.key,
-      region: d.region,
-      name: nameOf(d),
-      ...(d.rank !== undefined ? { rank: d.rank } : {}),
-    };
-    if (!c) {
-      changes.push({
-        ...base,
-        action: 'create',
-        after: d.properties,
-        diffs: diffProperties({}, d.properties),
-      });
-      continue;
-    }
-    const diffs = diffProperties(c.properties, d.properties);
-    const change: Change = {
-      ...base,
-      action: diffs.length ? 'update' : 'no-op',
-      before: c.properties,
-      after: d.properties,
-      diffs,
-    };
-    if (c.status) change.status = c.status;
-    if (diffs.length && isQuickSightKind(d.kind)) {
-      change.description = describeQuickSightChange(
-        d.kind,
-        c.properties as QuickSightProperties,
-        d.properties as QuickSightProperties,
-      );
-    }
-    if (!c.owned && diffs.length) {
+    if (c && c.kind !== d.kind)
+      throw new Error(`Bug: ${d.key} is a ${d.kind} desired but a ${c.kind} current`);
+    const change = changeTo(d, c);
+    if (c && !c.owned && change.diffs.length) {
       conflicts.push({
         level: 'error',
         subject: d.key,
-        message: `${d.kind} ${nameOf(d)} in ${d.region} exists but is not managed by org-compliance; it will not be changed. Adopt it by adding the ownership marker, or rename it in the repository.`,
+        message: `${d.kind} ${change.name} in ${d.region} exists but is not managed by org-compliance; it will not be changed. Adopt it by adding the ownership marker, or rename it in the repository.`,
       });
     }
     changes.push(change);
@@ -120,17 +102,7 @@ export function plan(desired: readonly DesiredResource[], current: readonly Curr
 
   for (const c of current) {
     if (desiredKeys.has(c.key) || !c.owned) continue;
-    const change: Change = {
-      kind: c.kind,
-      key: c.key,
-      region: c.region,
-      name: nameOf(c),
-      action: 'delete',
-      before: c.properties,
-      diffs: diffProperties(c.properties, {}),
-    };
-    if (c.status) change.status = c.status;
-    changes.push(change);
+    changes.push(deletion(c));
   }
 
   for (const ch of changes) {

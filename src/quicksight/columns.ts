@@ -5,10 +5,11 @@
  * the SQL types of the views they read, found by running the views on an engine.
  */
 import type { Diagnostic } from '../model/diagnostics.js';
-import { nearest } from '../model/nearest.js';
+import { didYouMean } from '../model/nearest.js';
 import type { QuerySession } from '../model/provider.js';
 import type { QuickSightSource } from '../model/quicksight.js';
-import { diagnosticAt } from './files.js';
+import { isRecord } from '../model/values.js';
+import { diagnosticAt, type JsonPath } from './files.js';
 
 export interface DataSetColumn {
   name: string;
@@ -45,10 +46,6 @@ export function expressionReferences(expression: string): string[] {
   return out;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function inputColumns(table: Record<string, unknown>): { member: string; list: unknown[] } | undefined {
   for (const [kind, member] of [
     ['RelationalTable', 'InputColumns'],
@@ -58,7 +55,7 @@ function inputColumns(table: Record<string, unknown>): { member: string; list: u
     ['FileSource', 'InputColumns'],
   ] as const) {
     const t = table[kind];
-    if (isObject(t) && Array.isArray(t[member])) return { member: `${kind}.${member}`, list: t[member] };
+    if (isRecord(t) && Array.isArray(t[member])) return { member: `${kind}.${member}`, list: t[member] };
   }
   return undefined;
 }
@@ -66,27 +63,9 @@ function inputColumns(table: Record<string, unknown>): { member: string; list: u
 /** Derives a data set's columns from its CreateDataSet body; reports what does not add up. */
 export function dataSetColumns(json: Record<string, unknown>): DataSetColumns {
   const problems: ColumnProblem[] = [];
-  const physical = new Map<string, DataSetColumn[]>();
-  const physicalMap = isObject(json.PhysicalTableMap) ? json.PhysicalTableMap : {};
-  for (const [id, table] of Object.entries(physicalMap)) {
-    if (!isObject(table)) continue;
-    const found = inputColumns(table);
-    const cols: DataSetColumn[] = [];
-    const seen = new Set<string>();
-    found?.list.forEach((c, i) => {
-      if (!isObject(c) || typeof c.Name !== 'string') return;
-      if (seen.has(c.Name))
-        problems.push({
-          path: ['PhysicalTableMap', id, ...found.member.split('.'), i, 'Name'],
-          message: `column '${c.Name}' is listed twice`,
-        });
-      seen.add(c.Name);
-      cols.push({ name: c.Name, type: typeof c.Type === 'string' ? c.Type : 'STRING' });
-    });
-    physical.set(id, cols);
-  }
+  const physical = physicalColumns(json, problems);
 
-  const logicalMap = isObject(json.LogicalTableMap) ? json.LogicalTableMap : undefined;
+  const logicalMap = isRecord(json.LogicalTableMap) ? json.LogicalTableMap : undefined;
   if (!logicalMap) {
     if (physical.size > 1)
       problems.push({
@@ -98,178 +77,10 @@ export function dataSetColumns(json: Record<string, unknown>): DataSetColumns {
   }
 
   const logical = new Map<string, Record<string, unknown>>();
-  for (const [id, t] of Object.entries(logicalMap)) if (isObject(t)) logical.set(id, t);
-  const referenced = new Set<string>();
-  for (const t of logical.values()) {
-    const join =
-      isObject(t.Source) && isObject(t.Source.JoinInstruction) ? t.Source.JoinInstruction : undefined;
-    if (join) {
-      for (const side of ['LeftOperand', 'RightOperand'] as const)
-        if (typeof join[side] === 'string') referenced.add(join[side]);
-    }
-  }
+  for (const [id, t] of Object.entries(logicalMap)) if (isRecord(t)) logical.set(id, t);
+  const d: Derivation = { problems, physical, logical, memo: new Map(), visiting: new Set(), complete: true };
 
-  let complete = true;
-  const memo = new Map<string, DataSetColumn[] | undefined>();
-  const visiting = new Set<string>();
-
-  const columnsOf = (id: string): DataSetColumn[] | undefined => {
-    if (memo.has(id)) return memo.get(id);
-    const t = logical.get(id);
-    if (!t) return undefined;
-    if (visiting.has(id)) {
-      problems.push({
-        path: ['LogicalTableMap', id, 'Source'],
-        message: `logical table '${id}' joins itself`,
-      });
-      return undefined;
-    }
-    visiting.add(id);
-    const result = derive(id, t);
-    visiting.delete(id);
-    memo.set(id, result);
-    return result;
-  };
-
-  const derive = (id: string, t: Record<string, unknown>): DataSetColumn[] | undefined => {
-    const base: (string | number)[] = ['LogicalTableMap', id];
-    const source = isObject(t.Source) ? t.Source : {};
-    let cols: DataSetColumn[] | undefined;
-    if (typeof source.PhysicalTableId === 'string') {
-      cols = physical.get(source.PhysicalTableId);
-      if (!cols) {
-        problems.push({
-          path: [...base, 'Source', 'PhysicalTableId'],
-          message: `no physical table '${source.PhysicalTableId}' in PhysicalTableMap${suggest(source.PhysicalTableId, physical.keys())}`,
-        });
-        return undefined;
-      }
-      cols = [...cols];
-    } else if (isObject(source.JoinInstruction)) {
-      const join = source.JoinInstruction;
-      const sides: DataSetColumn[][] = [];
-      for (const side of ['LeftOperand', 'RightOperand'] as const) {
-        const operand = join[side];
-        if (typeof operand !== 'string') return undefined;
-        if (!logical.has(operand)) {
-          problems.push({
-            path: [...base, 'Source', 'JoinInstruction', side],
-            message: `no logical table '${operand}' in LogicalTableMap${suggest(operand, logical.keys())}`,
-          });
-          return undefined;
-        }
-        const c = columnsOf(operand);
-        if (!c) return undefined;
-        sides.push(c);
-      }
-      const [left = [], right = []] = sides;
-      const leftNames = new Set(left.map((c) => c.name));
-      for (const c of right)
-        if (leftNames.has(c.name))
-          problems.push({
-            path: [...base, 'Source', 'JoinInstruction', 'RightOperand'],
-            message: `column '${c.name}' is on both sides of the join; rename one side (RenameColumnOperation) or leave it out of its input columns`,
-          });
-      cols = [...left, ...right];
-      if (typeof join.OnClause === 'string')
-        for (const ref of expressionReferences(join.OnClause))
-          if (!cols.some((c) => c.name === ref))
-            problems.push({
-              path: [...base, 'Source', 'JoinInstruction', 'OnClause'],
-              message: `OnClause refers to {${ref}}, which neither side of the join has${suggest(
-                ref,
-                cols.map((c) => c.name),
-              )}`,
-            });
-    } else if (typeof source.DataSetArn === 'string') {
-      complete = false;
-      return undefined;
-    } else {
-      return undefined;
-    }
-
-    // Own copies: renames and casts below must not change the operands' columns.
-    cols = cols.map((c) => ({ ...c }));
-    const transforms = Array.isArray(t.DataTransforms) ? t.DataTransforms : [];
-    transforms.forEach((op, i) => {
-      if (!isObject(op) || !cols) return;
-      const at = [...base, 'DataTransforms', i];
-      const has = (name: string) => cols?.some((c) => c.name === name) ?? false;
-      const need = (name: unknown, path: (string | number)[]) => {
-        if (typeof name === 'string' && !has(name))
-          problems.push({
-            path,
-            message: `no column '${name}' at this step of logical table '${id}'${suggest(
-              name,
-              (cols ?? []).map((c) => c.name),
-            )}`,
-          });
-      };
-      const [kind] = Object.keys(op);
-      const body = kind && isObject(op[kind]) ? (op[kind] as Record<string, unknown>) : {};
-      switch (kind) {
-        case 'ProjectOperation': {
-          const keep = Array.isArray(body.ProjectedColumns) ? body.ProjectedColumns : [];
-          keep.forEach((n, j) => {
-            need(n, [...at, kind, 'ProjectedColumns', j]);
-          });
-          cols = keep
-            .filter((n): n is string => typeof n === 'string')
-            .map((n) => cols?.find((c) => c.name === n))
-            .filter((c): c is DataSetColumn => c !== undefined);
-          break;
-        }
-        case 'CreateColumnsOperation': {
-          const created = Array.isArray(body.Columns) ? body.Columns : [];
-          created.forEach((c, j) => {
-            if (!isObject(c)) return;
-            if (typeof c.Expression === 'string')
-              for (const ref of expressionReferences(c.Expression))
-                need(ref, [...at, kind, 'Columns', j, 'Expression']);
-            if (typeof c.ColumnName === 'string') {
-              if (has(c.ColumnName))
-                problems.push({
-                  path: [...at, kind, 'Columns', j, 'ColumnName'],
-                  message: `column '${c.ColumnName}' already exists in logical table '${id}'`,
-                });
-              else cols?.push({ name: c.ColumnName, type: 'CALCULATED' });
-            }
-          });
-          break;
-        }
-        case 'RenameColumnOperation': {
-          need(body.ColumnName, [...at, kind, 'ColumnName']);
-          const from = cols.find((c) => c.name === body.ColumnName);
-          if (from && typeof body.NewColumnName === 'string') from.name = body.NewColumnName;
-          break;
-        }
-        case 'CastColumnTypeOperation': {
-          need(body.ColumnName, [...at, kind, 'ColumnName']);
-          const col = cols.find((c) => c.name === body.ColumnName);
-          if (col && typeof body.NewColumnType === 'string') col.type = body.NewColumnType;
-          break;
-        }
-        case 'FilterOperation': {
-          if (typeof body.ConditionExpression === 'string')
-            for (const ref of expressionReferences(body.ConditionExpression))
-              need(ref, [...at, kind, 'ConditionExpression']);
-          for (const cond of ['StringFilterCondition', 'NumericFilterCondition', 'DateFilterCondition'])
-            if (isObject(body[cond]))
-              need((body[cond] as Record<string, unknown>).ColumnName, [...at, kind, cond]);
-          break;
-        }
-        case 'TagColumnOperation':
-        case 'UntagColumnOperation':
-          need(body.ColumnName, [...at, kind, 'ColumnName']);
-          break;
-        default:
-          break;
-      }
-    });
-    return cols;
-  };
-
-  const roots = [...logical.keys()].filter((id) => !referenced.has(id));
+  const roots = rootTables(logical);
   if (roots.length !== 1) {
     problems.push({
       path: ['LogicalTableMap'],
@@ -280,8 +91,8 @@ export function dataSetColumns(json: Record<string, unknown>): DataSetColumns {
     });
   }
   // Every table is derived, so that problems anywhere are reported.
-  for (const id of logical.keys()) columnsOf(id);
-  const root = roots.length === 1 ? columnsOf(roots[0] as string) : undefined;
+  for (const id of logical.keys()) logicalColumns(d, id);
+  const root = roots.length === 1 ? logicalColumns(d, roots[0] as string) : undefined;
   if (root) {
     const names = root.map((c) => c.name);
     for (const n of new Set(names.filter((n, i) => names.indexOf(n) !== i)))
@@ -290,12 +101,241 @@ export function dataSetColumns(json: Record<string, unknown>): DataSetColumns {
         message: `column '${n}' appears more than once in the data set`,
       });
   }
-  return { columns: root ?? [], complete: complete && root !== undefined, problems };
+  return { columns: root ?? [], complete: d.complete && root !== undefined, problems };
 }
 
-function suggest(name: string, candidates: Iterable<string>): string {
-  const near = nearest(name, candidates, 1);
-  return near.length ? `; did you mean '${near[0]}'?` : '';
+/** Each physical table's input columns, by physical table id; a column listed twice is a problem. */
+function physicalColumns(
+  json: Record<string, unknown>,
+  problems: ColumnProblem[],
+): Map<string, DataSetColumn[]> {
+  const physical = new Map<string, DataSetColumn[]>();
+  const physicalMap = isRecord(json.PhysicalTableMap) ? json.PhysicalTableMap : {};
+  for (const [id, table] of Object.entries(physicalMap)) {
+    if (!isRecord(table)) continue;
+    const found = inputColumns(table);
+    const cols: DataSetColumn[] = [];
+    const seen = new Set<string>();
+    found?.list.forEach((c, i) => {
+      if (!isRecord(c) || typeof c.Name !== 'string') return;
+      if (seen.has(c.Name))
+        problems.push({
+          path: ['PhysicalTableMap', id, ...found.member.split('.'), i, 'Name'],
+          message: `column '${c.Name}' is listed twice`,
+        });
+      seen.add(c.Name);
+      cols.push({ name: c.Name, type: typeof c.Type === 'string' ? c.Type : 'STRING' });
+    });
+    physical.set(id, cols);
+  }
+  return physical;
+}
+
+/** The logical tables no join uses as an operand. */
+function rootTables(logical: Map<string, Record<string, unknown>>): string[] {
+  const referenced = new Set<string>();
+  for (const t of logical.values()) {
+    const join =
+      isRecord(t.Source) && isRecord(t.Source.JoinInstruction) ? t.Source.JoinInstruction : undefined;
+    if (join) {
+      for (const side of ['LeftOperand', 'RightOperand'] as const)
+        if (typeof join[side] === 'string') referenced.add(join[side]);
+    }
+  }
+  return [...logical.keys()].filter((id) => !referenced.has(id));
+}
+
+/** What deriving the logical tables of one data set shares. */
+interface Derivation {
+  problems: ColumnProblem[];
+  physical: Map<string, DataSetColumn[]>;
+  logical: Map<string, Record<string, unknown>>;
+  /** The columns of each logical table derived so far (undefined when they cannot be known). */
+  memo: Map<string, DataSetColumn[] | undefined>;
+  /** The logical tables being derived: meeting one again is a join of a table with itself. */
+  visiting: Set<string>;
+  /** False once a table reads another data set (DataSetArn). */
+  complete: boolean;
+}
+
+/** The columns of a logical table, derived once. */
+function logicalColumns(d: Derivation, id: string): DataSetColumn[] | undefined {
+  if (d.memo.has(id)) return d.memo.get(id);
+  const t = d.logical.get(id);
+  if (!t) return undefined;
+  if (d.visiting.has(id)) {
+    d.problems.push({
+      path: ['LogicalTableMap', id, 'Source'],
+      message: `logical table '${id}' joins itself`,
+    });
+    return undefined;
+  }
+  d.visiting.add(id);
+  const result = deriveLogical(d, id, t);
+  d.visiting.delete(id);
+  d.memo.set(id, result);
+  return result;
+}
+
+/** A logical table's columns: those of its source, through its data transforms in order. */
+function deriveLogical(d: Derivation, id: string, t: Record<string, unknown>): DataSetColumn[] | undefined {
+  const base: (string | number)[] = ['LogicalTableMap', id];
+  const source = isRecord(t.Source) ? t.Source : {};
+  const from = sourceColumns(d, [...base, 'Source'], source);
+  if (!from) return undefined;
+  // Own copies: renames and casts below must not change the operands' columns.
+  let cols = from.map((c) => ({ ...c }));
+  const transforms = Array.isArray(t.DataTransforms) ? t.DataTransforms : [];
+  transforms.forEach((op, i) => {
+    if (isRecord(op)) cols = applyTransform(d, id, op, [...base, 'DataTransforms', i], cols);
+  });
+  return cols;
+}
+
+/** The columns a logical table's Source (at `path`) gives: a physical table's, or both sides of a join. */
+function sourceColumns(d: Derivation, path: JsonPath, source: Record<string, unknown>) {
+  if (typeof source.PhysicalTableId === 'string') {
+    const cols = d.physical.get(source.PhysicalTableId);
+    if (!cols)
+      d.problems.push({
+        path: [...path, 'PhysicalTableId'],
+        message: `no physical table '${source.PhysicalTableId}' in PhysicalTableMap${didYouMean(source.PhysicalTableId, d.physical.keys())}`,
+      });
+    return cols;
+  }
+  if (isRecord(source.JoinInstruction))
+    return joinColumns(d, [...path, 'JoinInstruction'], source.JoinInstruction);
+  if (typeof source.DataSetArn === 'string') d.complete = false;
+  return undefined;
+}
+
+/**
+ * The columns of the join at `path`: the left operand's, then the right's. A column on both
+ * sides, or one the OnClause names and neither side has, is a problem.
+ */
+function joinColumns(
+  d: Derivation,
+  path: JsonPath,
+  join: Record<string, unknown>,
+): DataSetColumn[] | undefined {
+  const sides: DataSetColumn[][] = [];
+  for (const side of ['LeftOperand', 'RightOperand'] as const) {
+    const operand = join[side];
+    if (typeof operand !== 'string') return undefined;
+    if (!d.logical.has(operand)) {
+      d.problems.push({
+        path: [...path, side],
+        message: `no logical table '${operand}' in LogicalTableMap${didYouMean(operand, d.logical.keys())}`,
+      });
+      return undefined;
+    }
+    const c = logicalColumns(d, operand);
+    if (!c) return undefined;
+    sides.push(c);
+  }
+  const [left = [], right = []] = sides;
+  const leftNames = new Set(left.map((c) => c.name));
+  for (const c of right)
+    if (leftNames.has(c.name))
+      d.problems.push({
+        path: [...path, 'RightOperand'],
+        message: `column '${c.name}' is on both sides of the join; rename one side (RenameColumnOperation) or leave it out of its input columns`,
+      });
+  const cols = [...left, ...right];
+  if (typeof join.OnClause === 'string')
+    for (const ref of expressionReferences(join.OnClause))
+      if (!cols.some((c) => c.name === ref))
+        d.problems.push({
+          path: [...path, 'OnClause'],
+          message: `OnClause refers to {${ref}}, which neither side of the join has${didYouMean(
+            ref,
+            cols.map((c) => c.name),
+          )}`,
+        });
+  return cols;
+}
+
+/**
+ * One data transform of logical table `id` (at path `at`) applied to its columns: the columns
+ * after it (renames and casts change them in place). Columns it needs and does not find are problems.
+ */
+function applyTransform(
+  d: Derivation,
+  id: string,
+  op: Record<string, unknown>,
+  at: (string | number)[],
+  cols: DataSetColumn[],
+): DataSetColumn[] {
+  const has = (name: string) => cols.some((c) => c.name === name);
+  const need = (name: unknown, path: (string | number)[]) => {
+    if (typeof name === 'string' && !has(name))
+      d.problems.push({
+        path,
+        message: `no column '${name}' at this step of logical table '${id}'${didYouMean(
+          name,
+          cols.map((c) => c.name),
+        )}`,
+      });
+  };
+  const [kind] = Object.keys(op);
+  const body = kind && isRecord(op[kind]) ? (op[kind] as Record<string, unknown>) : {};
+  switch (kind) {
+    case 'ProjectOperation': {
+      const keep = Array.isArray(body.ProjectedColumns) ? body.ProjectedColumns : [];
+      keep.forEach((n, j) => {
+        need(n, [...at, kind, 'ProjectedColumns', j]);
+      });
+      return keep
+        .filter((n): n is string => typeof n === 'string')
+        .map((n) => cols.find((c) => c.name === n))
+        .filter((c): c is DataSetColumn => c !== undefined);
+    }
+    case 'CreateColumnsOperation': {
+      const created = Array.isArray(body.Columns) ? body.Columns : [];
+      created.forEach((c, j) => {
+        if (!isRecord(c)) return;
+        if (typeof c.Expression === 'string')
+          for (const ref of expressionReferences(c.Expression))
+            need(ref, [...at, kind, 'Columns', j, 'Expression']);
+        if (typeof c.ColumnName === 'string') {
+          if (has(c.ColumnName))
+            d.problems.push({
+              path: [...at, kind, 'Columns', j, 'ColumnName'],
+              message: `column '${c.ColumnName}' already exists in logical table '${id}'`,
+            });
+          else cols.push({ name: c.ColumnName, type: 'CALCULATED' });
+        }
+      });
+      return cols;
+    }
+    case 'RenameColumnOperation': {
+      need(body.ColumnName, [...at, kind, 'ColumnName']);
+      const from = cols.find((c) => c.name === body.ColumnName);
+      if (from && typeof body.NewColumnName === 'string') from.name = body.NewColumnName;
+      return cols;
+    }
+    case 'CastColumnTypeOperation': {
+      need(body.ColumnName, [...at, kind, 'ColumnName']);
+      const col = cols.find((c) => c.name === body.ColumnName);
+      if (col && typeof body.NewColumnType === 'string') col.type = body.NewColumnType;
+      return cols;
+    }
+    case 'FilterOperation': {
+      if (typeof body.ConditionExpression === 'string')
+        for (const ref of expressionReferences(body.ConditionExpression))
+          need(ref, [...at, kind, 'ConditionExpression']);
+      for (const cond of ['StringFilterCondition', 'NumericFilterCondition', 'DateFilterCondition'])
+        if (isRecord(body[cond]))
+          need((body[cond] as Record<string, unknown>).ColumnName, [...at, kind, cond]);
+      return cols;
+    }
+    case 'TagColumnOperation':
+    case 'UntagColumnOperation':
+      need(body.ColumnName, [...at, kind, 'ColumnName']);
+      return cols;
+    default:
+      return cols;
+  }
 }
 
 /**
@@ -330,13 +370,13 @@ function relationalTables(
   json: Record<string, unknown>,
 ): { id: string; view: string; columns: { name: string; type: string; index: number }[] }[] {
   const out: { id: string; view: string; columns: { name: string; type: string; index: number }[] }[] = [];
-  const map = isObject(json.PhysicalTableMap) ? json.PhysicalTableMap : {};
+  const map = isRecord(json.PhysicalTableMap) ? json.PhysicalTableMap : {};
   for (const [id, table] of Object.entries(map)) {
-    if (!isObject(table) || !isObject(table.RelationalTable)) continue;
+    if (!isRecord(table) || !isRecord(table.RelationalTable)) continue;
     const rt = table.RelationalTable;
     if (typeof rt.Name !== 'string') continue;
     const columns = (Array.isArray(rt.InputColumns) ? rt.InputColumns : []).flatMap((c, index) =>
-      isObject(c) && typeof c.Name === 'string'
+      isRecord(c) && typeof c.Name === 'string'
         ? [{ name: c.Name, type: typeof c.Type === 'string' ? c.Type : '', index }]
         : [],
     );
@@ -376,7 +416,7 @@ export function checkDataSetColumns(
           diagnosticAt(
             s,
             [...base, 'Name'],
-            `no view '${table.view}' among the deployed views${suggest(table.view, viewColumns.keys()) || `; they are: ${[...viewColumns.keys()].sort().join(', ')}`}`,
+            `no view '${table.view}' among the deployed views${didYouMean(table.view, viewColumns.keys()) || `; they are: ${[...viewColumns.keys()].sort().join(', ')}`}`,
           ),
         );
         continue;
@@ -389,7 +429,7 @@ export function checkDataSetColumns(
             diagnosticAt(
               s,
               [...path, 'Name'],
-              `view '${table.view}' has no column '${c.name}'${suggest(
+              `view '${table.view}' has no column '${c.name}'${didYouMean(
                 c.name,
                 view.map((v) => v.name),
               )}; its columns: ${view.map((v) => v.name).join(', ')}`,

@@ -10,6 +10,7 @@
  */
 
 import type { QuickSightKind } from '../model/quicksight.js';
+import { isRecord } from '../model/values.js';
 import { compareText, deepEqualJson, type JsonObject, normalizeBody } from './normalize.js';
 
 /** Members of a visual body or a filter group are named down to this depth (`ChartConfiguration.FieldWells`). */
@@ -75,9 +76,9 @@ export function describeBodyChanges(kind: QuickSightKind, before: JsonObject, af
 
 /** A Definition in normalised form (sets sorted, defaults dropped), wrapped and unwrapped through a body. */
 function definitionOf(value: unknown): JsonObject {
-  const definition = isObject(value) ? value : {};
+  const definition = isRecord(value) ? value : {};
   const body = normalizeBody('quicksight-dashboard', { Definition: definition });
-  return isObject(body.Definition) ? body.Definition : {};
+  return isRecord(body.Definition) ? body.Definition : {};
 }
 
 function dataSetChanges(a: JsonObject, b: JsonObject): string[] {
@@ -200,7 +201,7 @@ function memberChange(member: string, before: unknown, after: unknown): string[]
  */
 export function changedPaths(before: unknown, after: unknown, depth: number): string[] {
   if (deepEqualJson(before, after)) return [];
-  if (depth <= 0 || !isObject(before) || !isObject(after)) return [''];
+  if (depth <= 0 || !isRecord(before) || !isRecord(after)) return [''];
   const paths: string[] = [];
   for (const member of unionKeys(before, after)) {
     const x = before[member];
@@ -223,7 +224,7 @@ function sheetLabel(sheet: unknown): string {
 
 /** `TableVisual` for `{TableVisual: {…}}`. */
 function visualType(visual: unknown): string {
-  return isObject(visual) ? (Object.keys(visual)[0] ?? 'Visual') : 'Visual';
+  return isRecord(visual) ? (Object.keys(visual)[0] ?? 'Visual') : 'Visual';
 }
 
 function visualId(visual: unknown): string {
@@ -239,7 +240,7 @@ function calculatedFieldName(calculated: unknown): string {
 }
 
 function parameterName(declaration: unknown): string {
-  return isObject(declaration) ? str(field(Object.values(declaration)[0], 'Name')) : '';
+  return isRecord(declaration) ? str(field(Object.values(declaration)[0], 'Name')) : '';
 }
 
 function byKey(items: unknown[], keyOf: (item: unknown) => string): Map<string, unknown> {
@@ -260,15 +261,11 @@ function list(value: unknown): unknown[] {
 }
 
 function field(value: unknown, name: string): unknown {
-  return isObject(value) ? value[name] : undefined;
+  return isRecord(value) ? value[name] : undefined;
 }
 
 function asObject(value: unknown): JsonObject {
-  return isObject(value) ? value : {};
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isRecord(value) ? value : {};
 }
 
 function str(value: unknown): string {

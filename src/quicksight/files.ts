@@ -13,6 +13,7 @@ import {
   type QuickSightKind,
   type QuickSightSource,
 } from '../model/quicksight.js';
+import { isRecord, present } from '../model/values.js';
 
 export const QUICKSIGHT_DIR = 'quicksight';
 
@@ -134,7 +135,7 @@ export function parseQuickSightSource(
     };
   }
   const json = doc.value;
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+  if (!isRecord(json)) {
     return {
       diagnostics: [
         {
@@ -148,12 +149,12 @@ export function parseQuickSightSource(
       ],
     };
   }
-  const idValue = (json as Record<string, unknown>)[ID_MEMBER[kind]];
+  const idValue = json[ID_MEMBER[kind]];
   const source: QuickSightSource = {
     kind,
     file,
     text,
-    json: json as Record<string, unknown>,
+    json,
     id: typeof idValue === 'string' ? idValue : '',
   };
   documents.set(source, doc);
@@ -261,7 +262,7 @@ class Parser {
   private value(path: (string | number)[], key?: number): unknown {
     this.space();
     const start = this.i;
-    const loc: Located = key === undefined ? { value: start } : { value: start, key };
+    const loc: Located = { value: start, ...present({ key }) };
     this.locations.set(pathKey(path), loc);
     const c = this.text[this.i];
     if (c === '{') return this.object(path);

@@ -20,6 +20,7 @@
  */
 
 import type { QuickSightKind, QuickSightPermission } from '../model/quicksight.js';
+import { deepEqual, isRecord } from '../model/values.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -276,12 +277,11 @@ function normalizeValue(
     const set = sets.find((s) => s.parts.join('.') === path.join('.'));
     return set ? [...items].sort((a, b) => compareText(set.key(a), set.key(b))) : items;
   }
-  if (typeof value === 'object') {
+  if (isRecord(value)) {
     const out: JsonObject = {};
-    const record = value as JsonObject;
-    for (const member of Object.keys(record).sort(compareText)) {
+    for (const member of Object.keys(value).sort(compareText)) {
       const childPath = [...path, member];
-      const child = normalizeValue(record[member], childPath, member, rules, sets);
+      const child = normalizeValue(value[member], childPath, member, rules, sets);
       if (child === DROP || isDefault(rules, childPath, child)) continue;
       out[member] = child;
     }
@@ -292,7 +292,7 @@ function normalizeValue(
 }
 
 function emptyLike(item: unknown): unknown {
-  return Array.isArray(item) ? [] : typeof item === 'object' && item !== null ? {} : null;
+  return Array.isArray(item) ? [] : isRecord(item) ? {} : null;
 }
 
 /** `2025-06-01T00:00:00Z`; milliseconds only when there are some. Text that is no date is kept. */
@@ -396,40 +396,30 @@ export function stableJson(value: unknown): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value instanceof Date) return timestampText(value);
-  if (typeof value === 'object' && value !== null) {
+  if (isRecord(value)) {
     return Object.fromEntries(
-      Object.keys(value as JsonObject)
+      Object.keys(value)
         .sort(compareText)
-        .map((key) => [key, sortKeys((value as JsonObject)[key])]),
+        .map((key) => [key, sortKeys(value[key])]),
     );
   }
   return value;
 }
 
-/** Equality of JSON-like values; object key order does not matter, array order does. */
+/**
+ * Equality of JSON-like values; object key order does not matter, array order does. A Date
+ * equals a string (or Date) with the same timestamp text: the SDK gives Dates, files hold text.
+ */
 export function deepEqualJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a instanceof Date || b instanceof Date) {
-    return (a instanceof Date || typeof a === 'string') && (b instanceof Date || typeof b === 'string')
-      ? timestampText(a) === timestampText(b)
-      : false;
-  }
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return (
-      Array.isArray(a) &&
-      Array.isArray(b) &&
-      a.length === b.length &&
-      a.every((x, i) => deepEqualJson(x, b[i]))
-    );
-  }
-  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
-    const ka = Object.keys(a).filter((k) => (a as JsonObject)[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => (b as JsonObject)[k] !== undefined);
-    return (
-      ka.length === kb.length && ka.every((k) => deepEqualJson((a as JsonObject)[k], (b as JsonObject)[k]))
-    );
-  }
-  return false;
+  return deepEqual(a, b, sameTimestamp);
+}
+
+/** Decides a pair with a Date in it by timestamp text; leaves any other pair to deepEqual. */
+function sameTimestamp(a: unknown, b: unknown): boolean | undefined {
+  if (!(a instanceof Date || b instanceof Date)) return undefined;
+  return (a instanceof Date || typeof a === 'string') && (b instanceof Date || typeof b === 'string')
+    ? timestampText(a) === timestampText(b)
+    : false;
 }
 
 /** Code-point order, the same everywhere (no locale). */

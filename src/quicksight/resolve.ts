@@ -15,6 +15,7 @@ import {
   type QuickSightProperties,
   type QuickSightSource,
 } from '../model/quicksight.js';
+import { isRecord } from '../model/values.js';
 import { diagnosticAt } from './files.js';
 import { normalizeBody } from './normalize.js';
 import { DASHBOARD_DEFINITION, memberNames, type PathPart } from './schema.js';
@@ -51,10 +52,6 @@ const ARN_TYPES: Record<string, { kind: QuickSightKind; type: 'datasource' | 'da
   dataSet: { kind: 'quicksight-data-set', type: 'dataset' },
 };
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /**
  * The resources of quicksight/ for `accountId` and `region`, in dependency order (data sources,
  * data sets, refresh schedules, analyses, dashboards), each kind by key. Permissions are left
@@ -79,7 +76,7 @@ export function resolveQuickSight(
   const resolveValue = (s: QuickSightSource, value: unknown, path: PathPart[]): unknown => {
     if (typeof value === 'string') return resolveString(s, value, path);
     if (Array.isArray(value)) return value.map((v, i) => resolveValue(s, v, [...path, i]));
-    if (isObject(value)) {
+    if (isRecord(value)) {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value))
         if (v !== undefined) out[k] = resolveValue(s, v, [...path, k]);
@@ -117,7 +114,7 @@ export function resolveQuickSight(
     if (fromAnalysis && typeof s.json.Definition === 'string') {
       const m = /^\$\{analysis:([^{}]+)\}$/.exec(s.json.Definition.trim());
       const analysis = m ? analyses.get((m[1] as string).trim()) : undefined;
-      if (!analysis || !isObject(analysis.json.Definition)) {
+      if (!analysis || !isRecord(analysis.json.Definition)) {
         problems.push(
           diagnosticAt(
             s,

@@ -27,6 +27,7 @@ import {
 } from '@aws-sdk/client-quicksight';
 import { nearest } from '../model/nearest.js';
 import type { QuickSightKind } from '../model/quicksight.js';
+import { isRecord } from '../model/values.js';
 
 export type Shape =
   | { type: 'structure'; name: string; members: Map<string, unknown>; required: string[]; union: boolean }
@@ -176,10 +177,6 @@ function expected(shape: Shape): string {
   }
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /**
  * Checks a JSON value against a shape: unknown members (with the nearest valid names left to
  * the caller), missing required members, and values of the wrong JSON type.
@@ -208,7 +205,7 @@ function walk(value: unknown, shape: Shape, path: PathPart[], o: CheckOptions, o
   const top = path.length === 0;
   switch (shape.type) {
     case 'structure': {
-      if (!isObject(value)) {
+      if (!isRecord(value)) {
         out.push({
           path,
           atKey: false,
@@ -269,7 +266,7 @@ function walk(value: unknown, shape: Shape, path: PathPart[], o: CheckOptions, o
       return;
     }
     case 'map': {
-      if (!isObject(value)) {
+      if (!isRecord(value)) {
         out.push({
           path,
           atKey: false,

@@ -8,8 +8,9 @@
  * (columns.ts), which needs an engine.
  */
 import type { Diagnostic } from '../model/diagnostics.js';
-import { nearest } from '../model/nearest.js';
+import { didYouMean } from '../model/nearest.js';
 import type { QuickSightKind, QuickSightSource } from '../model/quicksight.js';
+import { isRecord } from '../model/values.js';
 import { dataSetColumns, expressionReferences } from './columns.js';
 import { diagnosticAt, ID_MEMBER, type JsonPath } from './files.js';
 import { REQUEST_MEMBERS } from './normalize.js';
@@ -63,15 +64,6 @@ interface Visited {
   path: PathPart[];
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function didYouMean(name: string, candidates: Iterable<string>): string {
-  const near = nearest(name, candidates, 1);
-  return near.length ? `; did you mean '${near[0]}'?` : '';
-}
-
 function startsWith(path: readonly PathPart[], prefix: readonly PathPart[]): boolean {
   return prefix.every((p, i) => path[i] === p);
 }
@@ -81,18 +73,61 @@ function* strings(value: unknown, path: PathPart[] = []): Generator<[string, Pat
   if (typeof value === 'string') yield [value, path];
   else if (Array.isArray(value))
     for (let i = 0; i < value.length; i++) yield* strings(value[i], [...path, i]);
-  else if (isObject(value)) for (const [k, v] of Object.entries(value)) yield* strings(v, [...path, k]);
+  else if (isRecord(value)) for (const [k, v] of Object.entries(value)) yield* strings(v, [...path, k]);
 }
+
+type IdsOf = (kind: QuickSightKind) => Map<string, QuickSightSource>;
+type DataSetNames = Map<string, { names: Set<string>; complete: boolean }>;
 
 /** Validates the files of quicksight/. Diagnostics are sorted by file, line and column. */
 export function validateQuickSight(sources: QuickSightSource[]): Diagnostic[] {
-  const out: Diagnostic[] = [];
   const byKind = (k: QuickSightKind) => sources.filter((s) => s.kind === k);
+  const out = sources.flatMap(checkFileShape);
+  const ids = checkIds(sources, out);
+  const idsOf: IdsOf = (k) => ids.get(k) ?? new Map<string, QuickSightSource>();
+  for (const s of sources) out.push(...checkPlaceholders(s, idsOf));
+  out.push(...checkRefreshSchedules(byKind('quicksight-refresh-schedule'), idsOf));
+
+  // Data sets: the columns their logical tables produce.
+  const columns: DataSetNames = new Map();
+  for (const s of byKind('quicksight-data-set')) {
+    const derived = dataSetColumns(s.json);
+    for (const p of derived.problems) out.push(diagnosticAt(s, p.path, p.message, { key: p.atKey ?? false }));
+    columns.set(s.id, { names: new Set(derived.columns.map((c) => c.name)), complete: derived.complete });
+  }
+
+  // Analyses, and dashboards that carry their own Definition.
+  for (const s of [...byKind('quicksight-analysis'), ...byKind('quicksight-dashboard')]) {
+    if (isRecord(s.json.Definition))
+      out.push(
+        ...checkDefinition(
+          s,
+          s.json.Definition,
+          s.kind === 'quicksight-analysis' ? ANALYSIS_DEFINITION : DASHBOARD_DEFINITION,
+          columns,
+        ),
+      );
+  }
+  for (const s of byKind('quicksight-dashboard')) out.push(...checkPublishedAnalysis(s, idsOf));
+
+  return out.sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      a.message.localeCompare(b.message),
+  );
+}
+
+/**
+ * Ids: present, usable in an ARN, unique per kind, and the file's name (but for schedules).
+ * Returns the files by kind and id (schedules left out); problems go to `out`.
+ */
+function checkIds(
+  sources: QuickSightSource[],
+  out: Diagnostic[],
+): Map<QuickSightKind, Map<string, QuickSightSource>> {
   const ids = new Map<QuickSightKind, Map<string, QuickSightSource>>();
-
-  for (const s of sources) out.push(...checkFileShape(s));
-
-  // Ids: present, usable in an ARN, unique per kind, and the file's name (but for schedules).
   for (const s of sources) {
     const member = ID_MEMBER[s.kind];
     const id = s.json[member];
@@ -113,60 +148,65 @@ export function validateQuickSight(sources: QuickSightSource[]): Diagnostic[] {
     if (first) out.push(diagnosticAt(s, [member], `${member} '${id}' is also used by ${first.file}`));
     else seen.set(id, s);
   }
-  const idsOf = (k: QuickSightKind) => ids.get(k) ?? new Map<string, QuickSightSource>();
+  return ids;
+}
 
-  // Placeholders.
-  for (const s of sources) {
-    for (const [text, path] of strings(s.json)) {
-      for (const m of text.matchAll(PLACEHOLDER)) {
-        const inner = (m[1] as string).trim();
-        const colon = inner.indexOf(':');
-        const ns = colon < 0 ? inner : inner.slice(0, colon);
-        const name = colon < 0 ? '' : inner.slice(colon + 1);
-        if ((FIXED_PLACEHOLDERS as readonly string[]).includes(inner)) continue;
-        const kind = REFERENCE_PLACEHOLDERS[ns];
-        if (!kind || !name) {
-          const known = [
-            ...FIXED_PLACEHOLDERS,
-            ...Object.keys(REFERENCE_PLACEHOLDERS).map((k) => `${k}:<id>`),
-          ];
-          out.push(
-            diagnosticAt(
-              s,
-              path,
-              `unknown placeholder \${${inner}}${didYouMean(inner, [...FIXED_PLACEHOLDERS, ...Object.keys(REFERENCE_PLACEHOLDERS)])}; known: ${known.map((k) => `\${${k}}`).join(', ')}`,
-            ),
-          );
-          continue;
-        }
-        if (kind === 'quicksight-analysis') {
-          const whole = s.kind === 'quicksight-dashboard' && path.length === 1 && path[0] === 'Definition';
-          if (!whole || text !== m[0]) {
-            out.push(
-              diagnosticAt(
-                s,
-                path,
-                `\${analysis:…} stands for an analysis's whole Definition: only a dashboard's "Definition" may be exactly that`,
-              ),
-            );
-            continue;
-          }
-        }
-        if (!idsOf(kind).has(name))
-          out.push(
-            diagnosticAt(
-              s,
-              path,
-              `\${${ns}:${name}} names no ${kind.replace('quicksight-', '').replace('-', ' ')} in quicksight/${didYouMean(name, idsOf(kind).keys())}`,
-            ),
-          );
-      }
+/** Placeholders: known, and naming a file of quicksight/ that exists. */
+function checkPlaceholders(s: QuickSightSource, idsOf: IdsOf): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [text, path] of strings(s.json)) {
+    for (const m of text.matchAll(PLACEHOLDER)) {
+      const problem = placeholderProblem(s, text, path, m, idsOf);
+      if (problem) out.push(problem);
     }
   }
+  return out;
+}
 
-  // Refresh schedules.
+/** What is wrong with the placeholder `m` found in `text` at `path`, if anything. */
+function placeholderProblem(
+  s: QuickSightSource,
+  text: string,
+  path: PathPart[],
+  m: RegExpMatchArray,
+  idsOf: IdsOf,
+): Diagnostic | undefined {
+  const inner = (m[1] as string).trim();
+  const colon = inner.indexOf(':');
+  const ns = colon < 0 ? inner : inner.slice(0, colon);
+  const name = colon < 0 ? '' : inner.slice(colon + 1);
+  if ((FIXED_PLACEHOLDERS as readonly string[]).includes(inner)) return undefined;
+  const kind = REFERENCE_PLACEHOLDERS[ns];
+  if (!kind || !name) {
+    const known = [...FIXED_PLACEHOLDERS, ...Object.keys(REFERENCE_PLACEHOLDERS).map((k) => `${k}:<id>`)];
+    return diagnosticAt(
+      s,
+      path,
+      `unknown placeholder \${${inner}}${didYouMean(inner, [...FIXED_PLACEHOLDERS, ...Object.keys(REFERENCE_PLACEHOLDERS)])}; known: ${known.map((k) => `\${${k}}`).join(', ')}`,
+    );
+  }
+  if (kind === 'quicksight-analysis') {
+    const whole = s.kind === 'quicksight-dashboard' && path.length === 1 && path[0] === 'Definition';
+    if (!whole || text !== m[0])
+      return diagnosticAt(
+        s,
+        path,
+        `\${analysis:…} stands for an analysis's whole Definition: only a dashboard's "Definition" may be exactly that`,
+      );
+  }
+  if (idsOf(kind).has(name)) return undefined;
+  return diagnosticAt(
+    s,
+    path,
+    `\${${ns}:${name}} names no ${kind.replace('quicksight-', '').replace('-', ' ')} in quicksight/${didYouMean(name, idsOf(kind).keys())}`,
+  );
+}
+
+/** Refresh schedules: of a SPICE data set of quicksight/, unique ids per data set, at most MAX_SCHEDULES. */
+function checkRefreshSchedules(files: QuickSightSource[], idsOf: IdsOf): Diagnostic[] {
+  const out: Diagnostic[] = [];
   const schedules = new Map<string, QuickSightSource[]>();
-  for (const s of byKind('quicksight-refresh-schedule')) {
+  for (const s of files) {
     const dataSetId = s.json.DataSetId;
     if (typeof dataSetId !== 'string') continue;
     const dataSet = idsOf('quicksight-data-set').get(dataSetId);
@@ -206,55 +246,29 @@ export function validateQuickSight(sources: QuickSightSource[]): Diagnostic[] {
         diagnosticAt(s, [], `data set '${dataSetId}' has more than ${MAX_SCHEDULES} refresh schedules`),
       );
   }
+  return out;
+}
 
-  // Data sets: the columns their logical tables produce.
-  const columns = new Map<string, { names: Set<string>; complete: boolean }>();
-  for (const s of byKind('quicksight-data-set')) {
-    const derived = dataSetColumns(s.json);
-    for (const p of derived.problems) out.push(diagnosticAt(s, p.path, p.message, { key: p.atKey ?? false }));
-    columns.set(s.id, { names: new Set(derived.columns.map((c) => c.name)), complete: derived.complete });
-  }
-
-  // Analyses, and dashboards that carry their own Definition.
-  for (const s of [...byKind('quicksight-analysis'), ...byKind('quicksight-dashboard')]) {
-    if (isObject(s.json.Definition))
+/** A dashboard made from an analysis: what the analysis has that a dashboard cannot take. */
+function checkPublishedAnalysis(s: QuickSightSource, idsOf: IdsOf): Diagnostic[] {
+  const def = s.json.Definition;
+  if (typeof def !== 'string') return [];
+  const m = /^\$\{analysis:([^{}]+)\}$/.exec(def.trim());
+  const analysis = m ? idsOf('quicksight-analysis').get((m[1] as string).trim()) : undefined;
+  if (!analysis || !isRecord(analysis.json.Definition)) return [];
+  const allowed = memberNames(DASHBOARD_DEFINITION);
+  const out: Diagnostic[] = [];
+  for (const member of Object.keys(analysis.json.Definition))
+    if (!allowed.includes(member) && memberNames(ANALYSIS_DEFINITION).includes(member))
       out.push(
-        ...checkDefinition(
+        diagnosticAt(
           s,
-          s.json.Definition,
-          s.kind === 'quicksight-analysis' ? ANALYSIS_DEFINITION : DASHBOARD_DEFINITION,
-          columns,
+          ['Definition'],
+          `analysis '${analysis.id}' has Definition.${member}, which a dashboard's Definition does not take; it is left out of the dashboard`,
+          { severity: 'warning' },
         ),
       );
-  }
-
-  // Dashboards made from an analysis: what the analysis has that a dashboard cannot take.
-  for (const s of byKind('quicksight-dashboard')) {
-    const def = s.json.Definition;
-    if (typeof def !== 'string') continue;
-    const m = /^\$\{analysis:([^{}]+)\}$/.exec(def.trim());
-    const analysis = m ? idsOf('quicksight-analysis').get((m[1] as string).trim()) : undefined;
-    if (!analysis || !isObject(analysis.json.Definition)) continue;
-    const allowed = memberNames(DASHBOARD_DEFINITION);
-    for (const member of Object.keys(analysis.json.Definition))
-      if (!allowed.includes(member) && memberNames(ANALYSIS_DEFINITION).includes(member))
-        out.push(
-          diagnosticAt(
-            s,
-            ['Definition'],
-            `analysis '${analysis.id}' has Definition.${member}, which a dashboard's Definition does not take; it is left out of the dashboard`,
-            { severity: 'warning' },
-          ),
-        );
-  }
-
-  return out.sort(
-    (a, b) =>
-      a.file.localeCompare(b.file) ||
-      a.line - b.line ||
-      a.column - b.column ||
-      a.message.localeCompare(b.message),
-  );
+  return out;
 }
 
 /** The file against its request shape; the members the tool sets are refused. */
@@ -339,6 +353,27 @@ interface Declared {
   path: PathPart[];
 }
 
+/** A sheet's path and its elements: element id → its layout element type (VISUAL, TEXT_BOX, …). */
+interface SheetElements {
+  path: PathPart[];
+  elements: Map<string, string>;
+}
+
+/** What the checks of one Definition share; the maps are filled by the first checks. */
+interface DefinitionContext {
+  def: Record<string, unknown>;
+  /** Everything in the definition that has a named structure shape, in document order. */
+  visited: Visited[];
+  /** Reports a problem at a path inside the Definition. */
+  at: (path: JsonPath, message: string, opts?: { key?: boolean; severity?: Diagnostic['severity'] }) => void;
+  /** The columns of each data set of quicksight/, by DataSetId. */
+  dataSets: DataSetNames;
+  /** Data set identifier → what it declares. */
+  declared: Map<string, Declared>;
+  /** Data set identifier → the names of its calculated fields. */
+  calculated: Map<string, Set<string>>;
+}
+
 /**
  * The cross-checks of an analysis (or dashboard) Definition: data set identifiers, columns,
  * calculated fields, parameters, ids, field ids, filter scopes, controls and layouts.
@@ -347,27 +382,53 @@ function checkDefinition(
   s: QuickSightSource,
   def: Record<string, unknown>,
   shape: Shape,
-  dataSets: Map<string, { names: Set<string>; complete: boolean }>,
+  dataSets: DataSetNames,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const at = (
-    path: JsonPath,
-    message: string,
-    opts: { key?: boolean; severity?: Diagnostic['severity'] } = {},
-  ) => out.push(diagnosticAt(s, ['Definition', ...path], message, opts));
+  const ctx: DefinitionContext = {
+    def,
+    visited: visitDefinition(def, shape),
+    at: (path, message, opts = {}) => out.push(diagnosticAt(s, ['Definition', ...path], message, opts)),
+    dataSets,
+    declared: new Map(),
+    calculated: new Map(),
+  };
+  checkDataSetDeclarations(ctx);
+  checkCalculatedFieldNames(ctx);
+  checkIdentifiersDeclared(ctx);
+  checkCalculatedFieldColumns(ctx);
+  checkColumnReferences(ctx);
+  checkParameters(ctx);
+  const sheets = checkSheetElements(ctx);
+  checkLayouts(ctx, sheets);
+  checkFilters(ctx, sheets);
+  checkVisualFields(ctx);
+  return out;
+}
 
-  // Everything in the definition, by shape.
+/** Everything in the definition, by shape. */
+function visitDefinition(def: Record<string, unknown>, shape: Shape): Visited[] {
   const visited: Visited[] = [];
   checkShape(def, shape, [], {
     visit: (sh: Struct, value, path) => {
       visited.push({ shape: sh.name, value, path });
     },
   });
-  const all = (name: string) => visited.filter((v) => v.shape === name);
+  return visited;
+}
 
-  // Data set identifiers.
-  const declared = new Map<string, Declared>();
-  for (const v of all('DataSetIdentifierDeclaration')) {
+function shapesNamed(ctx: DefinitionContext, name: string): Visited[] {
+  return ctx.visited.filter((v) => v.shape === name);
+}
+
+function sheetsOf(def: Record<string, unknown>): unknown[] {
+  return Array.isArray(def.Sheets) ? def.Sheets : [];
+}
+
+/** Data set identifiers: declared once, each naming a data set of quicksight/ by placeholder. */
+function checkDataSetDeclarations(ctx: DefinitionContext): void {
+  const { at, declared } = ctx;
+  for (const v of shapesNamed(ctx, 'DataSetIdentifierDeclaration')) {
     const identifier = v.value.Identifier;
     const arn = v.value.DataSetArn;
     if (typeof identifier !== 'string') continue;
@@ -395,10 +456,12 @@ function checkDefinition(
     }
     declared.set(identifier, { ...(dataSetId ? { dataSetId } : {}), path: v.path });
   }
+}
 
-  // Calculated fields, per data set identifier.
-  const calculated = new Map<string, Set<string>>();
-  for (const v of all('CalculatedField')) {
+/** Calculated fields, per data set identifier: each belongs to one, and is defined once there. */
+function checkCalculatedFieldNames(ctx: DefinitionContext): void {
+  const { at, calculated } = ctx;
+  for (const v of shapesNamed(ctx, 'CalculatedField')) {
     const ident = v.value.DataSetIdentifier;
     const name = v.value.Name;
     if (typeof name !== 'string') continue;
@@ -414,63 +477,85 @@ function checkDefinition(
     set.add(name);
     calculated.set(ident, set);
   }
-  const columnsOf = (ident: string): { names: Set<string>; complete: boolean } | undefined => {
-    const d = declared.get(ident);
-    if (!d) return undefined;
-    const base = d.dataSetId ? dataSets.get(d.dataSetId) : undefined;
-    const names = new Set([...(base?.names ?? []), ...(calculated.get(ident) ?? [])]);
-    return { names, complete: base?.complete ?? false };
-  };
-  const checkIdentifier = (ident: unknown, path: PathPart[]): ident is string => {
-    if (typeof ident !== 'string') return false;
-    if (declared.has(ident)) return true;
-    at(
-      path,
-      `data set identifier '${ident}' is not declared in DataSetIdentifierDeclarations${didYouMean(ident, declared.keys())}`,
-    );
-    return false;
-  };
-  const checkColumn = (ident: string, column: string, path: PathPart[], what = 'column') => {
-    const cols = columnsOf(ident);
-    if (!cols?.complete || cols.names.has(column)) return;
-    const d = declared.get(ident);
-    at(
-      path,
-      `${what} '${column}' is not in data set '${ident}'${d?.dataSetId ? ` (${d.dataSetId})` : ''}${didYouMean(column, cols.names)}`,
-    );
-  };
+}
 
-  // Every DataSetIdentifier used (columns, calculated fields, mapped parameters, rolling dates …) is declared.
-  for (const v of visited)
-    if (v.shape !== 'DataSetIdentifierDeclaration')
-      checkIdentifier(v.value.DataSetIdentifier, [...v.path, 'DataSetIdentifier']);
+/** The columns a data set identifier offers: its data set's and its calculated fields. */
+function columnsOf(
+  ctx: DefinitionContext,
+  ident: string,
+): { names: Set<string>; complete: boolean } | undefined {
+  const d = ctx.declared.get(ident);
+  if (!d) return undefined;
+  const base = d.dataSetId ? ctx.dataSets.get(d.dataSetId) : undefined;
+  const names = new Set([...(base?.names ?? []), ...(ctx.calculated.get(ident) ?? [])]);
+  return { names, complete: base?.complete ?? false };
+}
 
-  for (const v of all('CalculatedField')) {
+function checkColumn(
+  ctx: DefinitionContext,
+  ident: string,
+  column: string,
+  path: PathPart[],
+  what = 'column',
+) {
+  const cols = columnsOf(ctx, ident);
+  if (!cols?.complete || cols.names.has(column)) return;
+  const d = ctx.declared.get(ident);
+  ctx.at(
+    path,
+    `${what} '${column}' is not in data set '${ident}'${d?.dataSetId ? ` (${d.dataSetId})` : ''}${didYouMean(column, cols.names)}`,
+  );
+}
+
+/** Every DataSetIdentifier used (columns, calculated fields, mapped parameters, rolling dates …) is declared. */
+function checkIdentifiersDeclared(ctx: DefinitionContext): void {
+  for (const v of ctx.visited) {
+    if (v.shape === 'DataSetIdentifierDeclaration') continue;
     const ident = v.value.DataSetIdentifier;
-    if (typeof ident !== 'string' || !declared.has(ident)) continue;
+    if (typeof ident !== 'string' || ctx.declared.has(ident)) continue;
+    ctx.at(
+      [...v.path, 'DataSetIdentifier'],
+      `data set identifier '${ident}' is not declared in DataSetIdentifierDeclarations${didYouMean(ident, ctx.declared.keys())}`,
+    );
+  }
+}
+
+/** Calculated fields: the columns their expressions use exist; no name of a data set column. */
+function checkCalculatedFieldColumns(ctx: DefinitionContext): void {
+  for (const v of shapesNamed(ctx, 'CalculatedField')) {
+    const ident = v.value.DataSetIdentifier;
+    if (typeof ident !== 'string' || !ctx.declared.has(ident)) continue;
     if (typeof v.value.Expression === 'string')
       for (const ref of expressionReferences(v.value.Expression))
-        checkColumn(ident, ref, [...v.path, 'Expression'], 'the expression refers to column');
-    const base = declared.get(ident)?.dataSetId;
+        checkColumn(ctx, ident, ref, [...v.path, 'Expression'], 'the expression refers to column');
+    const base = ctx.declared.get(ident)?.dataSetId;
     const name = v.value.Name;
-    if (typeof name === 'string' && base && dataSets.get(base)?.names.has(name))
-      at([...v.path, 'Name'], `calculated field '${name}' has the name of a column of data set '${ident}'`);
+    if (typeof name === 'string' && base && ctx.dataSets.get(base)?.names.has(name))
+      ctx.at(
+        [...v.path, 'Name'],
+        `calculated field '${name}' has the name of a column of data set '${ident}'`,
+      );
   }
+}
 
-  // Column references: wherever a ColumnIdentifier is.
-  for (const v of all('ColumnIdentifier')) {
+/** Column references: wherever a ColumnIdentifier is. */
+function checkColumnReferences(ctx: DefinitionContext): void {
+  for (const v of shapesNamed(ctx, 'ColumnIdentifier')) {
     const ident = v.value.DataSetIdentifier;
     const column = v.value.ColumnName;
     if (ident === undefined) {
       if (v.value.TopicIdentifier === undefined)
-        at(v.path, `this column reference needs a DataSetIdentifier`);
+        ctx.at(v.path, `this column reference needs a DataSetIdentifier`);
       continue;
     }
-    if (typeof ident === 'string' && declared.has(ident) && typeof column === 'string')
-      checkColumn(ident, column, [...v.path, 'ColumnName']);
+    if (typeof ident === 'string' && ctx.declared.has(ident) && typeof column === 'string')
+      checkColumn(ctx, ident, column, [...v.path, 'ColumnName']);
   }
+}
 
-  // Parameters.
+/** Parameters: declared once; every parameter name used is declared. */
+function checkParameters(ctx: DefinitionContext): void {
+  const { at, visited } = ctx;
   const parameters = new Set<string>();
   for (const v of visited.filter((x) => x.path.length === 3 && x.path[0] === 'ParameterDeclarations')) {
     const name = v.value.Name;
@@ -488,27 +573,28 @@ function checkDefinition(
         );
     }
   }
+}
 
-  // Sheets, visuals, controls and their ids.
-  const sheets = new Map<string, { path: PathPart[]; elements: Map<string, string> }>();
+/** Sheets, visuals, controls and their ids: unique where QuickSight needs them to be. */
+function checkSheetElements(ctx: DefinitionContext): Map<string, SheetElements> {
+  const { at } = ctx;
+  const sheets = new Map<string, SheetElements>();
   const visualIds = new Map<string, string>();
   const filterControlIds = new Set<string>();
-  const sheetList = Array.isArray(def.Sheets) ? def.Sheets : [];
-  sheetList.forEach((sheet, i) => {
-    if (!isObject(sheet) || typeof sheet.SheetId !== 'string') return;
+  sheetsOf(ctx.def).forEach((sheet, i) => {
+    if (!isRecord(sheet) || typeof sheet.SheetId !== 'string') return;
+    const sheetId = sheet.SheetId;
     const path: PathPart[] = ['Sheets', i];
-    if (sheets.has(sheet.SheetId))
-      at([...path, 'SheetId'], `SheetId '${sheet.SheetId}' is used by another sheet`);
-    // Element id → its layout element type.
+    if (sheets.has(sheetId)) at([...path, 'SheetId'], `SheetId '${sheetId}' is used by another sheet`);
     const elements = new Map<string, string>();
-    sheets.set(sheet.SheetId, { path, elements });
+    sheets.set(sheetId, { path, elements });
     const add = (id: unknown, type: string, p: PathPart[]) => {
       if (typeof id !== 'string') return;
-      if (elements.has(id)) at(p, `id '${id}' is used twice on sheet '${sheet.SheetId}'`);
+      if (elements.has(id)) at(p, `id '${id}' is used twice on sheet '${sheetId}'`);
       elements.set(id, type);
     };
     (Array.isArray(sheet.Visuals) ? sheet.Visuals : []).forEach((visual, j) => {
-      if (!isObject(visual)) return;
+      if (!isRecord(visual)) return;
       const kinds = Object.keys(visual);
       if (kinds.length !== 1) {
         at(
@@ -519,17 +605,17 @@ function checkDefinition(
       }
       const kind = kinds[0] as string;
       const body = visual[kind];
-      if (!isObject(body) || typeof body.VisualId !== 'string') return;
+      if (!isRecord(body) || typeof body.VisualId !== 'string') return;
       const idPath = [...path, 'Visuals', j, kind, 'VisualId'];
       const other = visualIds.get(body.VisualId);
       if (other) at(idPath, `VisualId '${body.VisualId}' is also used on sheet '${other}'`);
-      else visualIds.set(body.VisualId, sheet.SheetId as string);
+      else visualIds.set(body.VisualId, sheetId);
       add(body.VisualId, 'VISUAL', idPath);
     });
     (Array.isArray(sheet.FilterControls) ? sheet.FilterControls : []).forEach((control, j) => {
-      if (!isObject(control)) return;
+      if (!isRecord(control)) return;
       for (const [kind, body] of Object.entries(control)) {
-        if (!isObject(body) || typeof body.FilterControlId !== 'string') continue;
+        if (!isRecord(body) || typeof body.FilterControlId !== 'string') continue;
         const p = [...path, 'FilterControls', j, kind, 'FilterControlId'];
         if (filterControlIds.has(body.FilterControlId))
           at(p, `FilterControlId '${body.FilterControlId}' is used by another control`);
@@ -538,9 +624,9 @@ function checkDefinition(
       }
     });
     (Array.isArray(sheet.ParameterControls) ? sheet.ParameterControls : []).forEach((control, j) => {
-      if (!isObject(control)) return;
+      if (!isRecord(control)) return;
       for (const [kind, body] of Object.entries(control))
-        if (isObject(body))
+        if (isRecord(body))
           add(body.ParameterControlId, 'PARAMETER_CONTROL', [
             ...path,
             'ParameterControls',
@@ -550,17 +636,21 @@ function checkDefinition(
           ]);
     });
     (Array.isArray(sheet.TextBoxes) ? sheet.TextBoxes : []).forEach((box, j) => {
-      if (isObject(box)) add(box.SheetTextBoxId, 'TEXT_BOX', [...path, 'TextBoxes', j, 'SheetTextBoxId']);
+      if (isRecord(box)) add(box.SheetTextBoxId, 'TEXT_BOX', [...path, 'TextBoxes', j, 'SheetTextBoxId']);
     });
     (Array.isArray(sheet.Images) ? sheet.Images : []).forEach((image, j) => {
-      if (isObject(image)) add(image.SheetImageId, 'IMAGE', [...path, 'Images', j, 'SheetImageId']);
+      if (isRecord(image)) add(image.SheetImageId, 'IMAGE', [...path, 'Images', j, 'SheetImageId']);
     });
   });
+  return sheets;
+}
 
-  // Layouts place what the sheet has, as what it is; every visual is placed.
+/** Layouts place what the sheet has, as what it is; every visual is placed. */
+function checkLayouts(ctx: DefinitionContext, sheets: Map<string, SheetElements>): void {
+  const { at } = ctx;
   for (const [sheetId, sheet] of sheets) {
     const placed = new Set<string>();
-    for (const v of visited) {
+    for (const v of ctx.visited) {
       if (v.shape !== 'GridLayoutElement' && v.shape !== 'FreeFormLayoutElement') continue;
       if (!startsWith(v.path, sheet.path) || v.path.length <= sheet.path.length) continue;
       const id = v.value.ElementId;
@@ -583,11 +673,14 @@ function checkDefinition(
             severity: 'warning',
           });
   }
+}
 
-  // Filters: ids, controls, scopes.
+/** Filters: ids, controls, scopes. */
+function checkFilters(ctx: DefinitionContext, sheets: Map<string, SheetElements>): void {
+  const { at, visited } = ctx;
   const filterIds = new Set<string>();
   const filterGroupIds = new Set<string>();
-  for (const v of all('FilterGroup')) {
+  for (const v of shapesNamed(ctx, 'FilterGroup')) {
     const id = v.value.FilterGroupId;
     if (typeof id === 'string') {
       if (filterGroupIds.has(id)) at([...v.path, 'FilterGroupId'], `FilterGroupId '${id}' is used twice`);
@@ -609,7 +702,7 @@ function checkDefinition(
         `no filter with FilterId '${source}'${didYouMean(source, filterIds)}`,
       );
   }
-  for (const v of all('SheetVisualScopingConfiguration')) {
+  for (const v of shapesNamed(ctx, 'SheetVisualScopingConfiguration')) {
     const sheetId = v.value.SheetId;
     if (typeof sheetId !== 'string') continue;
     const sheet = sheets.get(sheetId);
@@ -626,52 +719,60 @@ function checkDefinition(
         );
     });
   }
+}
 
-  // Within each visual: one data set, field ids defined once, references to defined field ids.
-  sheetList.forEach((sheet, i) => {
-    if (!isObject(sheet)) return;
+/** Within each visual: one data set, field ids defined once, references to defined field ids. */
+function checkVisualFields(ctx: DefinitionContext): void {
+  sheetsOf(ctx.def).forEach((sheet, i) => {
+    if (!isRecord(sheet)) return;
     (Array.isArray(sheet.Visuals) ? sheet.Visuals : []).forEach((_, j) => {
       const vpath: PathPart[] = ['Sheets', i, 'Visuals', j];
-      const inside = visited.filter((v) => startsWith(v.path, vpath) && v.path.length > vpath.length);
-      const defined = new Map<string, PathPart[]>();
-      for (const v of inside) {
-        if (!FIELD_DEFINITIONS.has(v.shape) || typeof v.value.FieldId !== 'string') continue;
-        if (defined.has(v.value.FieldId))
-          at([...v.path, 'FieldId'], `FieldId '${v.value.FieldId}' is defined twice in this visual`);
-        defined.set(v.value.FieldId, v.path);
-      }
-      for (const v of inside) {
-        if (FIELD_DEFINITIONS.has(v.shape)) continue;
-        for (const member of ['FieldId', 'MeasureFieldId'] as const) {
-          const ref = v.value[member];
-          if (typeof ref === 'string' && !defined.has(ref))
-            at(
-              [...v.path, member],
-              `no field '${ref}' in this visual's field wells${didYouMean(ref, defined.keys())}`,
-            );
-        }
-      }
-      const used = new Map<string, PathPart[]>();
-      for (const v of inside)
-        if (v.shape === 'ColumnIdentifier' && typeof v.value.DataSetIdentifier === 'string')
-          if (!used.has(v.value.DataSetIdentifier)) used.set(v.value.DataSetIdentifier, v.path);
-      if (used.size > 1) {
-        const [, second] = [...used.entries()];
-        at(
-          [...(second as [string, PathPart[]])[1], 'DataSetIdentifier'],
-          `a visual reads one data set; this one uses ${[...used.keys()].map((k) => `'${k}'`).join(' and ')}`,
-        );
-      }
-      const [only] = used.keys();
-      if (only && declared.has(only))
-        for (const v of inside)
-          if (v.shape === 'CalculatedMeasureField' && typeof v.value.Expression === 'string')
-            for (const ref of expressionReferences(v.value.Expression))
-              checkColumn(only, ref, [...v.path, 'Expression'], 'the expression refers to column');
+      checkVisual(
+        ctx,
+        ctx.visited.filter((v) => startsWith(v.path, vpath) && v.path.length > vpath.length),
+      );
     });
   });
+}
 
-  return out;
+/** One visual, given everything inside it. */
+function checkVisual(ctx: DefinitionContext, inside: Visited[]): void {
+  const { at } = ctx;
+  const defined = new Map<string, PathPart[]>();
+  for (const v of inside) {
+    if (!FIELD_DEFINITIONS.has(v.shape) || typeof v.value.FieldId !== 'string') continue;
+    if (defined.has(v.value.FieldId))
+      at([...v.path, 'FieldId'], `FieldId '${v.value.FieldId}' is defined twice in this visual`);
+    defined.set(v.value.FieldId, v.path);
+  }
+  for (const v of inside) {
+    if (FIELD_DEFINITIONS.has(v.shape)) continue;
+    for (const member of ['FieldId', 'MeasureFieldId'] as const) {
+      const ref = v.value[member];
+      if (typeof ref === 'string' && !defined.has(ref))
+        at(
+          [...v.path, member],
+          `no field '${ref}' in this visual's field wells${didYouMean(ref, defined.keys())}`,
+        );
+    }
+  }
+  const used = new Map<string, PathPart[]>();
+  for (const v of inside)
+    if (v.shape === 'ColumnIdentifier' && typeof v.value.DataSetIdentifier === 'string')
+      if (!used.has(v.value.DataSetIdentifier)) used.set(v.value.DataSetIdentifier, v.path);
+  if (used.size > 1) {
+    const [, second] = [...used.entries()];
+    at(
+      [...(second as [string, PathPart[]])[1], 'DataSetIdentifier'],
+      `a visual reads one data set; this one uses ${[...used.keys()].map((k) => `'${k}'`).join(' and ')}`,
+    );
+  }
+  const [only] = used.keys();
+  if (only && ctx.declared.has(only))
+    for (const v of inside)
+      if (v.shape === 'CalculatedMeasureField' && typeof v.value.Expression === 'string')
+        for (const ref of expressionReferences(v.value.Expression))
+          checkColumn(ctx, only, ref, [...v.path, 'Expression'], 'the expression refers to column');
 }
 
 function visualsOn(sheet: { elements: Map<string, string> }): string[] {

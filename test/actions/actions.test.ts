@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_ORG } from '../../src/cli/program.js';
+import { DEMO_ORG } from '../../src/demo/run.js';
 import { syntheticOrganization } from '../../src/demo/synthetic-org.js';
 import { editFile, REPO_ROOT, scratchRepo } from '../helpers/repo.js';
 

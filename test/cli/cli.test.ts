@@ -1,7 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_ORG, type Io, runCli } from '../../src/cli/program.js';
+import { type Io, runCli } from '../../src/cli/program.js';
+import { DEMO_ORG } from '../../src/demo/run.js';
 import { syntheticOrganization } from '../../src/demo/synthetic-org.js';
 import { editFile, scratchRepo } from '../helpers/repo.js';
 

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_ORG } from '../../src/cli/program.js';
+import { DEMO_ORG } from '../../src/demo/run.js';
 import { syntheticOrganization } from '../../src/demo/synthetic-org.js';
 import { DRIFT_LABEL, DRIFT_MARKER, driftIssueBody } from '../../src/github/drift-issue.js';
 import { Git, gitAuthEnv } from '../../src/github/git.js';

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_ORG } from '../../src/cli/program.js';
+import { DEMO_ORG } from '../../src/demo/run.js';
 import { syntheticOrganization } from '../../src/demo/synthetic-org.js';
 import { ACCOUNTS_BRANCH, ACCOUNTS_LABELS, nightlyDryRun } from '../../src/github/accounts-pr.js';
 import { syncPullRequest } from '../../src/github/pull-request.js';

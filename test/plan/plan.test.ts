@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigRuleProperties, CurrentResource, DesiredResource } from '../../src/model/resources.js';
-import { diffProperties } from '../../src/plan/diff.js';
+import { diffProperties } from '../../src/plan/field-diff.js';
 import { plan } from '../../src/plan/plan.js';
 
 const MARK = '[managed by org-compliance]';

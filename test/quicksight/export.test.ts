@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} are the placeholders of quicksight/ files, not JavaScript's.
+
 import {
   DescribeAnalysisDefinitionCommand,
   DescribeAnalysisPermissionsCommand,
@@ -9,7 +10,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/model/diagnostics.js';
 import type { QuickSightKind, QuickSightSource } from '../../src/model/quicksight.js';
-import { diffProperties } from '../../src/plan/diff.js';
+import type { DesiredResource } from '../../src/model/resources.js';
+import { diffProperties } from '../../src/plan/field-diff.js';
 import { AwsQuickSightAnalysisProvider } from '../../src/providers/aws/quicksight/analyses.js';
 import { awsAnalysisSource } from '../../src/providers/aws/quicksight/export.js';
 import { createSend } from '../../src/providers/aws/retry.js';
@@ -237,7 +239,7 @@ describe('exportAnalysis', () => {
       now: time.now,
       sleep: time.sleep,
     });
-    const [current] = await analyses.read([desired]);
+    const [current] = await analyses.read([desired as DesiredResource<'quicksight-analysis'>]);
 
     expect(current?.key).toBe(desired.key);
     expect(diffProperties(desired.properties, current?.properties)).toEqual([]);

@@ -473,4 +473,20 @@ describe('stableJson and deepEqualJson', () => {
     expect(deepEqualJson({ a: 1, b: [1, 2] }, { b: [1, 2], a: 1 })).toBe(true);
     expect(deepEqualJson({ b: [2, 1] }, { b: [1, 2] })).toBe(false);
   });
+
+  it('takes a key holding undefined for an absent one', () => {
+    expect(deepEqualJson({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(deepEqualJson({ a: 1 }, { a: 1, b: null })).toBe(false);
+  });
+
+  it('compares a Date with a timestamp (a Date or its text) by timestamp text, and with nothing else', () => {
+    const date = new Date('2025-06-01T00:00:00Z');
+    expect(deepEqualJson({ at: date }, { at: '2025-06-01T00:00:00.000Z' })).toBe(true);
+    expect(deepEqualJson(['2025-06-01T00:00:00Z'], [date])).toBe(true);
+    expect(deepEqualJson(date, new Date(date.getTime()))).toBe(true);
+    expect(deepEqualJson(date, '2025-06-02T00:00:00Z')).toBe(false);
+    expect(deepEqualJson(date, date.getTime())).toBe(false);
+    expect(deepEqualJson(date, {})).toBe(false);
+    expect(deepEqualJson(new Date('nonsense'), 'Invalid Date')).toBe(true);
+  });
 });

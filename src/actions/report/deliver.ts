@@ -4,6 +4,7 @@
  * are never written to the log or to error messages: errors name what failed, with them redacted.
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { errorMessage } from '../../model/errors.js';
 import type { ComplianceReport, ReportContext } from '../../report/compliance.js';
 import { percent } from '../../report/compliance.js';
 import { VERSION } from '../../version.js';
@@ -106,7 +107,7 @@ export async function sendReportEmail(
     } catch (e) {
       const name = (e as Error).name;
       throw new Error(
-        `Could not send the report through Amazon SES in ${settings.region} (${sent} of ${settings.recipients.length} recipients done): ${name}: ${redact((e as Error).message, [settings.from, ...settings.recipients])}`,
+        `Could not send the report through Amazon SES in ${settings.region} (${sent} of ${settings.recipients.length} recipients done): ${name}: ${redact(errorMessage(e), [settings.from, ...settings.recipients])}`,
       );
     }
     sent += to.length;
@@ -140,7 +141,7 @@ export async function postReportToWebhook(
   } catch (e) {
     const cause = (e as { cause?: Error }).cause?.message ?? '';
     throw new Error(
-      `Could not reach the chat webhook: ${redact(`${(e as Error).message} ${cause}`.trim(), [url])}`,
+      `Could not reach the chat webhook: ${redact(`${errorMessage(e)} ${cause}`.trim(), [url])}`,
     );
   }
   if (status < 200 || status >= 300) throw new Error(`The chat webhook answered HTTP ${status}`);
@@ -172,7 +173,7 @@ export async function deliverReport(
         });
         log(`Sent the report by e-mail to ${n} recipient(s)`);
       } catch (e) {
-        errors.push((e as Error).message);
+        errors.push(errorMessage(e));
       }
     }
   }
@@ -183,7 +184,7 @@ export async function deliverReport(
         await postReportToWebhook(delivery.webhookUrl, renderReportChat(report, context), deps.fetch);
         log('Posted the report to the chat webhook');
       } catch (e) {
-        errors.push(redact((e as Error).message, [delivery.webhookUrl]));
+        errors.push(redact(errorMessage(e), [delivery.webhookUrl]));
       }
     }
   }

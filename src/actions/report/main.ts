@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import * as core from '@actions/core';
 import { booleanInput } from '../../github/action-inputs.js';
 import { listInput, reportSettings } from '../../github/org-settings.js';
-import { runReport } from '../../pipeline/report.js';
+import { present } from '../../model/values.js';
+import { runReportOn } from '../../pipeline/report.js';
 import { renderReportHtml, renderReportMarkdown } from '../../report/compliance.js';
 import { ActionInputError, prepare, runAction } from '../common.js';
 import { Inputs, Outputs } from '../names.js';
@@ -35,15 +36,10 @@ export function run(): Promise<void> {
       );
     const dashboardUrl = core.getInput(Inputs.dashboardUrl) || settings.dashboardUrl;
 
-    const session = await target.openQuerySession();
-    let built: Awaited<ReturnType<typeof runReport>>;
-    try {
-      built = await runReport(repo, (sql, what) => session.query(sql, what), today);
-    } finally {
-      await session.close();
-    }
+    const built = await runReportOn(target, repo, today);
     const { report } = built;
-    const context = { ...built.context, ...(dashboardUrl ? { dashboardUrl } : {}) };
+    // An input, or org.yaml's URL (validated, never empty): present or undefined.
+    const context = { ...built.context, ...present({ dashboardUrl }) };
     const markdown = renderReportMarkdown(report, context);
     const html = renderReportHtml(report, context);
     const json = `${JSON.stringify(report, null, 2)}\n`;

@@ -3,9 +3,12 @@
  * what Athena would see through the deployed Glue table (its columns, SerDe mappings, location
  * template and partition projection), with the views of sql/ translated from Athena's dialect.
  */
+
 import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { errorMessage } from '../../model/errors.js';
 import type { AthenaViewProperties, GlueTableProperties } from '../../model/resources.js';
 import { duckDbType, parseHiveType, serdeMapping } from './hive-types.js';
 import { type PartitionFile, projectionOf, selectFiles } from './partitions.js';
@@ -83,10 +86,12 @@ export class DuckDbEngine {
     const projection = projectionOf(table, options.today);
     const bucketDir = join(options.s3Root, projection.bucket);
     const files = selectFiles(await listKeys(bucketDir), projection);
-    const instance = await DuckDBInstance.create(
-      ':memory:',
-      options.threads ? { threads: String(options.threads) } : {},
-    );
+    const instance = await DuckDBInstance.create(':memory:', {
+      // What does not fit in memory spills to the OS's temporary directory, never into the
+      // working directory (DuckDB's default is ./.tmp, which a checkout would then carry).
+      temp_directory: join(tmpdir(), 'org-compliance-duckdb'),
+      ...(options.threads ? { threads: String(options.threads) } : {}),
+    });
     const connection = await instance.connect();
     const engine = new DuckDbEngine(instance, connection, files, options.materialize ?? false);
     await engine.createTable(table, bucketDir, projection.bucket);
@@ -155,13 +160,13 @@ export class DuckDbEngine {
     try {
       sql = trinoToDuckDb(view.sql);
     } catch (e) {
-      throw new ViewError(view.name, (e as Error).message);
+      throw new ViewError(view.name, errorMessage(e));
     }
     try {
       const kind = this.materialize ? 'TABLE' : 'VIEW';
       await this.run(`CREATE OR REPLACE ${kind} ${quote(view.database)}.${quote(view.name)} AS ${sql}`);
     } catch (e) {
-      throw new ViewError(view.name, (e as Error).message.split('\n')[0] ?? String(e));
+      throw new ViewError(view.name, errorMessage(e).split('\n')[0] ?? String(e));
     }
   }
 

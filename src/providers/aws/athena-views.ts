@@ -10,6 +10,8 @@
 
 import { GetDatabaseCommand, GetTablesCommand, type Table } from '@aws-sdk/client-glue';
 import type { OrgConfig } from '../../model/config.js';
+import { errorMessage } from '../../model/errors.js';
+import { assertKind } from '../../model/kinds.js';
 import type { Change } from '../../model/plan.js';
 import type { Provider } from '../../model/provider.js';
 import {
@@ -20,6 +22,7 @@ import {
 } from '../../model/resources.js';
 import { AthenaQueryError, type AthenaQueryRunner, parseAthenaPosition } from './athena.js';
 import type { AwsClients } from './clients.js';
+import { allPages, nextToken } from './paging.js';
 import { type AwsSend, errorName, type Sleep } from './retry.js';
 
 export const PRESTO_VIEW_PREFIX = '/* Presto View: ';
@@ -57,7 +60,7 @@ export function decodePrestoView(text: string): PrestoView {
   try {
     parsed = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
   } catch (error) {
-    throw new Error(`the Presto view payload is not JSON: ${(error as Error).message}`);
+    throw new Error(`the Presto view payload is not JSON: ${errorMessage(error)}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error('the Presto view payload is not a JSON object');
@@ -200,10 +203,8 @@ export class AwsAthenaViewProvider implements Provider<'athena-view'> {
     return found;
   }
 
-  async apply(change: Change): Promise<void> {
-    if (change.kind !== 'athena-view') {
-      throw new Error(`The Athena view provider cannot apply a ${change.kind} change (${change.key})`);
-    }
+  async apply(change: Change<'athena-view'>): Promise<void> {
+    assertKind(change, 'athena-view');
     switch (change.action) {
       case 'no-op':
         return;
@@ -218,7 +219,7 @@ export class AwsAthenaViewProvider implements Provider<'athena-view'> {
     }
   }
 
-  async #createOrReplace(change: Change, view: AthenaViewProperties): Promise<void> {
+  async #createOrReplace(change: Change<'athena-view'>, view: AthenaViewProperties): Promise<void> {
     const subject = `Athena view ${change.key}`;
     assertAthenaName('database', view.database, subject);
     assertAthenaName('view', view.name, subject);
@@ -236,7 +237,10 @@ export class AwsAthenaViewProvider implements Provider<'athena-view'> {
     }
   }
 
-  async #drop(change: Change, view: Pick<AthenaViewProperties, 'database' | 'name'>): Promise<void> {
+  async #drop(
+    change: Change<'athena-view'>,
+    view: Pick<AthenaViewProperties, 'database' | 'name'>,
+  ): Promise<void> {
     const subject = `Athena view ${change.key}`;
     assertAthenaName('database', view.database, subject);
     assertAthenaName('view', view.name, subject);
@@ -253,7 +257,7 @@ export class AwsAthenaViewProvider implements Provider<'athena-view'> {
     }
   }
 
-  #assertRegion(change: Change): void {
+  #assertRegion(change: Change<'athena-view'>): void {
     if (change.region !== this.#runner.region) {
       throw new Error(
         `Athena view ${change.key} is in ${change.region}, but Athena queries run in ${this.#runner.region} (glue.region)`,
@@ -281,22 +285,20 @@ export class AwsAthenaViewProvider implements Provider<'athena-view'> {
   }
 
   async #views({ region, database }: ViewDatabase): Promise<Table[]> {
-    const views: Table[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.#send(
+    const pages = await allPages((token) =>
+      this.#send(
         this.#clients.glue(region),
         new GetTablesCommand({
           DatabaseName: database,
           MaxResults: GLUE_TABLES_PAGE_SIZE,
-          ...(token ? { NextToken: token } : {}),
+          ...nextToken(token),
         }),
         { what: `list the tables of Glue database ${database}`, region },
-      );
-      views.push(...(page.TableList ?? []).filter((table) => table.TableType === VIEW_TABLE_TYPE));
-      token = page.NextToken;
-    } while (token);
-    return views;
+      ),
+    );
+    return pages
+      .flatMap((page) => page.TableList ?? [])
+      .filter((table) => table.TableType === VIEW_TABLE_TYPE);
   }
 }
 
@@ -310,9 +312,7 @@ function viewSql(table: Table, { database }: ViewDatabase): string {
   try {
     return decodePrestoView(text).originalSql.trim();
   } catch (error) {
-    throw new Error(
-      `Could not read Athena view ${database}.${table.Name ?? ''}: ${(error as Error).message}`,
-    );
+    throw new Error(`Could not read Athena view ${database}.${table.Name ?? ''}: ${errorMessage(error)}`);
   }
 }
 
@@ -321,15 +321,18 @@ function failureDetail(error: AthenaQueryError, linesBefore: number): string {
   return viewErrorDetail(error.reason, linesBefore);
 }
 
-function viewProperties(change: Change, properties: Change['after']): AthenaViewProperties {
-  if (properties === undefined || !('sql' in properties)) {
+function viewProperties(
+  change: Change<'athena-view'>,
+  properties: AthenaViewProperties | undefined,
+): AthenaViewProperties {
+  if (properties === undefined) {
     throw new Error(`Change ${change.key} (${change.action}) carries no Athena view properties`);
   }
   return properties;
 }
 
 /** `athena-view/<region>/<database>.<name>` → database and name, for a delete without `before`. */
-function viewFromKey(change: Change): Pick<AthenaViewProperties, 'database' | 'name'> {
+function viewFromKey(change: Change<'athena-view'>): Pick<AthenaViewProperties, 'database' | 'name'> {
   const prefix = `athena-view/${change.region}/`;
   const rest = change.key.startsWith(prefix) ? change.key.slice(prefix.length) : '';
   const dot = rest.indexOf('.');

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { errorMessage } from '../../model/errors.js';
 import type { AwsClients } from './clients.js';
+import { nextToken } from './paging.js';
 import { type AwsSend, realSleep, type Sleep } from './retry.js';
 
 /** Athena's catalog for the Glue Data Catalog of the account. */
@@ -240,7 +241,7 @@ export class AthenaQueryRunner {
         new GetQueryResultsCommand({
           QueryExecutionId: queryExecutionId,
           MaxResults: ATHENA_RESULTS_PAGE_SIZE,
-          ...(token ? { NextToken: token } : {}),
+          ...nextToken(token),
         }),
         { what: `read the results of Athena query ${queryExecutionId} (${what})`, region: this.region },
       );

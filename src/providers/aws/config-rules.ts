@@ -23,6 +23,8 @@ import {
   PutOrganizationConfigRuleCommand,
   type PutOrganizationConfigRuleRequest,
 } from '@aws-sdk/client-config-service';
+import { errorMessage } from '../../model/errors.js';
+import { assertKind } from '../../model/kinds.js';
 import type { Change } from '../../model/plan.js';
 import type { Provider } from '../../model/provider.js';
 import {
@@ -32,7 +34,9 @@ import {
   type ResourceStatus,
   resourceKey,
 } from '../../model/resources.js';
+import { present } from '../../model/values.js';
 import type { AwsClients } from './clients.js';
+import { allPages, nextToken } from './paging.js';
 import { type AwsSend, errorName, realSleep, type Sleep } from './retry.js';
 
 /** DescribeOrganizationConfigRules and the status calls return at most 100 a page. */
@@ -97,10 +101,8 @@ export class AwsConfigRuleProvider implements Provider<'config-rule'> {
     return perRegion.flat();
   }
 
-  async apply(change: Change): Promise<void> {
-    if (change.kind !== 'config-rule') {
-      throw new Error(`The Config rule provider cannot apply a ${change.kind} change (${change.key})`);
-    }
+  async apply(change: Change<'config-rule'>): Promise<void> {
+    assertKind(change, 'config-rule');
     switch (change.action) {
       case 'no-op':
         return;
@@ -118,8 +120,7 @@ export class AwsConfigRuleProvider implements Provider<'config-rule'> {
         return;
       }
       case 'delete': {
-        const name =
-          change.before !== undefined && 'identifier' in change.before ? change.before.name : change.name;
+        const name = change.before?.name ?? change.name;
         await this.#whenIdle(name, change.region, async () => {
           try {
             await this.#send(
@@ -161,36 +162,27 @@ export class AwsConfigRuleProvider implements Provider<'config-rule'> {
   }
 
   async #describeRules(region: string): Promise<OrganizationConfigRule[]> {
-    const rules: OrganizationConfigRule[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.#send(
+    const pages = await allPages((token) =>
+      this.#send(
         this.#clients.config(region),
-        new DescribeOrganizationConfigRulesCommand({
-          Limit: CONFIG_PAGE_SIZE,
-          ...(token ? { NextToken: token } : {}),
-        }),
+        new DescribeOrganizationConfigRulesCommand({ Limit: CONFIG_PAGE_SIZE, ...nextToken(token) }),
         { what: 'list Organization Config Rules', region },
-      );
-      rules.push(...(page.OrganizationConfigRules ?? []));
-      token = page.NextToken;
-    } while (token);
-    return rules;
+      ),
+    );
+    return pages.flatMap((page) => page.OrganizationConfigRules ?? []);
   }
 
   async #describeStatuses(
     region: string,
     names?: string[],
   ): Promise<Map<string, OrganizationConfigRuleStatus>> {
-    const statuses = new Map<string, OrganizationConfigRuleStatus>();
-    let token: string | undefined;
-    do {
-      const page = await this.#send(
+    const pages = await allPages((token) =>
+      this.#send(
         this.#clients.config(region),
         new DescribeOrganizationConfigRuleStatusesCommand({
           ...(names ? { OrganizationConfigRuleNames: names } : {}),
           Limit: CONFIG_PAGE_SIZE,
-          ...(token ? { NextToken: token } : {}),
+          ...nextToken(token),
         }),
         {
           what: names
@@ -198,12 +190,12 @@ export class AwsConfigRuleProvider implements Provider<'config-rule'> {
             : 'read Organization Config Rule statuses',
           region,
         },
-      );
-      for (const status of page.OrganizationConfigRuleStatuses ?? []) {
-        if (status.OrganizationConfigRuleName) statuses.set(status.OrganizationConfigRuleName, status);
-      }
-      token = page.NextToken;
-    } while (token);
+      ),
+    );
+    const statuses = new Map<string, OrganizationConfigRuleStatus>();
+    for (const status of pages.flatMap((page) => page.OrganizationConfigRuleStatuses ?? [])) {
+      if (status.OrganizationConfigRuleName) statuses.set(status.OrganizationConfigRuleName, status);
+    }
     return statuses;
   }
 
@@ -222,19 +214,14 @@ export class AwsConfigRuleProvider implements Provider<'config-rule'> {
   async #failedMembers(name: string, region: string): Promise<MemberAccountStatus[]> {
     const members: MemberAccountStatus[] = [];
     for (const memberStatus of FAILED_MEMBER_STATUSES) {
-      let token: string | undefined;
-      do {
-        let page: GetOrganizationConfigRuleDetailedStatusResponse;
-        try {
-          page = await this.#detailedStatusPage(name, region, memberStatus, token);
-        } catch (error) {
-          // Deleted between the two calls: nothing to report.
-          if (errorName(error) === 'NoSuchOrganizationConfigRuleException') return members;
-          throw error;
-        }
-        members.push(...(page.OrganizationConfigRuleDetailedStatus ?? []));
-        token = page.NextToken;
-      } while (token);
+      try {
+        const pages = await allPages((token) => this.#detailedStatusPage(name, region, memberStatus, token));
+        members.push(...pages.flatMap((page) => page.OrganizationConfigRuleDetailedStatus ?? []));
+      } catch (error) {
+        // Deleted between the two calls: nothing more to report.
+        if (errorName(error) === 'NoSuchOrganizationConfigRuleException') return members;
+        throw error;
+      }
     }
     return members;
   }
@@ -251,7 +238,7 @@ export class AwsConfigRuleProvider implements Provider<'config-rule'> {
         OrganizationConfigRuleName: name,
         Filters: { MemberAccountRuleStatus: memberStatus },
         Limit: CONFIG_PAGE_SIZE,
-        ...(token ? { NextToken: token } : {}),
+        ...nextToken(token),
       }),
       { what: `read the ${memberStatus} member accounts of Organization Config Rule ${name}`, region },
     );
@@ -336,11 +323,11 @@ export function propertiesFromRule(rule: OrganizationConfigRule, region: string)
     resourceTypesScope: [...(metadata.ResourceTypesScope ?? [])],
     excludedAccounts: [...(rule.ExcludedAccounts ?? [])].sort(),
   };
-  if (present(metadata.MaximumExecutionFrequency))
+  if (nonEmpty(metadata.MaximumExecutionFrequency))
     properties.maximumExecutionFrequency = metadata.MaximumExecutionFrequency;
-  if (present(metadata.ResourceIdScope)) properties.resourceIdScope = metadata.ResourceIdScope;
-  if (present(metadata.TagKeyScope)) properties.tagKeyScope = metadata.TagKeyScope;
-  if (present(metadata.TagValueScope)) properties.tagValueScope = metadata.TagValueScope;
+  if (nonEmpty(metadata.ResourceIdScope)) properties.resourceIdScope = metadata.ResourceIdScope;
+  if (nonEmpty(metadata.TagKeyScope)) properties.tagKeyScope = metadata.TagKeyScope;
+  if (nonEmpty(metadata.TagValueScope)) properties.tagValueScope = metadata.TagValueScope;
   return properties;
 }
 
@@ -356,7 +343,7 @@ export function parseInputParameters(
     parsed = JSON.parse(text);
   } catch (error) {
     throw new Error(
-      `Organization Config Rule ${rule} in ${region} has InputParameters that are not JSON: ${(error as Error).message}`,
+      `Organization Config Rule ${rule} in ${region} has InputParameters that are not JSON: ${errorMessage(error)}`,
     );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -405,14 +392,14 @@ export function putRuleInput(
     OrganizationManagedRuleMetadata: {
       RuleIdentifier: rule.identifier,
       Description: rule.description,
-      ...(inputParameters !== undefined ? { InputParameters: inputParameters } : {}),
-      ...(present(rule.maximumExecutionFrequency)
+      ...present({ InputParameters: inputParameters }),
+      ...(nonEmpty(rule.maximumExecutionFrequency)
         ? { MaximumExecutionFrequency: rule.maximumExecutionFrequency as MaximumExecutionFrequency }
         : {}),
       ...(rule.resourceTypesScope.length > 0 ? { ResourceTypesScope: [...rule.resourceTypesScope] } : {}),
-      ...(present(rule.resourceIdScope) ? { ResourceIdScope: rule.resourceIdScope } : {}),
-      ...(present(rule.tagKeyScope) ? { TagKeyScope: rule.tagKeyScope } : {}),
-      ...(present(rule.tagValueScope) ? { TagValueScope: rule.tagValueScope } : {}),
+      ...(nonEmpty(rule.resourceIdScope) ? { ResourceIdScope: rule.resourceIdScope } : {}),
+      ...(nonEmpty(rule.tagKeyScope) ? { TagKeyScope: rule.tagKeyScope } : {}),
+      ...(nonEmpty(rule.tagValueScope) ? { TagValueScope: rule.tagValueScope } : {}),
     },
     ...(action === 'update' || excluded.length > 0 ? { ExcludedAccounts: excluded } : {}),
   };
@@ -431,15 +418,15 @@ export function memberFailureLines(members: MemberAccountStatus[], max = MAX_STA
   return lines;
 }
 
-function ruleProperties(change: Change): ConfigRuleProperties {
+function ruleProperties(change: Change<'config-rule'>): ConfigRuleProperties {
   const after = change.after;
-  if (after === undefined || !('identifier' in after)) {
+  if (after === undefined) {
     throw new Error(`Change ${change.key} (${change.action}) carries no Config rule properties`);
   }
   return after;
 }
 
-function present<T extends string>(value: T | undefined): value is T {
+function nonEmpty<T extends string>(value: T | undefined): value is T {
   return value !== undefined && value !== '';
 }
 

@@ -13,6 +13,7 @@ import {
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
 import type { OrgConfig } from '../../model/config.js';
+import { assertKind } from '../../model/kinds.js';
 import type { Change } from '../../model/plan.js';
 import type { Provider } from '../../model/provider.js';
 import {
@@ -22,6 +23,7 @@ import {
   type GlueTableProperties,
   resourceKey,
 } from '../../model/resources.js';
+import { present } from '../../model/values.js';
 import type { AwsClients } from './clients.js';
 import { type AwsSend, errorName } from './retry.js';
 
@@ -95,7 +97,7 @@ export function propertiesFromTable(table: Table, marker: TableMarker): ReadTabl
   return {
     properties,
     owned: table.Parameters?.[marker.tagKey] === marker.tagValue,
-    ...(table.VersionId !== undefined ? { versionId: table.VersionId } : {}),
+    ...present({ versionId: table.VersionId }),
   };
 }
 
@@ -158,10 +160,8 @@ export class AwsGlueTableProvider implements Provider<'glue-table'> {
     return found;
   }
 
-  async apply(change: Change): Promise<void> {
-    if (change.kind !== 'glue-table') {
-      throw new Error(`The Glue table provider cannot apply a ${change.kind} change (${change.key})`);
-    }
+  async apply(change: Change<'glue-table'>): Promise<void> {
+    assertKind(change, 'glue-table');
     switch (change.action) {
       case 'no-op':
         return;
@@ -252,7 +252,7 @@ export class AwsGlueTableProvider implements Provider<'glue-table'> {
         new UpdateTableCommand({
           DatabaseName: p.database,
           TableInput: tableInputFromProperties(p),
-          ...(versionId !== undefined ? { VersionId: versionId } : {}),
+          ...present({ VersionId: versionId }),
         }),
         { what: `update Glue table ${p.database}.${p.name}`, region, write: true },
       );
@@ -270,9 +270,9 @@ export class AwsGlueTableProvider implements Provider<'glue-table'> {
   }
 }
 
-function tableProperties(change: Change): GlueTableProperties {
+function tableProperties(change: Change<'glue-table'>): GlueTableProperties {
   const after = change.after;
-  if (after === undefined || !('serializationLibrary' in after)) {
+  if (after === undefined) {
     throw new Error(`Change ${change.key} (${change.action}) carries no Glue table properties`);
   }
   return after;

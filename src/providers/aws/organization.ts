@@ -22,6 +22,7 @@ import type {
 import type { AwsClients } from './clients.js';
 import { ORGANIZATIONS_REGION } from './clients.js';
 import { createLimiter, type Limiter } from './limiter.js';
+import { allPages, nextToken } from './paging.js';
 import type { AwsSend } from './retry.js';
 
 /** ListAccountsForParent and ListOrganizationalUnitsForParent accept at most 20. */
@@ -108,25 +109,18 @@ export class AwsOrganizationSource implements OrganizationSource {
   }
 
   async #roots(limit: Limiter): Promise<Parent[]> {
-    const roots: Root[] = [];
-    let token: string | undefined;
-    do {
-      const next = token;
-      const page = await limit(
+    const pages = await allPages((token) =>
+      limit(
         () =>
           this.#send(
             this.#clients.organizations(),
-            new ListRootsCommand({
-              MaxResults: ORGANIZATIONS_PAGE_SIZE,
-              ...(next ? { NextToken: next } : {}),
-            }),
+            new ListRootsCommand({ MaxResults: ORGANIZATIONS_PAGE_SIZE, ...nextToken(token) }),
             { what: 'list the organization roots', region: ORGANIZATIONS_REGION },
           ),
-        { urgent: next !== undefined },
-      );
-      roots.push(...(page.Roots ?? []));
-      token = page.NextToken;
-    } while (token);
+        { urgent: token !== undefined },
+      ),
+    );
+    const roots: Root[] = pages.flatMap((page) => page.Roots ?? []);
     if (roots.length === 0)
       throw new Error('ListRoots returned no root: is this account in an organization?');
     return roots.map((root) => ({
@@ -137,57 +131,51 @@ export class AwsOrganizationSource implements OrganizationSource {
 
   /** Lists the OUs under a parent, handing each page's OUs to `onPage` as soon as it arrives. */
   async #childUnits(parent: Parent, limit: Limiter, onPage: (units: Parent[]) => void): Promise<void> {
-    let token: string | undefined;
-    do {
-      const next = token;
-      const page = await limit(
-        () =>
-          this.#send(
-            this.#clients.organizations(),
-            new ListOrganizationalUnitsForParentCommand({
-              ParentId: parent.id,
-              MaxResults: ORGANIZATIONS_PAGE_SIZE,
-              ...(next ? { NextToken: next } : {}),
-            }),
-            {
-              what: `list the organizational units under ${parent.id} (${parent.path})`,
-              region: ORGANIZATIONS_REGION,
-            },
-          ),
-        { urgent: next !== undefined },
-      );
-      onPage(
-        (page.OrganizationalUnits ?? []).map((unit: OrganizationalUnit) => {
-          const id = required(unit.Id, 'Id', `an organizational unit under ${parent.path}`);
-          return { id, path: `${parent.path}/${required(unit.Name, 'Name', `organizational unit ${id}`)}` };
-        }),
-      );
-      token = page.NextToken;
-    } while (token);
+    await allPages(
+      (token) =>
+        limit(
+          () =>
+            this.#send(
+              this.#clients.organizations(),
+              new ListOrganizationalUnitsForParentCommand({
+                ParentId: parent.id,
+                MaxResults: ORGANIZATIONS_PAGE_SIZE,
+                ...nextToken(token),
+              }),
+              {
+                what: `list the organizational units under ${parent.id} (${parent.path})`,
+                region: ORGANIZATIONS_REGION,
+              },
+            ),
+          { urgent: token !== undefined },
+        ),
+      (page) =>
+        onPage(
+          (page.OrganizationalUnits ?? []).map((unit: OrganizationalUnit) => {
+            const id = required(unit.Id, 'Id', `an organizational unit under ${parent.path}`);
+            return { id, path: `${parent.path}/${required(unit.Name, 'Name', `organizational unit ${id}`)}` };
+          }),
+        ),
+    );
   }
 
   async #childAccounts(parent: Parent, limit: Limiter): Promise<OrgAccount[]> {
-    const accounts: OrgAccount[] = [];
-    let token: string | undefined;
-    do {
-      const next = token;
-      const page = await limit(
+    const pages = await allPages((token) =>
+      limit(
         () =>
           this.#send(
             this.#clients.organizations(),
             new ListAccountsForParentCommand({
               ParentId: parent.id,
               MaxResults: ORGANIZATIONS_PAGE_SIZE,
-              ...(next ? { NextToken: next } : {}),
+              ...nextToken(token),
             }),
             { what: `list the accounts under ${parent.id} (${parent.path})`, region: ORGANIZATIONS_REGION },
           ),
-        { urgent: next !== undefined },
-      );
-      for (const account of page.Accounts ?? []) accounts.push(orgAccount(account, parent.path));
-      token = page.NextToken;
-    } while (token);
-    return accounts;
+        { urgent: token !== undefined },
+      ),
+    );
+    return pages.flatMap((page) => (page.Accounts ?? []).map((account) => orgAccount(account, parent.path)));
   }
 }
 

@@ -1,12 +1,14 @@
 /**
- * The `aws` target: the Organization, Organization Config Rules, the Glue table and the Athena views,
- * over one send-wrapper.
+ * The `aws` target: the Organization, Organization Config Rules, the Glue table, the Athena views
+ * and the QuickSight resources (made when first used, once the account is known), over one
+ * send-wrapper that retries and counts writes.
  */
 
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AccessMode, OrgConfig } from '../../model/config.js';
 import type { ProgressReporter, Provider, Target } from '../../model/provider.js';
-import { QUICKSIGHT_KINDS, type QuickSightKind } from '../../model/quicksight.js';
+import type { QuickSightKind } from '../../model/quicksight.js';
+import { present } from '../../model/values.js';
 import type { AnalysisSource } from '../../quicksight/export.js';
 import { AthenaQueryRunner } from './athena.js';
 import { AwsAthenaViewProvider } from './athena-views.js';
@@ -17,7 +19,7 @@ import { AwsGlueTableProvider } from './glue-table.js';
 import { AwsOrganizationSource } from './organization.js';
 import { awsAnalysisSource } from './quicksight/export.js';
 import { createQuickSightProviders, type QuickSightProviders } from './quicksight/index.js';
-import { createSend, type RetryPolicy, type Sleep } from './retry.js';
+import { type AwsSend, createSend, type RetryPolicy, type Sleep } from './retry.js';
 import { WriteCounter } from './write-counter.js';
 
 export interface AwsTargetOptions {
@@ -63,7 +65,7 @@ export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}):
     options.clients ??
     createAwsClients({
       ...endpoint,
-      ...(options.version !== undefined ? { version: options.version } : {}),
+      ...present({ version: options.version }),
       credentials: credentialSources(org, mode, endpoint),
     });
   const writes = new WriteCounter();
@@ -76,20 +78,19 @@ export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}):
   const organization = new AwsOrganizationSource({
     clients,
     send,
-    ...(options.organizationConcurrency !== undefined
-      ? { concurrency: options.organizationConcurrency }
-      : {}),
-    ...(options.progress ? { progress: options.progress } : {}),
+    ...present({ concurrency: options.organizationConcurrency, progress: options.progress }),
   });
   const configRules = new AwsConfigRuleProvider({
     clients,
     send,
     regions: org.regions,
     descriptionMarker: org.ownership.descriptionMarker,
-    ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
-    ...(options.busyPollMs !== undefined ? { busyPollMs: options.busyPollMs } : {}),
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...present({
+      busyTimeoutMs: options.busyTimeoutMs,
+      busyPollMs: options.busyPollMs,
+      now: options.now,
+      sleep: options.sleep,
+    }),
   });
   const glueTable = new AwsGlueTableProvider({ clients, send, org });
   const athena = new AthenaQueryRunner({
@@ -97,59 +98,13 @@ export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}):
     send,
     region: org.glue.region,
     workgroup: org.athena.workgroup,
-    ...(org.athena.outputLocation !== undefined ? { outputLocation: org.athena.outputLocation } : {}),
+    ...present({ outputLocation: org.athena.outputLocation }),
     database: org.glue.database,
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...present({ now: options.now, sleep: options.sleep }),
   });
   const athenaViews = new AwsAthenaViewProvider({ clients, send, org, runner: athena });
 
-  // QuickSight's ARNs and every call name the account; unless org.yaml gives it, the data
-  // credentials say which it is. Asked once, and only when QuickSight is used at all.
-  let accountId: Promise<string> | undefined;
-  const quickSightAccountId = (): Promise<string> => {
-    accountId ??= org.quicksight.accountId
-      ? Promise.resolve(org.quicksight.accountId)
-      : send(clients.sts(org.quicksight.region), new GetCallerIdentityCommand({}), {
-          what: 'find the account of the data credentials (STS GetCallerIdentity) for QuickSight',
-          region: org.quicksight.region,
-        }).then((answer) => {
-          if (!answer.Account) throw new Error('STS GetCallerIdentity returned no account id');
-          return answer.Account;
-        });
-    accountId.catch(() => {
-      accountId = undefined;
-    });
-    return accountId;
-  };
-  let quickSight: Promise<QuickSightProviders> | undefined;
-  const quickSightProviders = (): Promise<QuickSightProviders> => {
-    quickSight ??= quickSightAccountId().then((id) =>
-      createQuickSightProviders({
-        clients,
-        send,
-        accountId: id,
-        region: org.quicksight.region,
-        ownership: { tagKey: org.ownership.tagKey, tagValue: org.ownership.tagValue },
-        ...(options.now ? { now: options.now } : {}),
-        ...(options.sleep ? { sleep: options.sleep } : {}),
-        ...(options.quickSightTimeoutMs !== undefined ? { timeoutMs: options.quickSightTimeoutMs } : {}),
-        ...(options.quickSightPollMs !== undefined ? { pollMs: options.quickSightPollMs } : {}),
-      }),
-    );
-    quickSight.catch(() => {
-      quickSight = undefined;
-    });
-    return quickSight;
-  };
-  const lazy = <K extends QuickSightKind>(kind: K): Provider<K> => ({
-    kind,
-    read: async (desired) => (await quickSightProviders())[kind].read(desired as never) as never,
-    apply: async (change) => (await quickSightProviders())[kind].apply(change),
-  });
-  const quickSightKinds = Object.fromEntries(QUICKSIGHT_KINDS.map((kind) => [kind, lazy(kind)])) as {
-    [K in QuickSightKind]: Provider<K>;
-  };
+  const quickSight = lazyQuickSight(org, clients, send, options);
 
   return {
     name: 'aws',
@@ -158,9 +113,9 @@ export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}):
       'glue-table': glueTable,
       'athena-view': athenaViews,
       'config-rule': configRules,
-      ...quickSightKinds,
+      ...quickSight.providers,
     },
-    quickSightAccountId,
+    quickSightAccountId: quickSight.accountId,
     writeCount: () => writes.total,
     writesByOperation: () => writes.byOperation(),
     athena,
@@ -168,17 +123,90 @@ export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}):
       awsAnalysisSource({
         clients,
         send,
-        accountId: await quickSightAccountId(),
+        accountId: await quickSight.accountId(),
         region: org.quicksight.region,
       }),
     openQuerySession: async () => ({
-      query: async (sql, what) => {
-        const result = await athena.run(sql, what);
-        return result.rows.map((row) =>
-          Object.fromEntries(result.columns.map((c, i) => [c, row[i] ?? null])),
-        );
-      },
+      query: async (sql, what) => rowsAsRecords(await athena.run(sql, what)),
       close: async () => {},
     }),
+  };
+}
+
+/** Athena's rows as records keyed by column, as a query session returns them. */
+function rowsAsRecords(result: { columns: string[]; rows: (string | null)[][] }): Record<string, unknown>[] {
+  return result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c, row[i] ?? null])));
+}
+
+/**
+ * The QuickSight account and providers, made when first used. QuickSight's ARNs and every call
+ * name the account; unless org.yaml gives it, the data credentials say which it is (STS), asked
+ * once and only when QuickSight is used at all. A failed attempt is forgotten, so the next use
+ * asks again.
+ */
+function lazyQuickSight(
+  org: OrgConfig,
+  clients: AwsClients,
+  send: AwsSend,
+  options: AwsTargetOptions,
+): { accountId: () => Promise<string>; providers: QuickSightProviders } {
+  let account: Promise<string> | undefined;
+  const accountId = (): Promise<string> => {
+    account ??= org.quicksight.accountId
+      ? Promise.resolve(org.quicksight.accountId)
+      : send(clients.sts(org.quicksight.region), new GetCallerIdentityCommand({}), {
+          what: 'find the account of the data credentials (STS GetCallerIdentity) for QuickSight',
+          region: org.quicksight.region,
+        }).then((answer) => {
+          if (!answer.Account) throw new Error('STS GetCallerIdentity returned no account id');
+          return answer.Account;
+        });
+    account.catch(() => {
+      account = undefined;
+    });
+    return account;
+  };
+  let made: Promise<QuickSightProviders> | undefined;
+  const all = (): Promise<QuickSightProviders> => {
+    made ??= accountId().then((id) =>
+      createQuickSightProviders({
+        clients,
+        send,
+        accountId: id,
+        region: org.quicksight.region,
+        ownership: { tagKey: org.ownership.tagKey, tagValue: org.ownership.tagValue },
+        ...present({
+          now: options.now,
+          sleep: options.sleep,
+          timeoutMs: options.quickSightTimeoutMs,
+          pollMs: options.quickSightPollMs,
+        }),
+      }),
+    );
+    made.catch(() => {
+      made = undefined;
+    });
+    return made;
+  };
+  const lazy = <K extends QuickSightKind>(kind: K): Provider<K> => ({
+    kind,
+    read: async (desired) => {
+      const provider: Provider<K> = (await all())[kind];
+      return provider.read(desired);
+    },
+    apply: async (change) => {
+      const provider: Provider<K> = (await all())[kind];
+      return provider.apply(change);
+    },
+  });
+  return {
+    accountId,
+    providers: {
+      'quicksight-data-source': lazy('quicksight-data-source'),
+      'quicksight-data-set': lazy('quicksight-data-set'),
+      'quicksight-refresh-schedule': lazy('quicksight-refresh-schedule'),
+      'quicksight-analysis': lazy('quicksight-analysis'),
+      'quicksight-dashboard': lazy('quicksight-dashboard'),
+    },
   };
 }

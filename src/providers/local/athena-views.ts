@@ -45,7 +45,7 @@ export async function openLocalEngine(
   return engine;
 }
 
-export class LocalAthenaViews implements Provider<'athena-view'> {
+export class LocalAthenaViewProvider implements Provider<'athena-view'> {
   readonly kind = 'athena-view';
   private engine: Promise<DuckDbEngine> | undefined;
 
@@ -73,18 +73,21 @@ export class LocalAthenaViews implements Provider<'athena-view'> {
     return out;
   }
 
-  async apply(change: Change): Promise<void> {
+  async apply(change: Change<'athena-view'>): Promise<void> {
+    if (change.action === 'no-op') return;
     this.engine ??= openLocalEngine(this.store, this.org, this.today);
     const engine = await this.engine;
     if (change.action === 'delete') {
-      const before = change.before as AthenaViewProperties;
+      const before = change.before;
+      if (!before) throw new Error(`Change ${change.key} (delete) carries no Athena view properties`);
       await engine.dropView(before.database, before.name);
       await this.store.update((state) => {
         delete state.athenaViews?.[change.region]?.[`${before.database}.${before.name}`];
       });
       return;
     }
-    const view = change.after as AthenaViewProperties;
+    const view = change.after;
+    if (!view) throw new Error(`Change ${change.key} (${change.action}) carries no Athena view properties`);
     await engine.createView(view);
     await this.store.update((state) => {
       state.athenaViews ??= {};

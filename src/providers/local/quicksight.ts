@@ -6,6 +6,7 @@
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { assertKind } from '../../model/kinds.js';
 import type { Change } from '../../model/plan.js';
 import type { ProgressReporter, Provider, QuerySession } from '../../model/provider.js';
 import type { QuickSightKind, QuickSightProperties } from '../../model/quicksight.js';
@@ -30,7 +31,7 @@ export interface LocalQuickSightOptions {
   progress?: ProgressReporter;
 }
 
-export class LocalQuickSight<K extends QuickSightKind> implements Provider<K> {
+export class LocalQuickSightProvider<K extends QuickSightKind> implements Provider<K> {
   constructor(
     readonly kind: K,
     private readonly o: LocalQuickSightOptions,
@@ -51,12 +52,14 @@ export class LocalQuickSight<K extends QuickSightKind> implements Provider<K> {
     );
   }
 
-  async apply(change: Change): Promise<void> {
-    if (change.kind !== this.kind) throw new Error(`Bug: ${this.kind} provider got a ${change.kind} change`);
+  async apply(change: Change<K>): Promise<void> {
+    assertKind(change, this.kind);
     if (change.action === 'no-op') return;
-    const after = change.after as QuickSightProperties | undefined;
+    const after: QuickSightProperties | undefined = change.after;
+    const id = (after ?? change.before)?.id;
+    if (id === undefined)
+      throw new Error(`Change ${change.key} (${change.action}) carries no QuickSight properties`);
     if (this.kind === 'quicksight-dashboard') {
-      const id = ((change.after ?? change.before) as QuickSightProperties).id;
       const page = dashboardPagePath(this.o.store.dir, id);
       if (change.action === 'delete') await rm(page, { force: true });
       else if (after) await this.render(after, page);
@@ -98,14 +101,14 @@ export class LocalQuickSight<K extends QuickSightKind> implements Provider<K> {
   }
 }
 
-export type LocalQuickSightProviders = { [K in QuickSightKind]: LocalQuickSight<K> };
+export type LocalQuickSightProviders = { [K in QuickSightKind]: LocalQuickSightProvider<K> };
 
 export function createLocalQuickSight(o: LocalQuickSightOptions): LocalQuickSightProviders {
   return {
-    'quicksight-data-source': new LocalQuickSight('quicksight-data-source', o),
-    'quicksight-data-set': new LocalQuickSight('quicksight-data-set', o),
-    'quicksight-refresh-schedule': new LocalQuickSight('quicksight-refresh-schedule', o),
-    'quicksight-analysis': new LocalQuickSight('quicksight-analysis', o),
-    'quicksight-dashboard': new LocalQuickSight('quicksight-dashboard', o),
+    'quicksight-data-source': new LocalQuickSightProvider('quicksight-data-source', o),
+    'quicksight-data-set': new LocalQuickSightProvider('quicksight-data-set', o),
+    'quicksight-refresh-schedule': new LocalQuickSightProvider('quicksight-refresh-schedule', o),
+    'quicksight-analysis': new LocalQuickSightProvider('quicksight-analysis', o),
+    'quicksight-dashboard': new LocalQuickSightProvider('quicksight-dashboard', o),
   };
 }

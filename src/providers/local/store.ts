@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as z from 'zod';
+import { errorMessage } from '../../model/errors.js';
 import type { OrganizationSnapshot } from '../../model/provider.js';
 import type { QuickSightKind, QuickSightProperties } from '../../model/quicksight.js';
 import type {
@@ -85,7 +86,7 @@ export class LocalStore {
     try {
       data = JSON.parse(text);
     } catch (e) {
-      throw new Error(`${this.orgPath}: not valid JSON: ${(e as Error).message}`);
+      throw new Error(`${this.orgPath}: not valid JSON: ${errorMessage(e)}`);
     }
     const parsed = orgJsonSchema.safeParse(data);
     if (!parsed.success) {

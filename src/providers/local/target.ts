@@ -1,18 +1,19 @@
+/**
+ * The `local` target: a directory holding the Organization (org.json), an S3-shaped tree of Config
+ * snapshot files, and state.json with what is "deployed". Config rules and the Glue table are
+ * records in state.json; views (DuckDB) and QuickSight have providers of their own.
+ */
 import type { OrgConfig } from '../../model/config.js';
 import { toIsoDate } from '../../model/dates.js';
 import type { Change } from '../../model/plan.js';
 import type { ProgressReporter, Provider, QuerySession, Target } from '../../model/provider.js';
-import {
-  type ConfigRuleProperties,
-  type CurrentResource,
-  type GlueTableProperties,
-  resourceKey,
-} from '../../model/resources.js';
-import { LocalAthenaViews, openLocalEngine } from './athena-views.js';
+import { type CurrentResource, resourceKey } from '../../model/resources.js';
+import { present } from '../../model/values.js';
+import { LocalAthenaViewProvider, openLocalEngine } from './athena-views.js';
 import { createLocalQuickSight, LOCAL_ACCOUNT_ID } from './quicksight.js';
 import { LocalStore } from './store.js';
 
-class LocalConfigRules implements Provider<'config-rule'> {
+class LocalConfigRuleProvider implements Provider<'config-rule'> {
   readonly kind = 'config-rule';
   constructor(
     private readonly store: LocalStore,
@@ -38,21 +39,22 @@ class LocalConfigRules implements Provider<'config-rule'> {
     return out;
   }
 
-  async apply(change: Change): Promise<void> {
+  async apply(change: Change<'config-rule'>): Promise<void> {
+    if (change.action === 'no-op') return;
+    const after = change.after;
     await this.store.update((state) => {
       state.configRules[change.region] ??= {};
       const rules = state.configRules[change.region] ?? {};
-      if (change.action === 'delete') {
-        delete rules[change.name];
-      } else {
+      if (change.action === 'delete') delete rules[change.name];
+      else if (after) {
         const status = change.action === 'create' ? 'CREATE_SUCCESSFUL' : 'UPDATE_SUCCESSFUL';
-        rules[change.name] = { ...(change.after as ConfigRuleProperties), status };
-      }
+        rules[change.name] = { ...after, status };
+      } else throw new Error(`Change ${change.key} (${change.action}) carries no Config rule properties`);
     });
   }
 }
 
-class LocalGlueTables implements Provider<'glue-table'> {
+class LocalGlueTableProvider implements Provider<'glue-table'> {
   readonly kind = 'glue-table';
   constructor(
     private readonly store: LocalStore,
@@ -76,11 +78,13 @@ class LocalGlueTables implements Provider<'glue-table'> {
     return out;
   }
 
-  async apply(change: Change): Promise<void> {
+  async apply(change: Change<'glue-table'>): Promise<void> {
     if (change.action === 'delete') {
       throw new Error(`Refusing to delete Glue table ${change.name}: org-compliance never deletes tables`);
     }
-    const table = change.after as GlueTableProperties;
+    if (change.action === 'no-op') return;
+    const table = change.after;
+    if (!table) throw new Error(`Change ${change.key} (${change.action}) carries no Glue table properties`);
     await this.store.update((state) => {
       state.glueTables[change.region] ??= {};
       const tables = state.glueTables[change.region] ?? {};
@@ -96,7 +100,7 @@ export function createLocalTarget(
 ): Target & { store: LocalStore } {
   const store = new LocalStore(dir);
   const today = options.today ?? toIsoDate(new Date());
-  const views = new LocalAthenaViews(store, org, today);
+  const views = new LocalAthenaViewProvider(store, org, today);
   const openQuerySession = async (): Promise<QuerySession> => {
     // A session queries several views: read the files once, compute each view once.
     const engine = await openLocalEngine(store, org, today, undefined, { materialize: true });
@@ -119,14 +123,14 @@ export function createLocalTarget(
     store,
     organization: { readOrganization: () => store.readOrganization() },
     providers: {
-      'config-rule': new LocalConfigRules(store, org),
-      'glue-table': new LocalGlueTables(store, org),
+      'config-rule': new LocalConfigRuleProvider(store, org),
+      'glue-table': new LocalGlueTableProvider(store, org),
       'athena-view': views,
       ...createLocalQuickSight({
         store,
         today,
         openSession: openQuerySession,
-        ...(options.progress ? { progress: options.progress } : {}),
+        ...present({ progress: options.progress }),
       }),
     },
     writeCount: () => store.writeCount(),

@@ -4,6 +4,7 @@
  * the target's engine (views on DuckDB locally), then its logical tables applied: joins, renames,
  * projections, filters, calculated columns and casts.
  */
+import { isRecord } from '../../model/values.js';
 import {
   type EvalContext,
   type Expr,
@@ -29,7 +30,6 @@ export interface DataSetLoadOptions {
 export class DataSetError extends Error {}
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The DataSetId a declaration's DataSetArn names: `${dataSet:<id>}` or `arn:…:dataset/<id>`. */
 export function dataSetIdOf(arn: string): string | undefined {
@@ -77,9 +77,9 @@ function physicalQuery(
 ): { sql: string; columns: DataSetColumn[] } {
   const columnsOf = (list: unknown): DataSetColumn[] =>
     (Array.isArray(list) ? list : [])
-      .filter(isObject)
+      .filter(isRecord)
       .map((c) => ({ name: String(c.Name), type: String(c.Type ?? 'STRING') }));
-  if (isObject(t.RelationalTable)) {
+  if (isRecord(t.RelationalTable)) {
     const r = t.RelationalTable;
     const columns = columnsOf(r.InputColumns);
     const table = [r.Schema, r.Name]
@@ -88,7 +88,7 @@ function physicalQuery(
       .join('.');
     return { sql: `SELECT ${columns.map((c) => quote(c.name)).join(', ')} FROM ${table}`, columns };
   }
-  if (isObject(t.CustomSql)) {
+  if (isRecord(t.CustomSql)) {
     const c = t.CustomSql;
     return { sql: resolve(String(c.SqlQuery ?? ''), placeholders), columns: columnsOf(c.Columns) };
   }
@@ -186,9 +186,9 @@ function inferType(rows: Row[], name: string): string {
 function transform(table: Table, ops: unknown[], now: Date, where: string): Table {
   let { columns, rows } = table;
   for (const op of ops) {
-    if (!isObject(op)) continue;
+    if (!isRecord(op)) continue;
     const [kind] = Object.keys(op);
-    const body = kind && isObject(op[kind]) ? (op[kind] as Json) : {};
+    const body = kind && isRecord(op[kind]) ? (op[kind] as Json) : {};
     switch (kind) {
       case 'ProjectOperation': {
         const keep = (Array.isArray(body.ProjectedColumns) ? body.ProjectedColumns : []).map(String);
@@ -223,7 +223,7 @@ function transform(table: Table, ops: unknown[], now: Date, where: string): Tabl
         break;
       }
       case 'CreateColumnsOperation': {
-        for (const c of Array.isArray(body.Columns) ? body.Columns.filter(isObject) : []) {
+        for (const c of Array.isArray(body.Columns) ? body.Columns.filter(isRecord) : []) {
           const name = String(c.ColumnName);
           const e = parseExpression(String(c.Expression ?? 'NULL'));
           const ctx = context(columns, now);
@@ -249,13 +249,13 @@ export async function queryDataSet(
 ): Promise<DataSetData> {
   const id = String(json.DataSetId ?? '?');
   const now = options.now ?? new Date();
-  const physicalMap = isObject(json.PhysicalTableMap) ? json.PhysicalTableMap : {};
+  const physicalMap = isRecord(json.PhysicalTableMap) ? json.PhysicalTableMap : {};
   const physical = new Map<string, Promise<Table>>();
   const readPhysical = (pid: string): Promise<Table> => {
     let p = physical.get(pid);
     if (!p) {
       const t = physicalMap[pid];
-      if (!isObject(t)) throw new DataSetError(`data set ${id}: no physical table ${pid}`);
+      if (!isRecord(t)) throw new DataSetError(`data set ${id}: no physical table ${pid}`);
       const { sql, columns } = physicalQuery(t, options.placeholders);
       let rows = cache.get(sql);
       if (!rows) {
@@ -270,7 +270,7 @@ export async function queryDataSet(
     }
     return p;
   };
-  const logicalMap = isObject(json.LogicalTableMap) ? json.LogicalTableMap : undefined;
+  const logicalMap = isRecord(json.LogicalTableMap) ? json.LogicalTableMap : undefined;
   if (!logicalMap) {
     const ids = Object.keys(physicalMap);
     if (ids.length !== 1)
@@ -280,7 +280,7 @@ export async function queryDataSet(
   const operands = new Set<string>();
   for (const t of Object.values(logicalMap)) {
     const j =
-      isObject(t) && isObject(t.Source) && isObject(t.Source.JoinInstruction)
+      isRecord(t) && isRecord(t.Source) && isRecord(t.Source.JoinInstruction)
         ? t.Source.JoinInstruction
         : undefined;
     if (j)
@@ -297,13 +297,13 @@ export async function queryDataSet(
     let p = memo.get(lid);
     if (p) return p;
     const t = logicalMap[lid];
-    if (!isObject(t)) throw new DataSetError(`data set ${id}: no logical table ${lid}`);
-    const source = isObject(t.Source) ? t.Source : {};
+    if (!isRecord(t)) throw new DataSetError(`data set ${id}: no logical table ${lid}`);
+    const source = isRecord(t.Source) ? t.Source : {};
     const where = `data set ${id}, logical table ${lid}`;
     p = (async () => {
       let table: Table;
       if (typeof source.PhysicalTableId === 'string') table = await readPhysical(source.PhysicalTableId);
-      else if (isObject(source.JoinInstruction)) {
+      else if (isRecord(source.JoinInstruction)) {
         const j = source.JoinInstruction;
         const [l, r] = await Promise.all([
           readLogical(String(j.LeftOperand), depth + 1),

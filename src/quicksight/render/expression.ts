@@ -82,92 +82,128 @@ function tokenize(src: string): Token[] {
 
 /** Parses an expression; throws ExpressionError with what is wrong. */
 export function parseExpression(src: string): Expr {
-  const toks = tokenize(src);
-  let p = 0;
-  const peek = () => toks[p];
-  const isOp = (v: string) => {
-    const t = peek();
+  return new Parser(tokenize(src), src).expression();
+}
+
+/**
+ * Recursive descent over the tokens, loosest binding first: OR, AND, NOT, comparisons, + and -,
+ * * / and %, unary minus and plus, ^ (right-associative), then primaries.
+ */
+class Parser {
+  private readonly toks: Token[];
+  private readonly src: string;
+  private p = 0;
+
+  constructor(toks: Token[], src: string) {
+    this.toks = toks;
+    this.src = src;
+  }
+
+  /** The whole input as one expression. */
+  expression(): Expr {
+    const e = this.or();
+    if (this.p < this.toks.length) throw new ExpressionError(`unexpected trailing input in ${this.src}`);
+    return e;
+  }
+
+  private peek(): Token | undefined {
+    return this.toks[this.p];
+  }
+
+  private isOp(v: string): boolean {
+    const t = this.peek();
     return t !== undefined && t.t === 'op' && t.v === v;
-  };
-  const isWord = (v: string) => {
-    const t = peek();
+  }
+
+  private isWord(v: string): boolean {
+    const t = this.peek();
     return t !== undefined && t.t === 'id' && t.v.toUpperCase() === v;
-  };
-  const expect = (v: string) => {
-    if (!isOp(v)) throw new ExpressionError(`expected '${v}' in ${src}`);
-    p++;
-  };
-  const or = (): Expr => {
-    let l = and();
-    while (isWord('OR')) {
-      p++;
-      l = { k: 'bin', op: 'OR', l, r: and() };
+  }
+
+  private expect(v: string): void {
+    if (!this.isOp(v)) throw new ExpressionError(`expected '${v}' in ${this.src}`);
+    this.p++;
+  }
+
+  private or(): Expr {
+    let l = this.and();
+    while (this.isWord('OR')) {
+      this.p++;
+      l = { k: 'bin', op: 'OR', l, r: this.and() };
     }
     return l;
-  };
-  const and = (): Expr => {
-    let l = not();
-    while (isWord('AND')) {
-      p++;
-      l = { k: 'bin', op: 'AND', l, r: not() };
+  }
+
+  private and(): Expr {
+    let l = this.not();
+    while (this.isWord('AND')) {
+      this.p++;
+      l = { k: 'bin', op: 'AND', l, r: this.not() };
     }
     return l;
-  };
-  const not = (): Expr => {
-    if (isWord('NOT')) {
-      p++;
-      return { k: 'un', op: 'NOT', e: not() };
+  }
+
+  private not(): Expr {
+    if (this.isWord('NOT')) {
+      this.p++;
+      return { k: 'un', op: 'NOT', e: this.not() };
     }
-    return cmp();
-  };
-  const cmp = (): Expr => {
-    const l = add();
-    const t = peek();
+    return this.cmp();
+  }
+
+  private cmp(): Expr {
+    const l = this.add();
+    const t = this.peek();
     if (t?.t === 'op' && ['=', '<>', '!=', '<', '>', '<=', '>='].includes(t.v)) {
-      p++;
-      return { k: 'bin', op: t.v === '!=' ? '<>' : t.v, l, r: add() };
+      this.p++;
+      return { k: 'bin', op: t.v === '!=' ? '<>' : t.v, l, r: this.add() };
     }
     return l;
-  };
-  const add = (): Expr => {
-    let l = mul();
-    for (let t = peek(); t?.t === 'op' && (t.v === '+' || t.v === '-'); t = peek()) {
-      p++;
-      l = { k: 'bin', op: t.v, l, r: mul() };
+  }
+
+  private add(): Expr {
+    let l = this.mul();
+    for (let t = this.peek(); t?.t === 'op' && (t.v === '+' || t.v === '-'); t = this.peek()) {
+      this.p++;
+      l = { k: 'bin', op: t.v, l, r: this.mul() };
     }
     return l;
-  };
-  const mul = (): Expr => {
-    let l = unary();
-    for (let t = peek(); t?.t === 'op' && (t.v === '*' || t.v === '/' || t.v === '%'); t = peek()) {
-      p++;
-      l = { k: 'bin', op: t.v, l, r: unary() };
+  }
+
+  private mul(): Expr {
+    let l = this.unary();
+    for (let t = this.peek(); t?.t === 'op' && (t.v === '*' || t.v === '/' || t.v === '%'); t = this.peek()) {
+      this.p++;
+      l = { k: 'bin', op: t.v, l, r: this.unary() };
     }
     return l;
-  };
-  const unary = (): Expr => {
-    if (isOp('-')) {
-      p++;
-      return { k: 'un', op: '-', e: unary() };
+  }
+
+  private unary(): Expr {
+    if (this.isOp('-')) {
+      this.p++;
+      return { k: 'un', op: '-', e: this.unary() };
     }
-    if (isOp('+')) {
-      p++;
-      return unary();
+    if (this.isOp('+')) {
+      this.p++;
+      return this.unary();
     }
-    return pow();
-  };
-  const pow = (): Expr => {
-    const base = primary();
-    if (isOp('^')) {
-      p++;
-      return { k: 'bin', op: '^', l: base, r: unary() };
+    return this.pow();
+  }
+
+  private pow(): Expr {
+    const base = this.primary();
+    if (this.isOp('^')) {
+      this.p++;
+      return { k: 'bin', op: '^', l: base, r: this.unary() };
     }
     return base;
-  };
-  const primary = (): Expr => {
-    const t = peek();
-    if (!t) throw new ExpressionError(`unexpected end of ${src}`);
-    p++;
+  }
+
+  private primary(): Expr {
+    const t = this.peek();
+    if (!t) throw new ExpressionError(`unexpected end of ${this.src}`);
+    this.p++;
     switch (t.t) {
       case 'num':
         return { k: 'num', v: t.v };
@@ -177,47 +213,37 @@ export function parseExpression(src: string): Expr {
         return { k: 'col', name: t.v };
       case 'param':
         return { k: 'param', name: t.v };
-      case 'id': {
-        if (isOp('(')) {
-          p++;
-          const args: Expr[] = [];
-          if (!isOp(')')) {
-            args.push(or());
-            while (isOp(',')) {
-              p++;
-              args.push(or());
-            }
-          }
-          expect(')');
-          return { k: 'call', fn: t.v.toLowerCase(), args };
+      case 'id':
+        if (this.isOp('(')) {
+          this.p++;
+          return { k: 'call', fn: t.v.toLowerCase(), args: this.items(')') };
         }
         if (t.v.toUpperCase() === 'NULL') return { k: 'null' };
         return { k: 'col', name: t.v };
-      }
       case 'op':
         if (t.v === '(') {
-          const e = or();
-          expect(')');
+          const e = this.or();
+          this.expect(')');
           return e;
         }
-        if (t.v === '[') {
-          const items: Expr[] = [];
-          if (!isOp(']')) {
-            items.push(or());
-            while (isOp(',')) {
-              p++;
-              items.push(or());
-            }
-          }
-          expect(']');
-          return { k: 'list', items };
-        }
-        throw new ExpressionError(`unexpected '${t.v}' in ${src}`);
+        if (t.v === '[') return { k: 'list', items: this.items(']') };
+        throw new ExpressionError(`unexpected '${t.v}' in ${this.src}`);
     }
-  };
-  const e = or();
-  if (p < toks.length) throw new ExpressionError(`unexpected trailing input in ${src}`);
-  return e;
+  }
+
+  /** Comma-separated expressions up to and including `close` (function arguments, list items). */
+  private items(close: string): Expr[] {
+    const items: Expr[] = [];
+    if (!this.isOp(close)) {
+      items.push(this.or());
+      while (this.isOp(',')) {
+        this.p++;
+        items.push(this.or());
+      }
+    }
+    this.expect(close);
+    return items;
+  }
 }
 
 const AGGREGATES = new Set([
@@ -445,27 +471,55 @@ export function evaluate(e: Expr, ctx: EvalContext, row: Row | null, rows: Row[]
 }
 
 function call(fn: string, args: Expr[], ctx: EvalContext, row: Row | null, rows: Row[] | null): unknown {
-  const ev = (x: Expr | undefined) => (x ? evaluate(x, ctx, row, rows) : null);
-  const arity = (n: number) => {
-    if (args.length < n) throw new ExpressionError(`${fn}() needs ${n} argument(s)`);
+  const c: Call = {
+    fn,
+    args,
+    ctx,
+    ev: (x) => (x ? evaluate(x, ctx, row, rows) : null),
+    arity: (n) => {
+      if (args.length < n) throw new ExpressionError(`${fn}() needs ${n} argument(s)`);
+    },
   };
-  if (AGGREGATES.has(fn)) {
-    if (!rows) throw new ExpressionError(`${fn}() needs a group (use it in a measure)`);
-    arity(1);
-    const arg = args[0] as Expr;
-    const conditional = fn.endsWith('if');
-    const base = conditional ? fn.slice(0, -2) : fn;
-    if (conditional) arity(2);
-    const picked = conditional ? rows.filter((r) => truthy(evaluate(args[1] as Expr, ctx, r, null))) : rows;
-    const values = picked.map((r) => evaluate(arg, ctx, r, null));
-    const name = base === 'avg' ? 'AVERAGE' : base.toUpperCase();
-    if (
-      (name === 'MIN' || name === 'MAX') &&
-      values.some((v) => typeof v === 'string' && toNumber(v) === null)
-    )
-      return extremeValue(name, values);
-    return aggregateValues(name, values);
+  if (AGGREGATES.has(fn)) return aggregateCall(c, rows);
+  for (const family of [conditionCall, numberCall, textCall, dateCall]) {
+    const value = family(c);
+    if (value !== NOT_HERE) return value;
   }
+  throw new ExpressionError(`function ${fn}() is not supported by the local renderer`);
+}
+
+/** A function call being evaluated: its name and arguments, and how to evaluate them. */
+interface Call {
+  fn: string;
+  args: Expr[];
+  ctx: EvalContext;
+  /** Evaluates an argument (null when it is missing) in the call's row or group. */
+  ev: (x: Expr | undefined) => unknown;
+  /** Throws unless there are at least `n` arguments. */
+  arity: (n: number) => void;
+}
+
+/** What a family of functions returns for a function that is not one of its own. */
+const NOT_HERE = Symbol('not in this family');
+
+/** sum, avg, countIf, …: over the group, or the rows of the group the condition holds for. */
+function aggregateCall({ fn, args, ctx, arity }: Call, rows: Row[] | null): unknown {
+  if (!rows) throw new ExpressionError(`${fn}() needs a group (use it in a measure)`);
+  arity(1);
+  const arg = args[0] as Expr;
+  const conditional = fn.endsWith('if');
+  const base = conditional ? fn.slice(0, -2) : fn;
+  if (conditional) arity(2);
+  const picked = conditional ? rows.filter((r) => truthy(evaluate(args[1] as Expr, ctx, r, null))) : rows;
+  const values = picked.map((r) => evaluate(arg, ctx, r, null));
+  const name = base === 'avg' ? 'AVERAGE' : base.toUpperCase();
+  if ((name === 'MIN' || name === 'MAX') && values.some((v) => typeof v === 'string' && toNumber(v) === null))
+    return extremeValue(name, values);
+  return aggregateValues(name, values);
+}
+
+/** ifelse, coalesce, isNull, isNotNull, in, notIn. */
+function conditionCall({ fn, args, ev, arity }: Call): unknown {
   switch (fn) {
     case 'ifelse': {
       if (args.length < 3 || args.length % 2 === 0)
@@ -493,6 +547,14 @@ function call(fn: string, args: Expr[], ctx: EvalContext, row: Row | null, rows:
       const found = Array.isArray(list) && list.some((x) => compare(x, v) === 0);
       return fn === 'in' ? found : !found;
     }
+    default:
+      return NOT_HERE;
+  }
+}
+
+/** round, floor, ceil, abs and the conversions between integers and decimals. */
+function numberCall({ fn, args, ev, arity }: Call): unknown {
+  switch (fn) {
     case 'round':
     case 'floor':
     case 'ceil':
@@ -515,6 +577,14 @@ function call(fn: string, args: Expr[], ctx: EvalContext, row: Row | null, rows:
     case 'inttodecimal':
     case 'parsedecimal':
       return toNumber(ev(args[0]));
+    default:
+      return NOT_HERE;
+  }
+}
+
+/** toString, concat, toLower, toUpper, trim, strlen, left, right, substring, replace, contains, … */
+function textCall({ fn, args, ev, arity }: Call): unknown {
+  switch (fn) {
     case 'tostring': {
       const v = ev(args[0]);
       return isNullish(v) ? null : String(v);
@@ -566,6 +636,14 @@ function call(fn: string, args: Expr[], ctx: EvalContext, row: Row | null, rows:
           ? String(s).startsWith(sub)
           : String(s).endsWith(sub);
     }
+    default:
+      return NOT_HERE;
+  }
+}
+
+/** now, dateDiff, addDateTime. */
+function dateCall({ fn, args, ctx, ev, arity }: Call): unknown {
+  switch (fn) {
     case 'now':
       return ctx.now.toISOString();
     case 'datediff': {
@@ -601,6 +679,6 @@ function call(fn: string, args: Expr[], ctx: EvalContext, row: Row | null, rows:
       return out.toISOString();
     }
     default:
-      throw new ExpressionError(`function ${fn}() is not supported by the local renderer`);
+      return NOT_HERE;
   }
 }

@@ -12,6 +12,7 @@ import type {
   ParameterDeclaration,
   UnaggregatedField,
 } from '@aws-sdk/client-quicksight';
+import { errorMessage } from '../../model/errors.js';
 import {
   type EvalContext,
   type Expr,
@@ -260,7 +261,7 @@ export function makeFrame(
       const e = parseExpression(c.Expression);
       (isAggregate(e) ? aggregateCalcs : rowCalcs).set(c.Name, e);
     } catch (err) {
-      broken.set(c.Name, (err as Error).message);
+      broken.set(c.Name, errorMessage(err));
     }
   }
   const computing = new Set<string>();

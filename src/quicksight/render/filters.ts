@@ -3,7 +3,16 @@
  * static values (or parameters with default values) apply; filters left to a control with no value
  * select all; what cannot be applied locally is named in a note on the visual, never skipped silently.
  */
-import type { Filter, FilterGroup } from '@aws-sdk/client-quicksight';
+import type {
+  CategoryFilter,
+  Filter,
+  FilterGroup,
+  NumericEqualityFilter,
+  NumericRangeFilter,
+  RelativeDatesFilter,
+  TimeEqualityFilter,
+  TimeRangeFilter,
+} from '@aws-sdk/client-quicksight';
 import { isNullish, toNumber } from './expression.js';
 import { aggregationName, type Frame } from './fields.js';
 import { parseDate } from './format.js';
@@ -103,147 +112,156 @@ function periodStart(d: Date, unit: string): Date {
 type Built = { test: Predicate; text: string } | { skip: string } | null;
 
 function build(f: Filter, ctx: FilterContext, column: string): Built {
-  if (f.CategoryFilter) {
-    const c = f.CategoryFilter.Configuration;
-    const list = c?.FilterListConfiguration ?? c?.CustomFilterListConfiguration;
-    if (list) {
-      if (list.SelectAllOptions === 'FILTER_ALL_VALUES' || !list.CategoryValues?.length)
-        return list.NullOption && list.NullOption !== 'ALL_VALUES'
-          ? { test: nullRule(list.NullOption, () => true), text: `${column}: ${list.NullOption}` }
-          : null;
-      const values = list.CategoryValues;
-      const op = list.MatchOperator ?? 'CONTAINS';
-      return {
-        test: nullRule(
-          list.NullOption ?? 'NON_NULLS_ONLY',
-          matchCategory(
-            op === 'CONTAINS' ? 'EQUALS' : op === 'DOES_NOT_CONTAIN' ? 'DOES_NOT_EQUAL' : op,
-            values,
-          ),
-        ),
-        text: `${column} ${op === 'DOES_NOT_CONTAIN' || op === 'DOES_NOT_EQUAL' ? 'not in' : 'in'} ${values.join(', ')}`,
-      };
-    }
-    const custom = c?.CustomFilterConfiguration;
-    if (custom) {
-      const values =
-        custom.CategoryValue !== undefined
-          ? [custom.CategoryValue]
-          : paramValues(ctx, custom.ParameterName)?.map((v) => String(v));
-      if (!values || custom.SelectAllOptions === 'FILTER_ALL_VALUES') return null;
-      return {
-        test: nullRule(custom.NullOption ?? 'NON_NULLS_ONLY', matchCategory(custom.MatchOperator, values)),
-        text: `${column} ${String(custom.MatchOperator ?? 'EQUALS')
-          .toLowerCase()
-          .replace(/_/g, ' ')} ${values.join(', ')}`,
-      };
-    }
-    return { skip: `category filter ${f.CategoryFilter.FilterId} has no configuration` };
-  }
-  if (f.NumericEqualityFilter) {
-    const n = f.NumericEqualityFilter;
-    if (n.AggregationFunction) return { skip: `filter ${n.FilterId} on an aggregated value` };
-    const values = n.Value !== undefined ? [n.Value] : paramValues(ctx, n.ParameterName);
-    if (!values || n.SelectAllOptions === 'FILTER_ALL_VALUES') return null;
-    const nums = values.map(toNumber);
-    const eq: Predicate = (v) => nums.includes(toNumber(v));
-    return {
-      test: nullRule(n.NullOption, n.MatchOperator === 'DOES_NOT_EQUAL' ? (v) => !eq(v) : eq),
-      text: `${column} ${n.MatchOperator === 'DOES_NOT_EQUAL' ? '≠' : '='} ${values.join(', ')}`,
-    };
-  }
-  if (f.NumericRangeFilter) {
-    const n = f.NumericRangeFilter;
-    if (n.AggregationFunction) return { skip: `filter ${n.FilterId} on an aggregated value` };
-    if (n.SelectAllOptions === 'FILTER_ALL_VALUES') return null;
-    const bound = (b: { StaticValue?: number | undefined; Parameter?: string | undefined } | undefined) =>
-      b?.StaticValue ?? (b?.Parameter ? toNumber(paramValues(ctx, b.Parameter)?.[0]) : null) ?? null;
-    const min = bound(n.RangeMinimum);
-    const max = bound(n.RangeMaximum);
-    if (min === null && max === null) return null;
-    return {
-      test: nullRule(n.NullOption, (v) => {
-        const x = toNumber(v);
-        if (x === null) return false;
-        if (min !== null && (n.IncludeMinimum === false ? x <= min : x < min)) return false;
-        if (max !== null && (n.IncludeMaximum === false ? x >= max : x > max)) return false;
-        return true;
-      }),
-      text: `${column} between ${min ?? '−∞'} and ${max ?? '∞'}`,
-    };
-  }
-  if (f.TimeRangeFilter) {
-    const t = f.TimeRangeFilter;
-    const bound = (b: typeof t.RangeMinimumValue) => {
-      if (!b) return null;
-      if (b.StaticValue !== undefined) return parseDate(b.StaticValue);
-      if (b.Parameter) return parseDate(paramValues(ctx, b.Parameter)?.[0]);
-      return undefined;
-    };
-    const min = bound(t.RangeMinimumValue);
-    const max = bound(t.RangeMaximumValue);
-    if (min === undefined || max === undefined) return { skip: `filter ${t.FilterId}: rolling dates` };
-    if (!min && !max) return null;
-    return {
-      test: nullRule(t.NullOption, (v) => {
-        const d = parseDate(v);
-        if (!d) return false;
-        if (min && (t.IncludeMinimum === false ? d <= min : d < min)) return false;
-        if (max && (t.IncludeMaximum === false ? d >= max : d > max)) return false;
-        return true;
-      }),
-      text: `${column} from ${min?.toISOString().slice(0, 10) ?? '…'} to ${max?.toISOString().slice(0, 10) ?? '…'}`,
-    };
-  }
-  if (f.TimeEqualityFilter) {
-    const t = f.TimeEqualityFilter;
-    const value = t.Value !== undefined ? t.Value : paramValues(ctx, t.ParameterName)?.[0];
-    if (value === undefined) return t.RollingDate ? { skip: `filter ${t.FilterId}: rolling date` } : null;
-    const g = t.TimeGranularity ?? 'DAY';
-    const want = truncateDate(value, g);
-    return { test: (v) => truncateDate(v, g) === want, text: `${column} = ${want}` };
-  }
-  if (f.RelativeDatesFilter) {
-    const r = f.RelativeDatesFilter;
-    const anchor = r.AnchorDateConfiguration?.ParameterName
-      ? parseDate(paramValues(ctx, r.AnchorDateConfiguration.ParameterName)?.[0])
-      : ctx.now;
-    if (!anchor) return null;
-    const unit = r.TimeGranularity ?? 'DAY';
-    const n = r.RelativeDateValue ?? 1;
-    const start = periodStart(anchor, unit);
-    let from: Date;
-    let to: Date;
-    switch (r.RelativeDateType) {
-      case 'LAST':
-        from = shift(start, unit, -(n - 1));
-        to = anchor;
-        break;
-      case 'PREVIOUS':
-        from = shift(start, unit, -n);
-        to = new Date(start.getTime() - 1);
-        break;
-      case 'THIS':
-        from = start;
-        to = new Date(shift(start, unit, 1).getTime() - 1);
-        break;
-      case 'NEXT':
-        from = shift(start, unit, 1);
-        to = new Date(shift(start, unit, n + 1).getTime() - 1);
-        break;
-      default:
-        from = start;
-        to = anchor;
-    }
-    return {
-      test: nullRule(r.NullOption, (v) => {
-        const d = parseDate(v);
-        return d !== null && d >= from && d <= to;
-      }),
-      text: `${column}: ${String(r.RelativeDateType ?? '').toLowerCase()} ${r.RelativeDateType === 'LAST' || r.RelativeDateType === 'NEXT' || r.RelativeDateType === 'PREVIOUS' ? `${n} ` : ''}${unit.toLowerCase()}${n === 1 ? '' : 's'}`,
-    };
-  }
+  if (f.CategoryFilter) return categoryFilter(f.CategoryFilter, ctx, column);
+  if (f.NumericEqualityFilter) return numericEqualityFilter(f.NumericEqualityFilter, ctx, column);
+  if (f.NumericRangeFilter) return numericRangeFilter(f.NumericRangeFilter, ctx, column);
+  if (f.TimeRangeFilter) return timeRangeFilter(f.TimeRangeFilter, ctx, column);
+  if (f.TimeEqualityFilter) return timeEqualityFilter(f.TimeEqualityFilter, ctx, column);
+  if (f.RelativeDatesFilter) return relativeDatesFilter(f.RelativeDatesFilter, ctx, column);
   return { skip: `${Object.keys(f).join(', ')} is not applied locally` };
+}
+
+/** A list of values (static or selected by a control), or one value or parameter with a match operator. */
+function categoryFilter(f: CategoryFilter, ctx: FilterContext, column: string): Built {
+  const c = f.Configuration;
+  const list = c?.FilterListConfiguration ?? c?.CustomFilterListConfiguration;
+  if (list) {
+    if (list.SelectAllOptions === 'FILTER_ALL_VALUES' || !list.CategoryValues?.length)
+      return list.NullOption && list.NullOption !== 'ALL_VALUES'
+        ? { test: nullRule(list.NullOption, () => true), text: `${column}: ${list.NullOption}` }
+        : null;
+    const values = list.CategoryValues;
+    const op = list.MatchOperator ?? 'CONTAINS';
+    return {
+      test: nullRule(
+        list.NullOption ?? 'NON_NULLS_ONLY',
+        matchCategory(
+          op === 'CONTAINS' ? 'EQUALS' : op === 'DOES_NOT_CONTAIN' ? 'DOES_NOT_EQUAL' : op,
+          values,
+        ),
+      ),
+      text: `${column} ${op === 'DOES_NOT_CONTAIN' || op === 'DOES_NOT_EQUAL' ? 'not in' : 'in'} ${values.join(', ')}`,
+    };
+  }
+  const custom = c?.CustomFilterConfiguration;
+  if (custom) {
+    const values =
+      custom.CategoryValue !== undefined
+        ? [custom.CategoryValue]
+        : paramValues(ctx, custom.ParameterName)?.map((v) => String(v));
+    if (!values || custom.SelectAllOptions === 'FILTER_ALL_VALUES') return null;
+    return {
+      test: nullRule(custom.NullOption ?? 'NON_NULLS_ONLY', matchCategory(custom.MatchOperator, values)),
+      text: `${column} ${String(custom.MatchOperator ?? 'EQUALS')
+        .toLowerCase()
+        .replace(/_/g, ' ')} ${values.join(', ')}`,
+    };
+  }
+  return { skip: `category filter ${f.FilterId} has no configuration` };
+}
+
+function numericEqualityFilter(n: NumericEqualityFilter, ctx: FilterContext, column: string): Built {
+  if (n.AggregationFunction) return { skip: `filter ${n.FilterId} on an aggregated value` };
+  const values = n.Value !== undefined ? [n.Value] : paramValues(ctx, n.ParameterName);
+  if (!values || n.SelectAllOptions === 'FILTER_ALL_VALUES') return null;
+  const nums = values.map(toNumber);
+  const eq: Predicate = (v) => nums.includes(toNumber(v));
+  return {
+    test: nullRule(n.NullOption, n.MatchOperator === 'DOES_NOT_EQUAL' ? (v) => !eq(v) : eq),
+    text: `${column} ${n.MatchOperator === 'DOES_NOT_EQUAL' ? '≠' : '='} ${values.join(', ')}`,
+  };
+}
+
+function numericRangeFilter(n: NumericRangeFilter, ctx: FilterContext, column: string): Built {
+  if (n.AggregationFunction) return { skip: `filter ${n.FilterId} on an aggregated value` };
+  if (n.SelectAllOptions === 'FILTER_ALL_VALUES') return null;
+  const bound = (b: { StaticValue?: number | undefined; Parameter?: string | undefined } | undefined) =>
+    b?.StaticValue ?? (b?.Parameter ? toNumber(paramValues(ctx, b.Parameter)?.[0]) : null) ?? null;
+  const min = bound(n.RangeMinimum);
+  const max = bound(n.RangeMaximum);
+  if (min === null && max === null) return null;
+  return {
+    test: nullRule(n.NullOption, (v) => {
+      const x = toNumber(v);
+      if (x === null) return false;
+      if (min !== null && (n.IncludeMinimum === false ? x <= min : x < min)) return false;
+      if (max !== null && (n.IncludeMaximum === false ? x >= max : x > max)) return false;
+      return true;
+    }),
+    text: `${column} between ${min ?? '−∞'} and ${max ?? '∞'}`,
+  };
+}
+
+function timeRangeFilter(t: TimeRangeFilter, ctx: FilterContext, column: string): Built {
+  const bound = (b: TimeRangeFilter['RangeMinimumValue']) => {
+    if (!b) return null;
+    if (b.StaticValue !== undefined) return parseDate(b.StaticValue);
+    if (b.Parameter) return parseDate(paramValues(ctx, b.Parameter)?.[0]);
+    return undefined;
+  };
+  const min = bound(t.RangeMinimumValue);
+  const max = bound(t.RangeMaximumValue);
+  if (min === undefined || max === undefined) return { skip: `filter ${t.FilterId}: rolling dates` };
+  if (!min && !max) return null;
+  return {
+    test: nullRule(t.NullOption, (v) => {
+      const d = parseDate(v);
+      if (!d) return false;
+      if (min && (t.IncludeMinimum === false ? d <= min : d < min)) return false;
+      if (max && (t.IncludeMaximum === false ? d >= max : d > max)) return false;
+      return true;
+    }),
+    text: `${column} from ${min?.toISOString().slice(0, 10) ?? '…'} to ${max?.toISOString().slice(0, 10) ?? '…'}`,
+  };
+}
+
+function timeEqualityFilter(t: TimeEqualityFilter, ctx: FilterContext, column: string): Built {
+  const value = t.Value !== undefined ? t.Value : paramValues(ctx, t.ParameterName)?.[0];
+  if (value === undefined) return t.RollingDate ? { skip: `filter ${t.FilterId}: rolling date` } : null;
+  const g = t.TimeGranularity ?? 'DAY';
+  const want = truncateDate(value, g);
+  return { test: (v) => truncateDate(v, g) === want, text: `${column} = ${want}` };
+}
+
+/** Last, previous, this or next N periods, counted from now or from a date parameter. */
+function relativeDatesFilter(r: RelativeDatesFilter, ctx: FilterContext, column: string): Built {
+  const anchor = r.AnchorDateConfiguration?.ParameterName
+    ? parseDate(paramValues(ctx, r.AnchorDateConfiguration.ParameterName)?.[0])
+    : ctx.now;
+  if (!anchor) return null;
+  const unit = r.TimeGranularity ?? 'DAY';
+  const n = r.RelativeDateValue ?? 1;
+  const start = periodStart(anchor, unit);
+  let from: Date;
+  let to: Date;
+  switch (r.RelativeDateType) {
+    case 'LAST':
+      from = shift(start, unit, -(n - 1));
+      to = anchor;
+      break;
+    case 'PREVIOUS':
+      from = shift(start, unit, -n);
+      to = new Date(start.getTime() - 1);
+      break;
+    case 'THIS':
+      from = start;
+      to = new Date(shift(start, unit, 1).getTime() - 1);
+      break;
+    case 'NEXT':
+      from = shift(start, unit, 1);
+      to = new Date(shift(start, unit, n + 1).getTime() - 1);
+      break;
+    default:
+      from = start;
+      to = anchor;
+  }
+  return {
+    test: nullRule(r.NullOption, (v) => {
+      const d = parseDate(v);
+      return d !== null && d >= from && d <= to;
+    }),
+    text: `${column}: ${String(r.RelativeDateType ?? '').toLowerCase()} ${r.RelativeDateType === 'LAST' || r.RelativeDateType === 'NEXT' || r.RelativeDateType === 'PREVIOUS' ? `${n} ` : ''}${unit.toLowerCase()}${n === 1 ? '' : 's'}`,
+  };
 }
 
 /** Top / bottom N values of a column by an aggregated column. */

@@ -211,7 +211,8 @@ export function renderDashboardHtml(input: RenderDashboardInput): string {
         const p = at.get(id) ?? { columnSpan: COLUMNS, rowSpan: 2 };
         return `<div class="visual text-box" data-text-box-id="${esc(id)}" style="${gridStyle(p)}">${textBox(text.Content)}</div>`;
       }
-      const { type, body } = visualType(visuals.get(id) as Visual);
+      const visual = visuals.get(id) as Visual;
+      const { type, body } = visualType(visual);
       const placement = at.get(id) ?? defaultPlacement(type);
       const env: VisualEnv = {
         frames,
@@ -221,7 +222,7 @@ export function renderDashboardHtml(input: RenderDashboardInput): string {
         sheetId,
         size: chartSize(placement),
       };
-      const r = renderVisualBody(type, body, env);
+      const r = renderVisualBody(visual, env);
       // A table the layout does not place is as tall as its lines (up to the default height).
       if (!at.has(id) && r.lines !== undefined)
         placement.rowSpan = Math.max(

@@ -4,11 +4,24 @@
  * (a missing column, an unsupported expression), becomes a labelled box, never nothing.
  */
 import type {
+  BarChartConfiguration,
+  ChartAxisLabelOptions,
   ColumnConfiguration,
   ConditionalFormattingColor,
   FieldSortOptions,
   FilterGroup,
+  HeatMapConfiguration,
+  KPIConfiguration,
+  LineChartConfiguration,
+  PieChartConfiguration,
+  PivotTableConditionalFormatting,
+  PivotTableConditionalFormattingOption,
+  PivotTableConfiguration,
+  TableConditionalFormatting,
+  TableConditionalFormattingOption,
+  TableConfiguration,
   Visual,
+  VisualPalette,
 } from '@aws-sdk/client-quicksight';
 import {
   barChartSvg,
@@ -163,65 +176,61 @@ export interface RenderedVisual {
   lines?: number;
 }
 
-type Body = Record<string, unknown>;
-const get = (o: unknown, ...path: string[]): unknown =>
-  path.reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Body)[k] : undefined), o);
-const arr = <T>(x: unknown): T[] => (Array.isArray(x) ? (x as T[]) : []);
-
-function axisLabel(opts: unknown): string | undefined {
-  const labels = arr<{ CustomLabel?: string }>(get(opts, 'AxisLabelOptions'));
-  return labels.find((l) => l.CustomLabel)?.CustomLabel;
+/** The list, or an empty one when it is missing (or, in a definition that ignores the API's types, not a list). */
+function list<T>(x: readonly T[] | undefined): readonly T[] {
+  return Array.isArray(x) ? x : [];
 }
 
-function visible(opts: unknown, dflt: boolean): boolean {
-  const v = get(opts, 'Visibility');
+function axisLabel(opts: ChartAxisLabelOptions | undefined): string | undefined {
+  return list(opts?.AxisLabelOptions).find((l) => l.CustomLabel)?.CustomLabel;
+}
+
+function visible(opts: { Visibility?: string | undefined } | undefined, dflt: boolean): boolean {
+  const v = opts?.Visibility;
   return v === undefined ? dflt : v === 'VISIBLE';
 }
 
-function colorMap(cfg: unknown): Map<string, string> {
+function colorMap(palette: VisualPalette | undefined): Map<string, string> {
   const out = new Map<string, string>();
-  for (const c of arr<{ Element?: { FieldValue?: string }; Color?: string }>(
-    get(cfg, 'VisualPalette', 'ColorMap'),
-  )) {
+  for (const c of list(palette?.ColorMap)) {
     if (c.Element?.FieldValue !== undefined && c.Color) out.set(c.Element.FieldValue, c.Color);
   }
   return out;
 }
 
 function seriesColors(
-  cfg: unknown,
+  palette: VisualPalette | undefined,
   series: { name: string; colorValue?: unknown }[],
 ): (string | undefined)[] {
-  const map = colorMap(cfg);
-  const chart = get(cfg, 'VisualPalette', 'ChartColor') as string | undefined;
+  const map = colorMap(palette);
+  const chart = palette?.ChartColor;
   return series.map((s, i) => {
     const byValue = s.colorValue !== undefined ? map.get(String(s.colorValue)) : undefined;
     return byValue ?? (series.length === 1 && i === 0 ? chart : undefined);
   });
 }
 
-function barChart(env: VisualEnv, id: string, cfg: Body): RenderedVisual {
-  const wells = get(cfg, 'FieldWells', 'BarChartAggregatedFieldWells');
-  const category = arr<never>(get(wells, 'Category')).map(dimensionField)[0];
-  const values = arr<never>(get(wells, 'Values')).map(measureField);
-  const color = arr<never>(get(wells, 'Colors')).map(dimensionField)[0];
+function barChart(env: VisualEnv, id: string, cfg: BarChartConfiguration): RenderedVisual {
+  const wells = cfg.FieldWells?.BarChartAggregatedFieldWells;
+  const category = list(wells?.Category).map(dimensionField)[0];
+  const values = list(wells?.Values).map(measureField);
+  const color = list(wells?.Colors).map(dimensionField)[0];
   if (values.length === 0) throw new RenderError('the bar chart has no value field');
   const fields = [category, ...values, color].filter((f): f is Field => f !== undefined);
   const p = prepare(env, id, fields);
-  const sort = get(cfg, 'SortConfiguration') as Body | undefined;
+  const sort = cfg.SortConfiguration;
   const data = categorySeries(p.frame, p.rows, category, values, color, {
-    categorySort: get(sort, 'CategorySort') as FieldSortOptions[] | undefined,
-    categoryLimit: get(sort, 'CategoryItemsLimit') as never,
-    colorSort: get(sort, 'ColorSort') as FieldSortOptions[] | undefined,
-    colorLimit: get(sort, 'ColorItemsLimit') as never,
+    categorySort: sort?.CategorySort,
+    categoryLimit: sort?.CategoryItemsLimit,
+    colorSort: sort?.ColorSort,
+    colorLimit: sort?.ColorItemsLimit,
     defaultOrder: 'value',
   });
   const cat = category ? shown(env, p.frame, category) : undefined;
   const val = shown(env, p.frame, values[0] as Field);
   const colorShown = color ? shown(env, p.frame, color) : undefined;
-  const colors = seriesColors(cfg, data.series);
-  const arrangement =
-    (get(cfg, 'BarsArrangement') as 'CLUSTERED' | 'STACKED' | 'STACKED_PERCENT') ?? 'CLUSTERED';
+  const colors = seriesColors(cfg.VisualPalette, data.series);
+  const arrangement = cfg.BarsArrangement ?? 'CLUSTERED';
   const svg = barChartSvg({
     categories: data.categories.map((c) => cat?.text(c) ?? ''),
     series: data.series.map((s, i) => ({
@@ -234,36 +243,36 @@ function barChart(env: VisualEnv, id: string, cfg: Body): RenderedVisual {
     })),
     size: env.size,
     format: (v) => val.text(v),
-    horizontal: get(cfg, 'Orientation') === 'HORIZONTAL',
+    horizontal: cfg.Orientation === 'HORIZONTAL',
     arrangement,
-    categoryAxisName: axisLabel(get(cfg, 'CategoryLabelOptions')) ?? cat?.label ?? '',
-    valueAxisName: axisLabel(get(cfg, 'ValueLabelOptions')) ?? (values.length === 1 ? val.label : ''),
-    dataLabels: visible(get(cfg, 'DataLabels'), false),
-    legend: visible(get(cfg, 'Legend'), data.series.length > 1),
+    categoryAxisName: axisLabel(cfg.CategoryLabelOptions) ?? cat?.label ?? '',
+    valueAxisName: axisLabel(cfg.ValueLabelOptions) ?? (values.length === 1 ? val.label : ''),
+    dataLabels: visible(cfg.DataLabels, false),
+    legend: visible(cfg.Legend, data.series.length > 1),
   });
   return { html: `<div class="chart">${svg}</div>`, notes: p.notes, rendered: true };
 }
 
-function lineChart(env: VisualEnv, id: string, cfg: Body): RenderedVisual {
-  const wells = get(cfg, 'FieldWells', 'LineChartAggregatedFieldWells');
-  const category = arr<never>(get(wells, 'Category')).map(dimensionField)[0];
-  const values = arr<never>(get(wells, 'Values')).map(measureField);
-  const color = arr<never>(get(wells, 'Colors')).map(dimensionField)[0];
+function lineChart(env: VisualEnv, id: string, cfg: LineChartConfiguration): RenderedVisual {
+  const wells = cfg.FieldWells?.LineChartAggregatedFieldWells;
+  const category = list(wells?.Category).map(dimensionField)[0];
+  const values = list(wells?.Values).map(measureField);
+  const color = list(wells?.Colors).map(dimensionField)[0];
   if (values.length === 0) throw new RenderError('the line chart has no value field');
   const fields = [category, ...values, color].filter((f): f is Field => f !== undefined);
   const p = prepare(env, id, fields);
-  const sort = get(cfg, 'SortConfiguration') as Body | undefined;
+  const sort = cfg.SortConfiguration;
   const data = categorySeries(p.frame, p.rows, category, values, color, {
-    categorySort: get(sort, 'CategorySort') as FieldSortOptions[] | undefined,
-    categoryLimit: get(sort, 'CategoryItemsLimitConfiguration') as never,
-    colorLimit: get(sort, 'ColorItemsLimitConfiguration') as never,
+    categorySort: sort?.CategorySort,
+    categoryLimit: sort?.CategoryItemsLimitConfiguration,
+    colorLimit: sort?.ColorItemsLimitConfiguration,
     defaultOrder: 'category',
   });
   const cat = category ? shown(env, p.frame, category) : undefined;
   const val = shown(env, p.frame, values[0] as Field);
   const colorShown = color ? shown(env, p.frame, color) : undefined;
-  const colors = seriesColors(cfg, data.series);
-  const type = (get(cfg, 'Type') as 'LINE' | 'AREA' | 'STACKED_AREA' | undefined) ?? 'LINE';
+  const colors = seriesColors(cfg.VisualPalette, data.series);
+  const type = cfg.Type ?? 'LINE';
   const svg = lineChartSvg({
     categories: data.categories.map((c) => cat?.text(c) ?? ''),
     series: data.series.map((s, i) => ({
@@ -277,80 +286,76 @@ function lineChart(env: VisualEnv, id: string, cfg: Body): RenderedVisual {
     size: env.size,
     format: (v) => val.text(v),
     type,
-    categoryAxisName: axisLabel(get(cfg, 'XAxisLabelOptions')) ?? cat?.label ?? '',
-    valueAxisName: axisLabel(get(cfg, 'PrimaryYAxisLabelOptions')) ?? (values.length === 1 ? val.label : ''),
-    dataLabels: visible(get(cfg, 'DataLabels'), false),
-    legend: visible(get(cfg, 'Legend'), data.series.length > 1),
+    categoryAxisName: axisLabel(cfg.XAxisLabelOptions) ?? cat?.label ?? '',
+    valueAxisName: axisLabel(cfg.PrimaryYAxisLabelOptions) ?? (values.length === 1 ? val.label : ''),
+    dataLabels: visible(cfg.DataLabels, false),
+    legend: visible(cfg.Legend, data.series.length > 1),
   });
   return { html: `<div class="chart">${svg}</div>`, notes: p.notes, rendered: true };
 }
 
 const HOLES: Record<string, number> = { SMALL: 0.78, MEDIUM: 0.62, LARGE: 0.45, WHOLE: 0 };
 
-function pieChart(env: VisualEnv, id: string, cfg: Body): RenderedVisual {
-  const wells = get(cfg, 'FieldWells', 'PieChartAggregatedFieldWells');
-  const category = arr<never>(get(wells, 'Category')).map(dimensionField)[0];
-  const value = arr<never>(get(wells, 'Values')).map(measureField)[0];
+function pieChart(env: VisualEnv, id: string, cfg: PieChartConfiguration): RenderedVisual {
+  const wells = cfg.FieldWells?.PieChartAggregatedFieldWells;
+  const category = list(wells?.Category).map(dimensionField)[0];
+  const value = list(wells?.Values).map(measureField)[0];
   if (!value) throw new RenderError('the pie chart has no value field');
   const p = prepare(
     env,
     id,
     [category, value].filter((f): f is Field => f !== undefined),
   );
-  const sort = get(cfg, 'SortConfiguration') as Body | undefined;
+  const sort = cfg.SortConfiguration;
   const data = categorySeries(p.frame, p.rows, category, [value], undefined, {
-    categorySort: get(sort, 'CategorySort') as FieldSortOptions[] | undefined,
-    categoryLimit: get(sort, 'CategoryItemsLimit') as never,
+    categorySort: sort?.CategorySort,
+    categoryLimit: sort?.CategoryItemsLimit,
     defaultOrder: 'value',
   });
   const cat = category ? shown(env, p.frame, category) : undefined;
   const val = shown(env, p.frame, value);
-  const donut = get(cfg, 'DonutOptions');
-  const thickness = get(donut, 'ArcOptions', 'ArcThickness') as string | undefined;
+  const donut = cfg.DonutOptions;
+  const thickness = donut?.ArcOptions?.ArcThickness;
   const hole = donut ? (HOLES[thickness ?? 'MEDIUM'] ?? 0.62) : 0;
   const slices = data.categories
     .map((c, i) => ({ name: cat?.text(c) ?? val.label, value: data.series[0]?.values[i] ?? 0 }))
     .filter((s) => s.value !== null && s.value !== 0) as { name: string; value: number }[];
   const total = slices.reduce((n, s) => n + s.value, 0);
-  const labels = get(cfg, 'DataLabels');
+  const labels = cfg.DataLabels;
   const svg = pieChartSvg({
     slices,
     size: env.size,
     format: (v) => val.text(v),
     hole,
-    ...(get(donut, 'DonutCenterOptions', 'LabelVisibility') !== 'HIDDEN' && hole > 0
+    ...(donut?.DonutCenterOptions?.LabelVisibility !== 'HIDDEN' && hole > 0
       ? { center: val.text(total) }
       : {}),
-    labels: visible(labels, true)
-      ? ((get(labels, 'LabelContent') as 'VALUE' | 'PERCENT' | 'VALUE_AND_PERCENT' | undefined) ?? 'PERCENT')
-      : 'NONE',
-    legend: visible(get(cfg, 'Legend'), true),
+    labels: visible(labels, true) ? (labels?.LabelContent ?? 'PERCENT') : 'NONE',
+    legend: visible(cfg.Legend, true),
   });
   return { html: `<div class="chart">${svg}</div>`, notes: p.notes, rendered: true };
 }
 
-function heatMap(env: VisualEnv, id: string, cfg: Body): RenderedVisual {
-  const wells = get(cfg, 'FieldWells', 'HeatMapAggregatedFieldWells');
-  const rowDim = arr<never>(get(wells, 'Rows')).map(dimensionField)[0];
-  const colDim = arr<never>(get(wells, 'Columns')).map(dimensionField)[0];
-  const value = arr<never>(get(wells, 'Values')).map(measureField)[0];
+function heatMap(env: VisualEnv, id: string, cfg: HeatMapConfiguration): RenderedVisual {
+  const wells = cfg.FieldWells?.HeatMapAggregatedFieldWells;
+  const rowDim = list(wells?.Rows).map(dimensionField)[0];
+  const colDim = list(wells?.Columns).map(dimensionField)[0];
+  const value = list(wells?.Values).map(measureField)[0];
   if (!value) throw new RenderError('the heat map has no value field');
   const rowsF = rowDim ? [rowDim] : [];
   const colsF = colDim ? [colDim] : [];
   const p = prepare(env, id, [...rowsF, ...colsF, value]);
-  const sort = get(cfg, 'SortConfiguration') as Body | undefined;
+  const sort = cfg.SortConfiguration;
   const m = matrix(p.frame, p.rows, rowsF, colsF, [value], {
-    rowSort: sortKeys(p.frame, get(sort, 'HeatMapRowSort') as FieldSortOptions[] | undefined, rowsF, [value]),
-    columnSort: sortKeys(p.frame, get(sort, 'HeatMapColumnSort') as FieldSortOptions[] | undefined, colsF, [
-      value,
-    ]),
-    rowLimit: get(sort, 'HeatMapRowItemsLimitConfiguration') as never,
-    columnLimit: get(sort, 'HeatMapColumnItemsLimitConfiguration') as never,
+    rowSort: sortKeys(p.frame, sort?.HeatMapRowSort, rowsF, [value]),
+    columnSort: sortKeys(p.frame, sort?.HeatMapColumnSort, colsF, [value]),
+    rowLimit: sort?.HeatMapRowItemsLimitConfiguration,
+    columnLimit: sort?.HeatMapColumnItemsLimitConfiguration,
   });
   const r = rowDim ? shown(env, p.frame, rowDim) : undefined;
   const c = colDim ? shown(env, p.frame, colDim) : undefined;
   const val = shown(env, p.frame, value);
-  const scale = arr<{ Color?: string; DataValue?: number }>(get(cfg, 'ColorScale', 'Colors'));
+  const scale = list(cfg.ColorScale?.Colors);
   const colors = scale.map((s) => s.Color).filter((x): x is string => !!x);
   const dataValues = scale.map((s) => s.DataValue).filter((x): x is number => x !== undefined);
   const svg = heatMapSvg({
@@ -363,18 +368,18 @@ function heatMap(env: VisualEnv, id: string, cfg: Body): RenderedVisual {
     format: (v) => val.text(v),
     colors: colors.length >= 2 ? colors : ['#f2f7fc', '#2f6fb3'],
     ...(dataValues.length >= 2 ? { min: Math.min(...dataValues), max: Math.max(...dataValues) } : {}),
-    dataLabels: visible(get(cfg, 'DataLabels'), m.rowKeys.length * m.columnKeys.length <= 120),
-    ...(r ? { rowAxisName: axisLabel(get(cfg, 'RowLabelOptions')) ?? r.label } : {}),
-    ...(c ? { columnAxisName: axisLabel(get(cfg, 'ColumnLabelOptions')) ?? c.label } : {}),
+    dataLabels: visible(cfg.DataLabels, m.rowKeys.length * m.columnKeys.length <= 120),
+    ...(r ? { rowAxisName: axisLabel(cfg.RowLabelOptions) ?? r.label } : {}),
+    ...(c ? { columnAxisName: axisLabel(cfg.ColumnLabelOptions) ?? c.label } : {}),
   });
   return { html: `<div class="chart">${svg}</div>`, notes: p.notes, rendered: true };
 }
 
-function kpi(env: VisualEnv, id: string, cfg: Body): RenderedVisual {
-  const wells = get(cfg, 'FieldWells');
-  const value = arr<never>(get(wells, 'Values')).map(measureField)[0];
-  const target = arr<never>(get(wells, 'TargetValues')).map(measureField)[0];
-  const trend = arr<never>(get(wells, 'TrendGroups')).map(dimensionField)[0];
+function kpi(env: VisualEnv, id: string, cfg: KPIConfiguration): RenderedVisual {
+  const wells = cfg.FieldWells;
+  const value = list(wells?.Values).map(measureField)[0];
+  const target = list(wells?.TargetValues).map(measureField)[0];
+  const trend = list(wells?.TrendGroups).map(dimensionField)[0];
   if (!value) throw new RenderError('the KPI has no value field');
   const p = prepare(
     env,
@@ -382,19 +387,14 @@ function kpi(env: VisualEnv, id: string, cfg: Body): RenderedVisual {
     [value, target, trend].filter((f): f is Field => f !== undefined),
   );
   const val = shown(env, p.frame, value);
-  const options = get(cfg, 'KPIOptions');
+  const options = cfg.KPIOptions;
   let primary: unknown;
   let previous: unknown;
   // With trend groups the KPI shows the latest group, and its target is that group's target.
   let latestRows = p.rows;
   let spark = '';
   if (trend) {
-    const keys = sortKeys(
-      p.frame,
-      get(cfg, 'SortConfiguration', 'TrendGroupSort') as FieldSortOptions[] | undefined,
-      [trend],
-      [value],
-    );
+    const keys = sortKeys(p.frame, cfg.SortConfiguration?.TrendGroupSort, [trend], [value]);
     const groups = sortGroups(
       groupRows(p.frame, p.rows, [trend], [value]),
       keys.length ? keys : [{ key: (g) => g.dims[0], direction: 'ASC' }],
@@ -402,12 +402,12 @@ function kpi(env: VisualEnv, id: string, cfg: Body): RenderedVisual {
     primary = groups.at(-1)?.values[0] ?? null;
     latestRows = groups.at(-1)?.rows ?? [];
     previous = groups.at(-2)?.values[0] ?? null;
-    const sparkline = get(options, 'Sparkline');
-    if (sparkline && get(sparkline, 'Visibility') !== 'HIDDEN')
+    const sparkline = options?.Sparkline;
+    if (sparkline && sparkline.Visibility !== 'HIDDEN')
       spark = `<div class="kpi-spark">${sparklineSvg(
         groups.map((g) => toNumber(g.values[0])),
         { width: env.size.width, height: Math.max(40, Math.min(80, env.size.height * 0.35)) },
-        (get(sparkline, 'Color') as string | undefined) ?? PALETTE[0],
+        sparkline.Color ?? PALETTE[0],
       )}</div>`;
   } else {
     primary = groupRows(p.frame, p.rows, [], [value])[0]?.values[0] ?? null;
@@ -416,7 +416,7 @@ function kpi(env: VisualEnv, id: string, cfg: Body): RenderedVisual {
     `<div class="kpi-value" data-value="${esc(rawValue(primary))}">${esc(val.text(primary))}</div>`,
   ];
   if (trend && !isNullish(previous) && !isNullish(primary)) {
-    const method = (get(options, 'Comparison', 'ComparisonMethod') as string | undefined) ?? 'DIFFERENCE';
+    const method = options?.Comparison?.ComparisonMethod ?? 'DIFFERENCE';
     const a = toNumber(primary) ?? 0;
     const b = toNumber(previous) ?? 0;
     const diff = a - b;
@@ -447,7 +447,7 @@ function kpi(env: VisualEnv, id: string, cfg: Body): RenderedVisual {
     parts.push(`<div class="kpi-target">Target ${esc(ts.text(t))}</div>`);
     const a = toNumber(primary);
     const b = toNumber(t);
-    if (get(options, 'ProgressBar', 'Visibility') !== 'HIDDEN' && a !== null && b)
+    if (options?.ProgressBar?.Visibility !== 'HIDDEN' && a !== null && b)
       parts.push(
         `<div class="kpi-progress"><span style="width:${Math.max(0, Math.min(100, (a / b) * 100)).toFixed(1)}%"></span></div>`,
       );
@@ -521,14 +521,14 @@ function contrastText(bg: string): string {
 
 type CellColors = Map<string, { bg?: ReturnType<typeof gradient>; fg?: ReturnType<typeof gradient> }>;
 
-function cellColors(formatting: unknown, valuesByField: Map<string, number[]>): CellColors {
+function cellColors(
+  formatting: TableConditionalFormatting | PivotTableConditionalFormatting | undefined,
+  valuesByField: Map<string, number[]>,
+): CellColors {
   const out: CellColors = new Map();
-  for (const o of arr<{
-    Cell?: {
-      FieldId?: string;
-      TextFormat?: { BackgroundColor?: ConditionalFormattingColor; TextColor?: ConditionalFormattingColor };
-    };
-  }>(get(formatting, 'ConditionalFormattingOptions'))) {
+  for (const o of list<TableConditionalFormattingOption | PivotTableConditionalFormattingOption>(
+    formatting?.ConditionalFormattingOptions,
+  )) {
     const id = o.Cell?.FieldId;
     if (!id) continue;
     const values = valuesByField.get(id) ?? [];
@@ -556,22 +556,23 @@ function cell(s: Shown, v: unknown, colors: CellColors, tag = 'td', wrap = false
   return `<${tag}${cls} data-field-id="${esc(s.field.fieldId)}" data-value="${esc(rawValue(v))}"${cellStyle(colors, s.field.fieldId, v)}>${esc(s.text(v))}</${tag}>`;
 }
 
-function table(env: VisualEnv, id: string, cfg: Body, formatting: unknown): RenderedVisual {
-  const agg = get(cfg, 'FieldWells', 'TableAggregatedFieldWells');
-  const unagg = get(cfg, 'FieldWells', 'TableUnaggregatedFieldWells');
-  const groupBy = arr<never>(get(agg, 'GroupBy')).map(dimensionField);
-  const measures = arr<never>(get(agg, 'Values')).map(measureField);
-  const plain = arr<never>(get(unagg, 'Values')).map(unaggregatedField);
+function table(
+  env: VisualEnv,
+  id: string,
+  cfg: TableConfiguration,
+  formatting: TableConditionalFormatting | undefined,
+): RenderedVisual {
+  const agg = cfg.FieldWells?.TableAggregatedFieldWells;
+  const unagg = cfg.FieldWells?.TableUnaggregatedFieldWells;
+  const groupBy = list(agg?.GroupBy).map(dimensionField);
+  const measures = list(agg?.Values).map(measureField);
+  const plain = list(unagg?.Values).map(unaggregatedField);
   const aggregated = !unagg || groupBy.length + measures.length > 0;
   const fields = aggregated ? [...groupBy, ...measures] : plain;
   if (fields.length === 0) throw new RenderError('the table has no fields');
   const p = prepare(env, id, fields);
-  const options = new Map(
-    arr<{ FieldId?: string; CustomLabel?: string; Visibility?: string; Width?: string }>(
-      get(cfg, 'FieldOptions', 'SelectedFieldOptions'),
-    ).map((o) => [o.FieldId ?? '', o]),
-  );
-  const order = arr<string>(get(cfg, 'FieldOptions', 'Order'));
+  const options = new Map(list(cfg.FieldOptions?.SelectedFieldOptions).map((o) => [o.FieldId ?? '', o]));
+  const order = list(cfg.FieldOptions?.Order);
   const ordered = order.length
     ? [
         ...order
@@ -583,10 +584,10 @@ function table(env: VisualEnv, id: string, cfg: Body, formatting: unknown): Rend
   const columns = ordered
     .filter((f) => options.get(f.fieldId)?.Visibility !== 'HIDDEN')
     .map((f) => shown(env, p.frame, f, options.get(f.fieldId)?.CustomLabel));
-  const sort = get(cfg, 'SortConfiguration', 'RowSort') as FieldSortOptions[] | undefined;
+  const sort = cfg.SortConfiguration?.RowSort;
   let lines: unknown[][];
   let totals: unknown[] | undefined;
-  const showTotals = get(cfg, 'TotalOptions', 'TotalsVisibility') === 'VISIBLE';
+  const showTotals = cfg.TotalOptions?.TotalsVisibility === 'VISIBLE';
   if (aggregated) {
     const groups = sortGroups(
       groupRows(p.frame, p.rows, groupBy, measures),
@@ -642,7 +643,7 @@ function table(env: VisualEnv, id: string, cfg: Body, formatting: unknown): Rend
   const body = shownLines
     .map((l) => `<tr>${columns.map((c, i) => cell(c, l[i], colors, 'td', wrap[i])).join('')}</tr>`)
     .join('\n');
-  const totalLabel = (get(cfg, 'TotalOptions', 'CustomLabel') as string | undefined) ?? 'Total';
+  const totalLabel = cfg.TotalOptions?.CustomLabel ?? 'Total';
   const totalRow = totals
     ? `<tr class="total">${columns
         .map((c, i) =>
@@ -652,7 +653,7 @@ function table(env: VisualEnv, id: string, cfg: Body, formatting: unknown): Rend
         )
         .join('')}</tr>`
     : '';
-  const start = get(cfg, 'TotalOptions', 'Placement') === 'START';
+  const start = cfg.TotalOptions?.Placement === 'START';
   return {
     html: `<div class="table-wrap"><table class="qs-table" data-rows="${lines.length}">${head}<tbody>\n${start ? totalRow : ''}${body}${start ? '' : totalRow}\n</tbody></table></div>`,
     notes,
@@ -661,18 +662,21 @@ function table(env: VisualEnv, id: string, cfg: Body, formatting: unknown): Rend
   };
 }
 
-function pivotTable(env: VisualEnv, id: string, cfg: Body, formatting: unknown): RenderedVisual {
-  const wells = get(cfg, 'FieldWells', 'PivotTableAggregatedFieldWells');
-  const rowDims = arr<never>(get(wells, 'Rows')).map(dimensionField);
-  const colDims = arr<never>(get(wells, 'Columns')).map(dimensionField);
-  const measures = arr<never>(get(wells, 'Values')).map(measureField);
+function pivotTable(
+  env: VisualEnv,
+  id: string,
+  cfg: PivotTableConfiguration,
+  formatting: PivotTableConditionalFormatting | undefined,
+): RenderedVisual {
+  const wells = cfg.FieldWells?.PivotTableAggregatedFieldWells;
+  const rowDims = list(wells?.Rows).map(dimensionField);
+  const colDims = list(wells?.Columns).map(dimensionField);
+  const measures = list(wells?.Values).map(measureField);
   const fields = [...rowDims, ...colDims, ...measures];
   if (fields.length === 0) throw new RenderError('the pivot table has no fields');
   const p = prepare(env, id, fields);
   const labels = new Map(
-    arr<{ FieldId?: string; CustomLabel?: string }>(get(cfg, 'FieldOptions', 'SelectedFieldOptions')).map(
-      (o) => [o.FieldId ?? '', o.CustomLabel],
-    ),
+    list(cfg.FieldOptions?.SelectedFieldOptions).map((o) => [o.FieldId ?? '', o.CustomLabel]),
   );
   const show = (f: Field) => shown(env, p.frame, f, labels.get(f.fieldId));
   const rowShown = rowDims.map(show);
@@ -681,13 +685,11 @@ function pivotTable(env: VisualEnv, id: string, cfg: Body, formatting: unknown):
   // Sort options name a row or column field; SortBy.Field sorts by a field, Column by a column.
   const rowSort: FieldSortOptions[] = [];
   const colSort: FieldSortOptions[] = [];
-  for (const o of arr<{ FieldId?: string; SortBy?: Body }>(
-    get(cfg, 'SortConfiguration', 'FieldSortOptions'),
-  )) {
+  for (const o of list(cfg.SortConfiguration?.FieldSortOptions)) {
     const target = colDims.some((d) => d.fieldId === o.FieldId) ? colSort : rowSort;
     const by = o.SortBy;
-    if (get(by, 'Field')) target.push({ FieldSort: get(by, 'Field') as never });
-    else if (get(by, 'Column')) target.push({ ColumnSort: get(by, 'Column') as never });
+    if (by?.Field) target.push({ FieldSort: by.Field });
+    else if (by?.Column) target.push({ ColumnSort: by.Column });
   }
   const m = matrix(p.frame, p.rows, rowDims, colDims, measures, {
     rowSort: sortKeys(p.frame, rowSort, rowDims, measures),
@@ -700,8 +702,8 @@ function pivotTable(env: VisualEnv, id: string, cfg: Body, formatting: unknown):
     ]),
   );
   const colors = cellColors(formatting, valuesByField);
-  const rowTotals = get(cfg, 'TotalOptions', 'RowTotalOptions', 'TotalsVisibility') === 'VISIBLE';
-  const colTotals = get(cfg, 'TotalOptions', 'ColumnTotalOptions', 'TotalsVisibility') === 'VISIBLE';
+  const rowTotals = cfg.TotalOptions?.RowTotalOptions?.TotalsVisibility === 'VISIBLE';
+  const colTotals = cfg.TotalOptions?.ColumnTotalOptions?.TotalsVisibility === 'VISIBLE';
   const columnKeys = colDims.length ? m.columnKeys : [[]];
   const keyText = (k: unknown[], sh: Shown[]) => k.map((v, i) => sh[i]?.text(v) ?? '').join(' / ');
   const headRows: string[] = [];
@@ -759,25 +761,36 @@ function pivotTable(env: VisualEnv, id: string, cfg: Body, formatting: unknown):
 }
 
 /** Renders the content of a visual (not its frame and title): a chart, a KPI, a table or an error. */
-export function renderVisualBody(type: string, body: Body, env: VisualEnv): RenderedVisual {
+export function renderVisualBody(visual: Visual, env: VisualEnv): RenderedVisual {
+  const { type, body } = visualType(visual);
   const id = String(body.VisualId ?? '');
-  const cfg = (body.ChartConfiguration ?? {}) as Body;
   try {
+    // `type` names the member of `visual` that is `body`.
     switch (type) {
       case 'BarChartVisual':
-        return barChart(env, id, cfg);
+        return barChart(env, id, visual.BarChartVisual?.ChartConfiguration ?? {});
       case 'LineChartVisual':
-        return lineChart(env, id, cfg);
+        return lineChart(env, id, visual.LineChartVisual?.ChartConfiguration ?? {});
       case 'PieChartVisual':
-        return pieChart(env, id, cfg);
+        return pieChart(env, id, visual.PieChartVisual?.ChartConfiguration ?? {});
       case 'HeatMapVisual':
-        return heatMap(env, id, cfg);
+        return heatMap(env, id, visual.HeatMapVisual?.ChartConfiguration ?? {});
       case 'KPIVisual':
-        return kpi(env, id, cfg);
+        return kpi(env, id, visual.KPIVisual?.ChartConfiguration ?? {});
       case 'TableVisual':
-        return table(env, id, cfg, body.ConditionalFormatting);
+        return table(
+          env,
+          id,
+          visual.TableVisual?.ChartConfiguration ?? {},
+          visual.TableVisual?.ConditionalFormatting,
+        );
       case 'PivotTableVisual':
-        return pivotTable(env, id, cfg, body.ConditionalFormatting);
+        return pivotTable(
+          env,
+          id,
+          visual.PivotTableVisual?.ChartConfiguration ?? {},
+          visual.PivotTableVisual?.ConditionalFormatting,
+        );
       default:
         return {
           html: `<div class="placeholder">${esc(type)} is not rendered locally: ${esc(titleText(body.Title as TitleOptions) || id)}</div>`,

@@ -339,7 +339,7 @@ function change(
   action: Change['action'],
   after?: ConfigRuleProperties,
   before?: ConfigRuleProperties,
-): Change {
+): Change<'config-rule'> {
   const name = (after ?? before)?.name ?? 'unknown';
   return {
     action,

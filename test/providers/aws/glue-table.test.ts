@@ -102,7 +102,7 @@ function provider() {
   return { glueTables: new AwsGlueTableProvider({ clients, send, org: ORG }), writes };
 }
 
-function change(action: Change['action'], after?: GlueTableProperties): Change {
+function change(action: Change['action'], after?: GlueTableProperties): Change<'glue-table'> {
   return {
     action,
     kind: 'glue-table',

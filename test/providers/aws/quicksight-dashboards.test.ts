@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-quicksight';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Change } from '../../../src/model/plan.js';
 import type { QuickSightProperties } from '../../../src/model/quicksight.js';
-import type { QuickSightChange } from '../../../src/providers/aws/quicksight/common.js';
 import { AwsQuickSightDashboardProvider } from '../../../src/providers/aws/quicksight/dashboards.js';
 import { createSend } from '../../../src/providers/aws/retry.js';
 import { WriteCounter } from '../../../src/providers/aws/write-counter.js';
@@ -89,16 +89,17 @@ function properties(title?: string): QuickSightProperties {
 }
 
 function change(
-  action: QuickSightChange['action'],
+  action: Change['action'],
   after?: QuickSightProperties,
   before?: QuickSightProperties,
-): QuickSightChange {
+): Change<'quicksight-dashboard'> {
   return {
     action,
     kind: 'quicksight-dashboard',
     key: `quicksight-dashboard/${REGION}/${DASHBOARD}`,
     region: REGION,
     name: 'Organization compliance',
+    diffs: [],
     ...(after ? { after } : {}),
     ...(before ? { before } : {}),
   };

@@ -19,12 +19,10 @@ import {
 } from '@aws-sdk/client-quicksight';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Change } from '../../../src/model/plan.js';
 import type { QuickSightKind, QuickSightProperties } from '../../../src/model/quicksight.js';
-import type {
-  QuickSightChange,
-  QuickSightDesired,
-  QuickSightProviderOptions,
-} from '../../../src/providers/aws/quicksight/common.js';
+import type { DesiredResource } from '../../../src/model/resources.js';
+import type { QuickSightProviderOptions } from '../../../src/providers/aws/quicksight/common.js';
 import { AwsQuickSightDataSetProvider } from '../../../src/providers/aws/quicksight/data-sets.js';
 import { AwsQuickSightDataSourceProvider } from '../../../src/providers/aws/quicksight/data-sources.js';
 import { createQuickSightProviders } from '../../../src/providers/aws/quicksight/index.js';
@@ -68,25 +66,32 @@ function options(extra: Partial<QuickSightProviderOptions> = {}) {
   return { base, time, writes };
 }
 
-function change(
-  kind: QuickSightKind,
-  action: QuickSightChange['action'],
+function change<K extends QuickSightKind>(
+  kind: K,
+  action: Change['action'],
   props: QuickSightProperties,
   before?: QuickSightProperties,
-): QuickSightChange {
+): Change<K> {
+  // Every QuickSight kind has QuickSightProperties; the compiler cannot see it for a generic K.
   return {
     action,
     kind,
     key: `${kind}/${REGION}/${props.id}`,
     region: REGION,
     name: props.name,
+    diffs: [],
     ...(action === 'delete' ? { before: props } : { after: props }),
     ...(before ? { before } : {}),
-  };
+  } as Change<K>;
 }
 
-function desired(kind: QuickSightKind, props: QuickSightProperties): QuickSightDesired {
-  return { kind, key: `${kind}/${REGION}/${props.id}`, region: REGION, properties: props };
+function desired<K extends QuickSightKind>(kind: K, props: QuickSightProperties): DesiredResource<K> {
+  return {
+    kind,
+    key: `${kind}/${REGION}/${props.id}`,
+    region: REGION,
+    properties: props,
+  } as DesiredResource<K>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,7 +22,9 @@ import {
   type UpdateAnalysisRequest,
   UpdateAnalysisRequest$,
 } from '@aws-sdk/client-quicksight';
+import type { Change } from '../../../model/plan.js';
 import type { QuickSightProperties } from '../../../model/quicksight.js';
+import type { CurrentResource, DesiredResource } from '../../../model/resources.js';
 import {
   analysisBody,
   normalizeBody,
@@ -30,14 +32,11 @@ import {
   withoutServerChosen,
 } from '../../../quicksight/normalize.js';
 import { resourcePermissions } from '../../../quicksight/permissions.js';
+import { allPages, nextToken } from '../paging.js';
 import {
-  allPages,
   bodyChanged,
   type OwnCalls,
   QUICKSIGHT_PAGE_SIZE,
-  type QuickSightChange,
-  type QuickSightCurrent,
-  type QuickSightDesired,
   QuickSightProviderBase,
   requestOf,
 } from './common.js';
@@ -51,21 +50,24 @@ export class AwsQuickSightAnalysisProvider extends QuickSightProviderBase<'quick
   readonly kind = 'quicksight-analysis' as const;
   // A deleted analysis stays restorable for QuickSight's default recovery window.
   protected override readonly own: OwnCalls = {
-    idMember: 'AnalysisId',
     arnType: 'analysis',
-    delete: DeleteAnalysisCommand,
-    describePermissions: DescribeAnalysisPermissionsCommand,
-    updatePermissions: UpdateAnalysisPermissionsCommand,
+    delete: ({ AwsAccountId, id }) => new DeleteAnalysisCommand({ AwsAccountId, AnalysisId: id }),
+    describePermissions: ({ AwsAccountId, id }) =>
+      new DescribeAnalysisPermissionsCommand({ AwsAccountId, AnalysisId: id }),
+    updatePermissions: ({ AwsAccountId, id }, update) =>
+      new UpdateAnalysisPermissionsCommand({ AwsAccountId, AnalysisId: id, ...update }),
   };
 
-  async read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-analysis'>[]> {
+  async read(
+    desired: DesiredResource<'quicksight-analysis'>[],
+  ): Promise<CurrentResource<'quicksight-analysis'>[]> {
     const wanted = new Map(desired.filter((d) => d.kind === this.kind).map((d) => [d.properties.id, d]));
     const pages = await allPages((token) =>
       this.call(
         new ListAnalysesCommand({
           AwsAccountId: this.accountId,
           MaxResults: QUICKSIGHT_PAGE_SIZE,
-          ...(token ? { NextToken: token } : {}),
+          ...nextToken(token),
         }),
         'list QuickSight analyses',
       ),
@@ -80,14 +82,14 @@ export class AwsQuickSightAnalysisProvider extends QuickSightProviderBase<'quick
       (summary) => summary.Arn ?? this.arn(summary.AnalysisId ?? ''),
       new Set(wanted.keys()),
     );
-    const current: QuickSightCurrent<'quicksight-analysis'>[] = [];
+    const current: CurrentResource<'quicksight-analysis'>[] = [];
     for (const { id, owned } of found) {
       const answer = await this.call(
         new DescribeAnalysisDefinitionCommand({ AwsAccountId: this.accountId, AnalysisId: id }),
         `read the definition of ${this.subject(id)}`,
       );
       const raw = withoutServerChosen(this.kind, analysisBody(answer), wanted.get(id)?.properties.body ?? {});
-      const resource: QuickSightCurrent<'quicksight-analysis'> = {
+      const resource: CurrentResource<'quicksight-analysis'> = {
         kind: this.kind,
         key: this.keyOf(wanted, id),
         region: this.region,
@@ -108,7 +110,10 @@ export class AwsQuickSightAnalysisProvider extends QuickSightProviderBase<'quick
     return current;
   }
 
-  protected async create(properties: QuickSightProperties, _change: QuickSightChange): Promise<void> {
+  protected async create(
+    properties: QuickSightProperties,
+    _change: Change<'quicksight-analysis'>,
+  ): Promise<void> {
     const id = properties.id;
     const request = requestOf<CreateAnalysisRequest>(this.accountId, properties.body, {
       AnalysisId: id,
@@ -130,7 +135,7 @@ export class AwsQuickSightAnalysisProvider extends QuickSightProviderBase<'quick
   protected async update(
     properties: QuickSightProperties,
     before: QuickSightProperties | undefined,
-    _change: QuickSightChange,
+    _change: Change<'quicksight-analysis'>,
   ): Promise<void> {
     const id = properties.id;
     await this.assertUpdatable(id, this.arn(id));

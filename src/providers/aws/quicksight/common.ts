@@ -1,7 +1,6 @@
 /**
- * What the five QuickSight providers share: their options, the resource and change shapes they
- * read and apply (typed here until the model's resource kinds include QuickSight), ownership by
- * tag, bounded waiting on asynchronous work, and permission syncing.
+ * What the five QuickSight providers share: their options, apply's dispatch of a typed change,
+ * ownership by tag, bounded waiting on asynchronous work, and permission syncing.
  *
  * Ownership: QuickSight resources take tags. Everything this tool creates carries
  * `org.ownership.tagKey = tagValue`; a resource is owned when ListTagsForResource shows that tag.
@@ -18,17 +17,21 @@ import {
   type ResourcePermission,
   type Tag,
 } from '@aws-sdk/client-quicksight';
-import type { ChangeAction } from '../../../model/plan.js';
+import { assertKind, KINDS } from '../../../model/kinds.js';
+import type { Change } from '../../../model/plan.js';
+import { mapLimit } from '../../../model/pool.js';
+import type { Provider } from '../../../model/provider.js';
 import type {
   QuickSightKind,
   QuickSightPermission,
   QuickSightProperties,
 } from '../../../model/quicksight.js';
-import { type ResourceStatus, resourceKey } from '../../../model/resources.js';
+import { type CurrentResource, type DesiredResource, resourceKey } from '../../../model/resources.js';
 import { deepEqualJson, type JsonObject, normalizePermissions } from '../../../quicksight/normalize.js';
 import { permissionChanges } from '../../../quicksight/permissions.js';
 import { quickSightResourceArn } from '../../../quicksight/resolve.js';
 import type { AwsClients } from '../clients.js';
+import { allPages, nextToken } from '../paging.js';
 import { type AwsSend, errorName, realSleep, type SdkCommand, type Sleep } from '../retry.js';
 
 /** Resource ids with this prefix are listed even without the ownership tag, so that strays show up. */
@@ -99,61 +102,29 @@ export interface QuickSightProviderOptions {
   shared?: SharedReads;
 }
 
-/** A desired QuickSight resource (the model's DesiredResource once it has QuickSight kinds). */
-export interface QuickSightDesired<K extends QuickSightKind = QuickSightKind> {
-  kind: K;
-  key: string;
-  region: string;
-  properties: QuickSightProperties;
+/** What names one resource in a kind's own calls: the account, and the id (DataSetId, AnalysisId, …). */
+export interface OwnTarget {
+  AwsAccountId: string;
+  id: string;
 }
 
-/** A QuickSight resource as it exists (the model's CurrentResource once it has QuickSight kinds). */
-export interface QuickSightCurrent<K extends QuickSightKind = QuickSightKind> extends QuickSightDesired<K> {
-  owned: boolean;
-  status?: ResourceStatus;
+/** What an Update*Permissions call changes. */
+export interface PermissionUpdate {
+  GrantPermissions?: ResourcePermission[];
+  RevokePermissions?: ResourcePermission[];
 }
-
-/** The part of a plan Change a QuickSight provider reads; the model's Change fits it. */
-export interface QuickSightChange {
-  action: ChangeAction;
-  kind: string;
-  key: string;
-  region: string;
-  name: string;
-  before?: unknown;
-  after?: unknown;
-}
-
-export interface QuickSightProvider<K extends QuickSightKind = QuickSightKind> {
-  readonly kind: K;
-  read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<K>[]>;
-  apply(change: QuickSightChange): Promise<void>;
-}
-
-/** A command class of the SDK (its input typed loosely: requests are built from bodies). */
-type CommandClass<Output = unknown> = new (input: never) => SdkCommand<Output>;
 
 /**
  * The calls of a kind whose resources have an id, permissions and a delete of their own (all but
- * refresh schedules): the base class deletes and reads and writes permissions through them.
+ * refresh schedules): the base class deletes and reads and writes permissions through them. Each
+ * builds the SDK command of its kind, with the request member that names the resource.
  */
 export interface OwnCalls {
-  /** The request member naming the resource: `DataSourceId`, `DataSetId`, `AnalysisId`, `DashboardId`. */
-  idMember: string;
   arnType: 'datasource' | 'dataset' | 'analysis' | 'dashboard';
-  delete: CommandClass;
-  describePermissions: CommandClass<{ Permissions?: ResourcePermission[] | undefined }>;
-  updatePermissions: CommandClass;
+  delete(target: OwnTarget): SdkCommand<unknown>;
+  describePermissions(target: OwnTarget): SdkCommand<{ Permissions?: ResourcePermission[] | undefined }>;
+  updatePermissions(target: OwnTarget, update: PermissionUpdate): SdkCommand<unknown>;
 }
-
-/** Kind names in messages. */
-export const KIND_LABELS: Record<QuickSightKind, string> = {
-  'quicksight-data-source': 'QuickSight data source',
-  'quicksight-data-set': 'QuickSight data set',
-  'quicksight-refresh-schedule': 'QuickSight refresh schedule',
-  'quicksight-analysis': 'QuickSight analysis',
-  'quicksight-dashboard': 'QuickSight dashboard',
-};
 
 export function isQuickSightProperties(value: unknown): value is QuickSightProperties {
   if (typeof value !== 'object' || value === null) return false;
@@ -176,7 +147,7 @@ export interface Candidate<T> {
 }
 
 /** Shared plumbing; each kind implements the calls that differ. */
-export abstract class QuickSightProviderBase<K extends QuickSightKind> implements QuickSightProvider<K> {
+export abstract class QuickSightProviderBase<K extends QuickSightKind> implements Provider<K> {
   abstract readonly kind: K;
   protected readonly clients: AwsClients;
   protected readonly sendCall: AwsSend;
@@ -210,18 +181,18 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
     this.shared = options.shared ?? new SharedReads();
   }
 
-  abstract read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<K>[]>;
-  protected abstract create(properties: QuickSightProperties, change: QuickSightChange): Promise<void>;
+  abstract read(desired: DesiredResource<K>[]): Promise<CurrentResource<K>[]>;
+  protected abstract create(properties: QuickSightProperties, change: Change<K>): Promise<void>;
   protected abstract update(
     properties: QuickSightProperties,
     before: QuickSightProperties | undefined,
-    change: QuickSightChange,
+    change: Change<K>,
   ): Promise<void>;
   /** The kind's own delete and permission calls; absent for refresh schedules, which override them. */
   protected readonly own: OwnCalls | undefined = undefined;
 
   protected ownCalls(): OwnCalls {
-    if (!this.own) throw new Error(`Bug: the ${KIND_LABELS[this.kind]} provider names no calls of its own`);
+    if (!this.own) throw new Error(`Bug: the ${KINDS[this.kind].label} provider names no calls of its own`);
     return this.own;
   }
 
@@ -229,59 +200,52 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
     return quickSightResourceArn(this.region, this.accountId, this.ownCalls().arnType, id);
   }
 
-  /** `{AwsAccountId, <idMember>: id, ...extra}` for one of the kind's own calls. */
-  protected ownInput(id: string, extra: Record<string, unknown> = {}): never {
-    return { AwsAccountId: this.accountId, [this.ownCalls().idMember]: id, ...extra } as never;
+  /** The account and id a kind's own call names. */
+  protected ownTarget(id: string): OwnTarget {
+    return { AwsAccountId: this.accountId, id };
   }
 
   /** Deletes the resource if it exists and carries the ownership tag; refuses it otherwise. */
-  protected async remove(properties: QuickSightProperties, _change: QuickSightChange): Promise<void> {
+  protected async remove(properties: QuickSightProperties, _change: Change<K>): Promise<void> {
     const id = properties.id;
     if (!(await this.assertOwned(this.arn(id), id, 'delete'))) return;
     try {
-      await this.call(new (this.ownCalls().delete)(this.ownInput(id)), `delete ${this.subject(id)}`, true);
+      await this.call(this.ownCalls().delete(this.ownTarget(id)), `delete ${this.subject(id)}`, true);
     } catch (error) {
       if (errorName(error) !== 'ResourceNotFoundException') throw error;
     }
   }
 
-  async apply(change: QuickSightChange): Promise<void> {
-    if (change.kind !== this.kind) {
-      throw new Error(
-        `The ${KIND_LABELS[this.kind]} provider cannot apply a ${change.kind} change (${change.key})`,
-      );
-    }
+  async apply(change: Change<K>): Promise<void> {
+    assertKind(change, this.kind);
     if (change.region !== this.region) {
       throw new Error(`${change.key} is in ${change.region}, but QuickSight is managed in ${this.region}`);
     }
+    const before: QuickSightProperties | undefined = change.before;
     switch (change.action) {
       case 'no-op':
         return;
       case 'create':
         return this.create(this.properties(change, 'after'), change);
       case 'update':
-        return this.update(
-          this.properties(change, 'after'),
-          isQuickSightProperties(change.before) ? change.before : undefined,
-          change,
-        );
+        return this.update(this.properties(change, 'after'), before, change);
       case 'delete':
         return this.remove(this.properties(change, 'before'), change);
     }
   }
 
-  protected properties(change: QuickSightChange, side: 'before' | 'after'): QuickSightProperties {
-    const value = change[side];
-    if (!isQuickSightProperties(value)) {
+  protected properties(change: Change<K>, side: 'before' | 'after'): QuickSightProperties {
+    const value: QuickSightProperties | undefined = change[side];
+    if (value === undefined) {
       throw new Error(
-        `Change ${change.key} (${change.action}) carries no ${KIND_LABELS[this.kind]} properties`,
+        `Change ${change.key} (${change.action}) carries no ${KINDS[this.kind].label} properties`,
       );
     }
     return value;
   }
 
   protected subject(id: string): string {
-    return `${KIND_LABELS[this.kind]} ${id} (${this.region})`;
+    return `${KINDS[this.kind].label} ${id} (${this.region})`;
   }
 
   protected client(): QuickSightClient {
@@ -388,7 +352,7 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
   protected async describePermissions(id: string): Promise<ResourcePermission[]> {
     if (!this.own) return [];
     const answer = await this.call(
-      new this.own.describePermissions(this.ownInput(id)),
+      this.own.describePermissions(this.ownTarget(id)),
       `read the permissions of ${this.subject(id)}`,
     );
     return answer.Permissions ?? [];
@@ -401,12 +365,10 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
   ): Promise<void> {
     if (!this.own) throw new Error(`${this.subject(id)} has no permissions of its own`);
     await this.call(
-      new this.own.updatePermissions(
-        this.ownInput(id, {
-          ...(grant.length > 0 ? { GrantPermissions: grant } : {}),
-          ...(revoke.length > 0 ? { RevokePermissions: revoke } : {}),
-        }),
-      ),
+      this.own.updatePermissions(this.ownTarget(id), {
+        ...(grant.length > 0 ? { GrantPermissions: grant } : {}),
+        ...(revoke.length > 0 ? { RevokePermissions: revoke } : {}),
+      }),
       `update the permissions of ${this.subject(id)}`,
       true,
     );
@@ -423,7 +385,7 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
         new ListDataSetsCommand({
           AwsAccountId: this.accountId,
           MaxResults: QUICKSIGHT_PAGE_SIZE,
-          ...(token ? { NextToken: token } : {}),
+          ...nextToken(token),
         }),
         'list QuickSight data sets',
       ),
@@ -432,7 +394,7 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
   }
 
   /** The desired resource's key when there is one, so plan pairs them; otherwise the kind's own. */
-  protected keyOf(desired: ReadonlyMap<string, QuickSightDesired>, id: string): string {
+  protected keyOf(desired: ReadonlyMap<string, { key: string }>, id: string): string {
     return desired.get(id)?.key ?? resourceKey(this.kind, this.region, id);
   }
 }
@@ -440,38 +402,6 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
 /** Body members other than the id that differ, for deciding whether a write is needed at all. */
 export function bodyChanged(before: QuickSightProperties | undefined, after: QuickSightProperties): boolean {
   return before === undefined || !deepEqualJson(before.body, after.body);
-}
-
-/** Pages of a List* call, following NextToken. */
-export async function allPages<Page extends { NextToken?: string | undefined }>(
-  fetch: (token: string | undefined) => Promise<Page>,
-): Promise<Page[]> {
-  const pages: Page[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    pages.push(page);
-    token = page.NextToken;
-  } while (token);
-  return pages;
-}
-
-/** Runs `fn` over `items`, at most `limit` at once; results in input order. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** `{…body, AwsAccountId}` as a request; the body's members are the request's by construction. */

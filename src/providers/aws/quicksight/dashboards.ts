@@ -26,7 +26,9 @@ import {
   type UpdateDashboardRequest,
   UpdateDashboardRequest$,
 } from '@aws-sdk/client-quicksight';
+import type { Change } from '../../../model/plan.js';
 import type { QuickSightProperties } from '../../../model/quicksight.js';
+import type { CurrentResource, DesiredResource } from '../../../model/resources.js';
 import {
   dashboardBody,
   normalizeBody,
@@ -34,15 +36,12 @@ import {
   withoutServerChosen,
 } from '../../../quicksight/normalize.js';
 import { resourcePermissions } from '../../../quicksight/permissions.js';
+import { allPages, nextToken } from '../paging.js';
 import { VALIDATION_STRATEGY } from './analyses.js';
 import {
-  allPages,
   bodyChanged,
   type OwnCalls,
   QUICKSIGHT_PAGE_SIZE,
-  type QuickSightChange,
-  type QuickSightCurrent,
-  type QuickSightDesired,
   QuickSightProviderBase,
   requestOf,
 } from './common.js';
@@ -52,21 +51,24 @@ import { withRequestTimestamps } from './timestamps.js';
 export class AwsQuickSightDashboardProvider extends QuickSightProviderBase<'quicksight-dashboard'> {
   readonly kind = 'quicksight-dashboard' as const;
   protected override readonly own: OwnCalls = {
-    idMember: 'DashboardId',
     arnType: 'dashboard',
-    delete: DeleteDashboardCommand,
-    describePermissions: DescribeDashboardPermissionsCommand,
-    updatePermissions: UpdateDashboardPermissionsCommand,
+    delete: ({ AwsAccountId, id }) => new DeleteDashboardCommand({ AwsAccountId, DashboardId: id }),
+    describePermissions: ({ AwsAccountId, id }) =>
+      new DescribeDashboardPermissionsCommand({ AwsAccountId, DashboardId: id }),
+    updatePermissions: ({ AwsAccountId, id }, update) =>
+      new UpdateDashboardPermissionsCommand({ AwsAccountId, DashboardId: id, ...update }),
   };
 
-  async read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-dashboard'>[]> {
+  async read(
+    desired: DesiredResource<'quicksight-dashboard'>[],
+  ): Promise<CurrentResource<'quicksight-dashboard'>[]> {
     const wanted = new Map(desired.filter((d) => d.kind === this.kind).map((d) => [d.properties.id, d]));
     const pages = await allPages((token) =>
       this.call(
         new ListDashboardsCommand({
           AwsAccountId: this.accountId,
           MaxResults: QUICKSIGHT_PAGE_SIZE,
-          ...(token ? { NextToken: token } : {}),
+          ...nextToken(token),
         }),
         'list QuickSight dashboards',
       ),
@@ -77,7 +79,7 @@ export class AwsQuickSightDashboardProvider extends QuickSightProviderBase<'quic
       (summary) => summary.Arn ?? this.arn(summary.DashboardId ?? ''),
       new Set(wanted.keys()),
     );
-    const current: QuickSightCurrent<'quicksight-dashboard'>[] = [];
+    const current: CurrentResource<'quicksight-dashboard'>[] = [];
     for (const { id, owned } of found) {
       // Without a version number: the published version, the one viewers see.
       const answer = await this.call(
@@ -89,7 +91,7 @@ export class AwsQuickSightDashboardProvider extends QuickSightProviderBase<'quic
         dashboardBody(answer),
         wanted.get(id)?.properties.body ?? {},
       );
-      const resource: QuickSightCurrent<'quicksight-dashboard'> = {
+      const resource: CurrentResource<'quicksight-dashboard'> = {
         kind: this.kind,
         key: this.keyOf(wanted, id),
         region: this.region,
@@ -110,7 +112,10 @@ export class AwsQuickSightDashboardProvider extends QuickSightProviderBase<'quic
     return current;
   }
 
-  protected async create(properties: QuickSightProperties, _change: QuickSightChange): Promise<void> {
+  protected async create(
+    properties: QuickSightProperties,
+    _change: Change<'quicksight-dashboard'>,
+  ): Promise<void> {
     const id = properties.id;
     const request = requestOf<CreateDashboardRequest>(this.accountId, properties.body, {
       DashboardId: id,
@@ -134,7 +139,7 @@ export class AwsQuickSightDashboardProvider extends QuickSightProviderBase<'quic
   protected async update(
     properties: QuickSightProperties,
     before: QuickSightProperties | undefined,
-    _change: QuickSightChange,
+    _change: Change<'quicksight-dashboard'>,
   ): Promise<void> {
     const id = properties.id;
     await this.assertUpdatable(id, this.arn(id));

@@ -16,7 +16,9 @@ import {
   type UpdateDataSetRequest,
   UpdateDataSetRequest$,
 } from '@aws-sdk/client-quicksight';
+import type { Change } from '../../../model/plan.js';
 import type { QuickSightProperties } from '../../../model/quicksight.js';
+import type { CurrentResource, DesiredResource } from '../../../model/resources.js';
 import {
   dataSetBody,
   type JsonObject,
@@ -25,15 +27,7 @@ import {
   withoutServerChosen,
 } from '../../../quicksight/normalize.js';
 import { resourcePermissions } from '../../../quicksight/permissions.js';
-import {
-  bodyChanged,
-  type OwnCalls,
-  type QuickSightChange,
-  type QuickSightCurrent,
-  type QuickSightDesired,
-  QuickSightProviderBase,
-  requestOf,
-} from './common.js';
+import { bodyChanged, type OwnCalls, QuickSightProviderBase, requestOf } from './common.js';
 import { withRequestTimestamps } from './timestamps.js';
 
 export const IMPORT_MODES = ['SPICE', 'DIRECT_QUERY'] as const;
@@ -41,18 +35,21 @@ export const IMPORT_MODES = ['SPICE', 'DIRECT_QUERY'] as const;
 export class AwsQuickSightDataSetProvider extends QuickSightProviderBase<'quicksight-data-set'> {
   readonly kind = 'quicksight-data-set' as const;
   protected override readonly own: OwnCalls = {
-    idMember: 'DataSetId',
     arnType: 'dataset',
-    delete: DeleteDataSetCommand,
-    describePermissions: DescribeDataSetPermissionsCommand,
-    updatePermissions: UpdateDataSetPermissionsCommand,
+    delete: ({ AwsAccountId, id }) => new DeleteDataSetCommand({ AwsAccountId, DataSetId: id }),
+    describePermissions: ({ AwsAccountId, id }) =>
+      new DescribeDataSetPermissionsCommand({ AwsAccountId, DataSetId: id }),
+    updatePermissions: ({ AwsAccountId, id }, update) =>
+      new UpdateDataSetPermissionsCommand({ AwsAccountId, DataSetId: id, ...update }),
   };
 
-  read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-data-set'>[]> {
+  read(desired: DesiredResource<'quicksight-data-set'>[]): Promise<CurrentResource<'quicksight-data-set'>[]> {
     return this.shared.during(() => this.#read(desired));
   }
 
-  async #read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-data-set'>[]> {
+  async #read(
+    desired: DesiredResource<'quicksight-data-set'>[],
+  ): Promise<CurrentResource<'quicksight-data-set'>[]> {
     const wanted = new Map(desired.filter((d) => d.kind === this.kind).map((d) => [d.properties.id, d]));
     const found = await this.candidates(
       await this.listDataSetSummaries(),
@@ -60,7 +57,7 @@ export class AwsQuickSightDataSetProvider extends QuickSightProviderBase<'quicks
       (summary) => summary.Arn ?? this.arn(summary.DataSetId ?? ''),
       new Set(wanted.keys()),
     );
-    const current: QuickSightCurrent<'quicksight-data-set'>[] = [];
+    const current: CurrentResource<'quicksight-data-set'>[] = [];
     for (const { id, owned } of found) {
       const answer = await this.call(
         new DescribeDataSetCommand({ AwsAccountId: this.accountId, DataSetId: id }),
@@ -84,7 +81,10 @@ export class AwsQuickSightDataSetProvider extends QuickSightProviderBase<'quicks
     return current;
   }
 
-  protected async create(properties: QuickSightProperties, _change: QuickSightChange): Promise<void> {
+  protected async create(
+    properties: QuickSightProperties,
+    _change: Change<'quicksight-data-set'>,
+  ): Promise<void> {
     const id = properties.id;
     this.#assertImportMode(properties);
     const request = requestOf<CreateDataSetRequest>(this.accountId, properties.body, {
@@ -105,7 +105,7 @@ export class AwsQuickSightDataSetProvider extends QuickSightProviderBase<'quicks
   protected async update(
     properties: QuickSightProperties,
     before: QuickSightProperties | undefined,
-    _change: QuickSightChange,
+    _change: Change<'quicksight-data-set'>,
   ): Promise<void> {
     const id = properties.id;
     this.#assertImportMode(properties);

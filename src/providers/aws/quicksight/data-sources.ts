@@ -17,17 +17,16 @@ import {
   UpdateDataSourcePermissionsCommand,
   type UpdateDataSourceRequest,
 } from '@aws-sdk/client-quicksight';
+import type { Change } from '../../../model/plan.js';
 import type { QuickSightProperties } from '../../../model/quicksight.js';
+import type { CurrentResource, DesiredResource, ResourceStatus } from '../../../model/resources.js';
 import { dataSourceBody, normalizeBody, normalizePermissions } from '../../../quicksight/normalize.js';
 import { resourcePermissions } from '../../../quicksight/permissions.js';
+import { allPages, nextToken } from '../paging.js';
 import {
-  allPages,
   bodyChanged,
   type OwnCalls,
   QUICKSIGHT_PAGE_SIZE,
-  type QuickSightChange,
-  type QuickSightCurrent,
-  type QuickSightDesired,
   QuickSightProviderBase,
   requestOf,
 } from './common.js';
@@ -36,21 +35,24 @@ import { withRequestTimestamps } from './timestamps.js';
 export class AwsQuickSightDataSourceProvider extends QuickSightProviderBase<'quicksight-data-source'> {
   readonly kind = 'quicksight-data-source' as const;
   protected override readonly own: OwnCalls = {
-    idMember: 'DataSourceId',
     arnType: 'datasource',
-    delete: DeleteDataSourceCommand,
-    describePermissions: DescribeDataSourcePermissionsCommand,
-    updatePermissions: UpdateDataSourcePermissionsCommand,
+    delete: ({ AwsAccountId, id }) => new DeleteDataSourceCommand({ AwsAccountId, DataSourceId: id }),
+    describePermissions: ({ AwsAccountId, id }) =>
+      new DescribeDataSourcePermissionsCommand({ AwsAccountId, DataSourceId: id }),
+    updatePermissions: ({ AwsAccountId, id }, update) =>
+      new UpdateDataSourcePermissionsCommand({ AwsAccountId, DataSourceId: id, ...update }),
   };
 
-  async read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-data-source'>[]> {
+  async read(
+    desired: DesiredResource<'quicksight-data-source'>[],
+  ): Promise<CurrentResource<'quicksight-data-source'>[]> {
     const wanted = new Map(desired.filter((d) => d.kind === this.kind).map((d) => [d.properties.id, d]));
     const pages = await allPages((token) =>
       this.call(
         new ListDataSourcesCommand({
           AwsAccountId: this.accountId,
           MaxResults: QUICKSIGHT_PAGE_SIZE,
-          ...(token ? { NextToken: token } : {}),
+          ...nextToken(token),
         }),
         'list QuickSight data sources',
       ),
@@ -62,9 +64,9 @@ export class AwsQuickSightDataSourceProvider extends QuickSightProviderBase<'qui
       (source) => source.Arn ?? this.arn(source.DataSourceId ?? ''),
       new Set(wanted.keys()),
     );
-    const current: QuickSightCurrent<'quicksight-data-source'>[] = [];
+    const current: CurrentResource<'quicksight-data-source'>[] = [];
     for (const { item, id, owned } of found) {
-      const resource: QuickSightCurrent<'quicksight-data-source'> = {
+      const resource: CurrentResource<'quicksight-data-source'> = {
         kind: this.kind,
         key: this.keyOf(wanted, id),
         region: this.region,
@@ -83,7 +85,10 @@ export class AwsQuickSightDataSourceProvider extends QuickSightProviderBase<'qui
     return current;
   }
 
-  protected async create(properties: QuickSightProperties, _change: QuickSightChange): Promise<void> {
+  protected async create(
+    properties: QuickSightProperties,
+    _change: Change<'quicksight-data-source'>,
+  ): Promise<void> {
     const id = properties.id;
     const request = requestOf<CreateDataSourceRequest>(this.accountId, properties.body, {
       DataSourceId: id,
@@ -104,7 +109,7 @@ export class AwsQuickSightDataSourceProvider extends QuickSightProviderBase<'qui
   protected async update(
     properties: QuickSightProperties,
     before: QuickSightProperties | undefined,
-    _change: QuickSightChange,
+    _change: Change<'quicksight-data-source'>,
   ): Promise<void> {
     const id = properties.id;
     await this.assertUpdatable(id, this.arn(id));
@@ -147,7 +152,7 @@ export class AwsQuickSightDataSourceProvider extends QuickSightProviderBase<'qui
   }
 }
 
-function dataSourceStatus(source: DataSource): QuickSightCurrent['status'] {
+function dataSourceStatus(source: DataSource): ResourceStatus | undefined {
   const state = source.Status;
   if (state === undefined || !state.endsWith('_FAILED')) return undefined;
   const info = source.ErrorInfo;

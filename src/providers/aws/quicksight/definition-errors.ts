@@ -8,7 +8,7 @@
  * names it too. A path that names neither is shown as it is.
  */
 
-import type { JsonObject } from '../../../quicksight/normalize.js';
+import { isRecord } from '../../../model/values.js';
 
 export interface DefinitionError {
   Type?: string | undefined;
@@ -52,7 +52,7 @@ interface DefinitionIndex {
 function indexDefinition(definition: unknown): DefinitionIndex {
   const sheets = list(field(definition, 'Sheets')).map((sheet): SheetInfo => {
     const visuals = list(field(sheet, 'Visuals')).map((visual): VisualInfo => {
-      const type = isObject(visual) ? (Object.keys(visual)[0] ?? 'Visual') : 'Visual';
+      const type = isRecord(visual) ? (Object.keys(visual)[0] ?? 'Visual') : 'Visual';
       return { id: str(field(field(visual, type), 'VisualId')), type };
     });
     return { id: str(field(sheet, 'SheetId')), name: str(field(sheet, 'Name')), visuals };
@@ -123,11 +123,7 @@ function list(value: unknown): unknown[] {
 }
 
 function field(value: unknown, name: string): unknown {
-  return isObject(value) ? value[name] : undefined;
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isRecord(value) ? value[name] : undefined;
 }
 
 function str(value: unknown): string {

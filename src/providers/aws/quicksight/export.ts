@@ -8,8 +8,9 @@ import { DescribeAnalysisDefinitionCommand, ListAnalysesCommand } from '@aws-sdk
 import type { AnalysisSource, SourceAnalysis } from '../../../quicksight/export.js';
 import { analysisBody, compareText } from '../../../quicksight/normalize.js';
 import type { AwsClients } from '../clients.js';
+import { allPages, nextToken } from '../paging.js';
 import { type AwsSend, errorName } from '../retry.js';
-import { allPages, QUICKSIGHT_PAGE_SIZE } from './common.js';
+import { QUICKSIGHT_PAGE_SIZE } from './common.js';
 import { definitionErrorLines } from './definition-errors.js';
 
 export interface AwsAnalysisSourceOptions {
@@ -50,7 +51,7 @@ export function awsAnalysisSource(options: AwsAnalysisSourceOptions): AnalysisSo
           new ListAnalysesCommand({
             AwsAccountId: accountId,
             MaxResults: QUICKSIGHT_PAGE_SIZE,
-            ...(token ? { NextToken: token } : {}),
+            ...nextToken(token),
           }),
           { what: 'list QuickSight analyses', region },
         ),

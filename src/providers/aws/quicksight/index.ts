@@ -1,17 +1,15 @@
-/**
- * The QuickSight providers of the `aws` target, one per kind, over one set of options. Not wired
- * into the target yet: the lead adds the kinds to the model and the target.
- */
+/** The QuickSight providers of the `aws` target, one per kind, over one set of options. */
 
+import type { Provider } from '../../../model/provider.js';
 import type { QuickSightKind } from '../../../model/quicksight.js';
 import { AwsQuickSightAnalysisProvider } from './analyses.js';
-import { type QuickSightProvider, type QuickSightProviderOptions, SharedReads } from './common.js';
+import { type QuickSightProviderOptions, SharedReads } from './common.js';
 import { AwsQuickSightDashboardProvider } from './dashboards.js';
 import { AwsQuickSightDataSetProvider } from './data-sets.js';
 import { AwsQuickSightDataSourceProvider } from './data-sources.js';
 import { AwsQuickSightRefreshScheduleProvider } from './refresh-schedules.js';
 
-export type QuickSightProviders = { [K in QuickSightKind]: QuickSightProvider<K> };
+export type QuickSightProviders = { [K in QuickSightKind]: Provider<K> };
 
 export function createQuickSightProviders(options: QuickSightProviderOptions): QuickSightProviders {
   // One listing of the data sets (and of their tags) serves both providers that need it.
@@ -27,14 +25,7 @@ export function createQuickSightProviders(options: QuickSightProviderOptions): Q
 
 export { permissionChanges, permissionsFor, QUICKSIGHT_ACTIONS } from '../../../quicksight/permissions.js';
 export { AwsQuickSightAnalysisProvider, VALIDATION_STRATEGY } from './analyses.js';
-export {
-  OWNED_ID_PREFIX,
-  type QuickSightChange,
-  type QuickSightCurrent,
-  type QuickSightDesired,
-  type QuickSightProvider,
-  type QuickSightProviderOptions,
-} from './common.js';
+export { OWNED_ID_PREFIX, type QuickSightProviderOptions } from './common.js';
 export { AwsQuickSightDashboardProvider } from './dashboards.js';
 export { AwsQuickSightDataSetProvider } from './data-sets.js';
 export { AwsQuickSightDataSourceProvider } from './data-sources.js';

@@ -14,17 +14,14 @@ import {
   RefreshSchedule$,
   UpdateRefreshScheduleCommand,
 } from '@aws-sdk/client-quicksight';
+import type { Change } from '../../../model/plan.js';
 import type { QuickSightProperties } from '../../../model/quicksight.js';
+import type { CurrentResource, DesiredResource } from '../../../model/resources.js';
 import { resourceKey } from '../../../model/resources.js';
 import { normalizeBody, refreshScheduleBody, withoutServerChosen } from '../../../quicksight/normalize.js';
 import { quickSightResourceArn } from '../../../quicksight/resolve.js';
 import { errorName } from '../retry.js';
-import {
-  type QuickSightChange,
-  type QuickSightCurrent,
-  type QuickSightDesired,
-  QuickSightProviderBase,
-} from './common.js';
+import { QuickSightProviderBase } from './common.js';
 import { withRequestTimestamps } from './timestamps.js';
 
 /** CreateRefreshSchedule: at most five schedules a data set. */
@@ -33,11 +30,15 @@ export const MAX_REFRESH_SCHEDULES_PER_DATA_SET = 5;
 export class AwsQuickSightRefreshScheduleProvider extends QuickSightProviderBase<'quicksight-refresh-schedule'> {
   readonly kind = 'quicksight-refresh-schedule' as const;
 
-  read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-refresh-schedule'>[]> {
+  read(
+    desired: DesiredResource<'quicksight-refresh-schedule'>[],
+  ): Promise<CurrentResource<'quicksight-refresh-schedule'>[]> {
     return this.shared.during(() => this.#read(desired));
   }
 
-  async #read(desired: QuickSightDesired[]): Promise<QuickSightCurrent<'quicksight-refresh-schedule'>[]> {
+  async #read(
+    desired: DesiredResource<'quicksight-refresh-schedule'>[],
+  ): Promise<CurrentResource<'quicksight-refresh-schedule'>[]> {
     const mine = desired.filter((d) => d.kind === this.kind);
     const wanted = new Map(mine.map((d) => [scheduleRef(dataSetIdOf(d.properties), d.properties.id), d]));
     this.#assertScheduleLimit(mine);
@@ -47,7 +48,7 @@ export class AwsQuickSightRefreshScheduleProvider extends QuickSightProviderBase
       (summary) => summary.Arn ?? this.dataSetArn(summary.DataSetId ?? ''),
       new Set(mine.map((d) => dataSetIdOf(d.properties))),
     );
-    const current: QuickSightCurrent<'quicksight-refresh-schedule'>[] = [];
+    const current: CurrentResource<'quicksight-refresh-schedule'>[] = [];
     for (const { item, id: dataSetId, owned } of found) {
       // Only SPICE data sets are refreshed; the API refuses schedules on direct-query ones.
       if (item.ImportMode !== 'SPICE') continue;
@@ -78,7 +79,10 @@ export class AwsQuickSightRefreshScheduleProvider extends QuickSightProviderBase
     return current;
   }
 
-  protected async create(properties: QuickSightProperties, _change: QuickSightChange): Promise<void> {
+  protected async create(
+    properties: QuickSightProperties,
+    _change: Change<'quicksight-refresh-schedule'>,
+  ): Promise<void> {
     const dataSetId = dataSetIdOf(properties);
     await this.#assertDataSetOwned(dataSetId, properties.id, 'create');
     await this.call(
@@ -95,7 +99,7 @@ export class AwsQuickSightRefreshScheduleProvider extends QuickSightProviderBase
   protected async update(
     properties: QuickSightProperties,
     _before: QuickSightProperties | undefined,
-    _change: QuickSightChange,
+    _change: Change<'quicksight-refresh-schedule'>,
   ): Promise<void> {
     const dataSetId = dataSetIdOf(properties);
     await this.#assertDataSetOwned(dataSetId, properties.id, 'update');
@@ -112,7 +116,7 @@ export class AwsQuickSightRefreshScheduleProvider extends QuickSightProviderBase
 
   protected override async remove(
     properties: QuickSightProperties,
-    _change: QuickSightChange,
+    _change: Change<'quicksight-refresh-schedule'>,
   ): Promise<void> {
     const dataSetId = dataSetIdOf(properties);
     const ref = scheduleRef(dataSetId, properties.id);
@@ -179,7 +183,7 @@ export class AwsQuickSightRefreshScheduleProvider extends QuickSightProviderBase
     }
   }
 
-  #assertScheduleLimit(desired: QuickSightDesired[]): void {
+  #assertScheduleLimit(desired: DesiredResource<'quicksight-refresh-schedule'>[]): void {
     const perDataSet = new Map<string, string[]>();
     for (const d of desired) {
       const dataSetId = dataSetIdOf(d.properties);

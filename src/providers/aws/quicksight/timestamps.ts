@@ -7,6 +7,7 @@
  */
 
 import { NormalizedSchema } from '@smithy/core/schema';
+import { isRecord } from '../../../model/values.js';
 
 type SchemaRef = Parameters<typeof NormalizedSchema.of>[0];
 
@@ -43,8 +44,4 @@ function revive(schema: NormalizedSchema, value: unknown): unknown {
     );
   }
   return value;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }

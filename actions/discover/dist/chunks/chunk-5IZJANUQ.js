@@ -1,0 +1,2 @@
+import{createRequire as __ocRequire}from'node:module';import{fileURLToPath as __ocPath}from'node:url';import{dirname as __ocDirname}from'node:path';const require=__ocRequire(import.meta.url);const __filename=__ocPath(import.meta.url);const __dirname=__ocDirname(__filename);
+function s(e){if(typeof e=="string")return e;let n=e;return typeof n?.message=="string"&&n.message!==""?n.message:typeof n?.name=="string"&&n.name!==""?n.name:String(e)}export{s as a};
