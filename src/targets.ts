@@ -4,7 +4,7 @@ import type { AccessMode, OrgConfig } from './model/config.js';
 import type { ProgressReporter, Target } from './model/provider.js';
 import { present } from './model/values.js';
 import { DEFAULT_LOCAL_DIR } from './providers/local/store.js';
-import type { AnalysisSource } from './quicksight/export.js';
+import type { AnalysisSource } from './quicksight/analysis-export.js';
 
 export type TargetName = 'aws' | 'local';
 export const TARGET_NAMES: readonly TargetName[] = ['aws', 'local'];

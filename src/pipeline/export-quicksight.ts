@@ -18,7 +18,7 @@ import {
   type ExportedAnalysis,
   exportAnalysisFile,
   placeholderContext,
-} from '../quicksight/export.js';
+} from '../quicksight/analysis-export.js';
 
 export interface ExportQuickSightOptions {
   analysisId: string;

@@ -11,6 +11,7 @@ import {
   type ResourceKind,
   resourcesOfKind,
 } from '../model/resources.js';
+import { present } from '../model/values.js';
 import { plan } from '../plan/plan.js';
 
 export interface PlanRun {
@@ -69,7 +70,7 @@ export async function runPlan(repo: Repository, target: Target, options: RunPlan
   const desired = desiredResources(
     quickSight ? repo : { ...repo, quicksight: [] },
     options.today,
-    quickSightAccountId !== undefined ? { quickSightAccountId } : {},
+    present({ quickSightAccountId }),
   ).filter((d) => inScope(d.kind));
   progress(`Reading ${target.name} state: ${desired.length} desired resources, and the Organization`);
   const [current, org] = await Promise.all([

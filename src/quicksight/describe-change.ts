@@ -4,7 +4,7 @@
  * (model/kinds.ts) hands this to the plan as the QuickSight kinds' describe hook.
  */
 import type { QuickSightKind, QuickSightProperties } from '../model/quicksight.js';
-import { describeBodyChanges } from './diff.js';
+import { describeBodyChanges } from './body-changes.js';
 import { permissionChanges } from './permissions.js';
 
 export function describeQuickSightChange(

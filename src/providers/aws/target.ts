@@ -9,7 +9,7 @@ import type { AccessMode, OrgConfig } from '../../model/config.js';
 import type { ProgressReporter, Provider, Target } from '../../model/provider.js';
 import type { QuickSightKind } from '../../model/quicksight.js';
 import { present } from '../../model/values.js';
-import type { AnalysisSource } from '../../quicksight/export.js';
+import type { AnalysisSource } from '../../quicksight/analysis-export.js';
 import { AthenaQueryRunner } from './athena.js';
 import { AwsAthenaViewProvider } from './athena-views.js';
 import { type AwsClientOptions, type AwsClients, createAwsClients } from './clients.js';
@@ -17,7 +17,7 @@ import { AwsConfigRuleProvider } from './config-rules.js';
 import { credentialSources } from './credentials.js';
 import { AwsGlueTableProvider } from './glue-table.js';
 import { AwsOrganizationSource } from './organization.js';
-import { awsAnalysisSource } from './quicksight/export.js';
+import { awsAnalysisSource } from './quicksight/analysis-source.js';
 import { createQuickSightProviders, type QuickSightProviders } from './quicksight/index.js';
 import { type AwsSend, createSend, type RetryPolicy, type Sleep } from './retry.js';
 import { WriteCounter } from './write-counter.js';
@@ -60,7 +60,7 @@ export interface AwsTarget extends Target {
 
 export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}): AwsTarget {
   const mode = options.mode ?? 'read';
-  const endpoint = options.endpoint !== undefined ? { endpoint: options.endpoint } : {};
+  const endpoint = present({ endpoint: options.endpoint });
   const clients =
     options.clients ??
     createAwsClients({

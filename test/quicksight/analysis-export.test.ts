@@ -13,14 +13,14 @@ import type { QuickSightKind, QuickSightSource } from '../../src/model/quicksigh
 import type { DesiredResource } from '../../src/model/resources.js';
 import { diffProperties } from '../../src/plan/field-diff.js';
 import { AwsQuickSightAnalysisProvider } from '../../src/providers/aws/quicksight/analyses.js';
-import { awsAnalysisSource } from '../../src/providers/aws/quicksight/export.js';
+import { awsAnalysisSource } from '../../src/providers/aws/quicksight/analysis-source.js';
 import { createSend } from '../../src/providers/aws/retry.js';
 import {
   assertAnalysisId,
   describeExportable,
   type ExportedAnalysis,
   exportAnalysisFile,
-} from '../../src/quicksight/export.js';
+} from '../../src/quicksight/analysis-export.js';
 import { parseQuickSightSource } from '../../src/quicksight/files.js';
 import { normalizeBody, stableJson } from '../../src/quicksight/normalize.js';
 import { resolveQuickSight } from '../../src/quicksight/resolve.js';

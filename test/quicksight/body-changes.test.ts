@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { changedPaths, describeBodyChanges, describeDefinitionChanges } from '../../src/quicksight/diff.js';
+import {
+  changedPaths,
+  describeBodyChanges,
+  describeDefinitionChanges,
+} from '../../src/quicksight/body-changes.js';
 
 const ARN = (id: string) => `arn:aws:quicksight:eu-west-1:111122223333:dataset/${id}`;
 

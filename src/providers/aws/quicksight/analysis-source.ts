@@ -5,7 +5,7 @@
  */
 
 import { DescribeAnalysisDefinitionCommand, ListAnalysesCommand } from '@aws-sdk/client-quicksight';
-import type { AnalysisSource, SourceAnalysis } from '../../../quicksight/export.js';
+import type { AnalysisSource, SourceAnalysis } from '../../../quicksight/analysis-export.js';
 import { analysisBody, compareText } from '../../../quicksight/normalize.js';
 import type { AwsClients } from '../clients.js';
 import { allPages, nextToken } from '../paging.js';
