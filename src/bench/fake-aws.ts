@@ -1,10 +1,10 @@
 /**
  * An in-process fake of the AWS APIs the aws target calls, holding real state: an Organization
  * (OU tree and accounts), Organization Config Rules per region, Glue tables, Athena views,
- * QuickSight (fake-quicksight.ts) and STS's GetCallerIdentity. It answers the SDK's own command
- * objects through `send`, so the providers run unchanged, with an optional latency per call and a
- * log of every call for counting and timing. Used by the benchmark and by end-to-end tests of the
- * aws target.
+ * QuickSight (fake-quicksight.ts) and STS's GetCallerIdentity. `clients()` gives the SDK's own
+ * clients answered from here (`answer`), so the providers run unchanged, with an optional latency
+ * per call and a log of every call for counting and timing; fake-aws-server.ts serves the same
+ * over HTTP. Used by the benchmark and by end-to-end tests of the aws target.
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
@@ -246,15 +246,9 @@ export class FakeAws {
   }
 
   /**
-   * Answers one command. QuickSight and STS are told apart by the client that sends (operation
-   * names such as ListTagsForResource recur across services); the others by the operation.
+   * Answers one operation of one service. QuickSight and STS are told apart by the service (names
+   * such as ListTagsForResource recur across services); the others by the operation.
    */
-  async send(region: string, command: object, service: FakeService = 'config'): Promise<unknown> {
-    const operation = command.constructor.name.replace(/Command$/, '');
-    return this.answer(service, operation, region, (command as { input?: Json }).input ?? {});
-  }
-
-  /** Answers one operation of one service (the HTTP front end, fake-aws-server.ts, calls this too). */
   async answer(service: FakeService, operation: string, region: string, request: Json): Promise<unknown> {
     const input = structuredClone(request);
     const start = performance.now();

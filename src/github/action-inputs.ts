@@ -57,7 +57,6 @@ export function planPublishingFromInputs(scope: Scope): PlanPublishing {
     ...(octokit ? { octokit, repo: workflowRepository() } : {}),
     ...present({ pullRequest: pr }),
     driftIssue,
-    fullScope: scope === 'all',
     scope,
     author: botLogin(),
     dryRun,

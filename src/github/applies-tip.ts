@@ -5,7 +5,10 @@
  * checks first that its commit is the current tip of the default branch — or that every commit
  * since changes nothing apply deploys (a README edit must not strand a waiting apply).
  */
+import { relative } from 'node:path';
 import { type GitHubClient, gitHubCall, type RepoRef } from './client.js';
+import { tryWorkingCopyOf } from './git.js';
+import { defaultBranchOf } from './workflow-context.js';
 
 /** More files than the compare API lists: the change cannot be judged file by file. */
 const COMPARE_FILE_LIMIT = 300;
@@ -74,4 +77,38 @@ export async function checkAppliesTip(o: TipCheckOptions): Promise<TipCheck> {
       'Applying the older commit would roll production back. Run the apply workflow on the current ' +
       `${o.branch} instead (a run for it may already be queued).`,
   };
+}
+
+/**
+ * The check for the workflow run this process is: its commit is the checkout's HEAD (else
+ * GITHUB_SHA), the branch the repository's default, and what apply deploys is `config/`, `sql/`
+ * and `quicksight/` under the root (a folder of the workspace, maybe) and the actions.
+ */
+export async function checkRunAppliesTip(o: {
+  octokit: GitHubClient;
+  repo: RepoRef;
+  /** The repository root holding config/. */
+  root: string;
+  env?: NodeJS.ProcessEnv;
+}): Promise<TipCheck> {
+  const env = o.env ?? process.env;
+  const copy = await tryWorkingCopyOf(o.root);
+  const sha = (copy ? await copy.git.tryRevParse('HEAD') : undefined) ?? env.GITHUB_SHA;
+  if (!sha)
+    throw new Error(
+      'Cannot tell which commit this run applies: no git checkout at the root and no GITHUB_SHA',
+    );
+  const prefix =
+    copy?.prefix ??
+    relative(env.GITHUB_WORKSPACE ?? o.root, o.root)
+      .split('\\')
+      .join('/');
+  const under = prefix && prefix !== '.' ? prefix.replace(/\/?$/, '/') : '';
+  return checkAppliesTip({
+    octokit: o.octokit,
+    ...o.repo,
+    sha,
+    branch: await defaultBranchOf(o.octokit, o.repo, env),
+    deployedPaths: [`${under}config/`, `${under}sql/`, `${under}quicksight/`, 'actions/'],
+  });
 }

@@ -6,6 +6,7 @@ import { errorMessage } from '../model/errors.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { upsertComment } from './comment.js';
 import { DRIFT_LABEL, syncDriftIssue } from './drift-issue.js';
+import type { Scope } from './scope.js';
 
 export interface PlanPublishing {
   octokit?: GitHubClient;
@@ -15,12 +16,10 @@ export interface PlanPublishing {
   /** Open, update or close the drift issue (drift-issue). */
   driftIssue: boolean;
   /**
-   * The run covers every kind of resource. Only such a run may open, rewrite or close the drift
+   * What the run covers. Only a run over everything (`all`) may open, rewrite or close the drift
    * issue: a narrow one (a manual run with a scope) sees only part of the drift.
    */
-  fullScope: boolean;
-  /** The scope of a narrow run, for the note that says why the drift issue was left alone. */
-  scope?: string;
+  scope: Scope;
   /** Who the token acts as: comments and issues by anyone else are never edited. */
   author?: string;
   dryRun: boolean;
@@ -61,9 +60,9 @@ export async function publishPlan(
       result.commentUrl = c.url;
     }
   }
-  if (p.driftIssue && !p.fullScope) {
+  if (p.driftIssue && p.scope !== 'all') {
     result.notes.push(
-      `The drift issue was left as it is: this run covers only \`${p.scope ?? 'part'}\`, and only a run over everything opens, updates or closes it.`,
+      `The drift issue was left as it is: this run covers only \`${p.scope}\`, and only a run over everything opens, updates or closes it.`,
     );
     result.driftIssue = 'skipped';
   } else if (p.driftIssue) {

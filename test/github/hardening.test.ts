@@ -276,6 +276,26 @@ describe('the local target from a bundle without node_modules', () => {
   }, 60_000);
 });
 
+describe('bad inputs', () => {
+  it('a bot-login that is not a GitHub login is refused by name, before anything is read or sent', async () => {
+    const gh = new FakeGitHub();
+    const run = await withGitHub(gh, { pull_request: { number: 1 } }, (env) =>
+      runBundle(
+        'plan',
+        { ...local(), 'pr-comment': 'true', 'github-token': 'test-token', 'bot-login': 'evil; rm -rf' },
+        localDir,
+        env,
+      ),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      "::error::Input 'bot-login' must be a GitHub login such as 'github-actions[bot]', got 'evil; rm -rf'",
+    );
+    expect(gh.requests).toEqual([]);
+    expect(run.summary).toBe('');
+  }, 60_000);
+});
+
 describe('annotations', () => {
   it('name the file relative to the workspace when root is a folder inside it', async () => {
     await editFile(join(root, 'config/org.yaml'), (t) =>

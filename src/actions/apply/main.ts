@@ -1,13 +1,11 @@
-import { relative } from 'node:path';
 import * as core from '@actions/core';
 import { apply, DEFAULT_MAX_DELETES } from '../../apply/apply.js';
 import { booleanInput, botLogin, githubClientFromInputs } from '../../github/action-inputs.js';
-import { checkAppliesTip } from '../../github/applies-tip.js';
+import { checkRunAppliesTip } from '../../github/applies-tip.js';
 import type { GitHubClient } from '../../github/client.js';
 import { recordCorrection, syncDriftIssue } from '../../github/drift-issue.js';
-import { tryWorkingCopyOf } from '../../github/git.js';
 import { kindInScope, parseScope, planInScope } from '../../github/scope.js';
-import { defaultBranchOf, runUrl, workflowRepository } from '../../github/workflow-context.js';
+import { runUrl, workflowRepository } from '../../github/workflow-context.js';
 import { runPlan } from '../../pipeline/plan.js';
 import { renderApplyMarkdown, renderPlanMarkdown } from '../../report/plan-markdown.js';
 import { renderApplyText } from '../../report/plan-text.js';
@@ -22,26 +20,7 @@ async function refuseStaleCommit(root: string, octokit: GitHubClient | undefined
       `In a workflow, apply checks that it deploys the tip of the default branch, which needs the input '${Inputs.githubToken}' (its default, the workflow's github.token, is enough)`,
     );
   }
-  const copy = await tryWorkingCopyOf(root);
-  const sha = (copy ? await copy.git.tryRevParse('HEAD') : undefined) ?? process.env.GITHUB_SHA;
-  if (!sha)
-    throw new Error(
-      'Cannot tell which commit this run applies: no git checkout at the root and no GITHUB_SHA',
-    );
-  const prefix =
-    copy?.prefix ??
-    relative(process.env.GITHUB_WORKSPACE ?? root, root)
-      .split('\\')
-      .join('/');
-  const under = prefix && prefix !== '.' ? `${prefix.replace(/\/?$/, '/')}` : '';
-  const ref = workflowRepository();
-  const check = await checkAppliesTip({
-    octokit,
-    ...ref,
-    sha,
-    branch: await defaultBranchOf(octokit, ref),
-    deployedPaths: [`${under}config/`, `${under}sql/`, `${under}quicksight/`, 'actions/'],
-  });
+  const check = await checkRunAppliesTip({ octokit, root, repo: workflowRepository() });
   if (!check.ok) {
     await core.summary.addRaw(`### org-compliance apply refused\n\n${check.reason}\n`, true).write();
     throw new ActionInputError(check.reason);

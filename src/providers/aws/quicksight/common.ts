@@ -126,18 +126,6 @@ export interface OwnCalls {
   updatePermissions(target: OwnTarget, update: PermissionUpdate): SdkCommand<unknown>;
 }
 
-export function isQuickSightProperties(value: unknown): value is QuickSightProperties {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    typeof v.id === 'string' &&
-    typeof v.name === 'string' &&
-    typeof v.body === 'object' &&
-    v.body !== null &&
-    Array.isArray(v.permissions)
-  );
-}
-
 /** A listed resource that read() looks at, with whether it carries the ownership tag. */
 export interface Candidate<T> {
   item: T;
