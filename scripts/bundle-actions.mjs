@@ -7,7 +7,8 @@
 // Every action directory is self-contained: GitHub runs `node dist/index.js` from a checkout that
 // has no node_modules. The local target's engine (DuckDB, a native module; the SQL transpiler,
 // WebAssembly; ECharts for the dashboard pages; playwright-core for screenshots) stays outside the
-// bundles and is only reached through import() on the `target: local` path, which needs `npm ci`.
+// bundles and is only reached through import() on the `target: local` path, which needs `npm ci`
+// (the loader also tries the SQL parser to check sql/views/, and skips that check without it).
 // The build refuses a bundle whose start-up imports any of them, or that grows past MAX_BYTES.
 //
 // With --check, builds in memory and fails when the committed files differ, so a change to src/
@@ -62,6 +63,7 @@ async function build(name) {
     logLevel: 'warning',
     external: LOCAL_ENGINE.flatMap((p) => [p, `${p}/*`]),
     banner: { js: BANNER },
+    mainFields: ['module', 'main'],
   });
   const files = new Map();
   for (const f of result.outputFiles) files.set(relative(outdir, f.path), Buffer.from(f.contents));

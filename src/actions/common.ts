@@ -35,7 +35,16 @@ export async function prepare(mode: AccessMode = 'read'): Promise<ActionContext>
   const strict = core.getInput(Inputs.strict) === 'true';
   // On a pull request the base branch holds what was already reviewed; elsewhere, HEAD.
   const baseRef = process.env.GITHUB_BASE_REF ? `origin/${process.env.GITHUB_BASE_REF}` : 'HEAD';
-  const { repository, diagnostics } = await loadForRun({ root, strict, today, baseRef });
+  // The views' grammar is checked where @polyglot-sql/sdk is installed; a bundle run without
+  // node_modules says in the log that it skipped it (the plan workflow's validate job does it).
+  const { repository, diagnostics, notes } = await loadForRun({
+    root,
+    strict,
+    today,
+    baseRef,
+    viewGrammar: 'if-installed',
+  });
+  for (const note of notes ?? []) core.info(note);
   // Annotations name files relative to the workspace, where GitHub looks for them; the
   // diagnostics name them relative to the repository root, which may be a folder inside it.
   const workspace = process.env.GITHUB_WORKSPACE;

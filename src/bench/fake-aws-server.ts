@@ -7,8 +7,10 @@
  * operation in `X-Amz-Target`, the service and region in the SigV4 credential scope of the
  * `Authorization` header (a request without a signature is refused, as AWS refuses it), errors as
  * `{"__type": …, "message": …}` with `x-amzn-errortype`, timestamps as epoch seconds.
- * QuickSight (REST JSON) and STS (query protocol) are not served: a request for them is answered
- * with an error that says so, never with an empty success.
+ * S3's GetObject and PutObject are served in S3's REST protocol (path-style `/<bucket>/<key>`,
+ * user metadata in `x-amz-meta-*` headers, errors as XML). QuickSight (REST JSON) and STS (query
+ * protocol) are not served: a request for them is answered with an error that says so, never with
+ * an empty success.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -65,6 +67,7 @@ async function handle(fake: FakeAws, req: IncomingMessage, res: ServerResponse):
     return fail(res, 403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
   }
   const service = scope.service as FakeService;
+  if (service === 's3') return handleS3(fake, req, res, scope.region, text);
   const target = req.headers['x-amz-target'];
   if (!JSON_SERVICES.includes(service) || typeof target !== 'string') {
     return fail(
@@ -86,6 +89,88 @@ async function handle(fake: FakeAws, req: IncomingMessage, res: ServerResponse):
   } catch (error) {
     const e = error as Error & { $metadata?: { httpStatusCode?: number } };
     fail(res, e.$metadata?.httpStatusCode ?? 500, e.name, e.message);
+  }
+}
+
+function failXml(res: ServerResponse, status: number, code: string, message: string): void {
+  const xmlText = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  res.writeHead(status, { 'content-type': 'application/xml', 'x-amz-request-id': '0000000000000000' });
+  res.end(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${xmlText(code)}</Code><Message>${xmlText(message)}</Message><RequestId>0000000000000000</RequestId></Error>`,
+  );
+}
+
+/**
+ * The payload of a request body sent with `Content-Encoding: aws-chunked` (the SDK's streaming
+ * checksums): `<hex size>[;extensions]\r\n<bytes>\r\n` … `0\r\n<trailers>\r\n\r\n`.
+ */
+export function decodeAwsChunked(text: string): string {
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const end = text.indexOf('\r\n', at);
+    if (end < 0) throw new Error('aws-chunked body ends inside a chunk header');
+    const size = Number.parseInt((text.slice(at, end).split(';')[0] ?? '').trim(), 16);
+    if (!Number.isInteger(size)) throw new Error('aws-chunked body has a chunk header without a size');
+    if (size === 0) return out;
+    out += text.slice(end + 2, end + 2 + size);
+    at = end + 2 + size + 2;
+  }
+}
+
+/** GetObject and PutObject, path-style; anything else is refused as S3 would not be asked here. */
+async function handleS3(
+  fake: FakeAws,
+  req: IncomingMessage,
+  res: ServerResponse,
+  region: string,
+  text: string,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://fake');
+  const [, bucket = '', ...rest] = url.pathname.split('/');
+  const key = decodeURIComponent(rest.join('/'));
+  const operation = req.method === 'GET' ? 'GetObject' : req.method === 'PUT' ? 'PutObject' : '';
+  if (bucket === '' || key === '' || operation === '') {
+    return failXml(
+      res,
+      501,
+      'NotImplemented',
+      `The fake S3 serves GetObject and PutObject only, path-style; got ${req.method} ${url.pathname}`,
+    );
+  }
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name.startsWith('x-amz-meta-') && typeof value === 'string') metadata[name.slice(11)] = value;
+  }
+  const chunked = String(req.headers['content-encoding'] ?? '').includes('aws-chunked');
+  const input: Json = {
+    Bucket: decodeURIComponent(bucket),
+    Key: key,
+    ...(operation === 'PutObject'
+      ? { Body: chunked ? decodeAwsChunked(text) : text, Metadata: metadata }
+      : {}),
+  };
+  try {
+    const answer = (await fake.answer('s3', operation, region, input)) as {
+      Body?: { transformToString(): Promise<string> };
+      Metadata?: Record<string, string>;
+      ETag?: string;
+    };
+    if (operation === 'PutObject') {
+      res.writeHead(200, { etag: answer.ETag ?? '"0"' });
+      res.end();
+      return;
+    }
+    const content = (await answer.Body?.transformToString()) ?? '';
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': String(Buffer.byteLength(content)),
+      ...Object.fromEntries(Object.entries(answer.Metadata ?? {}).map(([k, v]) => [`x-amz-meta-${k}`, v])),
+    });
+    res.end(content);
+  } catch (error) {
+    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
+    failXml(res, e.$metadata?.httpStatusCode ?? 500, e.name, e.message);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * An in-process fake of the AWS APIs the aws target calls, holding real state: an Organization
- * (OU tree and accounts), Organization Config Rules per region, Glue tables, Athena views,
- * QuickSight (fake-quicksight.ts) and STS's GetCallerIdentity. `clients()` gives the SDK's own
+ * (OU tree and accounts), Organization Config Rules per region, Glue tables, Athena workgroups and
+ * views, QuickSight (fake-quicksight.ts) and STS's GetCallerIdentity. `clients()` gives the SDK's own
  * clients answered from here (`answer`), so the providers run unchanged, with an optional latency
  * per call and a log of every call for counting and timing; fake-aws-server.ts serves the same
  * over HTTP. Used by the benchmark and by end-to-end tests of the aws target.
@@ -11,6 +11,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { QuickSightClient } from '@aws-sdk/client-quicksight';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { InitializeMiddleware } from '@smithy/types';
 import type { OrganizationSnapshot } from '../model/provider.js';
@@ -18,7 +19,7 @@ import type { AwsClients } from '../providers/aws/clients.js';
 import { FakeQuickSight } from './fake-quicksight.js';
 import { awsError, type Json, type PageRule, pageOf } from './fake-service.js';
 
-export type FakeService = 'organizations' | 'config' | 'glue' | 'athena' | 'quicksight' | 'sts';
+export type FakeService = 'organizations' | 'config' | 'glue' | 'athena' | 'quicksight' | 'sts' | 's3';
 
 export interface FakeCall {
   service: FakeService;
@@ -40,6 +41,7 @@ interface Ou {
 export const FAKE_ACCOUNT_ID = '111111111111';
 
 const WRITE_OPERATIONS = new Set([
+  'PutObject',
   'PutOrganizationConfigRule',
   'DeleteOrganizationConfigRule',
   'CreateDatabase',
@@ -83,7 +85,54 @@ const CONFIG_OPERATIONS = new Set([
   'PutOrganizationConfigRule',
   'DeleteOrganizationConfigRule',
 ]);
-const ATHENA_OPERATIONS = new Set(['StartQueryExecution', 'GetQueryExecution', 'GetQueryResults']);
+const ATHENA_OPERATIONS = new Set([
+  'GetWorkGroup',
+  'StartQueryExecution',
+  'GetQueryExecution',
+  'GetQueryResults',
+]);
+
+/**
+ * Athena's answer to a query that has no result location from the request or the workgroup (the
+ * wording measured in 2026, double space included; older answers read "No output location
+ * provided. An output location is required either through the Workgroup result configuration
+ * setting or as an API input.").
+ */
+export const NO_OUTPUT_LOCATION =
+  'No output location provided. You did not provide an output location for  your query results. Either specify an S3 bucket location or enable Athena managed query results in your workgroup settings.';
+/** Athena's answer to a workgroup name it does not know (GetWorkGroup, StartQueryExecution). */
+export const WORKGROUP_NOT_FOUND = 'WorkGroup is not found.';
+
+/** The `primary` workgroup of a new account: enabled, no result location, client settings not overridden. */
+export function newAccountPrimaryWorkGroup(): Json {
+  return {
+    Name: 'primary',
+    State: 'ENABLED',
+    Description: '',
+    Configuration: {
+      EnforceWorkGroupConfiguration: false,
+      PublishCloudWatchMetricsEnabled: false,
+      RequesterPaysEnabled: false,
+      EngineVersion: { SelectedEngineVersion: 'AUTO', EffectiveEngineVersion: 'Athena engine version 3' },
+    },
+  };
+}
+
+/** Athena's fixed quota on one query string, in bytes. */
+const ATHENA_QUERY_MAX_BYTES = 262_144;
+
+/**
+ * The text Athena (Trino) stores for a view's query: formatted anew, comments gone. The fake does
+ * not format like Trino's SqlFormatter; it changes the text the way that matters to a reader of
+ * it: line comments dropped, every run of whitespace one space. A provider comparing the text it
+ * sent with the text it reads back sees a difference here, as it would on AWS.
+ */
+export function trinoLikeText(sql: string): string {
+  return sql
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
 
 export interface FakeAwsOptions {
   /** Milliseconds every call waits before it is answered. */
@@ -105,6 +154,16 @@ export class FakeAws {
   readonly databaseParameters = new Map<string, Map<string, Record<string, string>>>();
   /** Athena queries run, in order. */
   readonly queries: string[] = [];
+  /** `bucket/key` → an S3 object's text and user metadata. */
+  readonly objects = new Map<string, { body: string; metadata: Record<string, string> }>();
+  /**
+   * region → workgroup name → the WorkGroup as GetWorkGroup returns it. A region starts with the
+   * `primary` of a new account (newAccountPrimaryWorkGroup) when first used; set or replace
+   * workgroups with `workGroup`.
+   */
+  readonly workGroups = new Map<string, Map<string, Json>>();
+  /** Query execution id → where Athena put its results (`<location><id>.csv`), as GetQueryExecution reports. */
+  readonly resultLocations = new Map<string, string>();
   private queryCount = 0;
   private readonly ouByPath = new Map<string, Ou>();
   private readonly accountsByParent = new Map<string, OrganizationSnapshot['accounts']>();
@@ -185,6 +244,31 @@ export class FakeAws {
     return out;
   }
 
+  /**
+   * Sets workgroup `name` of `region` (its Configuration as CreateWorkGroup takes it; State ENABLED
+   * unless given), or, with `undefined`, removes it.
+   */
+  workGroup(region: string, name: string, configuration: Json | undefined, state = 'ENABLED'): void {
+    const groups = this.#workGroups(region);
+    if (configuration === undefined) groups.delete(name);
+    else
+      groups.set(name, {
+        Name: name,
+        State: state,
+        Description: '',
+        Configuration: structuredClone(configuration),
+      });
+  }
+
+  #workGroups(region: string): Map<string, Json> {
+    let groups = this.workGroups.get(region);
+    if (!groups) {
+      groups = new Map([['primary', newAccountPrimaryWorkGroup()]]);
+      this.workGroups.set(region, groups);
+    }
+    return groups;
+  }
+
   /** Calls that change state: the write APIs, and Athena queries that create or drop views. */
   writeCalls(): FakeCall[] {
     return this.calls.filter(
@@ -233,6 +317,7 @@ export class FakeAws {
       athena: (region) => once('athena', region, () => new AthenaClient(settings(region))),
       quicksight: (region) => once('quicksight', region, () => new QuickSightClient(settings(region))),
       sts: (region) => once('sts', region, () => new STSClient(settings(region))),
+      s3: (region) => once('s3', region, () => new S3Client(settings(region))),
     };
   }
 
@@ -256,9 +341,46 @@ export class FakeAws {
     try {
       if (service === 'quicksight') return this.quickSight.handle(operation, region, input);
       if (service === 'sts') return this.sts(operation);
+      if (service === 's3') return this.s3(operation, input);
       return this.handle(operation, region, input);
     } finally {
       this.calls.push({ service, operation, region, input, start, end: performance.now() });
+    }
+  }
+
+  /** S3 objects (the reference tables' data): GetObject and PutObject, with user metadata. */
+  private s3(operation: string, input: Json): unknown {
+    const at = `${String(input.Bucket)}/${String(input.Key)}`;
+    switch (operation) {
+      case 'GetObject': {
+        const object = this.objects.get(at);
+        if (!object) {
+          throw awsError('NoSuchKey', 'The specified key does not exist.', {
+            status: 404,
+            members: { Key: input.Key },
+          });
+        }
+        const body = object.body;
+        return {
+          Body: { transformToString: async () => body },
+          ContentLength: Buffer.byteLength(body),
+          Metadata: { ...object.metadata },
+        };
+      }
+      case 'PutObject': {
+        const raw = input.Body;
+        const body =
+          typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString('utf8') : '';
+        const metadata = (input.Metadata ?? {}) as Record<string, string>;
+        // S3 keeps user metadata keys in lower case.
+        this.objects.set(at, {
+          body,
+          metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v])),
+        });
+        return { ETag: `"${String(this.objects.size)}"` };
+      }
+      default:
+        throw awsError('NotImplemented', `The fake S3 does not implement ${operation}`, { status: 501 });
     }
   }
 
@@ -438,6 +560,21 @@ export class FakeAws {
           throw awsError('AlreadyExistsException', `Table ${key} already exists.`);
         if (operation === 'UpdateTable' && !exists)
           throw awsError('EntityNotFoundException', `Table ${key} not found.`);
+        const seen = input.VersionId;
+        if (operation === 'UpdateTable' && seen !== undefined && seen !== tables.get(key)?.VersionId) {
+          throw awsError(
+            'ConcurrentModificationException',
+            `Table ${key} was modified since version ${String(seen)}.`,
+          );
+        }
+        for (const [name, value] of Object.entries((tableInput.Parameters ?? {}) as Record<string, string>)) {
+          if (name.length > 255 || String(value).length > 512_000) {
+            throw awsError(
+              'InvalidInputException',
+              `1 validation error detected: Value at 'table.parameters' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 512000]`,
+            );
+          }
+        }
         this.versions++;
         tables.set(key, {
           ...structuredClone(tableInput),
@@ -455,20 +592,45 @@ export class FakeAws {
     }
   }
 
-  /** Athena: a CREATE OR REPLACE VIEW or DROP VIEW changes the Glue catalog as Athena does. */
+  /**
+   * Athena: GetWorkGroup, and queries that run in a workgroup of the region and need a result
+   * location from the request or the workgroup (one that enforces its settings ignores the
+   * request's). A CREATE OR REPLACE VIEW or DROP VIEW changes the Glue catalog as Athena does.
+   */
   private athenaQueries(operation: string, region: string, input: Json): unknown {
     switch (operation) {
+      case 'GetWorkGroup': {
+        const group = this.#workGroups(region).get(String(input.WorkGroup));
+        if (!group) throw workGroupNotFound();
+        return { WorkGroup: structuredClone(group) };
+      }
       case 'StartQueryExecution': {
+        const bytes = Buffer.byteLength(String(input.QueryString ?? ''), 'utf8');
+        if (bytes > ATHENA_QUERY_MAX_BYTES) {
+          // The service refuses the request itself; no query execution is made.
+          throw awsError(
+            'InvalidRequestException',
+            `1 validation error detected: Value at 'queryString' failed to satisfy constraint: Member must have length less than or equal to ${ATHENA_QUERY_MAX_BYTES}`,
+          );
+        }
+        const location = this.#resultLocation(region, input);
         const sql = String(input.QueryString);
         this.queries.push(sql);
         const id = `0f1e2d3c-0000-4000-8000-${String(++this.queryCount).padStart(12, '0')}`;
+        if (location !== undefined) this.resultLocations.set(id, `${location}${id}.csv`);
         const create = /^CREATE OR REPLACE VIEW "([a-z0-9_]+)"\."([a-z0-9_]+)" AS\n([\s\S]*)$/.exec(sql);
         const drop = /^DROP VIEW IF EXISTS "([a-z0-9_]+)"\."([a-z0-9_]+)"$/.exec(sql);
         const tables = this.tables.get(region) ?? new Map<string, Json>();
         this.tables.set(region, tables);
         if (create) {
           const [, db, name, body] = create as unknown as [string, string, string, string];
-          const payload = { originalSql: body, catalog: 'awsdatacatalog', schema: db, columns: [] };
+          // Athena stores the query as the engine formats it, not as sent (see trinoLikeText).
+          const payload = {
+            originalSql: trinoLikeText(body),
+            catalog: 'awsdatacatalog',
+            schema: db,
+            columns: [],
+          };
           tables.set(`${db}.${name}`, {
             Name: name,
             DatabaseName: db,
@@ -476,24 +638,61 @@ export class FakeAws {
             Parameters: { presto_view: 'true', comment: 'Presto View' },
             ViewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(payload)).toString('base64')} */`,
             ViewExpandedText: '/* Presto View */',
+            VersionId: String(++this.versions),
           });
         } else if (drop) {
           tables.delete(`${drop[1]}.${drop[2]}`);
         }
         return { QueryExecutionId: id };
       }
-      case 'GetQueryExecution':
+      case 'GetQueryExecution': {
+        const output = this.resultLocations.get(String(input.QueryExecutionId));
         return {
           QueryExecution: {
             QueryExecutionId: input.QueryExecutionId,
             StatementType: 'DDL',
+            ...(output !== undefined ? { ResultConfiguration: { OutputLocation: output } } : {}),
             Status: { State: 'SUCCEEDED' },
           },
         };
+      }
       case 'GetQueryResults':
         return { ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } };
       default:
         throw awsError('UnknownOperationException', `The fake does not implement ${operation}`);
     }
   }
+
+  /**
+   * Where StartQueryExecution's results go: the workgroup's location when it enforces its settings,
+   * else the request's, else the workgroup's; managed query results need none. Refused as Athena
+   * refuses it when the workgroup is unknown or disabled, or no location applies.
+   */
+  #resultLocation(region: string, input: Json): string | undefined {
+    const group = this.#workGroups(region).get(String(input.WorkGroup ?? 'primary'));
+    if (!group) throw workGroupNotFound();
+    // A disabled workgroup runs no queries (Athena user guide); the exact wording is not confirmed.
+    if (group.State === 'DISABLED') throw awsError('InvalidRequestException', 'WorkGroup is disabled');
+    const configuration = (group.Configuration ?? {}) as {
+      EnforceWorkGroupConfiguration?: boolean;
+      ResultConfiguration?: { OutputLocation?: string };
+      ManagedQueryResultsConfiguration?: { Enabled?: boolean };
+    };
+    const own = configuration.ResultConfiguration?.OutputLocation || undefined;
+    const sent =
+      (input.ResultConfiguration as { OutputLocation?: string } | undefined)?.OutputLocation || undefined;
+    const location = configuration.EnforceWorkGroupConfiguration === true ? own : (sent ?? own);
+    if (location === undefined && configuration.ManagedQueryResultsConfiguration?.Enabled !== true) {
+      throw awsError('InvalidRequestException', NO_OUTPUT_LOCATION, {
+        members: { AthenaErrorCode: 'INVALID_INPUT' },
+      });
+    }
+    return location;
+  }
+}
+
+function workGroupNotFound(): Error {
+  return awsError('InvalidRequestException', WORKGROUP_NOT_FOUND, {
+    members: { AthenaErrorCode: 'INVALID_INPUT' },
+  });
 }

@@ -79,6 +79,8 @@ async function load(opts: CommonOptions, io: Io): Promise<Repository | undefined
     strict: opts.strict ?? false,
     today: today(opts),
     baseRef: opts.base ?? 'HEAD',
+    // The CLI runs from a checkout with node_modules: the views are always parsed with Trino's grammar.
+    viewGrammar: 'required',
   });
   printDiagnostics(diagnostics, io);
   return repository;

@@ -6,8 +6,9 @@
  * The data is shaped to exercise what the views must get right: member rule names with
  * random suffixes, rules from outside the catalog (Security Hub, conformance packs, Control
  * Tower), account-level targets, tag keys that differ only by case, the exclusion tag,
- * two deliveries on one day, a stale account/region, a missed day, and a region outside
- * the configured ones. Same options, same bytes.
+ * two deliveries on one day, an account/region that stopped delivering, an account that never
+ * delivered a snapshot, a missed day, and a region outside the configured ones. Same options,
+ * same bytes.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -48,8 +49,13 @@ export interface SnapshotSummary {
 
 /** The special cases a generated data set contains, so tests and demos can find them. */
 export interface SnapshotScenario {
-  /** Misses the last three days: its newest snapshot is stale. */
+  /** Misses the last three days: its newest snapshot is stale (it stopped delivering). */
   stale?: { account: string; region: string };
+  /**
+   * An active account with no snapshot file at all, in any region: its delivery channels set no
+   * snapshot delivery frequency, so Config sends it only ConfigHistory files (not written here).
+   */
+  neverDelivered?: { account: string };
   /** Misses one day in the middle; its newest snapshot is still recent. */
   gap?: { account: string; region: string; date: string };
   /** Two deliveries on this day; the later one has one result fixed. */
@@ -1114,10 +1120,16 @@ class World {
       scenario.extraRegion = this.extraRegion;
       scenario.extraRegionAccounts = [...new Set([nth(3), nth(4)].filter((a) => a !== undefined))];
     }
-    const ids = this.delivering.map((a) => a.id);
+    // The sixth of the pool, so no other special case lands on it (nth(0)…nth(4) are theirs);
+    // none in an organization too small to spare one.
+    const never = pool[5]?.id;
+    if (never) scenario.neverDelivered = { account: never };
+    // Only accounts with files can carry the features below.
+    const sending = this.delivering.filter((a) => a.id !== never);
+    const ids = sending.map((a) => a.id);
     if (o.org.compliance.excludeTag) {
       const count = Math.max(2, Math.ceil(ids.length * 0.05));
-      scenario.excludeTagAccounts = byHash('exclude', this.delivering)
+      scenario.excludeTagAccounts = byHash('exclude', sending)
         .slice(0, count)
         .map((a) => a.id);
     }
@@ -1149,7 +1161,8 @@ class World {
     );
     if (account.joined > date) return false;
     if (account.state === 'SUSPENDED' && before <= SUSPENDED_SILENT_DAYS) return false;
-    const { stale, gap } = this.scenario;
+    const { stale, gap, neverDelivered } = this.scenario;
+    if (neverDelivered?.account === account.id) return false;
     if (stale && stale.account === account.id && stale.region === region && before < STALE_DAYS) return false;
     if (gap && gap.account === account.id && gap.region === region && gap.date === date) return false;
     return true;

@@ -4,7 +4,7 @@
  */
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { compareAccounts } from '../discover/compare.js';
 import { updateAccountsYaml } from '../discover/write-accounts.js';
 import type { OrganizationSnapshot } from '../model/provider.js';
@@ -63,7 +63,29 @@ export interface DemoWorkspaceOptions {
   today: string;
 }
 
-/** Copies config/ and sql/, then fits org.yaml, accounts.yaml and exceptions.yaml to the organization. */
+/**
+ * A rule that lists its regions keeps those the demo has; one left with none goes, as it must in an
+ * organization without them (the shipped CloudFront rule exists in us-east-1 only). The file is
+ * rewritten only when something changed.
+ */
+async function fitRuleRegions(path: string, regions: readonly string[]): Promise<void> {
+  const doc = parseDocument(await readFile(path, 'utf8'));
+  const rules = doc.get('rules');
+  if (!isSeq(rules)) return;
+  let changed = false;
+  rules.items = rules.items.filter((rule) => {
+    const listed = isMap(rule) ? rule.get('regions', true) : undefined;
+    if (!isSeq(listed)) return true;
+    const kept = listed.items.filter((r) => isScalar(r) && regions.includes(String(r.value)));
+    if (kept.length === listed.items.length) return true;
+    changed = true;
+    listed.items = kept;
+    return kept.length > 0;
+  });
+  if (changed) await writeFile(path, doc.toString({ lineWidth: 0 }));
+}
+
+/** Copies config/ and sql/, then fits org.yaml, rules.yaml, accounts.yaml and exceptions.yaml to the organization. */
 export async function prepareDemoWorkspace(o: DemoWorkspaceOptions): Promise<void> {
   await cp(join(o.sourceRoot, 'config'), join(o.root, 'config'), { recursive: true });
   await cp(join(o.sourceRoot, 'sql'), join(o.root, 'sql'), { recursive: true });
@@ -76,6 +98,7 @@ export async function prepareDemoWorkspace(o: DemoWorkspaceOptions): Promise<voi
   org.set('regions', regions);
   org.set('homeRegion', regions[0]);
   await writeFile(orgPath, org.toString({ lineWidth: 0 }));
+  await fitRuleRegions(join(o.root, 'config/rules.yaml'), regions);
 
   const listed = {
     ...o.organization,

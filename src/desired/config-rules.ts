@@ -1,5 +1,6 @@
 import type { OrgConfig, RuleSpec } from '../model/config.js';
 import { type ConfigRuleProperties, type DesiredResource, resourceKey } from '../model/resources.js';
+import { deployRegions } from '../model/rule-regions.js';
 
 /** Rule properties exactly as a provider will read them back. */
 export function configRuleProperties(rule: RuleSpec): ConfigRuleProperties {
@@ -18,12 +19,13 @@ export function configRuleProperties(rule: RuleSpec): ConfigRuleProperties {
   return p;
 }
 
-/** The catalog × regions: global rules only in the home region. */
+/** The catalog × regions: global rules only in the home region, listed rules only where listed. */
 export function desiredConfigRules(org: OrgConfig, rules: RuleSpec[]): DesiredResource<'config-rule'>[] {
   const out: DesiredResource<'config-rule'>[] = [];
+  const where = new Map(rules.map((rule) => [rule, new Set(deployRegions(rule.regions, org))]));
   for (const region of org.regions) {
     for (const rule of rules) {
-      if (rule.regions === 'home' && region !== org.homeRegion) continue;
+      if (!where.get(rule)?.has(region)) continue;
       out.push({
         kind: 'config-rule',
         key: resourceKey('config-rule', region, rule.name),

@@ -3,6 +3,7 @@ import { type DesiredResource, resourceKey } from '../model/resources.js';
 import { desiredConfigRules } from './config-rules.js';
 import { desiredGlueTable } from './glue-table.js';
 import { desiredQuickSight } from './quicksight.js';
+import { desiredReferenceData } from './reference-data.js';
 import { desiredViews } from './views.js';
 
 export interface DesiredOptions {
@@ -36,6 +37,7 @@ export function desiredResources(
       region: repo.org.glue.region,
       properties: table,
     },
+    ...desiredReferenceData(repo, today),
     ...desiredViews(repo, { today }),
     ...desiredConfigRules(repo.org, repo.rules),
     ...(accountId !== undefined ? desiredQuickSight(repo, accountId) : []),

@@ -4,10 +4,11 @@
  * and viewers should have. Pure.
  */
 import type { QuickSightSettings, Repository } from '../model/config.js';
+import { partitionOf } from '../model/partition.js';
 import type { QuickSightKind } from '../model/quicksight.js';
 import type { DesiredResource } from '../model/resources.js';
 import { permissionsFor } from '../quicksight/permissions.js';
-import { partitionOf, resolveQuickSight } from '../quicksight/resolve.js';
+import { resolveQuickSight } from '../quicksight/resolve.js';
 
 /**
  * A principal of org.yaml as a QuickSight ARN: `group/<name>` and `user/<name>` become that group
@@ -29,6 +30,7 @@ export function desiredQuickSight(repo: Repository, accountId: string): DesiredR
   const principals = {
     owners: settings.owners.map((p) => principalArn(p, settings, accountId)),
     viewers: settings.viewers.map((p) => principalArn(p, settings, accountId)),
+    viewersCanAuthor: settings.viewersCanAuthor,
   };
   return resolveQuickSight(repo.quicksight, repo.org, accountId, settings.region).map((r) => {
     const kind: QuickSightKind = r.kind;

@@ -1,14 +1,15 @@
 /**
  * The Athena views: those of sql/views/ with their placeholders filled in, and the ones
- * generated from config/ (accounts, catalog_rules, exceptions, projection) as VALUES, so that
- * configuration reaches SQL as data and dashboards never depend on a table that may be missing.
+ * generated from config/: `accounts`, `catalog_rules` and `exceptions` over the reference tables
+ * (desired/reference-data.ts), and `projection` (accounts × regions), so that configuration
+ * reaches SQL as data and no statement grows with the organization.
  * Pure: no I/O.
  */
-import { globToLike } from '../load/exceptions.js';
 import { orderViews, type Placeholder } from '../load/views.js';
-import type { Account, ExceptionSpec, Repository, RuleSpec, ViewSource } from '../model/config.js';
-import { type DesiredResource, resourceKey } from '../model/resources.js';
-import { projectedAccounts } from './glue-table.js';
+import type { Repository, ViewSource } from '../model/config.js';
+import type { Diagnostic } from '../model/diagnostics.js';
+import { type AthenaViewProperties, type DesiredResource, resourceKey } from '../model/resources.js';
+import { referenceTableName, referenceTables, referenceViewSql } from './reference-data.js';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,254}$/;
 
@@ -52,129 +53,24 @@ export function valuesView(columns: [name: string, type: string][], rows: Cell[]
   return `SELECT *\nFROM (\n  VALUES\n${lines.join(',\n')}\n) AS t(${names.join(', ')})`;
 }
 
-function sqlColumnName(key: string): string {
-  return key
-    .toLowerCase()
-    .replace(/[^a-z0-9_]/g, '_')
-    .replace(/^([0-9])/, '_$1');
-}
-
-const FIXED_ACCOUNT_COLUMNS = [
-  'account_id',
-  'account_name',
-  'ou',
-  'state',
-  'joined',
-  'closed',
-  'in_projection',
-  'owner',
-];
-
-export function accountsView(accounts: Account[], projected: Set<string>): string {
-  const extraKeys = [...new Set(accounts.flatMap((a) => Object.keys(a.extra)))]
-    .map((k) => [k, sqlColumnName(k)] as const)
-    .filter(([, c]) => !FIXED_ACCOUNT_COLUMNS.includes(c))
-    .sort((a, b) => a[1].localeCompare(b[1]));
-  const seen = new Set<string>();
-  const extras = extraKeys.filter(([, c]) => !seen.has(c) && seen.add(c));
-  const columns: [string, string][] = [
-    ['account_id', 'varchar'],
-    ['account_name', 'varchar'],
-    ['ou', 'varchar'],
-    ['state', 'varchar'],
-    ['joined', 'date'],
-    ['closed', 'date'],
-    ['in_projection', 'boolean'],
-    // Always there (NULL when unset): dashboards filter accounts by owner.
-    ['owner', 'varchar'],
-    ...extras.map(([, c]) => [c, 'varchar'] as [string, string]),
-  ];
-  const rows = accounts.map((a): Cell[] => [
-    a.id,
-    a.name,
-    a.ouPath,
-    a.state,
-    { date: a.joined },
-    a.closed ? { date: a.closed } : null,
-    projected.has(a.id),
-    a.extra.owner === undefined || a.extra.owner === null ? null : String(a.extra.owner),
-    ...extras.map(([k]) => {
-      const v = a.extra[k];
-      if (v === undefined || v === null) return null;
-      return typeof v === 'object' ? JSON.stringify(v) : String(v);
-    }),
-  ]);
-  return valuesView(columns, rows);
-}
-
-export function catalogRulesView(rules: RuleSpec[]): string {
-  return valuesView(
-    [
-      ['rule', 'varchar'],
-      ['category', 'varchar'],
-      ['identifier', 'varchar'],
-      ['regions', 'varchar'],
-    ],
-    rules.map((r) => [r.name, r.category, r.identifier, r.regions]),
+/**
+ * `projection`: every (account, region) pair the Glue table's projection enumerates, from the
+ * accounts table (its `in_projection`) and the regions of config/org.yaml: a statement that grows
+ * with the regions only.
+ */
+export function projectionViewSql(database: string, accountsTable: string, regions: string[]): string {
+  const values = valuesView(
+    [['region', 'varchar']],
+    regions.map((r) => [r]),
   );
-}
-
-/** One row per exception × rule pattern × account (or any) × tag (or none); tag_count says how many tag rows must match. */
-export function exceptionsView(exceptions: ExceptionSpec[]): string {
-  const rows: Cell[][] = [];
-  for (const e of [...exceptions].sort((a, b) => a.id.localeCompare(b.id))) {
-    const tags = Object.entries(e.tags).sort(([a], [b]) => a.localeCompare(b));
-    const tagRows: [string | null, string | null][] = tags.length ? tags : [[null, null]];
-    for (const rule of e.rules) {
-      for (const account of e.accounts.length ? e.accounts : [null]) {
-        for (const [k, v] of tagRows) {
-          rows.push([
-            e.id,
-            globToLike(rule),
-            account,
-            globToLike(e.resourceType ?? '*'),
-            globToLike(e.resourceId ?? '*'),
-            k,
-            v,
-            tagRows.length,
-            e.reason,
-            e.owner ?? null,
-            e.ticket ?? null,
-            { date: e.expires },
-          ]);
-        }
-      }
-    }
-  }
-  return valuesView(
-    [
-      ['exception_id', 'varchar'],
-      ['rule_pattern', 'varchar'],
-      ['account_id', 'varchar'],
-      ['resource_type_pattern', 'varchar'],
-      ['resource_id_pattern', 'varchar'],
-      ['tag_key', 'varchar'],
-      ['tag_value', 'varchar'],
-      ['tag_count', 'integer'],
-      ['reason', 'varchar'],
-      ['owner', 'varchar'],
-      ['ticket', 'varchar'],
-      ['expires', 'date'],
-    ],
-    rows,
-  );
-}
-
-export function projectionView(accountIds: string[], regions: string[]): string {
-  const rows: Cell[][] = [];
-  for (const a of accountIds) for (const r of regions) rows.push([a, r]);
-  return valuesView(
-    [
-      ['account_id', 'varchar'],
-      ['region', 'varchar'],
-    ],
-    rows,
-  );
+  return [
+    'SELECT',
+    '  a."account_id",',
+    '  r."region"',
+    `FROM "${database}"."${accountsTable}" AS a`,
+    `CROSS JOIN (\n${values.replace(/^/gm, '  ')}\n) AS r`,
+    'WHERE a."in_projection"',
+  ].join('\n');
 }
 
 /** Fills a view's placeholders. Names are quoted identifiers, settings numbers or escaped literals. */
@@ -197,9 +93,15 @@ export function renderView(text: string, repo: Pick<Repository, 'org'>): string 
   });
 }
 
-/** Strips the leading comment block and surrounding whitespace, as Athena keeps the SELECT. */
+/**
+ * The view's SQL as it is deployed and compared: without a byte-order mark, with LF line ends
+ * (a checkout with CRLF is the same view) and without surrounding whitespace.
+ */
 export function viewBody(text: string): string {
-  return text.trim();
+  return text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .trim();
 }
 
 export interface DesiredViewOptions {
@@ -212,24 +114,18 @@ export function desiredViews(
   options: DesiredViewOptions,
 ): DesiredResource<'athena-view'>[] {
   const { org } = repo;
-  const projected = projectedAccounts(repo.accounts, options.today, org.closedAccountRetentionDays);
-  const projectedIds = new Set(projected);
+  const database = org.glue.database;
+  const tables = referenceTables(repo, options.today);
   const generated: ViewSource[] = [
-    {
-      name: 'accounts',
-      file: '(generated from config/accounts.yaml)',
-      text: accountsView(repo.accounts, projectedIds),
-    },
-    { name: 'catalog_rules', file: '(generated from config/rules.yaml)', text: catalogRulesView(repo.rules) },
-    {
-      name: 'exceptions',
-      file: '(generated from config/exceptions.yaml)',
-      text: exceptionsView(repo.exceptions),
-    },
+    ...tables.map((table) => ({
+      name: table.view,
+      file: `(generated from ${table.source})`,
+      text: referenceViewSql(database, table),
+    })),
     {
       name: 'projection',
-      file: '(generated from config/accounts.yaml)',
-      text: projectionView([...projected].sort(), org.regions),
+      file: '(generated from config/accounts.yaml and config/org.yaml)',
+      text: projectionViewSql(database, referenceTableName('accounts'), org.regions),
     },
   ];
   const { ordered, diagnostics } = orderViews(repo.views);
@@ -243,4 +139,35 @@ export function desiredViews(
     rank: i,
     properties: { database: org.glue.database, name: v.name, sql: viewBody(renderView(v.text, repo)) },
   }));
+}
+
+/** Athena refuses a query string longer than this many bytes (a fixed quota, not adjustable). */
+export const ATHENA_QUERY_MAX_BYTES = 262_144;
+
+/** `CREATE OR REPLACE VIEW "<database>"."<name>" AS` + a newline + the view's SQL: what apply sends. */
+export function createViewStatement(view: AthenaViewProperties): string {
+  return `CREATE OR REPLACE VIEW "${view.database}"."${view.name}" AS\n${view.sql}`;
+}
+
+/**
+ * An error for every view whose CREATE VIEW statement would be longer than Athena takes, at the
+ * view's file (or naming the generated view), before anything is sent.
+ */
+export function statementDiagnostics(repo: Repository, options: DesiredViewOptions): Diagnostic[] {
+  const files = new Map(repo.views.map((v) => [v.name, v.file]));
+  const diagnostics: Diagnostic[] = [];
+  for (const view of desiredViews(repo, options)) {
+    const bytes = new TextEncoder().encode(createViewStatement(view.properties)).length;
+    if (bytes <= ATHENA_QUERY_MAX_BYTES) continue;
+    const name = view.properties.name;
+    diagnostics.push({
+      severity: 'error',
+      file: files.get(name) ?? `(generated view ${name})`,
+      line: 1,
+      column: 1,
+      field: '',
+      message: `view ${name}: its CREATE VIEW statement would be ${bytes.toLocaleString('en-US')} bytes, over Athena's limit of ${ATHENA_QUERY_MAX_BYTES.toLocaleString('en-US')} bytes for one query; move data out of the SQL (a table) or split the view`,
+    });
+  }
+  return diagnostics;
 }

@@ -2,7 +2,9 @@
  * The local target's engine is not part of the action bundles: DuckDB is a native module, the
  * SQL transpiler WebAssembly, ECharts only draws the local dashboard pages. They come from
  * node_modules (`npm ci` in the org-compliance checkout) and are loaded with import() only when
- * the local target is used, so a runner without node_modules runs `target: aws` unharmed.
+ * the local target is used, so a runner without node_modules runs `target: aws` unharmed. The
+ * loader also loads the SQL parser, where it is installed, to check sql/views/ with Trino's
+ * grammar (src/load/trino-grammar.ts); without it that check is skipped, not failed.
  */
 
 /** The packages the local target loads from node_modules. */

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { statementDiagnostics } from '../desired/views.js';
 import type { Repository } from '../model/config.js';
 import { toIsoDate } from '../model/dates.js';
 import type { Diagnostic } from '../model/diagnostics.js';
@@ -11,6 +12,7 @@ import { fileAtRevision } from './git-base.js';
 import { builtInManagedRules, type ManagedRuleCatalog } from './managed-rules.js';
 import { ORG_FILE, parseOrg } from './org.js';
 import { parseRules, RULES_FILE } from './rules.js';
+import { checkViewSyntax, type ViewGrammarCheck } from './view-syntax.js';
 import { orderViews, readViewSources } from './views.js';
 import { YamlFile } from './yaml-file.js';
 
@@ -34,12 +36,20 @@ export interface LoadOptions {
    * base known, every exception counts as new.
    */
   previousExceptionsText?: string;
+  /**
+   * The views parsed with Trino's grammar (@polyglot-sql/sdk from node_modules): `required` fails
+   * when it is not installed (the CLI); `if-installed`, the default, skips it with a note (the
+   * action bundles run without node_modules). The rest of the view checks always runs.
+   */
+  viewGrammar?: ViewGrammarCheck;
 }
 
 export interface LoadResult {
   /** Present only when there is no error. */
   repository?: Repository;
   diagnostics: Diagnostic[];
+  /** What was not checked here, and why; present only when something was not. */
+  notes?: string[];
 }
 
 /** Reads and validates config/*.yaml under `root`. Never throws for the user's mistakes. */
@@ -76,6 +86,9 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
       })
     : undefined;
   const views = orderViews(viewSources);
+  const viewSyntax = await checkViewSyntax(viewSources, org, {
+    grammar: options.viewGrammar ?? 'if-installed',
+  });
   if (org && quicksight.sources.length > 0 && org.quicksight.owners.length === 0) {
     // QuickSight grants access per resource: with no owner, what apply creates could be opened,
     // changed or deleted by nobody but an administrator, and an update would revoke everyone.
@@ -90,6 +103,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     ...rulesFile.diagnostics,
     ...exceptionsFile.diagnostics,
     ...views.diagnostics,
+    ...viewSyntax.diagnostics,
     ...quicksight.diagnostics,
     ...(quicksight.diagnostics.some((d) => d.severity === 'error') || quicksight.sources.length === 0
       ? []
@@ -97,19 +111,21 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
         (await import('../quicksight/validate.js')).validateQuickSight(quicksight.sources)),
   ];
   const failed = diagnostics.some((d) => d.severity === 'error');
-  if (failed || !org || !accounts || !rules || !exceptions) return { diagnostics };
-  return {
-    repository: {
-      root,
-      org,
-      accounts,
-      rules,
-      exceptions,
-      views: viewSources,
-      quicksight: quicksight.sources,
-    },
-    diagnostics,
+  const notes = present({ notes: viewSyntax.notes.length ? viewSyntax.notes : undefined });
+  if (failed || !org || !accounts || !rules || !exceptions) return { diagnostics, ...notes };
+  const repository: Repository = {
+    root,
+    org,
+    accounts,
+    rules,
+    exceptions,
+    views: viewSources,
+    quicksight: quicksight.sources,
   };
+  // What apply would send to Athena must fit its limits, whatever the size of the organization.
+  const statements = statementDiagnostics(repository, { today: options.today ?? toIsoDate(new Date()) });
+  if (statements.length) return { diagnostics: [...diagnostics, ...statements], ...notes };
+  return { repository, diagnostics, ...notes };
 }
 
 export interface RunLoadOptions {
@@ -121,15 +137,28 @@ export interface RunLoadOptions {
   today: string;
   /** The git revision whose config/exceptions.yaml was already reviewed (a pull request's base, or HEAD). */
   baseRef: string;
+  /** See LoadOptions.viewGrammar: `required` for the CLI, `if-installed` for the actions. */
+  viewGrammar: ViewGrammarCheck;
 }
 
 /**
  * The load a command or an action starts with: the repository as of `today`, an expiry in the
  * past refused only on exceptions new or changed since `baseRef`. The caller shows the diagnostics.
  */
-export async function loadForRun({ root, strict, today, baseRef }: RunLoadOptions): Promise<LoadResult> {
+export async function loadForRun({
+  root,
+  strict,
+  today,
+  baseRef,
+  viewGrammar,
+}: RunLoadOptions): Promise<LoadResult> {
   const previous = await fileAtRevision(root, baseRef, EXCEPTIONS_FILE);
-  return loadRepository(root, { strict, today, ...present({ previousExceptionsText: previous }) });
+  return loadRepository(root, {
+    strict,
+    today,
+    viewGrammar,
+    ...present({ previousExceptionsText: previous }),
+  });
 }
 
 export { ConfigurationError, type Diagnostic, formatDiagnostic } from '../model/diagnostics.js';

@@ -67,6 +67,20 @@ const orgSchema = strictMap({
     tagValue: 'org-compliance',
     descriptionMarker: '[managed by org-compliance]',
   }),
+  data: strictMap({
+    bucket: z
+      .string()
+      .regex(BUCKET, {
+        error: 'expected an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)',
+      })
+      .optional(),
+    prefix: z
+      .string()
+      .regex(/^([A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*)?$/, {
+        error: "expected a key prefix without leading or trailing '/', or '' for none",
+      })
+      .default('org-compliance'),
+  }).default({ prefix: 'org-compliance' }),
   closedAccountRetentionDays: z.number().int().min(0).max(36500).default(365),
   athena: strictMap({
     workgroup: z
@@ -113,12 +127,39 @@ const orgSchema = strictMap({
       .default('default'),
     owners: z.array(quickSightPrincipal).max(100).default([]),
     viewers: z.array(quickSightPrincipal).max(100).default([]),
-  }).default({ identityRegion: 'us-east-1', namespace: 'default', owners: [], viewers: [] }),
+    viewersCanAuthor: z.boolean().default(false),
+  }).default({
+    identityRegion: 'us-east-1',
+    namespace: 'default',
+    owners: [],
+    viewers: [],
+    viewersCanAuthor: false,
+  }),
   roles: strictMap({
     management: strictMap({ read: roleArn, write: roleArn }).optional(),
     data: strictMap({ read: roleArn, write: roleArn }).optional(),
   }).default({}),
 });
+
+/**
+ * The tool's own data must stay out of the snapshot table's location, or Athena would read it as
+ * Config snapshots (and the other way round).
+ */
+function checkDataLocation(file: YamlFile, o: z.infer<typeof orgSchema>): void {
+  const bucket = o.data.bucket ?? o.snapshots.bucket;
+  if (bucket !== o.snapshots.bucket) return;
+  const snapshots = [o.snapshots.prefix, o.snapshots.orgIdInPath ? o.organizationId : '', 'AWSLogs']
+    .filter((p) => p !== '')
+    .join('/');
+  const data = o.data.prefix;
+  const inside = (a: string, b: string) => b === '' || a === b || a.startsWith(`${b}/`);
+  if (inside(data, snapshots) || inside(snapshots, data)) {
+    file.error(
+      ['data', 'prefix'],
+      `'${data}' overlaps the Config snapshots under s3://${bucket}/${snapshots}/ in the same bucket: choose a prefix outside it, such as 'org-compliance'`,
+    );
+  }
+}
 
 export function parseOrg(file: YamlFile): OrgConfig | undefined {
   const data = file.data();
@@ -142,6 +183,7 @@ export function parseOrg(file: YamlFile): OrgConfig | undefined {
       `'${o.projection.startDate}' is not a calendar date: that day does not exist; expected a real date 'YYYY-MM-DD'`,
     );
   }
+  checkDataLocation(file, o);
   // The optional values are objects, or strings whose patterns rule out '': present() leaves out
   // exactly the ones not given.
   return {
@@ -152,6 +194,7 @@ export function parseOrg(file: YamlFile): OrgConfig | undefined {
     projection: o.projection,
     glue: { database: o.glue.database, table: o.glue.table, region: o.glue.region ?? o.homeRegion },
     ownership: o.ownership,
+    data: { bucket: o.data.bucket ?? o.snapshots.bucket, prefix: o.data.prefix },
     closedAccountRetentionDays: o.closedAccountRetentionDays,
     athena: { workgroup: o.athena.workgroup, ...present({ outputLocation: o.athena.outputLocation }) },
     compliance: {
@@ -172,6 +215,7 @@ export function parseOrg(file: YamlFile): OrgConfig | undefined {
       namespace: o.quicksight.namespace,
       owners: o.quicksight.owners,
       viewers: o.quicksight.viewers,
+      viewersCanAuthor: o.quicksight.viewersCanAuthor,
     },
     roles: present({ management: o.roles.management, data: o.roles.data }),
   };

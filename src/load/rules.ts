@@ -6,11 +6,19 @@ import {
   EXECUTION_FREQUENCIES,
   type ExecutionFrequency,
   type OrgConfig,
+  type RuleRegions,
   type RuleSpec,
 } from '../model/config.js';
 import { didYouMean } from '../model/nearest.js';
+import { deployRegions } from '../model/rule-regions.js';
 import { accountList, type EntryPath, parseEntries } from './entries.js';
-import type { ManagedRule, ManagedRuleCatalog, ManagedRuleParameter } from './managed-rules.js';
+import {
+  availabilityText,
+  isAvailableIn,
+  type ManagedRule,
+  type ManagedRuleCatalog,
+  type ManagedRuleParameter,
+} from './managed-rules.js';
 import { reportSchemaIssues, strictMap } from './schema.js';
 import type { YamlFile } from './yaml-file.js';
 
@@ -22,6 +30,8 @@ export const RULE_NAME_MAX = 64;
 export const INPUT_PARAMETERS_MAX = 1024;
 export const DESCRIPTION_MAX = 256;
 export const RESOURCE_TYPES_MAX = 100;
+
+export { ruleRegionsText } from '../model/rule-regions.js';
 
 const frequency = z.enum(EXECUTION_FREQUENCIES, {
   error: (iss) =>
@@ -38,7 +48,12 @@ const ruleSchema = strictMap({
   name: z.string(),
   identifier: z.string().min(1).max(256),
   description: z.string().optional(),
-  regions: z.enum(['home', 'all'], { error: "expected 'home' (home region only) or 'all'" }).optional(),
+  regions: z
+    .union([z.enum(['home', 'all']), z.array(z.string())], {
+      error:
+        "expected 'home' (home region only) or 'all' (every region of config/org.yaml), or a list of regions such as [us-east-1]",
+    })
+    .optional(),
   parameters: z.record(z.string(), paramValue).optional(),
   maximumExecutionFrequency: frequency.optional(),
   resourceTypes: z
@@ -153,6 +168,8 @@ function paramToString(
 /** What the checks of every rule share: the rest of the repository, and the names seen so far. */
 interface RuleScope {
   catalog: ManagedRuleCatalog;
+  /** config/org.yaml; undefined when it is broken. */
+  org: OrgConfig | undefined;
   options: RuleLoadOptions;
   defaultFrequency: ExecutionFrequency | undefined;
   /** Account ids in accounts.yaml; undefined when it is broken. */
@@ -180,6 +197,7 @@ export function parseRules(
   }
   const scope: RuleScope = {
     catalog,
+    org,
     options,
     defaultFrequency: top.data.defaults?.maximumExecutionFrequency,
     knownAccounts: accounts ? new Set(accounts.map((a) => a.id)) : undefined,
@@ -204,6 +222,7 @@ function checkRule(
   const parameters = ruleParameters(file, r, path, managed);
   const periodic = managed ? managed.triggerTypes.includes('Periodic') : true;
   checkScope(file, r, path, managed, periodic);
+  const regions = ruleRegions(file, r, path, managed, scope.org);
   const description = fullDescription(file, r.description ?? '', path, scope.marker);
   const excluded = accountList(
     file,
@@ -222,7 +241,7 @@ function checkRule(
     parameters,
     resourceTypesScope: r.resourceTypes ?? [],
     excludedAccounts: [...new Set(excluded)].sort(),
-    regions: r.regions ?? (managed && isGlobalRule(managed) ? 'home' : 'all'),
+    regions,
   };
   const freq: ExecutionFrequency | undefined =
     r.maximumExecutionFrequency ?? (periodic ? scope.defaultFrequency : undefined);
@@ -351,6 +370,105 @@ function checkScope(
       `${r.resourceTypes.length} resource types; the limit is ${RESOURCE_TYPES_MAX}`,
     );
   }
+  checkResourceTypes(file, r.resourceTypes ?? [], path, managed);
+}
+
+/**
+ * Each resource type against the ones the guide documents for the managed rule. When it documents
+ * none (the list is incomplete, not empty), the schema's `AWS::Service::Type` check is all there is.
+ */
+function checkResourceTypes(
+  file: YamlFile,
+  types: readonly string[],
+  path: EntryPath,
+  managed: ManagedRule | undefined,
+): void {
+  const documented = managed?.resourceTypes ?? [];
+  if (!managed || documented.length === 0) return;
+  types.forEach((type, j) => {
+    if (documented.includes(type)) return;
+    file.error(
+      [...path, 'resourceTypes', j],
+      `'${type}' is not a resource type ${managed.identifier} evaluates${didYouMean(type, documented) || '.'} Documented: ${documented.join(', ')}`,
+    );
+  });
+}
+
+/**
+ * Where the rule runs: `home`, `all`, or a list of org.yaml's regions (each once). Left out, global
+ * rules get home and the others all. Every region it would run in must offer the managed rule.
+ */
+function ruleRegions(
+  file: YamlFile,
+  r: RuleEntry,
+  path: EntryPath,
+  managed: ManagedRule | undefined,
+  org: OrgConfig | undefined,
+): RuleRegions {
+  const regions: RuleRegions = r.regions ?? (managed && isGlobalRule(managed) ? 'home' : 'all');
+  if (typeof regions !== 'string') checkRegionList(file, regions, [...path, 'regions'], org);
+  if (!managed || !org) return regions;
+  const fix = suggestedRegions(managed, org);
+  const refuse = (where: (string | number)[], bad: string[], how: string) =>
+    file.error(
+      where,
+      `rule '${r.name}' would deploy ${managed.identifier} to ${bad.join(', ')}${how}, but the AWS Config Developer Guide documents it ${availabilityText(managed)}; ${fix}`,
+    );
+  if (typeof regions !== 'string') {
+    regions.forEach((region, j) => {
+      const once = regions.indexOf(region) === j;
+      if (once && org.regions.includes(region) && !isAvailableIn(managed, region))
+        refuse([...path, 'regions', j], [region], '');
+    });
+    return regions;
+  }
+  const bad = deployRegions(regions, org).filter((region) => !isAvailableIn(managed, region));
+  if (bad.length === 0) return regions;
+  if (r.regions) refuse([...path, 'regions'], bad, ` (regions: ${regions})`);
+  else refuse([...path, 'identifier'], bad, ` (regions left out: ${regions})`);
+  return regions;
+}
+
+/** A regions list: not empty, each region one of org.yaml's (when that is known), none twice. */
+function checkRegionList(
+  file: YamlFile,
+  regions: readonly string[],
+  path: (string | number)[],
+  org: OrgConfig | undefined,
+): void {
+  if (regions.length === 0) {
+    file.error(path, "list at least one region, or write 'home' or 'all'");
+    return;
+  }
+  const firstAt = new Map<string, number>();
+  regions.forEach((region, j) => {
+    const first = firstAt.get(region);
+    if (first !== undefined) {
+      file.error(
+        [...path, j],
+        `region '${region}' is listed twice (first at line ${file.lineAt([...path, first])})`,
+      );
+      return;
+    }
+    firstAt.set(region, j);
+    if (org && !org.regions.includes(region)) {
+      file.error(
+        [...path, j],
+        `region '${region}' is not one of config/org.yaml's regions${didYouMean(region, org.regions) || '.'} Valid: ${org.regions.join(', ')}`,
+      );
+    }
+  });
+}
+
+/** What to write instead: the org.yaml regions that offer the rule, or what to change when none does. */
+function suggestedRegions(managed: ManagedRule, org: OrgConfig): string {
+  const available = org.regions.filter((region) => isAvailableIn(managed, region));
+  if (available.length) return `write regions: [${available.join(', ')}]`;
+  const where =
+    managed.regions && 'availableIn' in managed.regions
+      ? `add ${managed.regions.availableIn.join(' or ')} to config/org.yaml's regions, or remove the rule`
+      : 'add a region that offers it to config/org.yaml, or remove the rule';
+  return `no region of config/org.yaml offers it: ${where}`;
 }
 
 /** The description with the ownership marker, within the limit. */

@@ -49,7 +49,9 @@ export function reportSchemaIssues(file: YamlFile, error: z.ZodError, data: unkn
           ? 'a mapping'
           : issue.expected === 'array'
             ? 'a list'
-            : `a ${issue.expected}`;
+            : issue.expected === 'boolean'
+              ? 'true or false'
+              : `a ${issue.expected}`;
       const message =
         actual === undefined
           ? `required field is missing (expected ${expected})`

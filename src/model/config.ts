@@ -51,6 +51,15 @@ export interface OrgConfig {
     /** Appended to every Organization Config Rule description (the API takes no tags). */
     descriptionMarker: string;
   };
+  /**
+   * Where org-compliance keeps data of its own in S3 (the reference tables its views read): a
+   * bucket and key prefix that nothing else writes to. Default: the snapshot bucket, `org-compliance`.
+   */
+  data: {
+    bucket: string;
+    /** Key prefix without leading or trailing slash; empty for the bucket's root. */
+    prefix: string;
+  };
   /** Closed or suspended accounts stay in the projection enum this many days after they left ACTIVE. */
   closedAccountRetentionDays: number;
   athena: {
@@ -94,8 +103,13 @@ export interface QuickSightSettings {
   namespace: string;
   /** Principals with full control, as written: user/group ARNs or `group/<name>` / `user/<name>`. */
   owners: string[];
-  /** Principals that may open the dashboard (and use the data sets behind it). */
+  /** Principals that may open the dashboard. */
   viewers: string[];
+  /**
+   * Viewers may also build analyses of their own on the data source and data sets (PassDataSource,
+   * PassDataSet and the reads around them); false (the default) gives them the dashboard only.
+   */
+  viewersCanAuthor: boolean;
 }
 
 /** How the compliance views read the snapshots. */
@@ -152,7 +166,11 @@ export interface Account {
   extra: Record<string, unknown>;
 }
 
-export type RuleRegions = 'home' | 'all';
+/**
+ * Where a rule is deployed: `home` (the home region only), `all` (every region of org.yaml), or
+ * the listed regions, each one of org.yaml's (for rules AWS Config offers in some regions only).
+ */
+export type RuleRegions = 'home' | 'all' | readonly string[];
 
 export interface RuleSpec {
   name: string;

@@ -10,6 +10,7 @@
 import { describeQuickSightChange } from '../quicksight/describe-change.js';
 import type { QuickSightKind } from './quicksight.js';
 import type { PropertiesByKind, ResourceKind, ResourceOf } from './resources.js';
+import { describeTableData } from './table-data.js';
 
 /** What a manual workflow run's `scope` can narrow a plan to (besides `all`). */
 export const SCOPE_GROUPS = ['config-rules', 'glue', 'views', 'quicksight'] as const;
@@ -48,36 +49,45 @@ function quickSight<K extends QuickSightKind>(
 
 export const KINDS: { readonly [K in ResourceKind]: KindInfo<K> } = {
   'glue-table': { order: 0, dependsOn: [], label: 'Glue table', scope: 'glue', name: databaseAndName },
-  'athena-view': {
+  // The reference tables' rows: their Glue tables must exist first (the database with them).
+  'table-data': {
     order: 1,
     dependsOn: ['glue-table'],
+    label: 'reference data',
+    scope: 'views',
+    name: (r) => r.properties.table,
+    describe: describeTableData,
+  },
+  'athena-view': {
+    order: 2,
+    dependsOn: ['glue-table', 'table-data'],
     label: 'Athena view',
     scope: 'views',
     name: databaseAndName,
   },
   'quicksight-data-source': quickSight('quicksight-data-source', {
-    order: 2,
+    order: 3,
     dependsOn: [],
     label: 'QuickSight data source',
   }),
   // A data set's columns come from the views; a failed view would fail its ingestion.
   'quicksight-data-set': quickSight('quicksight-data-set', {
-    order: 3,
+    order: 4,
     dependsOn: ['quicksight-data-source', 'athena-view'],
     label: 'QuickSight data set',
   }),
   'quicksight-refresh-schedule': quickSight('quicksight-refresh-schedule', {
-    order: 4,
+    order: 5,
     dependsOn: ['quicksight-data-set'],
     label: 'QuickSight refresh schedule',
   }),
   'quicksight-analysis': quickSight('quicksight-analysis', {
-    order: 5,
+    order: 6,
     dependsOn: ['quicksight-data-set'],
     label: 'QuickSight analysis',
   }),
   'quicksight-dashboard': quickSight('quicksight-dashboard', {
-    order: 6,
+    order: 7,
     dependsOn: ['quicksight-data-set'],
     label: 'QuickSight dashboard',
   }),

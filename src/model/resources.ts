@@ -5,7 +5,13 @@
 
 import { QUICKSIGHT_KINDS, type QuickSightKind, type QuickSightProperties } from './quicksight.js';
 
-export const RESOURCE_KINDS = ['glue-table', 'athena-view', 'config-rule', ...QUICKSIGHT_KINDS] as const;
+export const RESOURCE_KINDS = [
+  'glue-table',
+  'table-data',
+  'athena-view',
+  'config-rule',
+  ...QUICKSIGHT_KINDS,
+] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 export function isQuickSightKind(kind: ResourceKind): kind is QuickSightKind {
@@ -47,6 +53,27 @@ export interface GlueTableProperties {
   serdeParameters: Record<string, string>;
 }
 
+/** One value of a reference table: text, a whole number, a boolean, a date as `YYYY-MM-DD`, or NULL. */
+export type TableCell = string | number | boolean | null;
+
+/**
+ * The rows of a reference table (accounts, rules, exceptions) as the one object it reads: JSON
+ * lines under the Glue table's location, written by apply, so that configuration reaches SQL as
+ * data whose size does not grow any statement.
+ */
+export interface TableDataProperties {
+  /** The Glue table that reads the object: `<database>.<table>`. */
+  table: string;
+  /** `s3://<bucket>/<key>` of the object. */
+  location: string;
+  /** Column names, in the table's order; every row has one value per column. */
+  columns: string[];
+  /** The column that names what a row is about (`account_id`), for a plan in words. */
+  keyColumn: string;
+  /** Sorted by every column in order, so that equal data compares equal. */
+  rows: TableCell[][];
+}
+
 /** An Athena view: the SELECT that follows `CREATE OR REPLACE VIEW "<database>"."<name>" AS`. */
 export interface AthenaViewProperties {
   database: string;
@@ -57,6 +84,7 @@ export interface AthenaViewProperties {
 
 export interface PropertiesByKind {
   'glue-table': GlueTableProperties;
+  'table-data': TableDataProperties;
   'athena-view': AthenaViewProperties;
   'config-rule': ConfigRuleProperties;
   'quicksight-data-source': QuickSightProperties;

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { desiredGlueTable } from '../desired/glue-table.js';
+import { referenceGlueTable, referenceTables } from '../desired/reference-data.js';
 import { desiredViews } from '../desired/views.js';
 import { loadLocalEngine } from '../engines/local-engine.js';
 import type { Repository } from '../model/config.js';
@@ -38,6 +39,8 @@ export async function checkViewsAndDataSets(repo: Repository, today: string): Pr
   const engine = await DuckDbEngine.open({
     s3Root: empty,
     table: desiredGlueTable(repo.org, repo.accounts, today),
+    // The reference tables, empty here: only their columns matter to the views' columns.
+    tables: referenceTables(repo, today).map((t) => referenceGlueTable(repo.org, t)),
     today,
   });
   try {

@@ -36,6 +36,10 @@ export async function runReport(
     context: {
       expiringExceptions: expiringExceptions(repo.exceptions, asOf),
       scoreWeekAgo: weekAgo === null || weekAgo === undefined || weekAgo === '' ? null : Number(weekAgo),
+      freshness: {
+        staleAfterDays: repo.org.compliance.staleAfterDays,
+        trendDays: repo.org.compliance.trendDays,
+      },
     },
   };
 }

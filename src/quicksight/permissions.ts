@@ -7,6 +7,14 @@
  * CreateAnalysis / CreateDataSource calls). Analyses have no read-only role in QuickSight (sharing
  * an analysis makes a co-owner), so viewers get nothing on analyses: they see the dashboard.
  * Refresh schedules have no permissions of their own.
+ *
+ * A dashboard's viewers need nothing but the dashboard: QuickSight's user guide ("Sharing and
+ * subscribing to data") says dashboard viewers can view and filter the dashboard's data, and that
+ * access to the data set is set up separately; granting everyone a dashboard takes only
+ * DescribeDashboard, QueryDashboard and ListDashboardVersions. The data source and data set sets
+ * below under `author` (Describe…, PassDataSource / PassDataSet, the ingestion reads) let a
+ * principal build analyses of their own on our data: viewers get them only with
+ * `quicksight.viewersCanAuthor: true`.
  */
 
 import type { QuickSightKind, QuickSightPermission } from '../model/quicksight.js';
@@ -18,7 +26,31 @@ export interface ResourcePermission {
   Actions: string[];
 }
 
-export type QuickSightRole = 'owner' | 'viewer';
+/**
+ * owner: full control. viewer: what a dashboard viewer gets. author: what a viewer gets instead
+ * when quicksight.viewersCanAuthor is true (the viewer set plus use of the data in analyses).
+ */
+export type QuickSightRole = 'owner' | 'viewer' | 'author';
+
+const DATA_SOURCE_USE = [
+  'quicksight:DescribeDataSource',
+  'quicksight:DescribeDataSourcePermissions',
+  'quicksight:PassDataSource',
+] as const;
+
+const DATA_SET_USE = [
+  'quicksight:DescribeDataSet',
+  'quicksight:DescribeDataSetPermissions',
+  'quicksight:DescribeIngestion',
+  'quicksight:ListIngestions',
+  'quicksight:PassDataSet',
+] as const;
+
+const DASHBOARD_VIEW = [
+  'quicksight:DescribeDashboard',
+  'quicksight:ListDashboardVersions',
+  'quicksight:QueryDashboard',
+] as const;
 
 export const QUICKSIGHT_ACTIONS: Record<QuickSightKind, Record<QuickSightRole, readonly string[]>> = {
   'quicksight-data-source': {
@@ -30,11 +62,8 @@ export const QUICKSIGHT_ACTIONS: Record<QuickSightKind, Record<QuickSightRole, r
       'quicksight:UpdateDataSource',
       'quicksight:UpdateDataSourcePermissions',
     ],
-    viewer: [
-      'quicksight:DescribeDataSource',
-      'quicksight:DescribeDataSourcePermissions',
-      'quicksight:PassDataSource',
-    ],
+    viewer: [],
+    author: DATA_SOURCE_USE,
   },
   'quicksight-data-set': {
     owner: [
@@ -49,15 +78,10 @@ export const QUICKSIGHT_ACTIONS: Record<QuickSightKind, Record<QuickSightRole, r
       'quicksight:UpdateDataSet',
       'quicksight:UpdateDataSetPermissions',
     ],
-    viewer: [
-      'quicksight:DescribeDataSet',
-      'quicksight:DescribeDataSetPermissions',
-      'quicksight:DescribeIngestion',
-      'quicksight:ListIngestions',
-      'quicksight:PassDataSet',
-    ],
+    viewer: [],
+    author: DATA_SET_USE,
   },
-  'quicksight-refresh-schedule': { owner: [], viewer: [] },
+  'quicksight-refresh-schedule': { owner: [], viewer: [], author: [] },
   'quicksight-analysis': {
     owner: [
       'quicksight:DeleteAnalysis',
@@ -69,6 +93,7 @@ export const QUICKSIGHT_ACTIONS: Record<QuickSightKind, Record<QuickSightRole, r
       'quicksight:UpdateAnalysisPermissions',
     ],
     viewer: [],
+    author: [],
   },
   'quicksight-dashboard': {
     owner: [
@@ -81,25 +106,36 @@ export const QUICKSIGHT_ACTIONS: Record<QuickSightKind, Record<QuickSightRole, r
       'quicksight:UpdateDashboardPermissions',
       'quicksight:UpdateDashboardPublishedVersion',
     ],
-    viewer: ['quicksight:DescribeDashboard', 'quicksight:ListDashboardVersions', 'quicksight:QueryDashboard'],
+    viewer: DASHBOARD_VIEW,
+    author: DASHBOARD_VIEW,
   },
 };
 
+/** Who gets what: owners and viewers (QuickSight user or group ARNs), and what viewers may do. */
+export interface QuickSightPrincipals {
+  owners: readonly string[];
+  viewers: readonly string[];
+  /** quicksight.viewersCanAuthor: viewers may also use the data source and data sets. Default false. */
+  viewersCanAuthor?: boolean;
+}
+
 /**
- * The permissions a resource of `kind` should carry for these owners and viewers (QuickSight user
- * or group ARNs); a principal that is both gets the owner set. Normalised (sorted, merged).
+ * The permissions a resource of `kind` should carry for these owners and viewers; a principal that
+ * is both gets the owner set, and a principal with no action on the kind is left out. Normalised
+ * (sorted, merged).
  */
 export function permissionsFor(
   kind: QuickSightKind,
-  principals: { owners: readonly string[]; viewers: readonly string[] },
+  principals: QuickSightPrincipals,
 ): QuickSightPermission[] {
   const owners = new Set(principals.owners);
   const actions = QUICKSIGHT_ACTIONS[kind];
+  const viewerActions = principals.viewersCanAuthor === true ? actions.author : actions.viewer;
   return normalizePermissions([
     ...principals.owners.map((principal) => ({ principal, actions: actions.owner })),
     ...principals.viewers
       .filter((principal) => !owners.has(principal))
-      .map((principal) => ({ principal, actions: actions.viewer })),
+      .map((principal) => ({ principal, actions: viewerActions })),
   ]);
 }
 

@@ -9,6 +9,7 @@
 
 import type { OrgConfig } from '../model/config.js';
 import { ConfigurationError, type Diagnostic } from '../model/diagnostics.js';
+import { partitionOf } from '../model/partition.js';
 import {
   QUICKSIGHT_KINDS,
   type QuickSightKind,
@@ -27,15 +28,6 @@ export interface ResolvedQuickSight {
   key: string;
   region: string;
   properties: QuickSightProperties;
-}
-
-/** The partition of a region's ARNs. */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  return 'aws';
 }
 
 export function quickSightResourceArn(

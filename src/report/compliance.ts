@@ -6,6 +6,16 @@
  */
 import { CATEGORIES, type ExceptionSpec } from '../model/config.js';
 import { daysBetween } from '../model/dates.js';
+import {
+  ALL_DELIVERED,
+  neverDeliveredExplanation,
+  neverDeliveredTitle,
+  type SnapshotDelivery,
+  shownOf,
+  snapshotDelivery,
+  stoppedExplanation,
+  stoppedTitle,
+} from './snapshot-delivery.js';
 
 export interface Counts {
   compliant: number;
@@ -33,6 +43,22 @@ export interface CategoryLine extends Counts {
   category: string;
 }
 
+/**
+ * Why an account/region has no recent snapshot, as the freshness view tells it:
+ * `never_delivered` — no snapshot file at all in the window the view reads (`trendDays`), most
+ * often a delivery channel with no snapshot delivery frequency; `stopped_delivering` — it had
+ * snapshots, but the newest is older than `staleAfterDays`.
+ */
+export type DeliveryStatus = 'never_delivered' | 'stopped_delivering';
+
+export interface StaleLine {
+  accountId: string;
+  name: string;
+  region: string;
+  status: DeliveryStatus;
+  lastSnapshot: string | null;
+}
+
 export interface ComplianceReport {
   asOf: string;
   totals: Counts;
@@ -40,7 +66,8 @@ export interface ComplianceReport {
   rules: RuleLine[];
   categories: CategoryLine[];
   unmanagedRules: { rule: string; evaluations: number }[];
-  stale: { accountId: string; region: string; lastSnapshot: string | null }[];
+  /** Active accounts' regions without a recent snapshot: never delivered first, then oldest first. */
+  stale: StaleLine[];
 }
 
 /** What people see beside the report's numbers (not part of the JSON contract). */
@@ -49,6 +76,8 @@ export interface ReportContext {
   expiringExceptions: ExceptionSpec[];
   /** Score of the organization a week before `asOf`, from the trend, when known. */
   scoreWeekAgo: number | null;
+  /** The freshness view's settings, for the wording of the snapshot delivery section. */
+  freshness: { staleAfterDays: number; trendDays: number };
   dashboardUrl?: string;
 }
 
@@ -87,6 +116,12 @@ export interface ReportRows {
   categorySummary: Row[];
   coverage: Row[];
   freshness: Row[];
+}
+
+/** The view's `status`; from the last snapshot when the deployed view predates that column. */
+function deliveryStatus(status: unknown, lastSnapshot: string | null): DeliveryStatus {
+  if (status === 'never_delivered' || status === 'stopped_delivering') return status;
+  return lastSnapshot === null ? 'never_delivered' : 'stopped_delivering';
 }
 
 export function buildReport(rows: ReportRows, asOf: string): ComplianceReport {
@@ -147,11 +182,16 @@ export function buildReport(rows: ReportRows, asOf: string): ComplianceReport {
     .filter(
       (r) => (r.stale === true || r.stale === 'true') && (r.state === undefined || r.state === 'ACTIVE'),
     )
-    .map((r) => ({
-      accountId: str(r.account_id),
-      region: str(r.region),
-      lastSnapshot: date(r.last_snapshot),
-    }))
+    .map((r): StaleLine => {
+      const lastSnapshot = date(r.last_snapshot);
+      return {
+        accountId: str(r.account_id),
+        name: str(r.account_name),
+        region: str(r.region),
+        status: deliveryStatus(r.status, lastSnapshot),
+        lastSnapshot,
+      };
+    })
     .sort(
       (a, b) =>
         (a.lastSnapshot ?? '').localeCompare(b.lastSnapshot ?? '') ||
@@ -188,6 +228,32 @@ export function percent(v: number | null): string {
 
 function md(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function snapshotDeliveryMarkdown(d: SnapshotDelivery, ctx: ReportContext, top: number): string[] {
+  if (d.neverDelivered.length === 0 && d.stopped.length === 0) return [ALL_DELIVERED];
+  const out: string[] = [];
+  const more = (shown: number, total: number) => {
+    const note = shownOf(shown, total);
+    if (note) out.push('', `_${note}_`);
+  };
+  if (d.neverDelivered.length) {
+    out.push(`**${neverDeliveredTitle(d)}.** ${md(neverDeliveredExplanation(ctx))}`, '');
+    out.push('| account | name | regions |', '|---|---|---|');
+    const shown = d.neverDelivered.slice(0, top);
+    for (const a of shown) out.push(`| \`${a.accountId}\` | ${md(a.name)} | ${a.regions.join(', ')} |`);
+    more(shown.length, d.neverDelivered.length);
+  }
+  if (d.stopped.length) {
+    if (out.length) out.push('');
+    out.push(`**${stoppedTitle(d)}.** ${md(stoppedExplanation(ctx))}`, '');
+    out.push('| account | name | region | last snapshot | days since |', '|---|---|---|---|---|');
+    const shown = d.stopped.slice(0, top);
+    for (const s of shown)
+      out.push(`| \`${s.accountId}\` | ${md(s.name)} | ${s.region} | ${s.lastSnapshot} | ${s.daysSince} |`);
+    more(shown.length, d.stopped.length);
+  }
+  return out;
 }
 
 export function renderReportMarkdown(r: ComplianceReport, ctx: ReportContext, top = 10): string {
@@ -233,12 +299,12 @@ export function renderReportMarkdown(r: ComplianceReport, ctx: ReportContext, to
   );
   for (const c of r.categories)
     out.push(`| ${c.category} | ${percent(c.score)} | ${c.nonCompliant} | ${c.compliant} | ${c.excluded} |`);
-  out.push('', '### Stale data', '');
-  if (r.stale.length === 0) out.push('Every account and region delivered a recent snapshot.');
-  else {
-    out.push('| account | region | last snapshot |', '|---|---|---|');
-    for (const s of r.stale) out.push(`| \`${s.accountId}\` | ${s.region} | ${s.lastSnapshot ?? 'never'} |`);
-  }
+  out.push(
+    '',
+    '### Snapshot delivery',
+    '',
+    ...snapshotDeliveryMarkdown(snapshotDelivery(r.stale, r.asOf), ctx, top),
+  );
   out.push('', '### Exceptions expiring soon', '');
   if (ctx.expiringExceptions.length === 0) out.push('None in the next 30 days.');
   else {
@@ -262,6 +328,51 @@ function bar(v: number | null): string {
   const pct = Math.round(v * 1000) / 10;
   const tone = v >= 0.9 ? 'good' : v >= 0.7 ? 'fair' : 'poor';
   return `<span class="bar"><span class="fill ${tone}" style="width:${pct}%"></span></span> ${pct.toFixed(1)}%`;
+}
+
+type HtmlTable = (head: string[], body: string[][]) => string;
+
+function snapshotDeliveryHtml(
+  d: SnapshotDelivery,
+  ctx: ReportContext,
+  top: number,
+  table: HtmlTable,
+): string {
+  if (d.neverDelivered.length === 0 && d.stopped.length === 0) return `<p>${esc(ALL_DELIVERED)}</p>`;
+  const out: string[] = [];
+  const more = (shown: number, total: number) => {
+    const note = shownOf(shown, total);
+    if (note) out.push(`<p><em>${esc(note)}</em></p>`);
+  };
+  if (d.neverDelivered.length) {
+    const shown = d.neverDelivered.slice(0, top);
+    out.push(
+      `<h3>${esc(neverDeliveredTitle(d))}</h3><p>${esc(neverDeliveredExplanation(ctx))}</p>`,
+      table(
+        ['account', 'name', 'regions'],
+        shown.map((a) => [`<code>${esc(a.accountId)}</code>`, esc(a.name), esc(a.regions.join(', '))]),
+      ),
+    );
+    more(shown.length, d.neverDelivered.length);
+  }
+  if (d.stopped.length) {
+    const shown = d.stopped.slice(0, top);
+    out.push(
+      `<h3>${esc(stoppedTitle(d))}</h3><p>${esc(stoppedExplanation(ctx))}</p>`,
+      table(
+        ['account', 'name', 'region', 'last snapshot', 'days since'],
+        shown.map((s) => [
+          `<code>${esc(s.accountId)}</code>`,
+          esc(s.name),
+          esc(s.region),
+          esc(s.lastSnapshot),
+          String(s.daysSince),
+        ]),
+      ),
+    );
+    more(shown.length, d.stopped.length);
+  }
+  return out.join('\n');
 }
 
 /** A self-contained page (no scripts, no network): open it from disk. */
@@ -308,18 +419,7 @@ export function renderReportHtml(r: ComplianceReport, ctx: ReportContext, top = 
         String(c.excluded),
       ]),
     )}`,
-    `<h2>Stale data</h2>${
-      r.stale.length
-        ? table(
-            ['account', 'region', 'last snapshot'],
-            r.stale.map((s) => [
-              `<code>${esc(s.accountId)}</code>`,
-              esc(s.region),
-              esc(s.lastSnapshot ?? 'never'),
-            ]),
-          )
-        : '<p>Every account and region delivered a recent snapshot.</p>'
-    }`,
+    `<h2>Snapshot delivery</h2>${snapshotDeliveryHtml(snapshotDelivery(r.stale, r.asOf), ctx, top, table)}`,
     `<h2>Exceptions expiring soon</h2>${
       ctx.expiringExceptions.length
         ? table(

@@ -547,6 +547,37 @@ describe('writeSnapshots', () => {
     }
   });
 
+  test('leaves one active account with no snapshot file at all, in any region, and no other special case on it', () => {
+    const never = scenario.neverDelivered?.account;
+    expect(never).toBeDefined();
+    expect(organization.accounts.find((a) => a.id === never)?.state).toBe('ACTIVE');
+    expect(files.filter((f) => f.account === never)).toEqual([]);
+    expect([
+      scenario.doubled?.account,
+      scenario.stale?.account,
+      scenario.gap?.account,
+      ...scenario.extraRegionAccounts,
+      ...scenario.excludeTagAccounts,
+      ...scenario.securityHubAccounts,
+      ...scenario.conformancePackAccounts,
+      ...scenario.controlTowerAccounts,
+    ]).not.toContain(never);
+    // Every other active account that joined before the first day sent files in both regions.
+    const first = addDays(UNTIL, -(DAYS - 1));
+    const steady = organization.accounts.filter(
+      (a) => a.state === 'ACTIVE' && a.joined <= first && a.id !== never,
+    );
+    for (const a of steady)
+      expect(
+        new Set(files.filter((f) => f.account === a.id && f.region !== EXTRA).map((f) => f.region)),
+      ).toEqual(new Set([HOME, OTHER]));
+  });
+
+  test('an organization too small to spare an account for it has none that never delivered', () => {
+    const small = { ...organization, accounts: organization.accounts.slice(0, 5) };
+    expect(snapshotScenario({ ...options, organization: small }).neverDelivered).toBeUndefined();
+  });
+
   test('writes files for a couple of accounts in a region outside the configured ones', () => {
     const extra = new Set(files.filter((f) => f.region === EXTRA).map((f) => f.account));
     expect(extra.size).toBeGreaterThanOrEqual(1);

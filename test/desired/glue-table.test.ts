@@ -20,6 +20,7 @@ const ORG: OrgConfig = {
     tagValue: 'org-compliance',
     descriptionMarker: ' [managed by org-compliance]',
   },
+  data: { bucket: 'acme-config-snapshots', prefix: 'org-compliance' },
   closedAccountRetentionDays: 365,
   athena: { workgroup: 'primary' },
   compliance: { windowDays: 7, staleAfterDays: 2, trendDays: 90 },
@@ -31,6 +32,7 @@ const ORG: OrgConfig = {
     namespace: 'default',
     owners: ['group/org-compliance-admins'],
     viewers: ['group/sre'],
+    viewersCanAuthor: false,
   },
   roles: {},
 };

@@ -56,7 +56,7 @@ describe('quicksight/ as desired resources', () => {
     expect(text).toContain(`arn:aws:quicksight:eu-west-1:${ACCOUNT}:dataset/org-compliance-account-summary`);
   });
 
-  it('owners get the full set everywhere; viewers read the dashboard and its data, never the analysis', () => {
+  it('owners get the full set everywhere; viewers open the dashboard, and get nothing on its data or the analysis', () => {
     const perms = (kind: string) =>
       ((quicksight.find((d) => d.kind === kind)?.properties ?? {}) as QuickSightProperties).permissions;
     expect(perms('quicksight-dashboard')).toEqual([
@@ -91,8 +91,32 @@ describe('quicksight/ as desired resources', () => {
       },
     ]);
     expect(perms('quicksight-analysis').map((p) => p.principal)).toEqual([ADMINS]);
-    expect(perms('quicksight-data-set').map((p) => p.principal)).toEqual([ADMINS, SECURITY, SRE]);
+    // quicksight.viewersCanAuthor is false: no PassDataSet or PassDataSource for viewers.
+    expect(perms('quicksight-data-set').map((p) => p.principal)).toEqual([ADMINS]);
+    expect(perms('quicksight-data-source').map((p) => p.principal)).toEqual([ADMINS]);
     expect(perms('quicksight-refresh-schedule')).toEqual([]);
+  });
+
+  it('with quicksight.viewersCanAuthor, viewers may also use every data set and the data source', () => {
+    const authoring = {
+      ...repo,
+      org: { ...repo.org, quicksight: { ...repo.org.quicksight, viewersCanAuthor: true } },
+    };
+    const resources = desiredResources(authoring, TODAY, { quickSightAccountId: ACCOUNT });
+    const dataSets = resources.filter((d) => d.kind === 'quicksight-data-set');
+    expect(dataSets).toHaveLength(9);
+    for (const dataSet of dataSets) {
+      const permissions = (dataSet.properties as QuickSightProperties).permissions;
+      expect(permissions.map((p) => p.principal)).toEqual([ADMINS, SECURITY, SRE]);
+      expect(permissions.find((p) => p.principal === SRE)?.actions).toContain('quicksight:PassDataSet');
+    }
+    const source = resources.find((d) => d.kind === 'quicksight-data-source')
+      ?.properties as QuickSightProperties;
+    expect(source.permissions.find((p) => p.principal === SECURITY)?.actions).toEqual([
+      'quicksight:DescribeDataSource',
+      'quicksight:DescribeDataSourcePermissions',
+      'quicksight:PassDataSource',
+    ]);
   });
 
   it('no account id and no quicksight.accountId: a clear error, not ARNs with a hole', () => {

@@ -54,10 +54,33 @@ const REPORT: ComplianceReport = {
   ],
   categories: [{ category: 'security', compliant: 90, nonCompliant: 10, excluded: 2, score: 0.9 }],
   unmanagedRules: [],
-  stale: [{ accountId: '000000000019', region: 'eu-west-1', lastSnapshot: '2026-11-20' }],
+  stale: [
+    {
+      accountId: '000000000020',
+      name: 'claims-sandbox',
+      region: 'eu-central-1',
+      status: 'never_delivered',
+      lastSnapshot: null,
+    },
+    {
+      accountId: '000000000020',
+      name: 'claims-sandbox',
+      region: 'eu-west-1',
+      status: 'never_delivered',
+      lastSnapshot: null,
+    },
+    {
+      accountId: '000000000019',
+      name: 'payments-dev',
+      region: 'eu-west-1',
+      status: 'stopped_delivering',
+      lastSnapshot: '2026-11-20',
+    },
+  ],
 };
 const CONTEXT: ReportContext = {
   scoreWeekAgo: 0.85,
+  freshness: { staleAfterDays: 2, trendDays: 90 },
   expiringExceptions: [
     {
       id: 'legacy-bucket',
@@ -82,17 +105,32 @@ function fakeFetch(status: number, seen: { url: string; init: RequestInit }[]): 
 }
 
 describe('the report by chat', () => {
-  it('is a short text: score and change, worst accounts, rules followed least, stale data, expiring exceptions, the dashboard', () => {
+  it('is a short text: score and change, worst accounts, rules followed least, snapshot delivery, expiring exceptions, the dashboard', () => {
     expect(renderReportChat(REPORT, CONTEXT)).toBe(
       [
         '*Compliance report 2026-11-28: score 90.0%* (+5.0 points since a week ago): 10 non-compliant evaluations in 2 accounts.',
         'Accounts to fix first: payments-prod (000000000017) 66.7%, claims-dev (000000000018) 94.1%.',
         'Rules followed least: security-s3-public-read (2 accounts).',
-        'Stale data: 1 account/region pairs sent no recent snapshot.',
+        'Never delivered a snapshot: 1 account, 2 account/regions: claims-sandbox (000000000020).',
+        'Stopped delivering snapshots: 1 account/region, 1 account: payments-dev (000000000019) eu-west-1 since 2026-11-20.',
         'Exceptions expiring within 30 days: legacy-bucket (2026-12-10).',
         'Dashboard: https://eu-west-1.quicksight.aws.amazon.com/sn/dashboards/compliance',
       ].join('\n'),
     );
+  });
+
+  it('names at most five accounts per snapshot delivery group, and says how many more', () => {
+    const stale = Array.from({ length: 7 }, (_, i) => ({
+      accountId: `00000000010${i}`,
+      name: `team-${i}`,
+      region: 'eu-west-1',
+      status: 'never_delivered' as const,
+      lastSnapshot: null,
+    }));
+    const lines = renderReportChat({ ...REPORT, stale }, CONTEXT).split('\n');
+    expect(lines.filter((l) => /snapshot/i.test(l))).toEqual([
+      'Never delivered a snapshot: 7 accounts, 7 account/regions: team-0 (000000000100), team-1 (000000000101), team-2 (000000000102), team-3 (000000000103), team-4 (000000000104) and 2 more.',
+    ]);
   });
 
   it('is posted as JSON {text} to the webhook', async () => {

@@ -22,7 +22,7 @@ export interface Evaluation {
   exception?: ExceptionSpec;
 }
 
-interface SnapshotFile {
+export interface SnapshotFile {
   account: string;
   region: string;
   day: string;
@@ -167,4 +167,64 @@ export function currentEvaluations(daily: SnapshotFile[], repo: Repository, toda
     if (!cur || f.day > cur.day) latest.set(k, f);
   }
   return [...latest.values()].flatMap((f) => evaluationsOf(f, repo));
+}
+
+export type DeliveryStatus = 'fresh' | 'stopped_delivering' | 'never_delivered';
+
+/** A row of the freshness view, as the files say it must be. */
+export interface FreshnessRow {
+  account_id: string;
+  account_name: string | null;
+  state: string | null;
+  region: string;
+  last: string | null;
+  days_since: number | null;
+  stale: boolean;
+  status: DeliveryStatus;
+}
+
+/**
+ * Every projected account × configured region, by account then region: the newest day with a
+ * snapshot file within `trendDays`; none at all is never delivered, older than `staleAfterDays`
+ * is stopped delivering.
+ */
+export function expectedFreshness(
+  files: SnapshotFile[],
+  repo: Repository,
+  projected: Set<string>,
+  today: string,
+): FreshnessRow[] {
+  const dayMs = 86_400_000;
+  const todayMs = Date.parse(`${today}T00:00:00Z`);
+  const from = new Date(todayMs - repo.org.compliance.trendDays * dayMs).toISOString().slice(0, 10);
+  const out: FreshnessRow[] = [];
+  for (const account of [...projected].sort()) {
+    const meta = repo.accounts.find((a) => a.id === account);
+    for (const region of [...repo.org.regions].sort()) {
+      const days = files
+        .filter((f) => f.account === account && f.region === region && f.day >= from)
+        .map((f) => f.day)
+        .sort();
+      const last = days.at(-1) ?? null;
+      const daysSince =
+        last === null ? null : Math.round((todayMs - Date.parse(`${last}T00:00:00Z`)) / dayMs);
+      const status: DeliveryStatus =
+        daysSince === null
+          ? 'never_delivered'
+          : daysSince > repo.org.compliance.staleAfterDays
+            ? 'stopped_delivering'
+            : 'fresh';
+      out.push({
+        account_id: account,
+        account_name: meta?.name ?? null,
+        state: meta?.state ?? null,
+        region,
+        last,
+        days_since: daysSince,
+        stale: status !== 'fresh',
+        status,
+      });
+    }
+  }
+  return out;
 }

@@ -89,7 +89,7 @@ describe('config/org.yaml', () => {
         message: saying(
           "unknown key 'homeRegoin'",
           "did you mean 'homeRegion'?",
-          'Valid keys: organizationId, regions, homeRegion, snapshots, projection, glue, ownership, closedAccountRetentionDays',
+          'Valid keys: organizationId, regions, homeRegion, snapshots, projection, glue, ownership, data, closedAccountRetentionDays',
         ),
       },
     ]);
@@ -314,6 +314,8 @@ describe('config/org.yaml', () => {
         tagValue: 'org-compliance',
         descriptionMarker: '[managed by org-compliance]',
       },
+      // The tool's own data: the snapshot bucket, outside the snapshots' AWSLogs/ tree.
+      data: { bucket: 'acme-config-snapshots', prefix: 'org-compliance' },
       closedAccountRetentionDays: 365,
       athena: { workgroup: 'primary' },
       compliance: { windowDays: 7, staleAfterDays: 2, trendDays: 90 },
@@ -325,9 +327,76 @@ describe('config/org.yaml', () => {
         namespace: 'default',
         owners: [],
         viewers: [],
+        viewersCanAuthor: false,
       },
       roles: {},
     });
+    expect(file.diagnostics).toEqual([]);
+  });
+
+  test.each([
+    ['AWSLogs', 'AWSLogs', false],
+    ['', '', false],
+    ['logs/AWSLogs/org-compliance', 'logs', false],
+    ['', 'o-a1b2c3d4e5', true],
+  ])(
+    "data.prefix '%s' inside (or around) the snapshots of prefix '%s' in the same bucket is refused",
+    (dataPrefix, snapshotPrefix, orgIdInPath) => {
+      const file = YamlFile.parse(
+        ORG,
+        yaml`
+          organizationId: o-a1b2c3d4e5
+          regions: [eu-west-1]
+          homeRegion: eu-west-1
+          snapshots:
+            bucket: acme-config-snapshots
+            prefix: '${snapshotPrefix}'
+            orgIdInPath: ${String(orgIdInPath)}
+          projection:
+            startDate: '2025-01-01'
+          glue:
+            database: org_compliance
+            table: config_snapshots
+          data:
+            prefix: '${dataPrefix}'
+        `,
+      );
+      parseOrg(file);
+      expect(file.diagnostics).toMatchObject([
+        {
+          severity: 'error',
+          file: ORG,
+          line: 14,
+          field: 'data.prefix',
+          message: expect.stringMatching(
+            /overlaps the Config snapshots under s3:\/\/acme-config-snapshots\/.*AWSLogs\/ in the same bucket: choose a prefix outside it, such as 'org-compliance'/,
+          ),
+        },
+      ]);
+    },
+  );
+
+  test('data: another bucket may use any prefix, and the default prefix sits beside the snapshots', () => {
+    const file = YamlFile.parse(
+      ORG,
+      yaml`
+        organizationId: o-a1b2c3d4e5
+        regions: [eu-west-1]
+        homeRegion: eu-west-1
+        snapshots:
+          bucket: acme-config-snapshots
+          prefix: ''
+        projection:
+          startDate: '2025-01-01'
+        glue:
+          database: org_compliance
+          table: config_snapshots
+        data:
+          bucket: acme-org-compliance
+          prefix: ''
+      `,
+    );
+    expect(parseOrg(file)?.data).toEqual({ bucket: 'acme-org-compliance', prefix: '' });
     expect(file.diagnostics).toEqual([]);
   });
 
@@ -363,6 +432,47 @@ describe('config/org.yaml', () => {
     });
     expect(file.diagnostics[0]?.message).toContain(
       'expected a QuickSight group or user: group/<name>, user/<name>',
+    );
+  });
+
+  test('quicksight.viewersCanAuthor: true or false, false by default; anything else is refused where it stands', async () => {
+    const org = (value: string) => yaml`
+        organizationId: o-a1b2c3d4e5
+        regions: [eu-west-1]
+        homeRegion: eu-west-1
+        snapshots:
+          bucket: acme-config-snapshots
+        projection:
+          startDate: '2025-01-01'
+        glue:
+          database: org_compliance
+          table: config_snapshots
+        quicksight:
+          owners: [group/org-compliance-admins]
+          viewersCanAuthor: ${value}
+      `;
+    const quoted = await loadFixture({ org: org("'true'") });
+    expect(quoted.repository).toBeUndefined();
+    expect(errors(quoted)).toMatchObject([
+      {
+        file: ORG,
+        line: 13,
+        column: 21,
+        field: 'quicksight.viewersCanAuthor',
+        message: "expected true or false, got the string 'true'",
+      },
+    ]);
+    const word = await loadFixture({ org: org('sometimes') });
+    expect(errors(word)).toMatchObject([
+      {
+        line: 13,
+        field: 'quicksight.viewersCanAuthor',
+        message: "expected true or false, got the string 'sometimes'",
+      },
+    ]);
+    expect((await loadFixture({ org: org('true') })).repository?.org.quicksight.viewersCanAuthor).toBe(true);
+    expect((await loadFixture({ org: org('false') })).repository?.org.quicksight.viewersCanAuthor).toBe(
+      false,
     );
   });
 

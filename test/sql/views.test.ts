@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply } from '../../src/apply/apply.js';
-import { writeSnapshots } from '../../src/demo/snapshots.js';
+import { type SnapshotOptions, snapshotScenario, writeSnapshots } from '../../src/demo/snapshots.js';
 import { syntheticOrganization } from '../../src/demo/synthetic-org.js';
 import { prepareDemoWorkspace } from '../../src/demo/workspace.js';
 import { projectedAccounts } from '../../src/desired/glue-table.js';
@@ -14,10 +14,11 @@ import type { QuerySession } from '../../src/model/provider.js';
 import { runPlan } from '../../src/pipeline/plan.js';
 import { runReport } from '../../src/pipeline/report.js';
 import { createLocalTarget } from '../../src/providers/local/target.js';
-import { score } from '../../src/report/compliance.js';
+import { renderReportMarkdown, score } from '../../src/report/compliance.js';
 import {
   currentEvaluations,
   evaluationsOf,
+  expectedFreshness,
   isExcluded,
   newestPerDay,
   readSnapshots,
@@ -32,6 +33,7 @@ const DAYS = 10;
 let repo: Repository;
 let session: QuerySession;
 let localDir: string;
+let snapshotOptions: SnapshotOptions;
 
 async function rows(sql: string): Promise<Record<string, unknown>[]> {
   return session.query(sql, 'test');
@@ -61,7 +63,7 @@ beforeAll(async () => {
   const loaded = await loadRepository(root, { today: TODAY });
   if (!loaded.repository) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
   repo = loaded.repository;
-  await writeSnapshots({
+  snapshotOptions = {
     org: repo.org,
     organization,
     rules: repo.rules,
@@ -69,7 +71,8 @@ beforeAll(async () => {
     until: TODAY,
     seed: 77,
     s3Dir: join(localDir, 's3'),
-  });
+  };
+  await writeSnapshots(snapshotOptions);
   const target = createLocalTarget(repo.org, localDir, { today: TODAY });
   const result = await apply((await runPlan(repo, target, { today: TODAY })).plan, target);
   if (!result.ok) throw new Error(result.results.map((r) => r.error).join('\n'));
@@ -190,23 +193,51 @@ describe('the views on DuckDB agree with an independent reading of the generated
     }
   });
 
-  it('freshness: every projected account and region, with its newest snapshot; old or missing is stale', async () => {
+  it('freshness: every projected account and region, its newest snapshot, and whether it is fresh, stopped delivering or never delivered', async () => {
     const { projected, files } = await expected();
     const got = await rows(
-      `SELECT account_id, region, CAST(last_snapshot AS varchar) AS last, stale FROM "org_compliance".freshness`,
+      `SELECT account_id, account_name, state, region, CAST(last_snapshot AS varchar) AS last, days_since, stale, status
+       FROM "org_compliance".freshness ORDER BY account_id, region`,
     );
-    expect(got.length).toBe(projected.size * repo.org.regions.length);
-    for (const r of got) {
-      const days = files.filter((f) => f.account === r.account_id && f.region === r.region).map((f) => f.day);
-      const last = days.length ? days.sort().at(-1) : null;
-      expect([r.account_id, r.region, r.last ?? null]).toEqual([r.account_id, r.region, last]);
-      const age =
-        last === null
-          ? Number.POSITIVE_INFINITY
-          : (Date.parse(TODAY) - Date.parse(last as string)) / 86_400_000;
-      expect(r.stale).toBe(age > repo.org.compliance.staleAfterDays);
-    }
-    expect(got.some((r) => r.stale === true && r.last !== null)).toBe(true);
+    const want = expectedFreshness(files, repo, projected, TODAY);
+    expect(want).toHaveLength(projected.size * repo.org.regions.length);
+    expect(got).toEqual(want);
+    expect(new Set(want.map((r) => r.status))).toEqual(
+      new Set(['fresh', 'stopped_delivering', 'never_delivered']),
+    );
+
+    // The two cases the generated data is built to hold, row for row.
+    const { neverDelivered, stale } = snapshotScenario(snapshotOptions);
+    const account = (id: string | undefined) => {
+      const a = repo.accounts.find((x) => x.id === id);
+      if (!a) throw new Error(`no account ${id} in accounts.yaml`);
+      return { account_id: a.id, account_name: a.name, state: a.state };
+    };
+    // An active account with no snapshot file at all, in any region: never delivered.
+    expect(files.filter((f) => f.account === neverDelivered?.account)).toEqual([]);
+    expect(got.filter((r) => r.account_id === neverDelivered?.account)).toEqual(
+      [...repo.org.regions].sort().map((region) => ({
+        ...account(neverDelivered?.account),
+        state: 'ACTIVE',
+        region,
+        last: null,
+        days_since: null,
+        stale: true,
+        status: 'never_delivered',
+      })),
+    );
+    // An active account/region whose snapshots stopped three days ago: stopped delivering.
+    expect(got.filter((r) => r.account_id === stale?.account && r.region === stale?.region)).toEqual([
+      {
+        ...account(stale?.account),
+        state: 'ACTIVE',
+        region: stale?.region,
+        last: toIsoDate(new Date(Date.parse(`${TODAY}T00:00:00Z`) - 3 * 86_400_000)),
+        days_since: 3,
+        stale: true,
+        status: 'stopped_delivering',
+      },
+    ]);
   });
 
   it('coverage: rules outside the catalog, with their evaluations; catalog rules never evaluated in an active account', async () => {
@@ -236,6 +267,46 @@ describe('the views on DuckDB agree with an independent reading of the generated
     expect(gaps.map((g) => `${g.account_id} ${g.rule}`).sort()).toEqual(wantGaps.sort());
   });
 
+  it('report: active accounts that never delivered a snapshot apart from those that stopped, as the files say', async () => {
+    const { projected, files } = await expected();
+    const { report, context } = await runReport(repo, (sql, what) => session.query(sql, what), TODAY);
+    const want = expectedFreshness(files, repo, projected, TODAY).filter(
+      (r) => r.stale && r.state === 'ACTIVE',
+    );
+    const line = (r: (typeof want)[number]) => ({
+      accountId: r.account_id,
+      name: r.account_name,
+      region: r.region,
+      status: r.status,
+      lastSnapshot: r.last,
+    });
+    const never = want.filter((r) => r.status === 'never_delivered').map(line);
+    const stopped = want
+      .filter((r) => r.status === 'stopped_delivering')
+      .map(line)
+      .sort((a, b) => String(a.lastSnapshot).localeCompare(String(b.lastSnapshot)));
+    expect(never.length).toBeGreaterThan(0);
+    expect(stopped.length).toBeGreaterThan(0);
+    expect(report.stale).toEqual([...never, ...stopped]);
+
+    const neverAccounts = [...new Set(never.map((r) => r.accountId))];
+    const stoppedAccounts = new Set(stopped.map((r) => r.accountId));
+    const markdown = renderReportMarkdown(report, context);
+    expect(markdown).toContain(
+      `**Never delivered a snapshot: ${neverAccounts.length} account${neverAccounts.length === 1 ? '' : 's'}, ${never.length} account/regions.** No Config snapshot file from them in the last ${repo.org.compliance.trendDays} days.`,
+    );
+    for (const id of neverAccounts) {
+      const regions = never.filter((r) => r.accountId === id).map((r) => r.region);
+      const name = never.find((r) => r.accountId === id)?.name;
+      expect(markdown).toContain(`| \`${id}\` | ${name} | ${regions.sort().join(', ')} |`);
+    }
+    expect(markdown).toContain(
+      `**Stopped delivering snapshots: ${stopped.length} account/region${stopped.length === 1 ? '' : 's'}, ${stoppedAccounts.size} account${stoppedAccounts.size === 1 ? '' : 's'}.** They delivered snapshots, but the newest is more than ${repo.org.compliance.staleAfterDays} days old`,
+    );
+    for (const r of stopped)
+      expect(markdown).toContain(`| \`${r.accountId}\` | ${r.name} | ${r.region} | ${r.lastSnapshot} |`);
+  });
+
   it('report --format json follows the contract and the same numbers', async () => {
     const { current } = await expected();
     const { report } = await runReport(repo, (sql, what) => session.query(sql, what), TODAY);
@@ -259,6 +330,13 @@ describe('the views on DuckDB agree with an independent reading of the generated
       'nonCompliant',
       'excluded',
       'score',
+      'lastSnapshot',
+    ]);
+    expect(Object.keys(report.stale[0] ?? {})).toEqual([
+      'accountId',
+      'name',
+      'region',
+      'status',
       'lastSnapshot',
     ]);
     expect(Object.keys(report.rules[0] ?? {})).toEqual([

@@ -7,6 +7,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { errorMessage } from '../../model/errors.js';
 import type { ComplianceReport, ReportContext } from '../../report/compliance.js';
 import { percent } from '../../report/compliance.js';
+import { neverDeliveredTitle, snapshotDelivery, stoppedTitle } from '../../report/snapshot-delivery.js';
 import { VERSION } from '../../version.js';
 
 /** SES takes at most 50 destinations per message. */
@@ -66,14 +67,32 @@ export function renderReportChat(r: ComplianceReport, ctx: ReportContext, top = 
     lines.push(
       `Rules followed least: ${rules.map((x) => `${x.rule} (${x.accountsNonCompliant} accounts)`).join(', ')}.`,
     );
-  if (r.stale.length)
-    lines.push(`Stale data: ${r.stale.length} account/region pairs sent no recent snapshot.`);
+  lines.push(...snapshotDeliveryChat(r, top));
   if (ctx.expiringExceptions.length)
     lines.push(
       `Exceptions expiring within 30 days: ${ctx.expiringExceptions.map((e) => `${e.id} (${e.expires})`).join(', ')}.`,
     );
   if (ctx.dashboardUrl) lines.push(`Dashboard: ${ctx.dashboardUrl}`);
   return lines.join('\n');
+}
+
+/** One line per group: who never delivered a snapshot, who stopped; at most `top` named in each. */
+function snapshotDeliveryChat(r: ComplianceReport, top: number): string[] {
+  const d = snapshotDelivery(r.stale, r.asOf);
+  const named = (names: string[]) =>
+    names.length > top
+      ? `${names.slice(0, top).join(', ')} and ${names.length - top} more`
+      : names.join(', ');
+  const lines: string[] = [];
+  if (d.neverDelivered.length)
+    lines.push(
+      `${neverDeliveredTitle(d)}: ${named(d.neverDelivered.map((a) => `${a.name} (${a.accountId})`))}.`,
+    );
+  if (d.stopped.length)
+    lines.push(
+      `${stoppedTitle(d)}: ${named(d.stopped.map((s) => `${s.name} (${s.accountId}) ${s.region} since ${s.lastSnapshot}`))}.`,
+    );
+  return lines;
 }
 
 export function sesClient(region: string): SESv2Client {

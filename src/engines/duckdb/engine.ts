@@ -4,7 +4,7 @@
  * template and partition projection), with the views of sql/ translated from Athena's dialect.
  */
 
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -31,6 +31,11 @@ export interface EngineOptions {
   /** The local target's `s3/` directory: `<s3Root>/<bucket>/<key>`. */
   s3Root: string;
   table: GlueTableProperties;
+  /**
+   * Unpartitioned JSON-lines tables beside it (the reference tables: accounts, rules, exceptions),
+   * read from the objects directly under each one's location, as Athena reads them.
+   */
+  tables?: GlueTableProperties[];
   /** The day `NOW` means in the dt projection, `YYYY-MM-DD`. */
   today: string;
   /** DuckDB threads; default DuckDB's own choice. */
@@ -95,6 +100,8 @@ export class DuckDbEngine {
     const connection = await instance.connect();
     const engine = new DuckDbEngine(instance, connection, files, options.materialize ?? false);
     await engine.createTable(table, bucketDir, projection.bucket);
+    for (const reference of options.tables ?? [])
+      await engine.createReferenceTable(reference, options.s3Root);
     return engine;
   }
 
@@ -152,6 +159,39 @@ export class DuckDbEngine {
     } else {
       await this.run(`CREATE VIEW ${tableName} AS ${body}`);
     }
+  }
+
+  /**
+   * An unpartitioned JSON-lines table over the objects directly under its location (Hive skips
+   * names starting with `_` or `.`, and so does this), typed by its Glue columns.
+   */
+  private async createReferenceTable(table: GlueTableProperties, s3Root: string): Promise<void> {
+    const location = /^s3:\/\/([^/]+)\/(.*)$/.exec(table.location);
+    if (!location || table.partitionKeys.length > 0) {
+      throw new Error(
+        `The local engine reads unpartitioned tables at s3://<bucket>/<prefix>/ only; ${table.database}.${table.name} is at '${table.location}'`,
+      );
+    }
+    const dir = join(s3Root, location[1] as string, location[2] as string);
+    const files: string[] = [];
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      if (!entry.isFile() || /^[_.]/.test(entry.name) || entry.name.endsWith('.tmp')) continue;
+      if ((await stat(join(dir, entry.name))).size > 0) files.push(join(dir, entry.name));
+    }
+    const columns = table.columns.map((c) => ({ name: c.name, type: duckDbType(parseHiveType(c.type), {}) }));
+    const name = `${quote(table.database)}.${quote(table.name)}`;
+    await this.run(`CREATE SCHEMA IF NOT EXISTS ${quote(table.database)}`);
+    const kind = this.materialize ? 'TABLE' : 'VIEW';
+    if (files.length === 0) {
+      const empty = columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quote(c.name)}`).join(', ');
+      await this.run(`CREATE OR REPLACE ${kind} ${name} AS SELECT ${empty} WHERE false`);
+      return;
+    }
+    const spec = `{${columns.map((c) => `${literal(c.name)}: ${literal(c.type)}`).join(', ')}}`;
+    const list = `[${files.map(literal).join(', ')}]`;
+    await this.run(
+      `CREATE OR REPLACE ${kind} ${name} AS SELECT ${columns.map((c) => quote(c.name)).join(', ')} FROM read_json(${list}, columns = ${spec}, format = 'newline_delimited')`,
+    );
   }
 
   /** Creates (or replaces) a view from its Athena SQL. */

@@ -4,11 +4,30 @@
  * `/* Presto View: <base64 of JSON> *\/` (JSON with `originalSql`, `catalog`, `schema`, `columns`);
  * writes them with `CREATE OR REPLACE VIEW` / `DROP VIEW IF EXISTS` through the Athena query runner.
  *
- * Ownership: a view is ours when it lives in a database carrying the ownership parameter
- * (`Parameters[org.ownership.tagKey] === org.ownership.tagValue`), as the database this tool creates does.
+ * Athena (Trino) does not keep the text it is given: CREATE VIEW stores the query formatted, without
+ * its comments. So after each CREATE this provider marks the view's Glue table (UpdateTable) with
+ * the ownership parameter, the SQL it deployed and a SHA-256 of the text the engine stored. A read
+ * gives the deployed SQL back while the stored text still has that digest, and the stored text
+ * itself once someone changed the view, so a plan compares the repository with what it deployed
+ * and still sees a change made behind its back.
+ *
+ * Ownership is per view: a view carrying the mark is ours. A view without it is left alone (a
+ * plan lists it as not managed) unless it is in a database this tool created (the database has the
+ * ownership parameter) and the repository names it: views deployed before views were marked, and
+ * views replaced by hand (Athena's CREATE OR REPLACE drops the mark), are taken over by the next
+ * apply. Elsewhere a view of a name the repository wants is a conflict, never replaced.
  */
 
-import { GetDatabaseCommand, GetTablesCommand, type Table } from '@aws-sdk/client-glue';
+import { createHash } from 'node:crypto';
+import {
+  GetDatabaseCommand,
+  GetTableCommand,
+  GetTablesCommand,
+  type Table,
+  type TableInput,
+  UpdateTableCommand,
+} from '@aws-sdk/client-glue';
+import { createViewStatement } from '../../desired/views.js';
 import type { OrgConfig } from '../../model/config.js';
 import { errorMessage } from '../../model/errors.js';
 import { assertKind } from '../../model/kinds.js';
@@ -20,7 +39,8 @@ import {
   type DesiredResource,
   resourceKey,
 } from '../../model/resources.js';
-import { AthenaQueryError, type AthenaQueryRunner, parseAthenaPosition } from './athena.js';
+import { present } from '../../model/values.js';
+import { AthenaQueryError, type AthenaRunOptions, parseAthenaPosition } from './athena.js';
 import type { AwsClients } from './clients.js';
 import { allPages, nextToken } from './paging.js';
 import { type AwsSend, errorName, type Sleep } from './retry.js';
@@ -33,6 +53,23 @@ export const VIEW_TABLE_TYPE = 'VIRTUAL_VIEW';
 export const ATHENA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,254}$/;
 /** Glue GetTables returns at most 100 tables a page. */
 export const GLUE_TABLES_PAGE_SIZE = 100;
+
+/** The Glue table parameter holding the SQL this tool deployed (as the repository has it). */
+export const DEPLOYED_SQL_PARAMETER = 'org-compliance:sql';
+/** The Glue table parameter holding the SHA-256 (hex) of the text the engine stored for that SQL. */
+export const STORED_SQL_DIGEST_PARAMETER = 'org-compliance:stored-sql-sha256';
+
+/** Hex SHA-256 of a text's UTF-8 bytes. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** What runs a view's DDL: Athena (AthenaQueryRunner), or Trino in the integration suite. */
+export interface ViewStatementRunner {
+  /** Where the statements run (the Glue region). */
+  readonly region: string;
+  run(sql: string, what: string, options?: AthenaRunOptions): Promise<unknown>;
+}
 
 /** The JSON inside `/* Presto View: … *\/`, as Athena (and Trino's Hive connector) writes it. */
 export interface PrestoView {
@@ -106,11 +143,6 @@ export function assertAthenaName(what: 'database' | 'view', value: string, subje
   }
 }
 
-/** `CREATE OR REPLACE VIEW "<database>"."<name>" AS` + a newline + the view's SQL. */
-export function createViewStatement(view: AthenaViewProperties): string {
-  return `CREATE OR REPLACE VIEW "${view.database}"."${view.name}" AS\n${view.sql}`;
-}
-
 export function dropViewStatement(database: string, name: string): string {
   return `DROP VIEW IF EXISTS "${database}"."${name}"`;
 }
@@ -146,7 +178,7 @@ export interface AwsAthenaViewProviderOptions {
   /** Where the views live (org.glue: database and region) and what marks the database as ours (org.ownership). */
   org: Pick<OrgConfig, 'glue' | 'ownership'>;
   /** Runs the DDL; it has its own clock and bound for waiting on Athena. */
-  runner: AthenaQueryRunner;
+  runner: ViewStatementRunner;
   /** Accepted like the other providers'; the waiting is the runner's, so the provider itself never sleeps. */
   now?: () => number;
   sleep?: Sleep;
@@ -162,7 +194,7 @@ export class AwsAthenaViewProvider implements Provider<'athena-view'> {
   readonly #clients: AwsClients;
   readonly #send: AwsSend;
   readonly #org: Pick<OrgConfig, 'glue' | 'ownership'>;
-  readonly #runner: AthenaQueryRunner;
+  readonly #runner: ViewStatementRunner;
 
   constructor(options: AwsAthenaViewProviderOptions) {
     this.#clients = options.clients;
@@ -185,22 +217,34 @@ export class AwsAthenaViewProvider implements Provider<'athena-view'> {
 
     const found: CurrentResource<'athena-view'>[] = [];
     for (const location of databases.values()) {
-      const owned = await this.#databaseOwnership(location);
-      if (owned === undefined) continue;
+      const ownDatabase = await this.#databaseOwnership(location);
+      if (ownDatabase === undefined) continue;
       for (const table of await this.#views(location)) {
         const name = table.Name ?? '';
+        const desiredKey = desiredKeys.get(`${location.region}|${location.database}|${name}`);
+        const view = this.#readView(table, location);
         found.push({
           kind: 'athena-view',
-          key:
-            desiredKeys.get(`${location.region}|${location.database}|${name}`) ??
-            athenaViewKey(location.region, location.database, name),
+          key: desiredKey ?? athenaViewKey(location.region, location.database, name),
           region: location.region,
-          properties: { database: location.database, name, sql: viewSql(table, location) },
-          owned,
+          properties: { database: location.database, name, sql: view.sql },
+          // An unmarked view in our own database that the repository names is ours to take over.
+          owned: view.marked || (ownDatabase && desiredKey !== undefined),
         });
       }
     }
     return found;
+  }
+
+  /** A view's SQL as this tool deployed it (while the engine's text is unchanged), and its mark. */
+  #readView(table: Table, location: ViewDatabase): { sql: string; marked: boolean } {
+    const stored = viewSql(table, location);
+    const parameters = table.Parameters ?? {};
+    const { tagKey, tagValue } = this.#org.ownership;
+    const marked = parameters[tagKey] === tagValue;
+    const deployed = parameters[DEPLOYED_SQL_PARAMETER];
+    const unchanged = parameters[STORED_SQL_DIGEST_PARAMETER] === sha256(stored);
+    return { sql: marked && unchanged && deployed !== undefined ? deployed : stored, marked };
   }
 
   async apply(change: Change<'athena-view'>): Promise<void> {
@@ -235,6 +279,53 @@ export class AwsAthenaViewProvider implements Provider<'athena-view'> {
         },
       );
     }
+    await this.#mark(change.region, view);
+  }
+
+  /**
+   * Adds the ownership mark, the deployed SQL and the digest of the engine's text to the view's Glue
+   * table, keeping everything the engine wrote (UpdateTable replaces the whole TableInput; the
+   * VersionId read makes a concurrent change fail instead of being overwritten).
+   */
+  async #mark(region: string, view: AthenaViewProperties): Promise<void> {
+    const glue = this.#clients.glue(region);
+    const read = await this.#send(
+      glue,
+      new GetTableCommand({ DatabaseName: view.database, Name: view.name }),
+      {
+        what: `read Athena view ${view.database}.${view.name} back`,
+        region,
+      },
+    );
+    const table = read.Table;
+    if (table === undefined || table.TableType !== VIEW_TABLE_TYPE) {
+      throw new Error(
+        `Athena view ${view.database}.${view.name} is not in the Glue Data Catalog after CREATE VIEW succeeded`,
+      );
+    }
+    const stored = viewSql(table, { region, database: view.database });
+    const { tagKey, tagValue } = this.#org.ownership;
+    await this.#send(
+      glue,
+      new UpdateTableCommand({
+        DatabaseName: view.database,
+        TableInput: {
+          ...tableInputOf(table),
+          Parameters: {
+            ...(table.Parameters ?? {}),
+            [tagKey]: tagValue,
+            [DEPLOYED_SQL_PARAMETER]: view.sql,
+            [STORED_SQL_DIGEST_PARAMETER]: sha256(stored),
+          },
+        },
+        ...present({ VersionId: table.VersionId }),
+      }),
+      {
+        what: `mark Athena view ${view.database}.${view.name} as managed by org-compliance`,
+        region,
+        write: true,
+      },
+    );
   }
 
   async #drop(
@@ -314,6 +405,27 @@ function viewSql(table: Table, { database }: ViewDatabase): string {
   } catch (error) {
     throw new Error(`Could not read Athena view ${database}.${table.Name ?? ''}: ${errorMessage(error)}`);
   }
+}
+
+/** The TableInput that recreates a table as GetTable returned it (what UpdateTable must be sent). */
+export function tableInputOf(table: Table): TableInput {
+  return {
+    Name: table.Name ?? '',
+    ...present({
+      Description: table.Description,
+      Owner: table.Owner,
+      LastAccessTime: table.LastAccessTime,
+      LastAnalyzedTime: table.LastAnalyzedTime,
+      Retention: table.Retention,
+      StorageDescriptor: table.StorageDescriptor,
+      PartitionKeys: table.PartitionKeys,
+      ViewOriginalText: table.ViewOriginalText,
+      ViewExpandedText: table.ViewExpandedText,
+      TableType: table.TableType,
+      Parameters: table.Parameters,
+      TargetTable: table.TargetTable,
+    }),
+  };
 }
 
 function failureDetail(error: AthenaQueryError, linesBefore: number): string {

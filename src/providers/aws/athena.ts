@@ -3,6 +3,17 @@
  * until the query settles (polling from 1 s, growing to 5 s, within a bound), then GetQueryResults
  * page by page. A failed or cancelled query becomes an AthenaQueryError that carries Athena's reason
  * and the line and column it names; a query that outlives the bound is stopped.
+ *
+ * Before its first query the runner reads the workgroup (GetWorkGroup, once) and decides where
+ * results go. Athena refuses every query that has no result location from either the workgroup or
+ * the request ("No output location provided…"); a workgroup that enforces its configuration
+ * (`EnforceWorkGroupConfiguration`) uses its own settings and ignores the request's. So:
+ * - the workgroup enforces and has a location, or stores results in Athena managed storage: no
+ *   ResultConfiguration is sent (Athena would ignore it; a managed-results workgroup is reported to
+ *   refuse a query location outright);
+ * - otherwise org.athena.outputLocation is sent; without it, the workgroup's own location applies;
+ * - with neither, or a workgroup that is missing or DISABLED, an AthenaWorkGroupError names the
+ *   setting to add before any query is sent.
  */
 
 import {
@@ -10,15 +21,18 @@ import {
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
   type GetQueryResultsOutput,
+  GetWorkGroupCommand,
   type QueryExecution,
+  type ResultConfiguration,
   StartQueryExecutionCommand,
   type StartQueryExecutionInput,
   StopQueryExecutionCommand,
+  type WorkGroup,
 } from '@aws-sdk/client-athena';
 import { errorMessage } from '../../model/errors.js';
 import type { AwsClients } from './clients.js';
 import { nextToken } from './paging.js';
-import { type AwsSend, realSleep, type Sleep } from './retry.js';
+import { type AwsSend, errorName, realSleep, type Sleep } from './retry.js';
 
 /** Athena's catalog for the Glue Data Catalog of the account. */
 export const ATHENA_CATALOG = 'AwsDataCatalog';
@@ -37,8 +51,16 @@ export interface AthenaQueryRunnerOptions {
   region: string;
   /** org.athena.workgroup. */
   workgroup: string;
-  /** org.athena.outputLocation: sent only when set, otherwise the workgroup's own location applies. */
+  /**
+   * org.athena.outputLocation: sent when set, unless the workgroup enforces its own location or uses
+   * Athena managed query results; without it, the workgroup's own location applies.
+   */
   outputLocation?: string;
+  /**
+   * Read the workgroup (GetWorkGroup) before the first query and refuse to run any when no result
+   * location would apply. Default true; false sends `outputLocation` (when set) unchecked.
+   */
+  checkWorkGroup?: boolean;
   /** Default database of every query (org.glue.database). */
   database: string;
   now?: () => number;
@@ -120,6 +142,93 @@ function errorSuffix(error: AthenaError | undefined): string {
   return ` [${parts.join(', ')}]`;
 }
 
+/** Where config/org.yaml names the workgroup and the result location, for messages. */
+const WORKGROUP_SETTING = 'athena.workgroup in config/org.yaml';
+const OUTPUT_SETTING = 'athena.outputLocation';
+
+/** The workgroup cannot run this tool's queries: missing, DISABLED, or no result location anywhere. */
+export class AthenaWorkGroupError extends Error {
+  readonly workgroup: string;
+  readonly region: string;
+
+  constructor(workgroup: string, region: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AthenaWorkGroupError';
+    this.workgroup = workgroup;
+    this.region = region;
+  }
+}
+
+/** Where the results of this runner's queries go, as decided from the workgroup. */
+export interface ResultPlacement {
+  /** What StartQueryExecution sends; absent when the workgroup decides on its own. */
+  resultConfiguration?: ResultConfiguration;
+  /** In words: `s3://… (athena.outputLocation)`, `s3://… (workgroup primary, enforced)`, … */
+  description: string;
+}
+
+/**
+ * Decides where results go from GetWorkGroup's answer (`found`, undefined when the workgroup does
+ * not exist) and org.athena.outputLocation; throws an AthenaWorkGroupError naming what to change
+ * when the workgroup is DISABLED or no location would apply. Pure.
+ */
+export function resultPlacement(
+  workgroup: string,
+  region: string,
+  found: WorkGroup | undefined,
+  outputLocation: string | undefined,
+): ResultPlacement {
+  const fail = (message: string) => new AthenaWorkGroupError(workgroup, region, message);
+  if (found === undefined) throw fail(missingWorkGroupMessage(workgroup, region));
+  if (found.State === 'DISABLED') {
+    throw fail(
+      `Athena workgroup '${workgroup}' in ${region} is DISABLED and runs no queries: enable it ` +
+        `(aws athena update-work-group --work-group ${workgroup} --state ENABLED --region ${region}) ` +
+        `or set ${WORKGROUP_SETTING} to an enabled workgroup.`,
+    );
+  }
+  const configuration = found.Configuration ?? {};
+  const own = nonEmpty(configuration.ResultConfiguration?.OutputLocation);
+  const managed = configuration.ManagedQueryResultsConfiguration?.Enabled === true;
+  const enforced = configuration.EnforceWorkGroupConfiguration === true;
+  if (managed) return { description: `Athena managed query results (workgroup ${workgroup})` };
+  if (enforced) {
+    if (own !== undefined) return { description: `${own} (workgroup ${workgroup}, enforced)` };
+    throw fail(
+      `Athena workgroup '${workgroup}' in ${region} overrides client-side settings ` +
+        '(EnforceWorkGroupConfiguration) but has no query result location of its own, so Athena ' +
+        `ignores ${OUTPUT_SETTING} and refuses every query: give the workgroup a result location ` +
+        `(ResultConfiguration.OutputLocation), or turn off its "Override client-side settings" and set ` +
+        `${OUTPUT_SETTING} in config/org.yaml.`,
+    );
+  }
+  if (outputLocation !== undefined) {
+    return {
+      resultConfiguration: { OutputLocation: outputLocation },
+      description: `${outputLocation} (${OUTPUT_SETTING})`,
+    };
+  }
+  if (own !== undefined) return { description: `${own} (workgroup ${workgroup})` };
+  throw fail(
+    `Athena workgroup '${workgroup}' in ${region} has no query result location and config/org.yaml ` +
+      `sets no ${OUTPUT_SETTING}, so Athena would refuse every query ("No output location provided"): ` +
+      `add ${OUTPUT_SETTING} to config/org.yaml (an S3 URI such as s3://<bucket>/org-compliance/), or ` +
+      'give the workgroup a result location and turn on its "Override client-side settings" ' +
+      '(EnforceWorkGroupConfiguration).',
+  );
+}
+
+function missingWorkGroupMessage(workgroup: string, region: string): string {
+  return (
+    `Athena workgroup '${workgroup}' does not exist in ${region}: set ${WORKGROUP_SETTING} to an ` +
+    `existing workgroup (the default is 'primary'), or create '${workgroup}' in ${region}.`
+  );
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value !== undefined && value !== '' ? value : undefined;
+}
+
 export class AthenaQueryRunner {
   readonly region: string;
   readonly workgroup: string;
@@ -127,6 +236,8 @@ export class AthenaQueryRunner {
   readonly #clients: AwsClients;
   readonly #send: AwsSend;
   readonly #outputLocation: string | undefined;
+  readonly #checkWorkGroup: boolean;
+  #placement: Promise<ResultPlacement> | undefined;
   readonly #now: () => number;
   readonly #sleep: Sleep;
   readonly #pollMs: number;
@@ -145,6 +256,7 @@ export class AthenaQueryRunner {
       options.outputLocation !== undefined && options.outputLocation !== ''
         ? options.outputLocation
         : undefined;
+    this.#checkWorkGroup = options.checkWorkGroup ?? true;
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? realSleep;
     this.#pollMs = options.pollMs ?? DEFAULT_ATHENA_POLL_MS;
@@ -165,14 +277,72 @@ export class AthenaQueryRunner {
     return this.#results(queryExecutionId, what, execution.StatementType);
   }
 
+  /**
+   * Where results go: decided once, from GetWorkGroup, before the first query (a failed look is
+   * forgotten, so the next query asks again).
+   */
+  resultPlacement(): Promise<ResultPlacement> {
+    if (!this.#checkWorkGroup) {
+      const location = this.#outputLocation;
+      return Promise.resolve(
+        location !== undefined
+          ? {
+              resultConfiguration: { OutputLocation: location },
+              description: `${location} (${OUTPUT_SETTING})`,
+            }
+          : { description: `the workgroup's own location (workgroup ${this.workgroup}, not checked)` },
+      );
+    }
+    this.#placement ??= this.#lookAtWorkGroup();
+    this.#placement.catch(() => {
+      this.#placement = undefined;
+    });
+    return this.#placement;
+  }
+
+  async #lookAtWorkGroup(): Promise<ResultPlacement> {
+    let found: WorkGroup | undefined;
+    try {
+      const answer = await this.#send(
+        this.#athena(),
+        new GetWorkGroupCommand({ WorkGroup: this.workgroup }),
+        { what: `read Athena workgroup '${this.workgroup}'`, region: this.region },
+      );
+      found = answer.WorkGroup ?? undefined;
+    } catch (error) {
+      // Athena answers a name it does not know with InvalidRequestException "WorkGroup is not found."
+      if (
+        errorName(error) === 'InvalidRequestException' &&
+        /not found|does not exist/i.test(errorMessage(error))
+      ) {
+        throw new AthenaWorkGroupError(
+          this.workgroup,
+          this.region,
+          missingWorkGroupMessage(this.workgroup, this.region),
+          { cause: error },
+        );
+      }
+      if (errorName(error) === 'AccessDeniedException') {
+        throw new AthenaWorkGroupError(
+          this.workgroup,
+          this.region,
+          `${errorMessage(error)}. The data role needs athena:GetWorkGroup on workgroup '${this.workgroup}' ` +
+            '(docs/setup.md lists the read permissions).',
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    return resultPlacement(this.workgroup, this.region, found, this.#outputLocation);
+  }
+
   async #start(sql: string, what: string, write: boolean): Promise<string> {
+    const placement = await this.resultPlacement();
     const input: StartQueryExecutionInput = {
       QueryString: sql,
       WorkGroup: this.workgroup,
       QueryExecutionContext: { Catalog: ATHENA_CATALOG, Database: this.database },
-      ...(this.#outputLocation !== undefined
-        ? { ResultConfiguration: { OutputLocation: this.#outputLocation } }
-        : {}),
+      ...(placement.resultConfiguration ? { ResultConfiguration: placement.resultConfiguration } : {}),
     };
     const answer = await this.#send(this.#athena(), new StartQueryExecutionCommand(input), {
       what: `start the Athena query for ${what}`,

@@ -10,12 +10,14 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { QuickSightClient } from '@aws-sdk/client-quicksight';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { organizationsRegion } from '../../model/partition.js';
 import { VERSION } from '../../version.js';
 
-/** Organizations is a global service served from us-east-1. */
-export const ORGANIZATIONS_REGION = 'us-east-1';
+/** Organizations in the aws partition (us-east-1): the region when none other is asked for. */
+export const DEFAULT_ORGANIZATIONS_REGION = organizationsRegion('us-east-1');
 
 export const USER_AGENT_NAME = 'org-compliance';
 
@@ -29,6 +31,8 @@ export interface AwsClients {
   quicksight(region: string): QuickSightClient;
   /** STS with the data credentials: which account they belong to (QuickSight's ARNs name it). */
   sts(region: string): STSClient;
+  /** S3 with the data credentials: the reference tables' objects under data.bucket. */
+  s3(region: string): S3Client;
 }
 
 /** Where each client's credentials come from: absent means the default provider chain. */
@@ -45,6 +49,11 @@ export interface AwsClientOptions {
   endpoint?: string;
   /** Version in the user agent; defaults to the package's own. */
   version?: string;
+  /**
+   * Where the Organizations client calls: its partition's one region (organizationsRegion of
+   * org.homeRegion). Default us-east-1, the aws partition's.
+   */
+  organizationsRegion?: string;
 }
 
 /** Settings shared by every client, exported so tests can check them. */
@@ -70,10 +79,15 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const athena = new Map<string, AthenaClient>();
   const quicksight = new Map<string, QuickSightClient>();
   const sts = new Map<string, STSClient>();
+  const s3 = new Map<string, S3Client>();
   return {
     organizations() {
       organizations ??= new OrganizationsClient(
-        clientSettings(ORGANIZATIONS_REGION, options, options.credentials?.management),
+        clientSettings(
+          options.organizationsRegion ?? DEFAULT_ORGANIZATIONS_REGION,
+          options,
+          options.credentials?.management,
+        ),
       );
       return organizations;
     },
@@ -112,7 +126,26 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
         () => new STSClient(clientSettings(region, options, options.credentials?.data)),
       );
     },
+    s3(region) {
+      return cached(
+        s3,
+        region,
+        () =>
+          new S3Client({
+            ...clientSettings(region, options, options.credentials?.data),
+            // The bucket may be in another region than Glue's; an emulator has no bucket host names.
+            followRegionRedirects: true,
+            forcePathStyle: endpointOverridden(options),
+          }),
+      );
+    },
   };
+}
+
+/** An endpoint other than AWS's own: given, or in AWS_ENDPOINT_URL(_S3) for the SDK to pick up. */
+function endpointOverridden(options: AwsClientOptions): boolean {
+  const given = [options.endpoint, process.env.AWS_ENDPOINT_URL_S3, process.env.AWS_ENDPOINT_URL];
+  return given.some((value) => value !== undefined && value !== '');
 }
 
 function cached<T>(map: Map<string, T>, region: string, build: () => T): T {

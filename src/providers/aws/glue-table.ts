@@ -115,6 +115,8 @@ export class AwsGlueTableProvider implements Provider<'glue-table'> {
   readonly #org: Pick<OrgConfig, 'glue' | 'ownership'>;
   /** VersionId seen by the last read, per resource key: UpdateTable sends it so a concurrent change fails. */
   readonly #versions = new Map<string, string>();
+  /** The database of each region made sure of, once per provider. */
+  readonly #databases = new Map<string, Promise<void>>();
 
   constructor(options: AwsGlueTableProviderOptions) {
     this.#clients = options.clients;
@@ -215,7 +217,20 @@ export class AwsGlueTableProvider implements Provider<'glue-table'> {
     }
   }
 
-  async #ensureDatabase(region: string, database: string): Promise<void> {
+  /** Once per database however many tables are created at once (the reference tables are). */
+  #ensureDatabase(region: string, database: string): Promise<void> {
+    const key = `${region}|${database}`;
+    let ensured = this.#databases.get(key);
+    if (ensured === undefined) {
+      ensured = this.#createDatabaseIfMissing(region, database);
+      // A failure is not remembered: the next table tries again.
+      ensured.catch(() => this.#databases.delete(key));
+      this.#databases.set(key, ensured);
+    }
+    return ensured;
+  }
+
+  async #createDatabaseIfMissing(region: string, database: string): Promise<void> {
     const glue = this.#clients.glue(region);
     try {
       await this.#send(glue, new GetDatabaseCommand({ Name: database }), {

@@ -19,8 +19,7 @@ import type {
   OrganizationSource,
   ProgressReporter,
 } from '../../model/provider.js';
-import type { AwsClients } from './clients.js';
-import { ORGANIZATIONS_REGION } from './clients.js';
+import { type AwsClients, DEFAULT_ORGANIZATIONS_REGION } from './clients.js';
 import { createLimiter, type Limiter } from './limiter.js';
 import { allPages, nextToken } from './paging.js';
 import type { AwsSend } from './retry.js';
@@ -31,6 +30,8 @@ export const ORGANIZATIONS_PAGE_SIZE = 20;
 export interface AwsOrganizationOptions {
   clients: AwsClients;
   send: AwsSend;
+  /** The region `clients.organizations()` calls (named in errors). Default us-east-1, the aws partition's. */
+  region?: string;
   /** Parents (root or OU) read at once. Default 8. */
   concurrency?: number;
   /** Report progress after every this many parents. Default 10. */
@@ -48,6 +49,7 @@ interface Parent {
 export class AwsOrganizationSource implements OrganizationSource {
   readonly #clients: AwsClients;
   readonly #send: AwsSend;
+  readonly #region: string;
   readonly #concurrency: number;
   readonly #progressEvery: number;
   readonly #progress: ProgressReporter | undefined;
@@ -55,6 +57,7 @@ export class AwsOrganizationSource implements OrganizationSource {
   constructor(options: AwsOrganizationOptions) {
     this.#clients = options.clients;
     this.#send = options.send;
+    this.#region = options.region ?? DEFAULT_ORGANIZATIONS_REGION;
     this.#concurrency = options.concurrency ?? 8;
     this.#progressEvery = options.progressEvery ?? 10;
     this.#progress = options.progress;
@@ -101,7 +104,7 @@ export class AwsOrganizationSource implements OrganizationSource {
   async #organizationId(): Promise<string> {
     const answer = await this.#send(this.#clients.organizations(), new DescribeOrganizationCommand({}), {
       what: 'describe the organization',
-      region: ORGANIZATIONS_REGION,
+      region: this.#region,
     });
     const id = answer.Organization?.Id;
     if (!id) throw new Error('DescribeOrganization returned no organization id');
@@ -115,7 +118,7 @@ export class AwsOrganizationSource implements OrganizationSource {
           this.#send(
             this.#clients.organizations(),
             new ListRootsCommand({ MaxResults: ORGANIZATIONS_PAGE_SIZE, ...nextToken(token) }),
-            { what: 'list the organization roots', region: ORGANIZATIONS_REGION },
+            { what: 'list the organization roots', region: this.#region },
           ),
         { urgent: token !== undefined },
       ),
@@ -144,7 +147,7 @@ export class AwsOrganizationSource implements OrganizationSource {
               }),
               {
                 what: `list the organizational units under ${parent.id} (${parent.path})`,
-                region: ORGANIZATIONS_REGION,
+                region: this.#region,
               },
             ),
           { urgent: token !== undefined },
@@ -170,7 +173,7 @@ export class AwsOrganizationSource implements OrganizationSource {
               MaxResults: ORGANIZATIONS_PAGE_SIZE,
               ...nextToken(token),
             }),
-            { what: `list the accounts under ${parent.id} (${parent.path})`, region: ORGANIZATIONS_REGION },
+            { what: `list the accounts under ${parent.id} (${parent.path})`, region: this.#region },
           ),
         { urgent: token !== undefined },
       ),

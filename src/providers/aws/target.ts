@@ -6,6 +6,7 @@
 
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AccessMode, OrgConfig } from '../../model/config.js';
+import { organizationsRegion } from '../../model/partition.js';
 import type { ProgressReporter, Provider, Target } from '../../model/provider.js';
 import type { QuickSightKind } from '../../model/quicksight.js';
 import { present } from '../../model/values.js';
@@ -20,6 +21,7 @@ import { AwsOrganizationSource } from './organization.js';
 import { awsAnalysisSource } from './quicksight/analysis-source.js';
 import { createQuickSightProviders, type QuickSightProviders } from './quicksight/index.js';
 import { type AwsSend, createSend, type RetryPolicy, type Sleep } from './retry.js';
+import { AwsTableDataProvider } from './table-data.js';
 import { WriteCounter } from './write-counter.js';
 
 export interface AwsTargetOptions {
@@ -61,12 +63,15 @@ export interface AwsTarget extends Target {
 export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}): AwsTarget {
   const mode = options.mode ?? 'read';
   const endpoint = present({ endpoint: options.endpoint });
+  // Organizations answers in one region per partition: the home region says which partition.
+  const orgRegion = organizationsRegion(org.homeRegion);
   const clients =
     options.clients ??
     createAwsClients({
       ...endpoint,
       ...present({ version: options.version }),
       credentials: credentialSources(org, mode, endpoint),
+      organizationsRegion: orgRegion,
     });
   const writes = new WriteCounter();
   const retry: Partial<RetryPolicy> = {};
@@ -78,6 +83,7 @@ export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}):
   const organization = new AwsOrganizationSource({
     clients,
     send,
+    region: orgRegion,
     ...present({ concurrency: options.organizationConcurrency, progress: options.progress }),
   });
   const configRules = new AwsConfigRuleProvider({
@@ -111,6 +117,7 @@ export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}):
     organization,
     providers: {
       'glue-table': glueTable,
+      'table-data': new AwsTableDataProvider({ clients, send, org }),
       'athena-view': athenaViews,
       'config-rule': configRules,
       ...quickSight.providers,

@@ -32,9 +32,14 @@ export async function openLocalEngine(
     'The local target',
     () => import('../../engines/duckdb/engine.js'),
   );
+  // The reference tables (accounts, rules, exceptions) beside it, as apply deployed them.
+  const tables = Object.values(state.glueTables[org.glue.region] ?? {}).filter(
+    (t) => t.database === org.glue.database && t.name !== org.glue.table && t.partitionKeys.length === 0,
+  );
   const engine = await DuckDbEngine.open({
     s3Root: store.s3Path(''),
     table,
+    tables,
     today,
     ...(options.materialize ? { materialize: true } : {}),
   });

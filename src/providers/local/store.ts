@@ -70,6 +70,26 @@ export class LocalStore {
     return this.writes;
   }
 
+  /** An object of the local S3 tree, or undefined when there is none (S3's NoSuchKey). */
+  async readObject(bucket: string, key: string): Promise<string | undefined> {
+    try {
+      return await readFile(this.s3Path(bucket, key), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  /** Writes an object of the local S3 tree at once (a temporary file, then rename), as PutObject does. */
+  async writeObject(bucket: string, key: string, body: string): Promise<void> {
+    const path = this.s3Path(bucket, key);
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, body);
+    await rename(tmp, path);
+    this.writes++;
+  }
+
   async readOrganization(): Promise<OrganizationSnapshot> {
     let text: string;
     try {

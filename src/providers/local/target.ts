@@ -12,6 +12,7 @@ import { present } from '../../model/values.js';
 import { LocalAthenaViewProvider, openLocalEngine } from './athena-views.js';
 import { createLocalQuickSight, LOCAL_ACCOUNT_ID } from './quicksight.js';
 import { LocalStore } from './store.js';
+import { LocalTableDataProvider } from './table-data.js';
 
 class LocalConfigRuleProvider implements Provider<'config-rule'> {
   readonly kind = 'config-rule';
@@ -125,6 +126,7 @@ export function createLocalTarget(
     providers: {
       'config-rule': new LocalConfigRuleProvider(store, org),
       'glue-table': new LocalGlueTableProvider(store, org),
+      'table-data': new LocalTableDataProvider(store),
       'athena-view': views,
       ...createLocalQuickSight({
         store,

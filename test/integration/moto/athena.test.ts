@@ -9,6 +9,11 @@
  * Trino (test/integration/trino). moto's Athena also does not create the Glue table entry
  * (`VIRTUAL_VIEW`, `/* Presto View: … *\/`) that a CREATE VIEW makes in AWS, so the athena-view
  * provider's read-back stays covered by the in-process fake (src/bench/fake-aws.ts).
+ *
+ * moto serves GetWorkGroup (State, Configuration as created; `WorkGroup: null` for a name it does
+ * not know, where Athena answers InvalidRequestException), so the check the runner makes before
+ * its first query runs here too. moto does not apply a workgroup's settings to a query (nor refuse
+ * one without a location): what these tests prove is what the runner sends.
  */
 import {
   AthenaClient,
@@ -25,6 +30,9 @@ import { type MotoSession, motoSession, repository } from './support.js';
 
 const WORKGROUP = 'org-compliance';
 const OUTPUT = 's3://acme-athena-results/org-compliance/';
+/** A workgroup that overrides client-side settings with a location of its own. */
+const ENFORCED = 'org-compliance-enforced';
+const ENFORCED_OUTPUT = 's3://central-athena-results/reports/';
 /** The account moto puts requests signed with the dummy `testing` key in. */
 const MOTO_ACCOUNT = '123456789012';
 
@@ -53,7 +61,17 @@ beforeAll(async () => {
   await athena.send(
     new CreateWorkGroupCommand({
       Name: WORKGROUP,
-      Configuration: { ResultConfiguration: { OutputLocation: OUTPUT } },
+      // moto's default for a new workgroup is to enforce its settings; Athena's console leaves it off.
+      Configuration: { EnforceWorkGroupConfiguration: false, ResultConfiguration: {} },
+    }),
+  );
+  await athena.send(
+    new CreateWorkGroupCommand({
+      Name: ENFORCED,
+      Configuration: {
+        EnforceWorkGroupConfiguration: true,
+        ResultConfiguration: { OutputLocation: ENFORCED_OUTPUT },
+      },
     }),
   );
 });
@@ -155,13 +173,48 @@ describe('Athena control plane on moto', () => {
     }
   });
 
-  it('a workgroup that does not exist fails with the call and the workgroup named', async () => {
+  it('a workgroup that enforces its own location gets no ResultConfiguration from us', async () => {
     const target = createAwsTarget(
-      { ...org, athena: { workgroup: 'no-such-workgroup' } },
+      { ...org, athena: { workgroup: ENFORCED, outputLocation: OUTPUT } },
+      { endpoint: session.moto.endpoint, sleep: async () => {} },
+    );
+    // A DDL statement: moto answers a SELECT with no columns unless results were queued.
+    const result = await target.athena.run(`DROP VIEW IF EXISTS ${org.glue.database}.probe`, 'probe');
+    expect(await target.athena.resultPlacement()).toEqual({
+      description: `${ENFORCED_OUTPUT} (workgroup ${ENFORCED}, enforced)`,
+    });
+    const execution = (
+      await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: result.queryExecutionId }))
+    ).QueryExecution;
+    expect(execution?.WorkGroup).toBe(ENFORCED);
+    // In AWS the results would be under ENFORCED_OUTPUT; moto records only what was sent: nothing.
+    expect(execution?.ResultConfiguration?.OutputLocation).toBeUndefined();
+  });
+
+  it('the primary workgroup has no location: without athena.outputLocation nothing is started, and the message says what to add', async () => {
+    const before = await athena.send(new ListQueryExecutionsCommand({ WorkGroup: 'primary' }));
+    const target = createAwsTarget(
+      { ...org, athena: { workgroup: 'primary' } },
       { endpoint: session.moto.endpoint, sleep: async () => {}, maxAttempts: 1 },
     );
     await expect(target.athena.run('SELECT 1', 'probe')).rejects.toThrow(
-      /StartQueryExecution.*WorkGroup does not exist|WorkGroup does not exist.*StartQueryExecution/s,
+      `Athena workgroup 'primary' in ${org.glue.region} has no query result location and config/org.yaml sets no ` +
+        'athena.outputLocation, so Athena would refuse every query ("No output location provided"): ' +
+        'add athena.outputLocation to config/org.yaml',
+    );
+    const after = await athena.send(new ListQueryExecutionsCommand({ WorkGroup: 'primary' }));
+    expect(after.QueryExecutionIds ?? []).toEqual(before.QueryExecutionIds ?? []);
+  });
+
+  it('a workgroup that does not exist is named, with the setting to change, before any query', async () => {
+    const target = createAwsTarget(
+      { ...org, athena: { workgroup: 'no-such-workgroup', outputLocation: OUTPUT } },
+      { endpoint: session.moto.endpoint, sleep: async () => {}, maxAttempts: 1 },
+    );
+    await expect(target.athena.run('SELECT 1', 'probe')).rejects.toThrow(
+      `Athena workgroup 'no-such-workgroup' does not exist in ${org.glue.region}: set athena.workgroup in ` +
+        "config/org.yaml to an existing workgroup (the default is 'primary'), or create 'no-such-workgroup' in " +
+        `${org.glue.region}.`,
     );
   });
 });

@@ -74,4 +74,17 @@ describe('Trino dialect on DuckDB, found by running the views on Trino', () => {
     // fidelity.test.ts plants exactly this in a view and sees Trino refuse it with the view's name.
     expect(await rows('SELECT count(*)::bigint AS n FROM files')).toEqual([{ n: '3' }]);
   });
+
+  it("what the loader refuses as not Trino runs here: the transpiler mends '==', a trailing comma, ';' and '1x', DuckDB takes IS TRUE and '&'", async () => {
+    // So the local target cannot catch them; src/load/view-syntax.ts does (docs/sql-dialects.md 26, 27).
+    expect(trinoToDuckDb('SELECT 1 == 1 AS a')).toBe('SELECT 1 = 1 AS a');
+    expect(trinoToDuckDb('SELECT a, FROM (SELECT 1 AS a) AS t')).toBe('SELECT a FROM (SELECT 1 AS a) AS t');
+    expect(trinoToDuckDb('SELECT 1 AS a;')).toBe('SELECT 1 AS a');
+    expect(trinoToDuckDb('SELECT 1x')).toBe('SELECT 1 AS x');
+    expect(trinoToDuckDb('SELECT count(*)::bigint AS n FROM files')).toBe(
+      'SELECT CAST(COUNT(*) AS BIGINT) AS n FROM files',
+    );
+    expect(await rows('SELECT (1 = 1) IS TRUE AS a')).toEqual([{ a: true }]);
+    expect(await rows('SELECT 5 & 3 AS a')).toEqual([{ a: 1 }]);
+  });
 });

@@ -6,8 +6,10 @@ import {
 import {
   EntityNotFoundException,
   GetDatabaseCommand,
+  GetTableCommand,
   GetTablesCommand,
   type Table,
+  UpdateTableCommand,
 } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,9 +19,12 @@ import { AthenaQueryRunner } from '../../../src/providers/aws/athena.js';
 import {
   AwsAthenaViewProvider,
   athenaViewKey,
+  DEPLOYED_SQL_PARAMETER,
   decodePrestoView,
   encodePrestoView,
   type PrestoView,
+  STORED_SQL_DIGEST_PARAMETER,
+  sha256,
   viewErrorDetail,
 } from '../../../src/providers/aws/athena-views.js';
 import { createSend } from '../../../src/providers/aws/retry.js';
@@ -73,6 +78,21 @@ const SNAPSHOT_TABLE: Table = {
   Parameters: { 'managed-by': 'org-compliance', 'projection.enabled': 'true' },
 };
 
+/**
+ * GetTable answers with the view as Athena stores it after CREATE: the text formatted anew (here
+ * a one-line form of the SQL) and only the engine's own parameters, VersionId 7.
+ */
+function glueReadsBack(): void {
+  glueMock.on(GetTableCommand).callsFake((input: { Name: string }) => {
+    const sql = (athenaMock.commandCalls(StartQueryExecutionCommand).at(-1)?.args[0].input.QueryString ?? '')
+      .split('\n')
+      .slice(1)
+      .join(' ');
+    return { Table: { ...viewTable(input.Name, sql), VersionId: '7' } };
+  });
+  glueMock.on(UpdateTableCommand).resolves({});
+}
+
 function setup() {
   const time = fakeTime();
   const writes = new WriteCounter();
@@ -83,6 +103,8 @@ function setup() {
     region: 'eu-west-1',
     workgroup: 'primary',
     database: 'org_compliance',
+    // The workgroup check before the first query is athena.test.ts's subject.
+    checkWorkGroup: false,
     now: time.now,
     sleep: time.sleep,
   });
@@ -191,7 +213,7 @@ describe('viewErrorDetail', () => {
 });
 
 describe('AwsAthenaViewProvider.read', () => {
-  it('decodes every view of the database across GetTables pages, ignores other tables, and keeps rank off', async () => {
+  it('decodes every view of the database across GetTables pages, ignores other tables, and keeps rank off; in our database an unmarked view is ours only when the repository names it', async () => {
     glueMock.on(GetDatabaseCommand).resolves({
       Database: { Name: 'org_compliance', Parameters: { 'managed-by': 'org-compliance' } },
     });
@@ -227,7 +249,8 @@ describe('AwsAthenaViewProvider.read', () => {
         key: 'athena-view/eu-west-1/org_compliance.compliance_summary',
         region: 'eu-west-1',
         properties: view('compliance_summary', 'SELECT account FROM evaluations'),
-        owned: true,
+        // Made by hand beside ours: no mark, not named by the repository.
+        owned: false,
       },
     ]);
     expect(commandNames(glueMock.calls())).toEqual(['GetDatabase', 'GetTables', 'GetTables']);
@@ -237,6 +260,54 @@ describe('AwsAthenaViewProvider.read', () => {
       { DatabaseName: 'org_compliance', MaxResults: 100, NextToken: 'tables-2' },
     ]);
     expect(athenaMock.calls()).toHaveLength(0);
+  });
+
+  it('gives the SQL it deployed for a marked view the engine has not changed, and the stored text once it has', async () => {
+    glueMock.on(GetDatabaseCommand).resolves({ Database: { Name: 'org_compliance' } });
+    // What Trino stored for "-- scores\nSELECT account\nFROM evaluations": formatted, comment gone.
+    const stored = 'SELECT account\nFROM\n  evaluations';
+    const marked = (name: string, storedSql: string): Table => {
+      const table = viewTable(name, storedSql);
+      return {
+        ...table,
+        Parameters: {
+          ...table.Parameters,
+          'managed-by': 'org-compliance',
+          [DEPLOYED_SQL_PARAMETER]: '-- scores\nSELECT account\nFROM evaluations',
+          // The digest of the text as the engine stored it, surrounding whitespace included.
+          [STORED_SQL_DIGEST_PARAMETER]: sha256(stored),
+        },
+      };
+    };
+    glueMock.on(GetTablesCommand).resolves({
+      TableList: [
+        marked('scores', stored),
+        // Changed behind our back through Glue, keeping the parameters: the digest no longer holds.
+        marked('scores_edited', 'SELECT account, region\nFROM\n  evaluations'),
+      ],
+    });
+    const { views } = setup();
+
+    expect((await views.read([])).map((r) => [r.properties.name, r.properties.sql, r.owned])).toEqual([
+      ['scores', '-- scores\nSELECT account\nFROM evaluations', true],
+      ['scores_edited', 'SELECT account, region\nFROM\n  evaluations', true],
+    ]);
+  });
+
+  it('a view the repository names, unmarked, in a database this tool did not create, is not ours', async () => {
+    glueMock.on(GetDatabaseCommand).resolves({ Database: { Name: 'org_compliance', Parameters: {} } });
+    glueMock.on(GetTablesCommand).resolves({ TableList: [viewTable('evaluations', 'SELECT 1 AS one')] });
+    const { views } = setup();
+    const desired: DesiredResource<'athena-view'> = {
+      kind: 'athena-view',
+      key: athenaViewKey('eu-west-1', 'org_compliance', 'evaluations'),
+      region: 'eu-west-1',
+      properties: view('evaluations', 'SELECT 2 AS two'),
+    };
+
+    expect((await views.read([desired])).map((r) => [r.key, r.owned])).toEqual([
+      ['athena-view/eu-west-1/org_compliance.evaluations', false],
+    ]);
   });
 
   it('reads views in a database without the ownership parameter as not owned', async () => {
@@ -283,8 +354,9 @@ describe('AwsAthenaViewProvider.read', () => {
 });
 
 describe('AwsAthenaViewProvider.apply', () => {
-  it('creates a view with CREATE OR REPLACE VIEW and counts one write', async () => {
+  it('creates a view with CREATE OR REPLACE VIEW, then marks its Glue table: two writes', async () => {
     athenaSucceeds();
+    glueReadsBack();
     const { views, writes } = setup();
 
     await views.apply(
@@ -303,11 +375,32 @@ describe('AwsAthenaViewProvider.apply', () => {
       WorkGroup: 'primary',
       QueryExecutionContext: { Catalog: 'AwsDataCatalog', Database: 'org_compliance' },
     });
-    expect(writes.byOperation()).toEqual({ StartQueryExecution: 1 });
+    // The mark keeps everything the engine wrote, adds ours, and names the version it read.
+    const stored = '\nSELECT account, region FROM "org_compliance"."config_snapshots"\n';
+    const update = glueMock.commandCalls(UpdateTableCommand)[0]?.args[0].input;
+    expect(update?.DatabaseName).toBe('org_compliance');
+    expect(update?.VersionId).toBe('7');
+    expect(update?.TableInput).toMatchObject({
+      Name: 'evaluations',
+      TableType: 'VIRTUAL_VIEW',
+      Owner: 'hadoop',
+      ViewExpandedText: '/* Presto View */',
+      StorageDescriptor: { Columns: [{ Name: 'account', Type: 'string' }], SerdeInfo: {} },
+    });
+    expect(update?.TableInput?.Parameters).toEqual({
+      presto_view: 'true',
+      comment: 'Presto View',
+      'managed-by': 'org-compliance',
+      [DEPLOYED_SQL_PARAMETER]: 'SELECT account, region\nFROM "org_compliance"."config_snapshots"',
+      [STORED_SQL_DIGEST_PARAMETER]: sha256(stored.trim()),
+    });
+    expect(decodePrestoView(update?.TableInput?.ViewOriginalText ?? '').originalSql).toBe(stored);
+    expect(writes.byOperation()).toEqual({ StartQueryExecution: 1, UpdateTable: 1 });
   });
 
   it('updates with the same statement', async () => {
     athenaSucceeds();
+    glueReadsBack();
     const { views, writes } = setup();
 
     await views.apply(change('update', view('evaluations', 'SELECT 2 AS two')));
@@ -315,11 +408,23 @@ describe('AwsAthenaViewProvider.apply', () => {
     expect(queryStrings()).toEqual([
       'CREATE OR REPLACE VIEW "org_compliance"."evaluations" AS\nSELECT 2 AS two',
     ]);
-    expect(writes.total).toBe(1);
+    expect(writes.total).toBe(2);
+  });
+
+  it('refuses to mark a view that is not in the catalog after CREATE succeeded', async () => {
+    athenaSucceeds();
+    glueMock.on(GetTableCommand).resolves({ Table: { ...SNAPSHOT_TABLE, Name: 'evaluations' } });
+    const { views } = setup();
+
+    await expect(views.apply(change('create', view('evaluations', 'SELECT 2 AS two')))).rejects.toThrow(
+      'Athena view org_compliance.evaluations is not in the Glue Data Catalog after CREATE VIEW succeeded',
+    );
+    expect(glueMock.commandCalls(UpdateTableCommand)).toHaveLength(0);
   });
 
   it('runs views applied in rank order one after the other, in that order', async () => {
     athenaSucceeds();
+    glueReadsBack();
     const { views, writes } = setup();
     const plan = [
       change('create', view('evaluations', 'SELECT account FROM "org_compliance"."config_snapshots"'), 0),
@@ -338,7 +443,7 @@ describe('AwsAthenaViewProvider.apply', () => {
     expect(commandNames(athenaMock.calls())).toEqual(
       Array.from({ length: 3 }, () => ['StartQueryExecution', 'GetQueryExecution', 'GetQueryResults']).flat(),
     );
-    expect(writes.total).toBe(3);
+    expect(writes.total).toBe(6);
   });
 
   it("names the view and maps Athena's line back to the view's own SQL when the view fails", async () => {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
+import { ListRootsCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { organizationsRegion } from '../../../src/model/partition.js';
 import { clientSettings, createAwsClients, packageVersion } from '../../../src/providers/aws/clients.js';
 
 // Requests below are stopped before signing and sending; static credentials keep the SDK's
@@ -46,6 +48,23 @@ async function requestUrl(client: GlueClient): Promise<string> {
   return url;
 }
 
+/** The URL a ListRoots request would go to, caught before signing or sending. */
+async function organizationsUrl(client: OrganizationsClient): Promise<string> {
+  let url = '';
+  client.middlewareStack.add(
+    () => async (args) => {
+      const request = args.request as { protocol: string; hostname: string; path: string };
+      url = `${request.protocol}//${request.hostname}${request.path}`;
+      throw new Error('captured');
+    },
+    { step: 'build', name: 'captureUrl' },
+  );
+  await client.send(new ListRootsCommand({})).catch((e: Error) => {
+    if (e.message !== 'captured') throw e;
+  });
+  return url;
+}
+
 describe('AWS clients', () => {
   it('builds clients with their region, one attempt, our user agent, and caches one per region', async () => {
     const clients = createAwsClients({ version: '1.2.3' });
@@ -86,6 +105,23 @@ describe('AWS clients', () => {
     expect(await requestUrl(createAwsClients().glue('eu-west-1'))).toBe(
       'https://glue.eu-west-1.amazonaws.com/',
     );
+  });
+
+  it("builds the Organizations client in its partition's one region: the endpoint the SDK signs for", async () => {
+    const cases = [
+      ['eu-west-1', 'us-east-1', 'https://organizations.us-east-1.amazonaws.com/'],
+      ['us-gov-east-1', 'us-gov-west-1', 'https://organizations.us-gov-west-1.amazonaws.com/'],
+      ['cn-north-1', 'cn-northwest-1', 'https://organizations.cn-northwest-1.amazonaws.com.cn/'],
+    ] as const;
+    for (const [home, region, url] of cases) {
+      const organizations = createAwsClients({
+        organizationsRegion: organizationsRegion(home),
+      }).organizations();
+      expect(await organizations.config.region()).toBe(region);
+      expect(await organizationsUrl(organizations)).toBe(url);
+    }
+    // Without one: the aws partition's.
+    expect(await createAwsClients().organizations().config.region()).toBe('us-east-1');
   });
 
   it('refuses an empty region', () => {

@@ -5,6 +5,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { QuickSightClient } from '@aws-sdk/client-quicksight';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { OrgConfig } from '../../../src/model/config.js';
 import type { AwsClients } from '../../../src/providers/aws/clients.js';
@@ -36,6 +37,7 @@ export const ORG: OrgConfig = {
     tagValue: 'org-compliance',
     descriptionMarker: ' [managed by org-compliance]',
   },
+  data: { bucket: 'acme-config-snapshots', prefix: 'org-compliance' },
   closedAccountRetentionDays: 365,
   athena: { workgroup: 'primary' },
   compliance: { windowDays: 7, staleAfterDays: 2, trendDays: 90 },
@@ -47,6 +49,7 @@ export const ORG: OrgConfig = {
     namespace: 'default',
     owners: ['group/org-compliance-admins'],
     viewers: ['group/sre'],
+    viewersCanAuthor: false,
   },
   roles: {},
 };
@@ -59,6 +62,7 @@ export function regionalClients(regions: string[]) {
   const athena = new Map(regions.map((region) => [region, new AthenaClient({ region })]));
   const quicksight = new Map(regions.map((region) => [region, new QuickSightClient({ region })]));
   const sts = new Map(regions.map((region) => [region, new STSClient({ region })]));
+  const s3 = new Map(regions.map((region) => [region, new S3Client({ region })]));
   const clients: AwsClients = {
     organizations: () => organizations,
     config: (region) => {
@@ -86,8 +90,13 @@ export function regionalClients(regions: string[]) {
       if (!client) throw new Error(`test asked for an STS client in unexpected region ${region}`);
       return client;
     },
+    s3: (region) => {
+      const client = s3.get(region);
+      if (!client) throw new Error(`test asked for an S3 client in unexpected region ${region}`);
+      return client;
+    },
   };
-  return { clients, organizations, config, glue, athena, quicksight, sts };
+  return { clients, organizations, config, glue, athena, quicksight, sts, s3 };
 }
 
 /** `$metadata` as the SDK puts it on a service exception. */

@@ -343,7 +343,7 @@ describe('AwsQuickSightAnalysisProvider.read', () => {
     expect(diffProperties(want, current[0]?.properties)).toEqual([]);
   });
 
-  it('lists org-compliance ids, desired ids and tagged ones; says which are owned; skips the rest and the deleted', async () => {
+  it('lists org-compliance ids and desired ids, saying which are owned; reads no tag of the rest and skips the deleted', async () => {
     const { analyses } = provider();
     const summary = (id: string, Status: ResourceStatus = 'CREATION_SUCCESSFUL') => ({
       AnalysisId: id,
@@ -375,21 +375,26 @@ describe('AwsQuickSightAnalysisProvider.read', () => {
     }));
     qs.on(DescribeAnalysisPermissionsCommand).resolves({ Permissions: [] });
 
-    const current = await analyses.read([]);
+    const current = await analyses.read([desired(properties({ id: 'team-finance' }))]);
 
     expect(current.map((c) => [c.properties.id, c.owned])).toEqual([
       ['org-compliance-overview', true],
       ['org-compliance-by-hand', false],
-      ['renamed-by-us', true],
+      ['team-finance', false],
     ]);
     expect(qs.commandCalls(ListAnalysesCommand).map((c) => c.args[0].input.NextToken)).toEqual([
       undefined,
       'page-2',
     ]);
-    // Tags are read for every listed analysis (that is how tagged ones without the prefix are found).
-    expect(qs.commandCalls(ListTagsForResourceCommand)).toHaveLength(4);
+    // Tags are read only for analyses this tool could own: renamed-by-us carries the tag, but
+    // neither its id nor a desired one says so, and it is not looked at.
+    expect(qs.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input.ResourceArn)).toEqual([
+      arn('org-compliance-overview'),
+      arn('org-compliance-by-hand'),
+      arn('team-finance'),
+    ]);
     expect(qs.commandCalls(DescribeAnalysisDefinitionCommand).map((c) => c.args[0].input.AnalysisId)).toEqual(
-      ['org-compliance-overview', 'org-compliance-by-hand', 'renamed-by-us'],
+      ['org-compliance-overview', 'org-compliance-by-hand', 'team-finance'],
     );
   });
 

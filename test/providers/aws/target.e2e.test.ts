@@ -71,29 +71,32 @@ describe('aws target against an in-process fake AWS, through the providers and t
     const target = () => createAwsTarget(repo.org, { clients: fake.clients(), sleep: async () => {} });
 
     const first = await runPlan(repo, target(), { today: TODAY });
-    // 194 rules, table and views, and the 21 resources of quicksight/.
-    expect(first.plan.summary).toEqual({ create: 215, update: 0, delete: 0, noop: 0 });
+    // 178 rules, 4 tables, 3 reference objects, 13 views, and the 21 resources of quicksight/.
+    expect(first.plan.summary).toEqual({ create: 219, update: 0, delete: 0, noop: 0 });
     expect(first.accounts.changed).toBe(false);
     const t1 = target();
     const result = await apply(first.plan, t1);
     expect(result.ok).toBe(true);
     const writes = fake.writeCalls();
-    // 180 rules (68 home + 56 × 2 other regions), the database the table needs, the table, and
-    // 13 views created through Athena.
-    expect(writes.filter((c) => c.operation === 'PutOrganizationConfigRule')).toHaveLength(180);
+    // 178 rules (68 home + 55 × 2 other regions; the CloudFront rule is in us-east-1 only), the
+    // database the tables need, the snapshot table and 3 reference tables, their 3 objects, and
+    // 13 views created through Athena, each then marked as ours on its Glue table.
+    expect(writes.filter((c) => c.operation === 'PutOrganizationConfigRule')).toHaveLength(178);
     expect(writes.filter((c) => c.operation === 'CreateDatabase')).toHaveLength(1);
-    expect(writes.filter((c) => c.operation === 'CreateTable')).toHaveLength(1);
+    expect(writes.filter((c) => c.operation === 'CreateTable')).toHaveLength(4);
+    expect(writes.filter((c) => c.operation === 'PutObject')).toHaveLength(3);
     expect(writes.filter((c) => c.operation === 'StartQueryExecution')).toHaveLength(13);
+    expect(writes.filter((c) => c.operation === 'UpdateTable')).toHaveLength(13);
     // QuickSight: 21 creates, and the dashboard's first version published once it succeeded.
     expect(writes.filter((c) => c.service === 'quicksight')).toHaveLength(22);
-    expect(result.writes).toBe(217);
+    expect(result.writes).toBe(234);
 
     const second = await runPlan(repo, target(), { today: TODAY });
     expect(second.plan.hasChanges).toBe(false);
     const t2 = target();
     const again = await apply(second.plan, t2);
     expect(again.writes).toBe(0);
-    expect(fake.writeCalls()).toHaveLength(217);
+    expect(fake.writeCalls()).toHaveLength(234);
 
     // Every parameter value went out explicitly, defaults included.
     const put = fake.calls.find(
@@ -170,7 +173,8 @@ describe('aws target against an in-process fake AWS, through the providers and t
     ]);
     expect([...qs.dataSets.values()].reduce((n, d) => n + d.schedules.size, 0)).toBe(9);
     // Permissions: group/org-compliance-admins owns everything; group/sre and group/security view
-    // the data source, the data sets and the dashboard, and get nothing on the analysis.
+    // the dashboard, and get nothing on the data source, the data sets or the analysis
+    // (quicksight.viewersCanAuthor is false).
     expect(granted(qs.dataSources.get('org-compliance-athena'))).toEqual(
       expectedGrants('quicksight-data-source'),
     );
@@ -182,7 +186,7 @@ describe('aws target against an in-process fake AWS, through the providers and t
     });
     expect(granted(qs.dashboards.get('org-compliance'))).toEqual(expectedGrants('quicksight-dashboard'));
     const grants = writes.flatMap((c) => (c.input.Permissions as { Principal: string }[] | undefined) ?? []);
-    expect(grants).toHaveLength(3 + 9 * 3 + 1 + 3);
+    expect(grants).toHaveLength(1 + 9 + 1 + 3);
     expect(new Set(grants.map((g) => g.Principal))).toEqual(new Set([ADMINS, SRE, SECURITY]));
 
     // What QuickSight keeps is not what was sent: the declarations come back in another order,
@@ -224,7 +228,7 @@ describe('aws target against an in-process fake AWS, through the providers and t
     expect(text.split('\n')).toEqual([
       `~ quicksight-analysis org-compliance (${QS_REGION}): update`,
       '    ~ sheet "Accounts": visual "accounts-by-score" (TableVisual): Title.FormatText changed',
-      'Plan: 0 to create, 1 to update, 0 to delete, 214 unchanged.',
+      'Plan: 0 to create, 1 to update, 0 to delete, 218 unchanged.',
     ]);
 
     const before = fake.calls.length;
@@ -407,7 +411,7 @@ describe('aws target against an in-process fake AWS, through the providers and t
     const fake = new FakeAws(syntheticOrganization(DEMO_ORG));
     const target = () => createAwsTarget(repo.org, { clients: fake.clients(), sleep: async () => {} });
     const first = await runPlan(repo, target(), { today: TODAY });
-    expect(first.plan.summary).toEqual({ create: 194, update: 0, delete: 0, noop: 0 });
+    expect(first.plan.summary).toEqual({ create: 198, update: 0, delete: 0, noop: 0 });
     expect((await apply(first.plan, target())).ok).toBe(true);
     expect((await runPlan(repo, target(), { today: TODAY })).plan.hasChanges).toBe(false);
     expect(fake.calls.filter((c) => c.service === 'quicksight' || c.service === 'sts')).toEqual([]);

@@ -19,6 +19,24 @@ afterEach(() => {
 });
 
 describe('createAwsTarget', () => {
+  it("calls Organizations in the home region's partition: us-east-1, us-gov-west-1 or cn-northwest-1", async () => {
+    const denied = Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' });
+    orgMock.on(DescribeOrganizationCommand).rejects(denied);
+    orgMock.on(ListRootsCommand).rejects(denied);
+    for (const [home, region] of [
+      ['eu-west-1', 'us-east-1'],
+      ['us-gov-east-1', 'us-gov-west-1'],
+      ['cn-north-1', 'cn-northwest-1'],
+    ]) {
+      const org = { ...ORG, regions: [home as string], homeRegion: home as string };
+      const target = createAwsTarget(org, { clients, sleep: async () => {}, maxAttempts: 1 });
+      // Whichever of the first two calls fails first names the region.
+      await expect(target.organization.readOrganization()).rejects.toThrow(
+        new RegExp(`\\((DescribeOrganization|ListRoots) in ${region}\\): not allowed`),
+      );
+    }
+  });
+
   it('wires the organization source and both providers over the injected clients and counts writes', async () => {
     const time = fakeTime();
     const target = createAwsTarget(ORG, { clients, sleep: time.sleep, now: time.now, random: () => 0 });

@@ -33,11 +33,12 @@ describe('local target, end to end', () => {
     const repo = await load(root);
     const target = createLocalTarget(repo.org, localDir);
     const first = await runPlan(repo, target, { today: TODAY });
-    // 68 rules: 12 run in the home region only, 56 in each of 3 regions; the Glue table; 13 views
-    // (4 generated from config/, 9 from sql/views/); QuickSight: 1 data source, 9 data sets,
-    // 9 refresh schedules, 1 analysis, 1 dashboard.
+    // 68 rules: 12 run in the home region only, 1 in us-east-1 only (CloudFront), 55 in each of 3
+    // regions; the snapshot table and 3 reference tables (accounts, catalog rules, exceptions)
+    // with their 3 objects; 13 views (4 generated, 9 from sql/views/); QuickSight: 1 data source,
+    // 9 data sets, 9 refresh schedules, 1 analysis, 1 dashboard.
     expect(first.plan.summary).toEqual({
-      create: 12 + 56 * 3 + 1 + 13 + 21,
+      create: 12 + 1 + 55 * 3 + 4 + 3 + 13 + 21,
       update: 0,
       delete: 0,
       noop: 0,
@@ -46,7 +47,7 @@ describe('local target, end to end', () => {
 
     const result = await apply(first.plan, target);
     expect(result.ok).toBe(true);
-    expect(result.writes).toBe(215);
+    expect(result.writes).toBe(219);
     // Deploying the dashboard rendered it.
     const page = await readFile(join(localDir, 'quicksight/dashboards/org-compliance.html'), 'utf8');
     expect(page).toContain('<title>');
@@ -57,7 +58,7 @@ describe('local target, end to end', () => {
     const again = createLocalTarget(repo.org, localDir);
     const second = await runPlan(repo, again, { today: TODAY });
     expect(second.plan.hasChanges).toBe(false);
-    expect(second.plan.summary.noop).toBe(215);
+    expect(second.plan.summary.noop).toBe(219);
     const secondApply = await apply(second.plan, again);
     expect(secondApply.writes).toBe(0);
     expect(again.writeCount()).toBe(0);
@@ -100,9 +101,13 @@ describe('local target, end to end', () => {
       'delete cost-eip-attached eu-central-1',
       'delete cost-eip-attached eu-west-1',
       'delete cost-eip-attached us-east-1',
-      // The catalog reaches SQL as data: the generated view changes with it.
-      'update org_compliance.catalog_rules eu-west-1',
+      // The catalog reaches SQL as data: the reference table's rows change, not a view.
+      'update org_compliance.ref_catalog_rules eu-west-1',
       'update security-access-keys-rotated eu-west-1',
+    ]);
+    expect(plan.changes.find((c) => c.kind === 'table-data' && c.action === 'update')?.description).toEqual([
+      'catalog_rules: 1 removed',
+      '- cost-eip-attached',
     ]);
     const update = plan.changes.find((c) => c.action === 'update' && c.kind === 'config-rule');
     expect(update?.diffs).toEqual([{ path: 'inputParameters.maxAccessKeyAge', before: '90', after: '60' }]);

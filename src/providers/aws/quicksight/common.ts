@@ -4,9 +4,10 @@
  *
  * Ownership: QuickSight resources take tags. Everything this tool creates carries
  * `org.ownership.tagKey = tagValue`; a resource is owned when ListTagsForResource shows that tag.
- * read() lists only resources whose id starts with `org-compliance`, whose id a desired resource
- * has, or that carry the tag; update and delete check the tag again right before they write and
- * refuse a resource that does not carry it.
+ * read() looks only at resources this tool could own: those whose id starts with `org-compliance`
+ * or that a desired resource names. Their tags are read; every other asset of the account (other
+ * teams' dashboards and data sets) costs no call beyond the List* page that names it. Update and
+ * delete check the tag again right before they write and refuse a resource that does not carry it.
  */
 
 import {
@@ -34,7 +35,10 @@ import type { AwsClients } from '../clients.js';
 import { allPages, nextToken } from '../paging.js';
 import { type AwsSend, errorName, realSleep, type SdkCommand, type Sleep } from '../retry.js';
 
-/** Resource ids with this prefix are listed even without the ownership tag, so that strays show up. */
+/**
+ * The ids this tool's resources are given (quicksight/'s files use them): read() looks at ids with
+ * this prefix even when no desired resource names them, so that strays show up and can be deleted.
+ */
 export const OWNED_ID_PREFIX = 'org-compliance';
 /** The List* calls return at most 100 a page. */
 export const QUICKSIGHT_PAGE_SIZE = 100;
@@ -265,8 +269,9 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
   }
 
   /**
-   * The listed resources read() reports: ids with the org-compliance prefix, desired ids, and any
-   * other that carries the ownership tag (every listed resource's tags are read to find those).
+   * The listed resources read() reports: those this tool could own (ids with the org-compliance
+   * prefix, and desired ids), each with whether it carries the ownership tag. Only their tags are
+   * read: an account's other assets, however many, cost no ListTagsForResource.
    */
   protected async candidates<T>(
     items: readonly T[],
@@ -274,13 +279,12 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
     arnOf: (item: T) => string,
     desiredIds: ReadonlySet<string>,
   ): Promise<Candidate<T>[]> {
-    const looked = await mapLimit(items, TAG_CONCURRENCY, async (item) => {
+    const ours = items.filter((item) => couldBeOurs(idOf(item), desiredIds));
+    const looked = await mapLimit(ours, TAG_CONCURRENCY, async (item) => {
       const id = idOf(item);
       const arn = arnOf(item);
       const owned = await this.shared.tag(arn, () => this.tagged(arn, id));
-      if (owned === undefined) return undefined;
-      const wanted = id.startsWith(OWNED_ID_PREFIX) || desiredIds.has(id) || owned;
-      return wanted ? { item, id, arn, owned } : undefined;
+      return owned === undefined ? undefined : { item, id, arn, owned };
     });
     return looked.filter((c): c is Candidate<T> => c !== undefined);
   }
@@ -385,6 +389,11 @@ export abstract class QuickSightProviderBase<K extends QuickSightKind> implement
   protected keyOf(desired: ReadonlyMap<string, { key: string }>, id: string): string {
     return desired.get(id)?.key ?? resourceKey(this.kind, this.region, id);
   }
+}
+
+/** Whether a listed resource could be this tool's: its id has our prefix, or a desired resource names it. */
+export function couldBeOurs(id: string, desiredIds: ReadonlySet<string>): boolean {
+  return id.startsWith(OWNED_ID_PREFIX) || desiredIds.has(id);
 }
 
 /** Body members other than the id that differ, for deciding whether a write is needed at all. */
