@@ -28,6 +28,11 @@ export interface KindInfo<K extends ResourceKind> {
   name(resource: ResourceOf<K>): string;
   /** An update in words, where field paths would be a wall of JSON. */
   describe?(before: PropertiesByKind[K], after: PropertiesByKind[K]): string[];
+  /**
+   * The provider reads resources of this kind that are not ours (the views of a shared database):
+   * a plan names them as left alone, so nobody wonders why they are neither changed nor dropped.
+   */
+  listsUnmanaged?: true;
 }
 
 const databaseAndName = (r: ResourceOf<'glue-table' | 'athena-view'>) =>
@@ -64,6 +69,7 @@ export const KINDS: { readonly [K in ResourceKind]: KindInfo<K> } = {
     label: 'Athena view',
     scope: 'views',
     name: databaseAndName,
+    listsUnmanaged: true,
   },
   'quicksight-data-source': quickSight('quicksight-data-source', {
     order: 3,

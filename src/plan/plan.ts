@@ -100,9 +100,20 @@ export function plan(desired: readonly DesiredResource[], current: readonly Curr
     changes.push(change);
   }
 
+  const unmanaged = new Map<ResourceKind, string[]>();
   for (const c of current) {
-    if (desiredKeys.has(c.key) || !c.owned) continue;
-    changes.push(deletion(c));
+    if (desiredKeys.has(c.key)) continue;
+    if (c.owned) changes.push(deletion(c));
+    else if (KINDS[c.kind].listsUnmanaged)
+      unmanaged.set(c.kind, [...(unmanaged.get(c.kind) ?? []), nameOf(c)]);
+  }
+  for (const [kind, names] of unmanaged) {
+    const label = KINDS[kind].label;
+    notices.push({
+      level: 'info',
+      subject: kind,
+      message: `${names.length} ${label}${names.length === 1 ? '' : 's'} not managed by org-compliance (no ownership mark), left alone: ${names.sort().join(', ')}`,
+    });
   }
 
   for (const ch of changes) {

@@ -43,6 +43,12 @@ export function renderPlanMarkdown(plan: Plan, accounts?: AccountSetChanges): st
       out.push(`- ${n.level === 'error' ? '⛔' : '⚠️'} ${cell(n.message.split('\n')[0] ?? '')}`);
     out.push('');
   }
+  const notes = plan.notices.filter((n) => n.level === 'info');
+  if (notes.length) {
+    out.push('#### Notes', '');
+    for (const n of notes) out.push(`- ℹ️ ${cell(n.message.split('\n')[0] ?? '')}`);
+    out.push('');
+  }
   if (accounts?.changed) {
     out.push(
       '#### Accounts',

@@ -139,3 +139,48 @@ describe('plan', () => {
     }
   });
 });
+
+describe('views that are not ours', () => {
+  const view = (name: string, sql: string, owned: boolean): CurrentResource<'athena-view'> => ({
+    kind: 'athena-view',
+    key: `athena-view/eu-west-1/org_compliance.${name}`,
+    region: 'eu-west-1',
+    properties: { database: 'org_compliance', name, sql },
+    owned,
+  });
+
+  it('an unmarked view beside ours is never dropped, and the plan names it as left alone', () => {
+    const ours = view('evaluations', 'SELECT 1 AS one', true);
+    const result = plan(
+      [{ kind: 'athena-view', key: ours.key, region: ours.region, properties: ours.properties }],
+      [ours, view('team_adhoc', 'SELECT 2 AS two', false), view('finance_costs', 'SELECT 3', false)],
+    );
+    expect(result.changes.map((c) => `${c.action} ${c.name}`)).toEqual(['no-op org_compliance.evaluations']);
+    expect(result.hasChanges).toBe(false);
+    expect(result.notices).toEqual([
+      {
+        level: 'info',
+        subject: 'athena-view',
+        message:
+          '2 Athena views not managed by org-compliance (no ownership mark), left alone: org_compliance.finance_costs, org_compliance.team_adhoc',
+      },
+    ]);
+  });
+
+  it('an unmarked view of a name the repository wants is a conflict, not an update', () => {
+    const theirs = view('evaluations', 'SELECT 2 AS two', false);
+    const result = plan(
+      [
+        {
+          kind: 'athena-view',
+          key: theirs.key,
+          region: theirs.region,
+          properties: { ...theirs.properties, sql: 'SELECT 1 AS one' },
+        },
+      ],
+      [theirs],
+    );
+    expect(result.conflicts.map((c) => c.subject)).toEqual([theirs.key]);
+    expect(result.notices).toEqual([]);
+  });
+});

@@ -7,9 +7,14 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { GetTablesCommand } from '@aws-sdk/client-glue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { desiredViews } from '../../../src/desired/views.js';
 import { loadRepository } from '../../../src/load/index.js';
+import type { DesiredResource } from '../../../src/model/resources.js';
 import { runReport } from '../../../src/pipeline/report.js';
+import { plan } from '../../../src/plan/plan.js';
+import { decodePrestoView } from '../../../src/providers/aws/athena-views.js';
 import { REPO_ROOT } from '../../helpers/repo.js';
 import { progress } from '../harness/trino.js';
 import { assertSameRows, compareJson, ordersRows } from './compare.js';
@@ -17,6 +22,7 @@ import {
   applyGlueTable,
   buildWorld,
   createViewsOnTrino,
+  deployViews,
   desiredTable,
   queryView,
   updateTableBehindOurBack,
@@ -213,5 +219,90 @@ describe('mutations the suite must notice', () => {
       expect(plan.changes.map((c) => c.action)).toEqual(['update']);
     }
     await compareView('daily_evaluations');
+  });
+});
+
+describe('views as Athena stores them: planned from what our provider reads back', () => {
+  /** The desired views of the world's repository with `edit` applied to its view files. */
+  function desiredWith(edit: (text: string, name: string) => string): DesiredResource<'athena-view'>[] {
+    const repo = {
+      ...world.repo,
+      views: world.repo.views.map((v) => ({ ...v, text: edit(v.text, v.name) })),
+    };
+    return desiredViews(repo, { today: world.today });
+  }
+
+  /** The text Trino stored for each view (originalSql of the Presto view in Glue on moto). */
+  async function storedTexts(): Promise<Map<string, string>> {
+    const { database } = world.repo.org.glue;
+    const tables = await world.glue.send(new GetTablesCommand({ DatabaseName: database }));
+    return new Map(
+      (tables.TableList ?? [])
+        .filter((t) => t.TableType === 'VIRTUAL_VIEW')
+        .map((t) => [t.Name ?? '', decodePrestoView(t.ViewOriginalText ?? '').originalSql]),
+    );
+  }
+
+  it('Trino stores every view formatted anew, yet the plan of the views it stored is empty', async () => {
+    const stored = await storedTexts();
+    // The drift that comparing texts showed: no stored text is the file's text.
+    const differing = world.views.filter((v) => stored.get(v.properties.name)?.trim() !== v.properties.sql);
+    expect(differing.map((v) => v.properties.name).sort()).toEqual([...VIEW_NAMES].sort());
+    const planned = plan(world.views, await world.viewProvider.read(world.views));
+    expect(planned.changes.map((c) => c.action)).toEqual(world.views.map(() => 'no-op'));
+    expect(planned.notices).toEqual([]);
+    expect(planned.conflicts).toEqual([]);
+  });
+
+  it('CRLF line ends and a byte-order mark in the view files are no change', async () => {
+    const desired = desiredWith((text) => `\uFEFF${text.replace(/\n/g, '\r\n')}`);
+    expect(desired.some((d) => d.properties.sql.includes('\r'))).toBe(false);
+    const planned = plan(desired, await world.viewProvider.read(desired));
+    expect(planned.hasChanges).toBe(false);
+  });
+
+  it('one edited view file plans exactly that view as an update, and after apply nothing is left', async () => {
+    const desired = desiredWith((text, name) =>
+      name === 'rule_summary' ? text.replace(/\n*$/, '\n-- reviewed by the platform team\n') : text,
+    );
+    const planned = await deployViews(world.viewProvider, desired);
+    expect(planned.changes.filter((c) => c.action !== 'no-op').map((c) => `${c.action} ${c.name}`)).toEqual([
+      `update ${world.repo.org.glue.database}.rule_summary`,
+    ]);
+    const again = plan(desired, await world.viewProvider.read(desired));
+    expect(again.hasChanges).toBe(false);
+    // Back to the files as they are, for the tests after this one.
+    await deployViews(world.viewProvider, world.views);
+    expect(plan(world.views, await world.viewProvider.read(world.views)).hasChanges).toBe(false);
+  });
+
+  it('a view made by hand beside ours is never planned for deletion, named as not managed, and survives apply', async () => {
+    const { database } = world.repo.org.glue;
+    await world.client.query(
+      `CREATE VIEW "${database}"."team_adhoc" AS SELECT account_id FROM "${database}"."accounts"`,
+    );
+    try {
+      const planned = await deployViews(world.viewProvider, world.views);
+      expect(planned.changes.filter((c) => c.action !== 'no-op')).toEqual([]);
+      expect(planned.notices.map((n) => n.message)).toEqual([
+        `1 Athena view not managed by org-compliance (no ownership mark), left alone: ${database}.team_adhoc`,
+      ]);
+      const rows = await world.client.query(`SELECT count(*) FROM "${database}"."team_adhoc"`);
+      expect(Number(rows.rows[0]?.[0])).toBe(world.repo.accounts.length);
+    } finally {
+      await world.client.query(`DROP VIEW IF EXISTS "${database}"."team_adhoc"`);
+    }
+  });
+
+  it('a view of ours replaced by hand (the mark gone) is taken over by the next apply', async () => {
+    const summary = view('category_summary').properties;
+    await world.client.query(
+      `CREATE OR REPLACE VIEW "${summary.database}"."${summary.name}" AS ${summary.sql}`,
+    );
+    const planned = await deployViews(world.viewProvider, world.views);
+    expect(planned.changes.filter((c) => c.action !== 'no-op').map((c) => `${c.action} ${c.name}`)).toEqual([
+      `update ${summary.database}.${summary.name}`,
+    ]);
+    expect(plan(world.views, await world.viewProvider.read(world.views)).hasChanges).toBe(false);
   });
 });

@@ -22,15 +22,18 @@ import type { Repository } from '../../../src/model/config.js';
 import { toIsoDate } from '../../../src/model/dates.js';
 import type { ApplyResult, Plan } from '../../../src/model/plan.js';
 import type { QuerySession } from '../../../src/model/provider.js';
-import type {
-  AthenaViewProperties,
-  DesiredResource,
-  GlueTableProperties,
+import {
+  type AthenaViewProperties,
+  type DesiredResource,
+  type GlueTableProperties,
+  resourcesOfKind,
 } from '../../../src/model/resources.js';
 import { runPlan } from '../../../src/pipeline/plan.js';
 import { plan } from '../../../src/plan/plan.js';
-import { createAwsClients } from '../../../src/providers/aws/clients.js';
+import { AwsAthenaViewProvider, type ViewStatementRunner } from '../../../src/providers/aws/athena-views.js';
+import { type AwsClients, createAwsClients } from '../../../src/providers/aws/clients.js';
 import { tableInputFromProperties } from '../../../src/providers/aws/glue-table.js';
+import { createSend } from '../../../src/providers/aws/retry.js';
 import { type AwsTarget, createAwsTarget } from '../../../src/providers/aws/target.js';
 import { createLocalTarget } from '../../../src/providers/local/target.js';
 import { REPO_ROOT } from '../../helpers/repo.js';
@@ -92,6 +95,11 @@ export interface World {
   views: DesiredResource<'athena-view'>[];
   /** The aws target pointed at moto (write mode). */
   aws: AwsTarget;
+  /**
+   * Our athena-view provider as apply runs it on AWS, with Trino in Athena's place: the DDL goes to
+   * Trino, which stores each view in Glue on moto; the provider reads and marks them there.
+   */
+  viewProvider: AwsAthenaViewProvider;
   glue: GlueClient;
   /** Milliseconds per phase, in the order they ran. */
   timings: [phase: string, ms: number][];
@@ -106,6 +114,55 @@ export function desiredTable(repo: Repository, today: string): DesiredResource<'
   );
   if (!table) throw new Error('desired state has no Glue table');
   return table;
+}
+
+/**
+ * Our plan and apply of the Glue tables (snapshots and reference tables) and the reference data
+ * (objects in moto's S3): the kinds of the aws target that moto serves, before any view.
+ */
+export async function applyDataKinds(
+  aws: AwsTarget,
+  repo: Repository,
+  today: string,
+): Promise<{ plan: Plan; result: ApplyResult }> {
+  const desired = desiredResources(repo, today, { quickSightAccountId: MOTO_ACCOUNT }).filter(
+    (d) => d.kind === 'glue-table' || d.kind === 'table-data',
+  );
+  const current = [
+    ...(await aws.providers['glue-table'].read(resourcesOfKind(desired, 'glue-table'))),
+    ...(await aws.providers['table-data'].read(resourcesOfKind(desired, 'table-data'))),
+  ];
+  const planned = plan(desired, current);
+  const result = await apply(planned, aws);
+  if (!result.ok) throw new Error(`apply of the tables on moto failed: ${JSON.stringify(result.results)}`);
+  return { plan: planned, result };
+}
+
+/** Athena's place taken by Trino: each statement runs there, a failure names what it was for. */
+export function trinoAsAthena(client: TrinoClient, region: string): ViewStatementRunner {
+  return {
+    region,
+    run: async (sql, what) => {
+      try {
+        return await client.query(sql);
+      } catch (e) {
+        throw new Error(`${what} failed on Trino: ${(e as Error).message}`, { cause: e });
+      }
+    },
+  };
+}
+
+/** The views of `desired` deployed through our provider (plan against what it reads, then apply in order). */
+export async function deployViews(
+  provider: AwsAthenaViewProvider,
+  desired: DesiredResource<'athena-view'>[],
+): Promise<Plan> {
+  const planned = plan(desired, await provider.read(desired));
+  if (planned.conflicts.length) throw new Error(planned.conflicts.map((c) => c.message).join('\n'));
+  for (const change of planned.changes) {
+    if (change.kind === 'athena-view' && change.action !== 'no-op') await provider.apply(change);
+  }
+  return planned;
 }
 
 /** Our plan and apply for the Glue table alone (the aws target's other kinds are not on moto). */
@@ -182,6 +239,12 @@ export async function queryView(world: World, view: AthenaViewProperties): Promi
     }),
   ]);
   return { columns: trino.columns, trino: trino.rows, duckdb };
+}
+
+/** SDK clients on moto with its dummy credentials. */
+export function motoClients(endpoint: string): AwsClients {
+  const credentials = async () => ({ ...MOTO_CREDENTIALS });
+  return createAwsClients({ endpoint, credentials: { management: credentials, data: credentials } });
 }
 
 /**
@@ -312,7 +375,7 @@ export async function buildWorld(): Promise<World> {
       }),
       maxAttempts: 2,
     });
-    await time('our apply: Glue table into moto', () => applyGlueTable(aws, repo, today));
+    await time('our apply: Glue tables and reference data into moto', () => applyDataKinds(aws, repo, today));
     const glue = new GlueClient({
       endpoint: moto.endpoint,
       region: repo.org.glue.region,
@@ -331,8 +394,15 @@ export async function buildWorld(): Promise<World> {
     const trino = await trinoStarting;
     const client = trino.client;
     const views = desiredViews(repo, { today });
-    const files = new Map(repo.views.map((v) => [v.name, v.file]));
-    await time(`create ${views.length} views on Trino`, () => createViewsOnTrino(client, views, files));
+    const viewProvider = new AwsAthenaViewProvider({
+      clients: motoClients(moto.endpoint),
+      send: createSend({ retry: { maxAttempts: 2 } }),
+      org: repo.org,
+      runner: trinoAsAthena(client, repo.org.glue.region),
+    });
+    await time(`create ${views.length} views the way Athena does (Trino, marked by our provider)`, () =>
+      deployViews(viewProvider, views),
+    );
 
     return {
       today,
@@ -345,6 +415,7 @@ export async function buildWorld(): Promise<World> {
       duckdb,
       views,
       aws,
+      viewProvider,
       glue,
       timings,
       time,
