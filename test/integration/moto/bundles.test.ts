@@ -148,7 +148,14 @@ describe('action bundles from a copy without node_modules, against moto', () => 
     const plan = JSON.parse(first.outputs['plan-json'] ?? '{}') as {
       changes: { kind: string; action: string; key: string }[];
     };
-    expect(plan.changes.map((c) => `${c.action} ${c.kind}`)).toEqual(['create glue-table']);
+    // The snapshot table and the three reference tables (their objects are scope views).
+    expect(plan.changes.map((c) => c.key).sort()).toEqual([
+      'glue-table/eu-west-1/org_compliance.config_snapshots',
+      'glue-table/eu-west-1/org_compliance.ref_accounts',
+      'glue-table/eu-west-1/org_compliance.ref_catalog_rules',
+      'glue-table/eu-west-1/org_compliance.ref_exceptions',
+    ]);
+    expect(plan.changes.map((c) => c.action)).toEqual(['create', 'create', 'create', 'create']);
 
     const applied = await runCopy('apply', { root, today: TODAY, scope: 'glue' });
     expectLoaded(applied);
@@ -156,7 +163,12 @@ describe('action bundles from a copy without node_modules, against moto', () => 
     expect(applied.outputs.ok).toBe('true');
     expect(JSON.parse(applied.outputs['result-json'] ?? '{}')).toMatchObject({
       ok: true,
-      results: [{ action: 'create', outcome: 'done' }],
+      results: [
+        { action: 'create', outcome: 'done' },
+        { action: 'create', outcome: 'done' },
+        { action: 'create', outcome: 'done' },
+        { action: 'create', outcome: 'done' },
+      ],
     });
 
     // Read back what moto stored, not what was sent.

@@ -51,8 +51,10 @@ afterAll(async () => {
 });
 
 function desiredTable(): DesiredResource<'glue-table'> {
+  // The snapshot table (the reference tables beside it are Glue tables too).
   const table = desiredResources(repo, TODAY, { quickSightAccountId: '123456789012' }).filter(
-    (d): d is DesiredResource<'glue-table'> => d.kind === 'glue-table',
+    (d): d is DesiredResource<'glue-table'> =>
+      d.kind === 'glue-table' && d.properties.name === repo.org.glue.table,
   );
   expect(table).toHaveLength(1);
   return table[0] as DesiredResource<'glue-table'>;

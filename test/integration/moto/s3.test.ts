@@ -82,7 +82,8 @@ describe('snapshot bucket on moto S3', () => {
       seed: 7,
       s3Dir,
     });
-    expect(written.files).toBeGreaterThan(50);
+    // One of the six accounts never delivers (the generator's never-delivered account).
+    expect(written.files).toBeGreaterThan(40);
 
     const uploaded = await uploadTree(s3, bucket, join(s3Dir, bucket));
     expect(uploaded).toHaveLength(written.files);
