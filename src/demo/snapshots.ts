@@ -211,6 +211,8 @@ interface RuleTarget {
   /** Resource types evaluated; [AWS::::Account] for account-level rules. */
   types: string[];
   homeOnly: boolean;
+  /** The regions a rule with a region list (`regions: [us-east-1]`) is deployed to; absent for home/all. */
+  onlyIn?: ReadonlySet<string>;
   /** Members see `OrgConfigRule-<name>-<suffix>`; other sources keep their own names. */
   source: 'catalog' | 'securityhub' | 'conformance-pack' | 'control-tower';
   /** Failed by most accounts. */
@@ -258,6 +260,7 @@ function catalogTargets(rules: RuleSpec[], seed: number): RuleTarget[] {
       name: r.name,
       types,
       homeOnly: r.regions === 'home' || types.every(isIamType),
+      ...(Array.isArray(r.regions) ? { onlyIn: new Set<string>(r.regions) } : {}),
       source: 'catalog' as const,
       hard: hard.has(r.name),
       weight: 0.4 + 1.2 * hash01(seed, 'weight', r.name),
@@ -1180,7 +1183,7 @@ class World {
     const to = Math.max(from + DAY_MS, this.firstDayMs - DAY_MS);
     const p: ResourceContext = { account: account.id, region, team, env, rand, from, to, taken: new Set() };
 
-    const rules = this.rulesRunning(account, home, configured);
+    const rules = this.rulesRunning(account, region, home, configured);
     const resources = this.resources(p, chooseTypes(rules, p, home, configured), home);
     const resourceJson = resources.map((r) => resourceItemJson(r, p));
     const targets = this.evaluatedTargets(account, region, rules, resources, rand);
@@ -1189,13 +1192,21 @@ class World {
 
   /**
    * Rules running in one account/region: the catalog in configured regions (home-only rules in
-   * the home region), and the catalog's all-region rules in the extra region, as a leftover
-   * deployment would; then the rules of other sources in the accounts that have them.
+   * the home region, rules with a region list in those regions only), and the catalog's all-region
+   * rules in the extra region, as a leftover deployment would; then the rules of other sources in
+   * the accounts that have them.
    */
-  private rulesRunning(account: OrgAccount, home: boolean, configured: boolean): RuleTarget[] {
-    const rules = this.catalog.filter(
-      (r) => !r.excludedAccounts.has(account.id) && (configured ? home || !r.homeOnly : !r.homeOnly),
-    );
+  private rulesRunning(
+    account: OrgAccount,
+    region: string,
+    home: boolean,
+    configured: boolean,
+  ): RuleTarget[] {
+    const rules = this.catalog.filter((r) => {
+      if (r.excludedAccounts.has(account.id)) return false;
+      if (r.onlyIn) return configured && r.onlyIn.has(region);
+      return configured ? home || !r.homeOnly : !r.homeOnly;
+    });
     for (const [rule, accounts] of [
       [OTHER_SOURCE_RULES[0], this.scenario.securityHubAccounts],
       [OTHER_SOURCE_RULES[1], this.scenario.conformancePackAccounts],
