@@ -65,6 +65,9 @@ async function setUp() {
   for (const [region, rules] of fake.rules) measured.rules.set(region, rules);
   for (const [region, tables] of fake.tables) measured.tables.set(region, tables);
   for (const [region, dbs] of fake.databases) measured.databases.set(region, dbs);
+  for (const [region, parameters] of fake.databaseParameters)
+    measured.databaseParameters.set(region, parameters);
+  for (const [key, object] of fake.objects) measured.objects.set(key, object);
   for (const [key, store] of fake.quickSight.stores) measured.quickSight.stores.set(key, store);
   return { repo, org, fake, measured };
 }
@@ -79,13 +82,16 @@ function minimumCalls({ repo, fake, measured }: SetUp) {
     2 + parents.reduce((n, p) => n + pages(p.ous, ORG_PAGE) + pages(p.accounts, ORG_PAGE), 0);
   const rulesPerRegion = repo.org.regions.map((r) => fake.rules.get(r)?.size ?? 0);
   const config = rulesPerRegion.reduce((n, count) => n + 2 * pages(count, CONFIG_PAGE), 0);
-  // Glue: the table itself (GetTable); for the views, the database's ownership marker
-  // (GetDatabase) and every table of the database, views included, 100 a page (GetTables).
+  // Glue: each desired table (GetTable: the snapshot table and the reference tables); for the
+  // views, the database's ownership marker (GetDatabase) and every table of the database, views
+  // included, 100 a page (GetTables). S3: each reference table's one object (GetObject).
   const database = repo.org.glue.database;
   const tablesInDatabase = [...(fake.tables.get(repo.org.glue.region)?.keys() ?? [])].filter((key) =>
     key.startsWith(`${database}.`),
   ).length;
-  const glue = 1 + 1 + pages(tablesInDatabase, GLUE_TABLES_PAGE);
+  const referenceTables = fake.objects.size;
+  const glue = 1 + referenceTables + 1 + pages(tablesInDatabase, GLUE_TABLES_PAGE);
+  const s3 = referenceTables;
   // QuickSight, whatever the number of accounts: STS once for the account (unless org.yaml names
   // it); one page of each List* call per 100 resources; for every listed resource one
   // ListTagsForResource (ownership is a tag, and no List* answer carries tags) and one
@@ -108,7 +114,7 @@ function minimumCalls({ repo, fake, measured }: SetUp) {
         qs.analyses.size +
         qs.dashboards.size +
         spice;
-  return { organizations, config, glue, quickSight, parents, rulesPerRegion, counts, dataSets, spice };
+  return { organizations, config, glue, s3, quickSight, parents, rulesPerRegion, counts, dataSets, spice };
 }
 
 /**
@@ -155,10 +161,11 @@ async function main(): Promise<void> {
   if (plan.hasChanges || accountChanges.changed) throw new Error('the benchmark plan is not a no-op');
 
   const min = minimumCalls(world);
-  const minimum = min.organizations + min.config + min.glue + min.quickSight;
+  const minimum = min.organizations + min.config + min.glue + min.s3 + min.quickSight;
   const made = measured.calls.length;
   const orgMade = measured.calls.filter((c) => c.service === 'organizations').length;
   const glueMade = measured.calls.filter((c) => c.service === 'glue').length;
+  const s3Made = measured.calls.filter((c) => c.service === 's3').length;
   const quickSightMade = measured.calls.filter(
     (c) => c.service === 'quicksight' || c.service === 'sts',
   ).length;
@@ -183,11 +190,11 @@ async function main(): Promise<void> {
     ['latency per call', `${LATENCY_MS} ms; Organizations concurrency ${CONCURRENCY}`],
     [
       'API calls made',
-      `${made} (Organizations ${orgMade}, Config ${made - orgMade - glueMade - quickSightMade}, Glue ${glueMade}, QuickSight and STS ${quickSightMade})`,
+      `${made} (Organizations ${orgMade}, Config ${made - orgMade - glueMade - s3Made - quickSightMade}, Glue ${glueMade}, S3 ${s3Made}, QuickSight and STS ${quickSightMade})`,
     ],
     [
       'minimum possible calls',
-      `${minimum} (Organizations ${min.organizations}, Config ${min.config}, Glue ${min.glue}, QuickSight and STS ${min.quickSight})`,
+      `${minimum} (Organizations ${min.organizations}, Config ${min.config}, Glue ${min.glue}, S3 ${min.s3}, QuickSight and STS ${min.quickSight})`,
     ],
     ['calls / minimum', (made / minimum).toFixed(3)],
     ['wall time', `${wallMs.toFixed(0)} ms`],
