@@ -28,6 +28,7 @@ import {
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
 import { createViewStatement } from '../../desired/views.js';
+import type { ViewCanonicalizer } from '../../load/view-canonical.js';
 import type { OrgConfig } from '../../model/config.js';
 import { errorMessage } from '../../model/errors.js';
 import { assertKind } from '../../model/kinds.js';
@@ -179,6 +180,12 @@ export interface AwsAthenaViewProviderOptions {
   org: Pick<OrgConfig, 'glue' | 'ownership'>;
   /** Runs the DDL; it has its own clock and bound for waiting on Athena. */
   runner: ViewStatementRunner;
+  /**
+   * The canonical form of a query (src/load/view-canonical.ts), loaded when first needed: a view
+   * without our mark (or changed since) that is the same query as its file is no change. Absent,
+   * or answering undefined (no sdk here), such a view is compared as text.
+   */
+  canonical?: () => Promise<ViewCanonicalizer | undefined>;
   /** Accepted like the other providers'; the waiting is the runner's, so the provider itself never sleeps. */
   now?: () => number;
   sleep?: Sleep;
@@ -195,12 +202,15 @@ export class AwsAthenaViewProvider implements Provider<'athena-view'> {
   readonly #send: AwsSend;
   readonly #org: Pick<OrgConfig, 'glue' | 'ownership'>;
   readonly #runner: ViewStatementRunner;
+  readonly #loadCanonical: () => Promise<ViewCanonicalizer | undefined>;
+  #canonical: Promise<ViewCanonicalizer | undefined> | undefined;
 
   constructor(options: AwsAthenaViewProviderOptions) {
     this.#clients = options.clients;
     this.#send = options.send;
     this.#org = options.org;
     this.#runner = options.runner;
+    this.#loadCanonical = options.canonical ?? (async () => undefined);
   }
 
   async read(desired: DesiredResource<'athena-view'>[]): Promise<CurrentResource<'athena-view'>[]> {
@@ -208,11 +218,11 @@ export class AwsAthenaViewProvider implements Provider<'athena-view'> {
     const databases = new Map<string, ViewDatabase>();
     const { region, database } = this.#org.glue;
     databases.set(`${region}|${database}`, { region, database });
-    const desiredKeys = new Map<string, string>();
+    const desiredKeys = new Map<string, DesiredResource<'athena-view'>>();
     for (const resource of desired) {
       const db = resource.properties.database;
       databases.set(`${resource.region}|${db}`, { region: resource.region, database: db });
-      desiredKeys.set(`${resource.region}|${db}|${resource.properties.name}`, resource.key);
+      desiredKeys.set(`${resource.region}|${db}|${resource.properties.name}`, resource);
     }
 
     const found: CurrentResource<'athena-view'>[] = [];
@@ -221,30 +231,43 @@ export class AwsAthenaViewProvider implements Provider<'athena-view'> {
       if (ownDatabase === undefined) continue;
       for (const table of await this.#views(location)) {
         const name = table.Name ?? '';
-        const desiredKey = desiredKeys.get(`${location.region}|${location.database}|${name}`);
-        const view = this.#readView(table, location);
+        const wanted = desiredKeys.get(`${location.region}|${location.database}|${name}`);
+        const view = await this.#readView(table, location, wanted?.properties.sql);
         found.push({
           kind: 'athena-view',
-          key: desiredKey ?? athenaViewKey(location.region, location.database, name),
+          key: wanted?.key ?? athenaViewKey(location.region, location.database, name),
           region: location.region,
           properties: { database: location.database, name, sql: view.sql },
           // An unmarked view in our own database that the repository names is ours to take over.
-          owned: view.marked || (ownDatabase && desiredKey !== undefined),
+          owned: view.marked || (ownDatabase && wanted !== undefined),
         });
       }
     }
     return found;
   }
 
-  /** A view's SQL as this tool deployed it (while the engine's text is unchanged), and its mark. */
-  #readView(table: Table, location: ViewDatabase): { sql: string; marked: boolean } {
+  /**
+   * A view's SQL as this tool deployed it (while the engine's text is unchanged), and its mark.
+   * Otherwise the stored text, or the repository's SQL (`wanted`) when both are the same query in
+   * canonical form: Athena made the view from that query, whoever sent it.
+   */
+  async #readView(
+    table: Table,
+    location: ViewDatabase,
+    wanted: string | undefined,
+  ): Promise<{ sql: string; marked: boolean }> {
     const stored = viewSql(table, location);
     const parameters = table.Parameters ?? {};
     const { tagKey, tagValue } = this.#org.ownership;
     const marked = parameters[tagKey] === tagValue;
     const deployed = parameters[DEPLOYED_SQL_PARAMETER];
     const unchanged = parameters[STORED_SQL_DIGEST_PARAMETER] === sha256(stored);
-    return { sql: marked && unchanged && deployed !== undefined ? deployed : stored, marked };
+    if (marked && unchanged && deployed !== undefined) return { sql: deployed, marked };
+    if (wanted === undefined || wanted === stored) return { sql: stored, marked };
+    this.#canonical ??= this.#loadCanonical();
+    const canonical = await this.#canonical;
+    const form = canonical?.(stored);
+    return { sql: form !== undefined && form === canonical?.(wanted) ? wanted : stored, marked };
   }
 
   async apply(change: Change<'athena-view'>): Promise<void> {

@@ -108,7 +108,14 @@ export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}):
     database: org.glue.database,
     ...present({ now: options.now, sleep: options.sleep }),
   });
-  const athenaViews = new AwsAthenaViewProvider({ clients, send, org, runner: athena });
+  const athenaViews = new AwsAthenaViewProvider({
+    clients,
+    send,
+    org,
+    runner: athena,
+    // Loaded only when a view is read that this tool did not mark: it brings the SQL parser.
+    canonical: async () => (await import('../../load/view-canonical.js')).loadViewCanonicalizer(),
+  });
 
   const quickSight = lazyQuickSight(org, clients, send, options);
 

@@ -294,15 +294,35 @@ describe('views as Athena stores them: planned from what our provider reads back
     }
   });
 
-  it('a view of ours replaced by hand (the mark gone) is taken over by the next apply', async () => {
+  it('every view created on the engine directly from its file (no mark) reads back as the same query: no change', async () => {
+    const files = new Map(world.repo.views.map((v) => [v.name, v.file]));
+    await createViewsOnTrino(world.client, world.views, files);
+    const current = await world.viewProvider.read(world.views);
+    // Not marked: the engine made them, not our provider.
+    const { tagKey, tagValue } = world.repo.org.ownership;
+    const tables = await world.glue.send(
+      new GetTablesCommand({ DatabaseName: world.repo.org.glue.database }),
+    );
+    expect(
+      (tables.TableList ?? []).filter(
+        (t) => t.TableType === 'VIRTUAL_VIEW' && t.Parameters?.[tagKey] === tagValue,
+      ),
+    ).toEqual([]);
+    const planned = plan(world.views, current);
+    expect(planned.changes.map((c) => c.action)).toEqual(world.views.map(() => 'no-op'));
+    expect(planned.conflicts).toEqual([]);
+  });
+
+  it('a view of ours replaced by hand with another query (the mark gone) is taken over by the next apply', async () => {
     const summary = view('category_summary').properties;
     await world.client.query(
-      `CREATE OR REPLACE VIEW "${summary.database}"."${summary.name}" AS ${summary.sql}`,
+      `CREATE OR REPLACE VIEW "${summary.database}"."${summary.name}" AS SELECT * FROM (${summary.sql}) AS s WHERE s.category <> 'cost'`,
     );
     const planned = await deployViews(world.viewProvider, world.views);
     expect(planned.changes.filter((c) => c.action !== 'no-op').map((c) => `${c.action} ${c.name}`)).toEqual([
       `update ${summary.database}.${summary.name}`,
     ]);
     expect(plan(world.views, await world.viewProvider.read(world.views)).hasChanges).toBe(false);
+    await compareView('category_summary');
   });
 });

@@ -18,6 +18,7 @@ import { prepareDemoWorkspace } from '../../../src/demo/workspace.js';
 import { desiredResources } from '../../../src/desired/index.js';
 import { desiredViews } from '../../../src/desired/views.js';
 import { loadRepository } from '../../../src/load/index.js';
+import { loadViewCanonicalizer } from '../../../src/load/view-canonical.js';
 import type { Repository } from '../../../src/model/config.js';
 import { toIsoDate } from '../../../src/model/dates.js';
 import type { ApplyResult, Plan } from '../../../src/model/plan.js';
@@ -399,6 +400,7 @@ export async function buildWorld(): Promise<World> {
       send: createSend({ retry: { maxAttempts: 2 } }),
       org: repo.org,
       runner: trinoAsAthena(client, repo.org.glue.region),
+      canonical: () => loadViewCanonicalizer(),
     });
     await time(`create ${views.length} views the way Athena does (Trino, marked by our provider)`, () =>
       deployViews(viewProvider, views),

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
@@ -13,6 +15,7 @@ import {
 } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadViewCanonicalizer } from '../../../src/load/view-canonical.js';
 import type { Change } from '../../../src/model/plan.js';
 import type { AthenaViewProperties, DesiredResource } from '../../../src/model/resources.js';
 import { AthenaQueryRunner } from '../../../src/providers/aws/athena.js';
@@ -30,6 +33,10 @@ import {
 import { createSend } from '../../../src/providers/aws/retry.js';
 import { WriteCounter } from '../../../src/providers/aws/write-counter.js';
 import { commandNames, fakeTime, metadata, ORG, regionalClients } from './fakes.js';
+
+const TRINO_STORED = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../load/fixtures/trino-stored-views.json'), 'utf8'),
+) as { views: Record<string, { sent: string; stored: string }> };
 
 const { clients, glue, athena } = regionalClients(['eu-west-1', 'eu-central-1']);
 const glueMock = mockClient(glue.get('eu-west-1') as NonNullable<ReturnType<typeof glue.get>>);
@@ -292,6 +299,47 @@ describe('AwsAthenaViewProvider.read', () => {
       ['scores', '-- scores\nSELECT account\nFROM evaluations', true],
       ['scores_edited', 'SELECT account, region\nFROM\n  evaluations', true],
     ]);
+  });
+
+  it('an unmarked view that is the same query as its file (as Trino stored it) reads as the file; without the parser, as stored', async () => {
+    // What Trino 476 stored for the generated accounts view (test/load/fixtures, recorded from the Trino suite).
+    const { sent, stored } = TRINO_STORED.views.accounts as { sent: string; stored: string };
+    glueMock.on(GetDatabaseCommand).resolves({
+      Database: { Name: 'org_compliance', Parameters: { 'managed-by': 'org-compliance' } },
+    });
+    glueMock.on(GetTablesCommand).resolves({ TableList: [viewTable('accounts', stored)] });
+    const desired: DesiredResource<'athena-view'> = {
+      kind: 'athena-view',
+      key: athenaViewKey('eu-west-1', 'org_compliance', 'accounts'),
+      region: 'eu-west-1',
+      properties: view('accounts', sent),
+    };
+    const time = fakeTime();
+    const send = createSend({ retry: { sleep: time.sleep, random: () => 0 } });
+    const runner = { region: 'eu-west-1', run: async () => undefined };
+    const withParser = new AwsAthenaViewProvider({
+      clients,
+      send,
+      org: ORG,
+      runner,
+      canonical: () => loadViewCanonicalizer(),
+    });
+    expect((await withParser.read([desired])).map((r) => [r.properties.sql, r.owned])).toEqual([
+      [sent, true],
+    ]);
+    const withoutParser = new AwsAthenaViewProvider({
+      clients,
+      send,
+      org: ORG,
+      runner,
+      canonical: async () => undefined,
+    });
+    expect((await withoutParser.read([desired])).map((r) => [r.properties.sql, r.owned])).toEqual([
+      [stored.trim(), true],
+    ]);
+    // Another query under the same name is what it is.
+    const other = { ...desired, properties: view('accounts', sent.replace('"owner"', '"ou" AS "owner"')) };
+    expect((await withParser.read([other])).map((r) => r.properties.sql)).toEqual([stored.trim()]);
   });
 
   it('a view the repository names, unmarked, in a database this tool did not create, is not ours', async () => {
