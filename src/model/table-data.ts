@@ -85,6 +85,8 @@ export function decodeJsonLines(text: string, columns: readonly string[]): Table
 
 /** How many keys a plan names one by one before it only counts them. */
 const NAMED = 10;
+/** How many added or removed keys fit on the one line of a change without updates. */
+const FEW = 3;
 
 function show(value: TableCell | undefined): string {
   return value === null || value === undefined ? '(none)' : String(value);
@@ -162,6 +164,10 @@ export function describeTableData(before: TableDataProperties, after: TableDataP
   if (counts.size === 0) {
     // Same rows: only where they are kept (or which column names them) differs.
     return [`${name}: ${show(before.location)} → ${show(after.location)}`];
+  }
+  if (changed.length === 0 && added.length + removed.length <= FEW) {
+    // A few rows in or out say it all on one line: `exceptions: + legacy-volumes`.
+    return [`${name}: ${[...added.map((k) => `+ ${k}`), ...removed.map((k) => `- ${k}`)].join(', ')}`];
   }
   lines.push(`${name}: ${[...counts].map(([what, n]) => `${n} ${what}`).join(', ')}`);
   const detail = [

@@ -106,8 +106,7 @@ describe('local target, end to end', () => {
       'update security-access-keys-rotated eu-west-1',
     ]);
     expect(plan.changes.find((c) => c.kind === 'table-data' && c.action === 'update')?.description).toEqual([
-      'catalog_rules: 1 removed',
-      '- cost-eip-attached',
+      'catalog_rules: - cost-eip-attached',
     ]);
     const update = plan.changes.find((c) => c.action === 'update' && c.kind === 'config-rule');
     expect(update?.diffs).toEqual([{ path: 'inputParameters.maxAccessKeyAge', before: '90', after: '60' }]);
