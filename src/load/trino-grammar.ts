@@ -35,20 +35,32 @@ export function utf16Offset(text: string, codePoints: number): number {
   return offset;
 }
 
+export type PolyglotSdk = typeof import('@polyglot-sql/sdk');
+
+/** The sdk's own import: a module of the local engine, outside the action bundles. */
+export const importPolyglot = (): Promise<PolyglotSdk> => import('@polyglot-sql/sdk');
+
+/** The sdk, or undefined when it is not installed here (any other failure is thrown). */
+export async function polyglotIfInstalled(
+  importSdk: () => Promise<PolyglotSdk>,
+): Promise<PolyglotSdk | undefined> {
+  try {
+    return await importSdk();
+  } catch (e) {
+    if (missingEnginePackage(e) === '@polyglot-sql/sdk') return undefined;
+    throw e;
+  }
+}
+
 /**
  * Trino's parser from @polyglot-sql/sdk, or undefined when the package is not installed here (an
  * action bundle run without node_modules). `importSdk` is for tests.
  */
 export async function loadTrinoParser(
-  importSdk: () => Promise<typeof import('@polyglot-sql/sdk')> = () => import('@polyglot-sql/sdk'),
+  importSdk: () => Promise<PolyglotSdk> = importPolyglot,
 ): Promise<TrinoParser | undefined> {
-  let sdk: typeof import('@polyglot-sql/sdk');
-  try {
-    sdk = await importSdk();
-  } catch (e) {
-    if (missingEnginePackage(e) === '@polyglot-sql/sdk') return undefined;
-    throw e;
-  }
+  const sdk = await polyglotIfInstalled(importSdk);
+  if (sdk === undefined) return undefined;
   return (sql) => {
     const result = sdk.parse(sql, sdk.Dialect.Trino);
     if (result.success) return { ok: true, kinds: result.ast.map((node) => Object.keys(node)[0] ?? '') };

@@ -11,8 +11,8 @@
  * The sdk is WebAssembly from node_modules, outside the action bundles: without it there is no
  * canonical form (`undefined`), and an unmarked view is compared as text.
  */
-import { missingEnginePackage } from '../engines/local-engine.js';
 import { isRecord } from '../model/values.js';
+import { importPolyglot, type PolyglotSdk, polyglotIfInstalled } from './trino-grammar.js';
 
 /** The canonical form of a query, or undefined when it does not parse. */
 export type ViewCanonicalizer = (sql: string) => string | undefined;
@@ -116,15 +116,10 @@ function canonical(value: unknown): unknown {
  * run without node_modules). `importSdk` is for tests.
  */
 export async function loadViewCanonicalizer(
-  importSdk: () => Promise<typeof import('@polyglot-sql/sdk')> = () => import('@polyglot-sql/sdk'),
+  importSdk: () => Promise<PolyglotSdk> = importPolyglot,
 ): Promise<ViewCanonicalizer | undefined> {
-  let sdk: typeof import('@polyglot-sql/sdk');
-  try {
-    sdk = await importSdk();
-  } catch (e) {
-    if (missingEnginePackage(e) === '@polyglot-sql/sdk') return undefined;
-    throw e;
-  }
+  const sdk = await polyglotIfInstalled(importSdk);
+  if (sdk === undefined) return undefined;
   return (sql) => {
     const parsed = sdk.parse(sql, sdk.Dialect.Trino);
     return parsed.success ? JSON.stringify(canonical(parsed.ast)) : undefined;
