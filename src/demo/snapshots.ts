@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { builtInManagedRules } from '../load/managed-rules.js';
 import type { OrgConfig, RuleSpec } from '../model/config.js';
-import { toProjectionDate } from '../model/dates.js';
+import { addDays, toProjectionDate } from '../model/dates.js';
 import type { OrgAccount, OrganizationSnapshot } from '../model/provider.js';
 import { seededRandom, seedFromString } from './random.js';
 
@@ -189,10 +189,6 @@ function uuid(rand: Rand): string {
   h[16] = HEX[8 + Math.floor(rand() * 4)] as string;
   const s = h.join('');
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-}
-
-function addDays(date: string, n: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
 function stampOf(ms: number): string {

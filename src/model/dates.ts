@@ -20,3 +20,8 @@ export function toProjectionDate(isoDate: string): string {
   const [y, m, d] = isoDate.split('-');
   return `${y}/${Number(m)}/${Number(d)}`;
 }
+
+/** `YYYY-MM-DD` plus `n` days (negative: before), in UTC. */
+export function addDays(isoDate: string, n: number): string {
+  return toIsoDate(new Date(Date.parse(`${isoDate}T00:00:00Z`) + n * 86_400_000));
+}
