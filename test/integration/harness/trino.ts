@@ -236,6 +236,7 @@ interface StatementResponse {
   nextUri?: string;
   columns?: { name: string; type: string }[];
   data?: unknown[][];
+  stats?: TrinoQueryStats;
   error?: {
     message?: string;
     errorName?: string;
@@ -251,6 +252,30 @@ export interface TrinoSession {
   schema?: string;
   /** Session time zone; defaults to this process's, so `current_date` means the same day as DuckDB's. */
   timeZone?: string;
+  /** Session properties (`X-Trino-Session`), e.g. `{ query_max_run_time: '10m' }`. */
+  properties?: Record<string, string>;
+}
+
+/**
+ * The `stats` of the statement protocol's last page (the query's totals when it finished): bytes
+ * and rows the query processed, bytes read from storage, and its times (elapsed includes queueing
+ * and planning; cpu and wall are summed over the tasks).
+ */
+export interface TrinoQueryStats {
+  state?: string;
+  elapsedTimeMillis?: number;
+  queuedTimeMillis?: number;
+  cpuTimeMillis?: number;
+  wallTimeMillis?: number;
+  processedRows?: number;
+  processedBytes?: number;
+  physicalInputBytes?: number;
+  peakMemoryBytes?: number;
+}
+
+export interface TrinoResultWithStats extends TrinoResult {
+  queryId: string | undefined;
+  stats: TrinoQueryStats;
 }
 
 /** A minimal client of Trino's HTTP protocol: one statement at a time, every page collected. */
@@ -273,6 +298,10 @@ export class TrinoClient {
     };
     if (s.catalog) h['X-Trino-Catalog'] = s.catalog;
     if (s.schema) h['X-Trino-Schema'] = s.schema;
+    const properties = Object.entries(s.properties ?? {});
+    if (properties.length) {
+      h['X-Trino-Session'] = properties.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join(',');
+    }
     return h;
   }
 
@@ -297,12 +326,21 @@ export class TrinoClient {
 
   /** Runs one statement to the end. A failed statement throws a TrinoQueryError with Trino's message. */
   async query(sql: string): Promise<TrinoResult> {
+    const { columns, rows } = await this.queryWithStats(sql);
+    return { columns, rows };
+  }
+
+  /** The same, with the query's id and the statistics of the protocol's last page. */
+  async queryWithStats(sql: string): Promise<TrinoResultWithStats> {
     let page = await this.request('POST', `${this.endpoint}/v1/statement`, sql);
     let columns: TrinoColumn[] | undefined;
     const rows: unknown[][] = [];
+    const queryId = page.id;
+    let stats: TrinoQueryStats = {};
     for (;;) {
       if (page.columns && !columns) columns = page.columns.map((c) => ({ name: c.name, type: c.type }));
       if (page.data) rows.push(...page.data);
+      if (page.stats) stats = page.stats;
       if (page.error) {
         const e = page.error;
         const at = e.errorLocation;
@@ -317,7 +355,7 @@ export class TrinoClient {
       if (!page.nextUri) break;
       page = await this.request('GET', page.nextUri);
     }
-    return { columns: columns ?? [], rows };
+    return { columns: columns ?? [], rows, queryId, stats };
   }
 
   /** Rows as objects keyed by column name (values as the protocol encodes them). */

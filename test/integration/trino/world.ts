@@ -248,13 +248,32 @@ export function motoClients(endpoint: string): AwsClients {
   return createAwsClients({ endpoint, credentials: { management: credentials, data: credentials } });
 }
 
+export interface WorldOptions {
+  /** Accounts of the generated organization (default 8). */
+  accounts?: number;
+  /** Regions: the first this many of the demo's (default 2). */
+  regions?: number;
+  /** Days of snapshots ending today (default `daysOfData(today)`). */
+  days?: number;
+  /**
+   * Keeps config/org.yaml's `projection.startDate` and `compliance.trendDays` as shipped instead of
+   * fitting them to the short data set (default false: fitted, see `buildWorld`), for measuring
+   * what a real organization's range costs.
+   */
+  shippedProjection?: boolean;
+  /** Trino's JVM heap, e.g. `6G` (default: the harness's, 2G). */
+  trinoHeap?: string;
+}
+
 /**
  * Builds the world. Whatever was started is stopped again when a later step fails; otherwise
  * `stop()` does it (and the harness ends leftover servers when the process exits).
  */
-export async function buildWorld(): Promise<World> {
+export async function buildWorld(options: WorldOptions = {}): Promise<World> {
   const today = toIsoDate(new Date());
-  const days = daysOfData(today);
+  const days = options.days ?? daysOfData(today);
+  const accounts = options.accounts ?? ACCOUNTS;
+  const regions = options.regions ?? REGIONS;
   const timings: [string, number][] = [];
   const time = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
     const started = Date.now();
@@ -285,11 +304,11 @@ export async function buildWorld(): Promise<World> {
     });
     installing.catch(() => {});
 
-    const repo = await time(`generate ${ACCOUNTS} accounts × ${REGIONS} regions × ${days} days`, async () => {
+    const repo = await time(`generate ${accounts} accounts × ${regions} regions × ${days} days`, async () => {
       await mkdir(localDir, { recursive: true });
       const organization = syntheticOrganization({
         organizationId: 'o-a1b2c3d4e5',
-        accounts: ACCOUNTS,
+        accounts,
         ous: 6,
         seed: SEED,
         until: today,
@@ -300,21 +319,24 @@ export async function buildWorld(): Promise<World> {
         root,
         organization,
         notYetListed: [],
-        regions: REGIONS,
+        regions,
         today,
       });
-      // Two settings fitted to a short data set, for Trino's sake (DuckDB reads the same config):
+      // Two settings fitted to a short data set, for Trino's sake (DuckDB reads the same config),
+      // unless options.shippedProjection keeps the shipped ones:
       // - Trino enumerates every partition of the projection's range on each table scan and then
       //   filters them (a range from 2025 is ~20,000 partitions per scan, seconds of planning);
       //   the range starts a month before the data here.
       // - The views list every partition of their trend window, and Trino lists empty ones again
       //   on every scan (listings of non-empty ones are cached): a window just longer than the
       //   data keeps a few empty days without listing months of them on moto.
-      const orgYaml = join(root, 'config', 'org.yaml');
-      const doc = parseDocument(await readFile(orgYaml, 'utf8'));
-      doc.setIn(['projection', 'startDate'], addDays(today, -(days + 30)));
-      doc.setIn(['compliance', 'trendDays'], days + 2);
-      await writeFile(orgYaml, doc.toString({ lineWidth: 0 }));
+      if (!options.shippedProjection) {
+        const orgYaml = join(root, 'config', 'org.yaml');
+        const doc = parseDocument(await readFile(orgYaml, 'utf8'));
+        doc.setIn(['projection', 'startDate'], addDays(today, -(days + 30)));
+        doc.setIn(['compliance', 'trendDays'], days + 2);
+        await writeFile(orgYaml, doc.toString({ lineWidth: 0 }));
+      }
       const loaded = await loadRepository(root, { today });
       if (!loaded.repository) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
       await writeSnapshots({
@@ -350,6 +372,7 @@ export async function buildWorld(): Promise<World> {
           ),
         },
         session: { catalog: CATALOG, schema: repo.org.glue.database },
+        ...(options.trinoHeap ? { heap: options.trinoHeap } : {}),
       }),
     );
     // An unhandled rejection must not escape while the other steps run; it is awaited below.
