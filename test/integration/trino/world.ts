@@ -263,6 +263,8 @@ export interface WorldOptions {
   shippedProjection?: boolean;
   /** Trino's JVM heap, e.g. `6G` (default: the harness's, 2G). */
   trinoHeap?: string;
+  /** Properties added to (or replacing those of) the Glue Hive catalog (default none). */
+  catalogProperties?: Record<string, string>;
 }
 
 /**
@@ -358,18 +360,21 @@ export async function buildWorld(options: WorldOptions = {}): Promise<World> {
     const trinoStarting = time('Trino start', () =>
       startTrino({
         catalogs: {
-          [CATALOG]: glueHiveCatalog(
-            {
-              endpoint: moto.endpoint,
-              accessKey: MOTO_CREDENTIALS.accessKeyId,
-              secretKey: MOTO_CREDENTIALS.secretAccessKey,
-            },
-            {
-              glueRegion: repo.org.glue.region,
-              s3Region: S3_REGION,
-              cachedTables: [`${repo.org.glue.database}.${repo.org.glue.table}`],
-            },
-          ),
+          [CATALOG]: {
+            ...glueHiveCatalog(
+              {
+                endpoint: moto.endpoint,
+                accessKey: MOTO_CREDENTIALS.accessKeyId,
+                secretKey: MOTO_CREDENTIALS.secretAccessKey,
+              },
+              {
+                glueRegion: repo.org.glue.region,
+                s3Region: S3_REGION,
+                cachedTables: [`${repo.org.glue.database}.${repo.org.glue.table}`],
+              },
+            ),
+            ...options.catalogProperties,
+          },
         },
         session: { catalog: CATALOG, schema: repo.org.glue.database },
         ...(options.trinoHeap ? { heap: options.trinoHeap } : {}),
