@@ -11,12 +11,13 @@
 -- `stale` (kept for the dashboards) is true for stopped_delivering and never_delivered alike.
 -- Closed and suspended accounts stay in the projection for their retention window; the report
 -- lists ACTIVE accounts only.
+-- Deliveries are read from the compacted files table (one row per snapshot file compacted, even
+-- one without evaluations), its ISO day partitions pruned by the predicate on dt.
 WITH newest AS (
-  SELECT account, region, max(CAST(date_parse(dt, '%Y/%c/%e') AS date)) AS last_snapshot
-  FROM {{table}}
-  WHERE itemtype = 'ConfigSnapshot'
-    AND CAST(date_parse(dt, '%Y/%c/%e') AS date) >= current_date - INTERVAL '{{trend_days}}' DAY
-  GROUP BY account, region
+  SELECT account_id, region, max(CAST(dt AS date)) AS last_snapshot
+  FROM {{evaluation_files}}
+  WHERE dt >= CAST(current_date - INTERVAL '{{trend_days}}' DAY AS varchar)
+  GROUP BY account_id, region
 )
 SELECT
   p.account_id,
@@ -33,7 +34,7 @@ SELECT
   END AS status
 FROM {{db}}.projection AS p
 LEFT JOIN newest AS n
-  ON n.account = p.account_id
+  ON n.account_id = p.account_id
   AND n.region = p.region
 LEFT JOIN {{db}}.accounts AS a
   ON a.account_id = p.account_id

@@ -1,5 +1,6 @@
 import type { Repository } from '../model/config.js';
 import { type DesiredResource, resourceKey } from '../model/resources.js';
+import { compactedGlueTables } from './compacted-tables.js';
 import { desiredConfigRules } from './config-rules.js';
 import { desiredGlueTable } from './glue-table.js';
 import { desiredQuickSight } from './quicksight.js';
@@ -37,6 +38,14 @@ export function desiredResources(
       region: repo.org.glue.region,
       properties: table,
     },
+    ...compactedGlueTables(repo.org).map(
+      (properties): DesiredResource<'glue-table'> => ({
+        kind: 'glue-table',
+        key: resourceKey('glue-table', repo.org.glue.region, `${properties.database}.${properties.name}`),
+        region: repo.org.glue.region,
+        properties,
+      }),
+    ),
     ...desiredReferenceData(repo, today),
     ...desiredViews(repo, { today }),
     ...desiredConfigRules(repo.org, repo.rules),

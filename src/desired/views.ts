@@ -5,6 +5,7 @@
  * reaches SQL as data and no statement grows with the organization.
  * Pure: no I/O.
  */
+import { EVALUATIONS_TABLE, FILES_TABLE } from './compacted-tables.js';
 import { orderViews, type Placeholder } from '../load/views.js';
 import type { Repository, ViewSource } from '../model/config.js';
 import type { Diagnostic } from '../model/diagnostics.js';
@@ -80,6 +81,8 @@ export function renderView(text: string, repo: Pick<Repository, 'org'>): string 
   const values: Record<Placeholder, string> = {
     db: quoteIdentifier(org.glue.database),
     table: `${quoteIdentifier(org.glue.database)}.${quoteIdentifier(org.glue.table)}`,
+    evaluations: `${quoteIdentifier(org.glue.database)}.${quoteIdentifier(EVALUATIONS_TABLE)}`,
+    evaluation_files: `${quoteIdentifier(org.glue.database)}.${quoteIdentifier(FILES_TABLE)}`,
     window_days: String(org.compliance.windowDays),
     trend_days: String(org.compliance.trendDays),
     stale_after_days: String(org.compliance.staleAfterDays),

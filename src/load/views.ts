@@ -16,6 +16,8 @@ export const VIEW_NAME = /^[a-z_][a-z0-9_]{0,254}$/;
 export const PLACEHOLDERS = [
   'db',
   'table',
+  'evaluations',
+  'evaluation_files',
   'window_days',
   'trend_days',
   'stale_after_days',

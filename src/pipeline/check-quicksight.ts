@@ -8,6 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compactedGlueTables } from '../desired/compacted-tables.js';
 import { desiredGlueTable } from '../desired/glue-table.js';
 import { referenceGlueTable, referenceTables } from '../desired/reference-data.js';
 import { desiredViews } from '../desired/views.js';
@@ -40,7 +41,10 @@ export async function checkViewsAndDataSets(repo: Repository, today: string): Pr
     s3Root: empty,
     table: desiredGlueTable(repo.org, repo.accounts, today),
     // The reference tables, empty here: only their columns matter to the views' columns.
-    tables: referenceTables(repo, today).map((t) => referenceGlueTable(repo.org, t)),
+    tables: [
+      ...referenceTables(repo, today).map((t) => referenceGlueTable(repo.org, t)),
+      ...compactedGlueTables(repo.org),
+    ],
     today,
   });
   try {

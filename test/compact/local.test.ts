@@ -16,7 +16,7 @@ import { prepareDemoWorkspace } from '../../src/demo/workspace.js';
 import { desiredGlueTable, projectedAccounts } from '../../src/desired/glue-table.js';
 import {
   compactLocal,
-  dataDirectory,
+  compactedDirectory,
   type LocalCompactionOptions,
 } from '../../src/engines/duckdb/compact.js';
 import { loadRepository } from '../../src/load/index.js';
@@ -71,7 +71,7 @@ beforeAll(async () => {
 
 /** sha256 of every object the compaction wrote, by path under the data prefix. */
 async function digests(): Promise<Record<string, string>> {
-  const base = dataDirectory(s3Root, repo.org.data, '');
+  const base = join(compactedDirectory(s3Root, repo.org.data, 'files'), '..');
   const out: Record<string, string> = {};
   for (const entry of await readdir(base, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
@@ -95,7 +95,7 @@ async function query(sql: string): Promise<Record<string, unknown>[]> {
 }
 
 function evaluationsParquet(): string {
-  return join(dataDirectory(s3Root, repo.org.data, 'evaluations'), '*', '*.parquet');
+  return join(compactedDirectory(s3Root, repo.org.data, 'evaluations'), '*', '*.parquet');
 }
 
 describe('local compaction', () => {
@@ -121,6 +121,7 @@ describe('local compaction', () => {
     const again = await compactLocal(options);
     expect(again.written).toEqual([]);
     expect(again.unchanged).toBe(4);
+    expect(again.skipped).toBe(0);
     expect(await digests()).toEqual(before);
   }, 120_000);
 
@@ -148,19 +149,19 @@ describe('local compaction', () => {
     const after = await digests();
     const changed = Object.keys(after).filter((p) => after[p] !== before[p]);
     expect(changed.sort()).toEqual([
-      'evaluation-files/dt=2026-11-28/part-0.parquet',
       'evaluations/dt=2026-11-28/part-0.parquet',
+      'files/dt=2026-11-28/part-0.parquet',
     ]);
     const files = await query(
-      `SELECT snapshot_file FROM read_parquet('${join(dataDirectory(s3Root, repo.org.data, 'evaluation-files'), 'dt=2026-11-28', '*.parquet')}') WHERE account_id = '${target.account}' AND region = '${target.region}'`,
+      `SELECT snapshot_file FROM read_parquet('${join(compactedDirectory(s3Root, repo.org.data, 'files'), 'dt=2026-11-28', '*.parquet')}') WHERE account_id = '${target.account}' AND region = '${target.region}'`,
     );
     expect(files.map((f) => f.snapshot_file)).toEqual([`s3://${repo.org.snapshots.bucket}/${later}`]);
   }, 120_000);
 
   it('a day missing from the compacted data is caught up, with the same bytes as before', async () => {
     const before = await digests();
-    for (const table of ['evaluations', 'evaluation-files']) {
-      await rm(join(dataDirectory(s3Root, repo.org.data, table), 'dt=2026-11-29'), {
+    for (const table of ['evaluations', 'files'] as const) {
+      await rm(join(compactedDirectory(s3Root, repo.org.data, table), 'dt=2026-11-29'), {
         recursive: true,
         force: true,
       });

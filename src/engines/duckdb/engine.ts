@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { errorMessage } from '../../model/errors.js';
+import { isCompactedTable } from '../../desired/compacted-tables.js';
 import type { AthenaViewProperties, GlueTableProperties } from '../../model/resources.js';
 import { duckDbType, parseHiveType, serdeMapping } from './hive-types.js';
 import { type PartitionFile, projectionOf, selectFiles } from './partitions.js';
@@ -84,6 +85,7 @@ export class DuckDbEngine {
     private readonly connection: DuckDBConnection,
     readonly files: PartitionFile[],
     private readonly materialize: boolean,
+    private readonly today: string,
   ) {}
 
   static async open(options: EngineOptions): Promise<DuckDbEngine> {
@@ -98,7 +100,7 @@ export class DuckDbEngine {
       ...(options.threads ? { threads: String(options.threads) } : {}),
     });
     const connection = await instance.connect();
-    const engine = new DuckDbEngine(instance, connection, files, options.materialize ?? false);
+    const engine = new DuckDbEngine(instance, connection, files, options.materialize ?? false, options.today);
     await engine.createTable(table, bucketDir, projection.bucket);
     for (const reference of options.tables ?? [])
       await engine.createReferenceTable(reference, options.s3Root);
@@ -152,13 +154,9 @@ export class DuckDbEngine {
     const spec = `{${columns.map((c) => `${literal(c.json)}: ${literal(c.type)}`).join(', ')}}`;
     const select = columns.map((c) => `r.${quote(c.json)} AS ${quote(c.hive)}`).join(', ');
     const body = `SELECT ${select}, ${partitionCols}, p.uri AS "$path" FROM read_json(${list}, columns = ${spec}, filename = true, format = 'auto', maximum_object_size = ${ATHENA_MAX_ROW_BYTES}) AS r JOIN ${schema}."__partitions" AS p ON p.path = r.filename`;
-    if (this.materialize) {
-      await this.run('SET preserve_insertion_order = false');
-      await this.run(`CREATE TABLE ${schema}."__snapshots" AS ${body}`);
-      await this.run(`CREATE VIEW ${tableName} AS SELECT * FROM ${schema}."__snapshots"`);
-    } else {
-      await this.run(`CREATE VIEW ${tableName} AS ${body}`);
-    }
+    // Never materialized: the views read the compacted tables, so nothing reads every snapshot
+    // file unless a query asks for the raw table.
+    await this.run(`CREATE VIEW ${tableName} AS ${body}`);
   }
 
   /**
@@ -166,6 +164,7 @@ export class DuckDbEngine {
    * names starting with `_` or `.`, and so does this), typed by its Glue columns.
    */
   private async createReferenceTable(table: GlueTableProperties, s3Root: string): Promise<void> {
+    if (isCompactedTable(table)) return this.createCompactedTable(table, s3Root);
     const location = /^s3:\/\/([^/]+)\/(.*)$/.exec(table.location);
     if (!location || table.partitionKeys.length > 0) {
       throw new Error(
@@ -191,6 +190,48 @@ export class DuckDbEngine {
     const list = `[${files.map(literal).join(', ')}]`;
     await this.run(
       `CREATE OR REPLACE ${kind} ${name} AS SELECT ${columns.map((c) => quote(c.name)).join(', ')} FROM read_json(${list}, columns = ${spec}, format = 'newline_delimited')`,
+    );
+  }
+
+  /**
+   * A compacted table (Parquet, partitioned by an ISO day `dt`, projected as a date): the objects
+   * under `<location>dt=<day>/` for every day of the projection's range, as Athena reads them
+   * (names starting with `_` or `.`, and objects still being written, are skipped).
+   */
+  private async createCompactedTable(table: GlueTableProperties, s3Root: string): Promise<void> {
+    const location = /^s3:\/\/([^/]+)\/(.*)$/.exec(table.location);
+    const range = (table.parameters['projection.dt.range'] ?? '').split(',');
+    if (!location || table.parameters['projection.dt.format'] !== 'yyyy-MM-dd' || range.length !== 2) {
+      throw new Error(
+        `The local engine reads compacted tables at s3://<bucket>/<prefix>/dt=<yyyy-MM-dd>/ with a dt date projection only; ${table.database}.${table.name} is not one`,
+      );
+    }
+    const [from, to] = range.map((d) => (d === 'NOW' ? this.today : d)) as [string, string];
+    const dir = join(s3Root, location[1] as string, location[2] as string);
+    const files: string[] = [];
+    for (const day of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const dt = /^dt=(\d{4}-\d{2}-\d{2})$/.exec(day.name)?.[1];
+      if (!day.isDirectory() || dt === undefined || dt < from || dt > to) continue;
+      for (const entry of await readdir(join(dir, day.name), { withFileTypes: true })) {
+        if (entry.isFile() && !/^[_.]/.test(entry.name) && entry.name.endsWith('.parquet'))
+          files.push(join(dir, day.name, entry.name));
+      }
+    }
+    const columns = [...table.columns, ...table.partitionKeys].map((c) => ({
+      name: c.name,
+      type: duckDbType(parseHiveType(c.type), {}),
+    }));
+    const name = `${quote(table.database)}.${quote(table.name)}`;
+    await this.run(`CREATE SCHEMA IF NOT EXISTS ${quote(table.database)}`);
+    if (files.length === 0) {
+      const empty = columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quote(c.name)}`).join(', ');
+      await this.run(`CREATE OR REPLACE VIEW ${name} AS SELECT ${empty} WHERE false`);
+      return;
+    }
+    const list = `[${files.sort().map(literal).join(', ')}]`;
+    const select = columns.map((c) => `CAST(${quote(c.name)} AS ${c.type}) AS ${quote(c.name)}`).join(', ');
+    await this.run(
+      `CREATE OR REPLACE VIEW ${name} AS SELECT ${select} FROM read_parquet(${list}, hive_partitioning = true, hive_types = {'dt': 'VARCHAR'})`,
     );
   }
 

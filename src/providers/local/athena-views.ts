@@ -4,6 +4,7 @@
  * broken view fails here with its name as it would in Athena.
  */
 
+import { isCompactedTable } from '../../desired/compacted-tables.js';
 import type { DuckDbEngine } from '../../engines/duckdb/engine.js';
 import { loadLocalEngine } from '../../engines/local-engine.js';
 import type { OrgConfig } from '../../model/config.js';
@@ -32,9 +33,13 @@ export async function openLocalEngine(
     'The local target',
     () => import('../../engines/duckdb/engine.js'),
   );
-  // The reference tables (accounts, rules, exceptions) beside it, as apply deployed them.
+  // The reference tables (accounts, rules, exceptions) and the compacted tables beside it, as
+  // apply deployed them.
   const tables = Object.values(state.glueTables[org.glue.region] ?? {}).filter(
-    (t) => t.database === org.glue.database && t.name !== org.glue.table && t.partitionKeys.length === 0,
+    (t) =>
+      t.database === org.glue.database &&
+      t.name !== org.glue.table &&
+      (t.partitionKeys.length === 0 || isCompactedTable(t)),
   );
   const engine = await DuckDbEngine.open({
     s3Root: store.s3Path(''),

@@ -1,0 +1,185 @@
+/**
+ * One compaction run (docs/compaction.md), whatever the target: which days to write, each day's
+ * newest snapshot files extracted in parallel (src/compact/pool.ts) into JSON lines in file order,
+ * written as Parquet by the writer, and put into place by the store: the evaluations first, the
+ * files table last, so a day counts as compacted only once its rows are there. Where the files
+ * come from, how Parquet is written and where the objects go are the caller's (a local tree or
+ * S3; DuckDB): no SDK here.
+ */
+
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PartitionFile } from '../engines/duckdb/partitions.js';
+import { addDays } from '../model/dates.js';
+import type { ExtractedFile } from './extract.js';
+import { type CompactedFileRecord, daysToCompact, newestSnapshots, type PickedFile } from './plan.js';
+import { ExtractionPool } from './pool.js';
+
+export interface SnapshotSource {
+  /** The snapshot bucket. */
+  bucket: string;
+  /** The snapshot files the raw table's projection admits on these days (`YYYY-MM-DD`). */
+  list(days: readonly string[]): Promise<PartitionFile[]>;
+  /** How a worker gets a file: its local path, or its bytes. */
+  fetch(file: PickedFile): Promise<{ path: string } | { bytes: Uint8Array }>;
+}
+
+export interface CompactedStore {
+  /** The rows of the files table: what was compacted before. */
+  compacted(): Promise<CompactedFileRecord[]>;
+  /** Puts one day's two Parquet files (local paths) into place: evaluations first, files last. */
+  putDay(day: string, evaluations: string, files: string): Promise<void>;
+}
+
+export interface FileRecord {
+  account_id: string;
+  region: string;
+  snapshot_file: string;
+  items: number;
+  evaluations: number;
+}
+
+export interface ParquetWriter {
+  /** The evaluations table's Parquet from JSON lines of rows, in their order. */
+  writeEvaluations(lines: string, out: string): Promise<void>;
+  /** The files table's Parquet, in the records' order. */
+  writeFiles(records: readonly FileRecord[], out: string): Promise<void>;
+}
+
+export interface CompactionOptions {
+  /** `YYYY-MM-DD`. */
+  today: string;
+  /** Days back from today that are compacted (the trend window). */
+  days: number;
+  /**
+   * Days (back from today) whose files are listed again although they were compacted, to pick up
+   * late deliveries. Default: every day of the window.
+   */
+  recheckDays?: number;
+  /** Extraction threads; default one per core (at most 4). */
+  workers?: number;
+  /** Called after each day written. */
+  onDay?: (day: CompactedDay, done: number, total: number) => void;
+}
+
+export interface CompactedDay {
+  day: string;
+  files: number;
+  rows: number;
+  /** Files too large to parse whole, streamed. */
+  streamed: number;
+}
+
+export interface CompactionResult {
+  /** Days written by this run, oldest first. */
+  written: CompactedDay[];
+  /** Days listed and found up to date. */
+  unchanged: number;
+  /** Days of the window not listed again (compacted before, older than the recheck). */
+  skipped: number;
+}
+
+/** The days of the window, oldest first, and which of them to list. */
+export function daysToList(
+  options: Pick<CompactionOptions, 'today' | 'days' | 'recheckDays'>,
+  compacted: readonly CompactedFileRecord[],
+): { window: string[]; list: string[] } {
+  const window: string[] = [];
+  for (let i = options.days; i >= 0; i--) window.push(addDays(options.today, -i));
+  const done = new Set(compacted.map((r) => r.day));
+  const recheckFrom = addDays(options.today, -(options.recheckDays ?? options.days));
+  return { window, list: window.filter((d) => !done.has(d) || d >= recheckFrom) };
+}
+
+/** In-flight files per worker thread: enough to keep them busy while downloads run. */
+const IN_FLIGHT_PER_WORKER = 4;
+
+async function extractDay(
+  pool: ExtractionPool,
+  source: SnapshotSource,
+  files: readonly PickedFile[],
+  out: string,
+): Promise<{ records: FileRecord[]; rows: number; streamed: number }> {
+  const stream = createWriteStream(out);
+  const records: FileRecord[] = [];
+  let rows = 0;
+  let streamed = 0;
+  const window = Math.max(2, pool.threads * IN_FLIGHT_PER_WORKER);
+  const inFlight: Promise<ExtractedFile>[] = [];
+  const take = async (file: PickedFile, result: ExtractedFile): Promise<void> => {
+    records.push({
+      account_id: file.account,
+      region: file.region,
+      snapshot_file: file.uri,
+      items: result.items,
+      evaluations: result.rows,
+    });
+    rows += result.rows;
+    if (result.streamed) streamed++;
+    if (!stream.write(result.lines)) await once(stream, 'drain');
+  };
+  let written = 0;
+  try {
+    for (const file of files) {
+      const ref = { account: file.account, region: file.region, uri: file.uri };
+      const gzip = file.key.endsWith('.gz');
+      inFlight.push(source.fetch(file).then((where) => pool.extract({ file: ref, gzip, ...where })));
+      if (inFlight.length >= window) {
+        await take(files[written++] as PickedFile, await (inFlight.shift() as Promise<ExtractedFile>));
+      }
+    }
+    while (inFlight.length > 0) {
+      await take(files[written++] as PickedFile, await (inFlight.shift() as Promise<ExtractedFile>));
+    }
+  } catch (e) {
+    // Let the others settle before the error goes up: nothing is left running.
+    await Promise.allSettled(inFlight);
+    stream.destroy();
+    throw e;
+  }
+  stream.end();
+  await once(stream, 'finish');
+  return { records, rows, streamed };
+}
+
+/** Compacts every day of the window whose newest files changed; a rerun over the same files writes nothing. */
+export async function compact(
+  source: SnapshotSource,
+  store: CompactedStore,
+  writer: ParquetWriter,
+  options: CompactionOptions,
+): Promise<CompactionResult> {
+  const compacted = await store.compacted();
+  const { window, list } = daysToList(options, compacted);
+  const from = window[0] as string;
+  const picked = newestSnapshots(await source.list(list), source.bucket, from);
+  const listed = new Set(list);
+  const days = daysToCompact(picked, compacted).filter((d) => listed.has(d));
+  const pool = new ExtractionPool(options.workers);
+  const work = await mkdtemp(join(tmpdir(), 'org-compliance-compact-'));
+  const written: CompactedDay[] = [];
+  try {
+    for (const day of days) {
+      const files = picked.get(day) ?? [];
+      const lines = join(work, `${day}.json`);
+      const extracted = await extractDay(pool, source, files, lines);
+      const evaluations = join(work, `${day}-evaluations.parquet`);
+      const filesTable = join(work, `${day}-files.parquet`);
+      await writer.writeEvaluations(lines, evaluations);
+      await writer.writeFiles(extracted.records, filesTable);
+      await store.putDay(day, evaluations, filesTable);
+      await rm(lines, { force: true });
+      const result = { day, files: files.length, rows: extracted.rows, streamed: extracted.streamed };
+      written.push(result);
+      options.onDay?.(result, written.length, days.length);
+    }
+  } finally {
+    await pool.close();
+    await rm(work, { recursive: true, force: true });
+  }
+  const unchanged = [...picked.keys()].filter((d) => listed.has(d) && !days.includes(d)).length;
+  return { written, unchanged, skipped: window.length - list.length };
+}

@@ -1,0 +1,86 @@
+/**
+ * The compacted tables' Parquet, written and read by DuckDB (one thread: the extraction workers
+ * have the cores). Columns and types follow the Glue tables (src/desired/compacted-tables.ts);
+ * rows keep the order they are given in, so the same input gives the same bytes.
+ */
+
+import { rename, stat, writeFile } from 'node:fs/promises';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { CompactedFileRecord } from '../../compact/plan.js';
+import type { FileRecord, ParquetWriter } from '../../compact/run.js';
+import { EVALUATION_COLUMNS, FILE_COLUMNS } from '../../desired/compacted-tables.js';
+import type { GlueColumn } from '../../model/resources.js';
+import { duckDbType, parseHiveType } from './hive-types.js';
+
+function literal(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+function columnsSpec(columns: readonly GlueColumn[]): string {
+  return `{${columns.map((c) => `${literal(c.name)}: ${literal(duckDbType(parseHiveType(c.type), {}))}`).join(', ')}}`;
+}
+
+function emptySelect(columns: readonly GlueColumn[]): string {
+  return `SELECT ${columns
+    .map((c) => `CAST(NULL AS ${duckDbType(parseHiveType(c.type), {})}) AS "${c.name}"`)
+    .join(', ')} WHERE false`;
+}
+
+export class DuckDbParquet implements ParquetWriter {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(): Promise<DuckDbParquet> {
+    const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+    return new DuckDbParquet(instance, await instance.connect());
+  }
+
+  private async copy(select: string, out: string): Promise<void> {
+    const partial = `${out}.partial`;
+    await this.connection.run(
+      `COPY (${select}) TO ${literal(partial)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)`,
+    );
+    await rename(partial, out);
+  }
+
+  private async fromLines(lines: string, columns: readonly GlueColumn[], out: string): Promise<void> {
+    const names = columns.map((c) => `"${c.name}"`).join(', ');
+    const { size } = await stat(lines);
+    const select =
+      size === 0
+        ? emptySelect(columns)
+        : `SELECT ${names} FROM read_json(${literal(lines)}, columns = ${columnsSpec(columns)}, format = 'newline_delimited', maximum_object_size = 134217728)`;
+    await this.copy(select, out);
+  }
+
+  async writeEvaluations(lines: string, out: string): Promise<void> {
+    await this.fromLines(lines, EVALUATION_COLUMNS, out);
+  }
+
+  async writeFiles(records: readonly FileRecord[], out: string): Promise<void> {
+    const lines = `${out}.json`;
+    await writeFile(lines, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    await this.fromLines(lines, FILE_COLUMNS, out);
+  }
+
+  /** The files table's rows in these objects (`…/dt=<day>/<name>.parquet`). */
+  async readFileRecords(paths: readonly string[]): Promise<CompactedFileRecord[]> {
+    if (paths.length === 0) return [];
+    const reader = await this.connection.runAndReadAll(
+      `SELECT dt, account_id, region, snapshot_file FROM read_parquet([${paths.map(literal).join(', ')}], hive_partitioning = true, hive_types = {'dt': 'VARCHAR'})`,
+    );
+    return (reader.getRowObjectsJS() as Record<string, unknown>[]).map((r) => ({
+      day: String(r.dt),
+      account: String(r.account_id),
+      region: String(r.region),
+      file: String(r.snapshot_file),
+    }));
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
