@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApplyRefusedError, apply, DEFAULT_MAX_DELETES } from '../apply/apply.js';
+import { FAST_PATH_MAX_BYTES } from '../compact/extract.js';
 import { DEMO_DEFAULTS, type DemoOptions, runDemo } from '../demo/run.js';
 import { compareAccounts } from '../discover/compare.js';
 import { updateAccountsYaml } from '../discover/write-accounts.js';
@@ -111,6 +112,7 @@ export function buildProgram(io: Io, setExit: SetExit): Command {
   addPlanCommand(program, io, setExit);
   addApplyCommand(program, io, setExit);
   addExportQuickSightCommand(program, io, setExit);
+  addCompactCommand(program, io, setExit);
   addReportCommand(program, io, setExit);
   addDemoCommand(program, io, setExit);
   return program;
@@ -249,6 +251,30 @@ function addExportQuickSightCommand(program: Command, io: Io, setExit: SetExit):
       for (const warning of result.warnings) io.err(`warning: ${warning}`);
       if (result.written === undefined) io.out(result.text.trimEnd());
       else io.out(renderExportText(result, relative(process.cwd(), result.written) || result.written));
+      setExit(EXIT_OK);
+    });
+}
+
+function addCompactCommand(program: Command, io: Io, setExit: SetExit): void {
+  withCommon(program.command('compact'))
+    .description(
+      "turn the trend window's newest snapshot files into the compacted tables the views read (Parquet under data.prefix/compacted/); writes only days whose files changed",
+    )
+    .option('--workers <n>', 'extraction threads (default: one per core, at most 4)', parseCount)
+    .action(async (opts: CommonOptions & { workers?: number }) => {
+      const repo = await load(opts, io);
+      if (!repo) return setExit(EXIT_ERROR);
+      const target = await targetOf(repo, opts, io, 'write');
+      const started = performance.now();
+      const result = await target.compact(present({ workers: opts.workers }));
+      const rows = result.written.reduce((n, d) => n + d.rows, 0);
+      const files = result.written.reduce((n, d) => n + d.files, 0);
+      const streamed = result.written.reduce((n, d) => n + d.streamed, 0);
+      io.out(
+        `Compacted ${result.written.length} day(s) (${files.toLocaleString('en-US')} snapshot files, ${rows.toLocaleString('en-US')} evaluations` +
+          `${streamed > 0 ? `, ${streamed} file(s) over ${FAST_PATH_MAX_BYTES / 1024 / 1024} MiB streamed` : ''}) in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
+          `${result.unchanged} day(s) up to date${result.skipped > 0 ? `, ${result.skipped} compacted earlier and not listed again` : ''}.`,
+      );
       setExit(EXIT_OK);
     });
 }

@@ -21,6 +21,17 @@ export async function produceReport(
   io: Io,
   format: ReportFormat,
 ): Promise<string> {
+  const [text] = await produceReports(repo, where, io, [format]);
+  return text as string;
+}
+
+/** The report in several formats from one reading of the views, in the order of `formats`. */
+export async function produceReports(
+  repo: Repository,
+  where: ReportTarget,
+  io: Io,
+  formats: readonly ReportFormat[],
+): Promise<string[]> {
   const asOf = where.today;
   const target = await createTarget(where.target, repo.org, {
     localDir: where.localDir,
@@ -29,7 +40,9 @@ export async function produceReport(
   });
   progress(io)(`Querying the compliance views on the ${target.name} target`);
   const { report, context } = await runReportOn(target, repo, asOf);
-  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  if (format === 'html') return renderReportHtml(report, context);
-  return renderReportMarkdown(report, context);
+  return formats.map((format) => {
+    if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+    if (format === 'html') return renderReportHtml(report, context);
+    return renderReportMarkdown(report, context);
+  });
 }

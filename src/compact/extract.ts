@@ -64,7 +64,12 @@ export async function extractSnapshot(
   }
   if (json === undefined) {
     const streamed = await compactSnapshotStream(Readable.from([bytes]), file, options);
-    return { lines: rowLines(streamed.rows), rows: streamed.rows.length, items: streamed.items, streamed: true };
+    return {
+      lines: rowLines(streamed.rows),
+      rows: streamed.rows.length,
+      items: streamed.items,
+      streamed: true,
+    };
   }
   let document: unknown;
   try {

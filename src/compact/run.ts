@@ -27,9 +27,15 @@ export interface SnapshotSource {
   fetch(file: PickedFile): Promise<{ path: string } | { bytes: Uint8Array }>;
 }
 
-export interface CompactedStore {
+export interface Compacted {
   /** The rows of the files table: what was compacted before. */
-  compacted(): Promise<CompactedFileRecord[]>;
+  records: CompactedFileRecord[];
+  /** The days written before, with or without rows (a day without any snapshot file is written empty). */
+  days: string[];
+}
+
+export interface CompactedStore {
+  compacted(): Promise<Compacted>;
   /** Puts one day's two Parquet files (local paths) into place: evaluations first, files last. */
   putDay(day: string, evaluations: string, files: string): Promise<void>;
 }
@@ -85,11 +91,11 @@ export interface CompactionResult {
 /** The days of the window, oldest first, and which of them to list. */
 export function daysToList(
   options: Pick<CompactionOptions, 'today' | 'days' | 'recheckDays'>,
-  compacted: readonly CompactedFileRecord[],
+  compactedDays: readonly string[],
 ): { window: string[]; list: string[] } {
   const window: string[] = [];
   for (let i = options.days; i >= 0; i--) window.push(addDays(options.today, -i));
-  const done = new Set(compacted.map((r) => r.day));
+  const done = new Set(compactedDays);
   const recheckFrom = addDays(options.today, -(options.recheckDays ?? options.days));
   return { window, list: window.filter((d) => !done.has(d) || d >= recheckFrom) };
 }
@@ -153,11 +159,15 @@ export async function compact(
   options: CompactionOptions,
 ): Promise<CompactionResult> {
   const compacted = await store.compacted();
-  const { window, list } = daysToList(options, compacted);
+  const { window, list } = daysToList(options, compacted.days);
   const from = window[0] as string;
   const picked = newestSnapshots(await source.list(list), source.bucket, from);
   const listed = new Set(list);
-  const days = daysToCompact(picked, compacted).filter((d) => listed.has(d));
+  const present = new Set(compacted.days);
+  // A day without any file is written once, empty, so that it is not listed again on every run
+  // (the files of a day written before are never taken away: the compacted data outlives them).
+  const empty = list.filter((d) => !picked.has(d) && !present.has(d));
+  const days = [...daysToCompact(picked, compacted.records).filter((d) => listed.has(d)), ...empty].sort();
   const pool = new ExtractionPool(options.workers);
   const work = await mkdtemp(join(tmpdir(), 'org-compliance-compact-'));
   const written: CompactedDay[] = [];
@@ -180,6 +190,6 @@ export async function compact(
     await pool.close();
     await rm(work, { recursive: true, force: true });
   }
-  const unchanged = [...picked.keys()].filter((d) => listed.has(d) && !days.includes(d)).length;
+  const unchanged = list.filter((d) => !days.includes(d)).length;
   return { written, unchanged, skipped: window.length - list.length };
 }

@@ -27,9 +27,10 @@ export async function runTask(task: WorkerTask): Promise<ExtractedFile> {
 /** What the pool passes as workerData, so that only its threads listen (not a test runner's). */
 export const WORKER_MARK = 'org-compliance-extraction';
 
-if (workerData === WORKER_MARK) parentPort?.on('message', (task: WorkerTask) => {
-  runTask(task).then(
-    (result) => parentPort?.postMessage({ id: task.id, result } satisfies WorkerAnswer),
-    (e: unknown) => parentPort?.postMessage({ id: task.id, error: errorMessage(e) } satisfies WorkerAnswer),
-  );
-});
+if (workerData === WORKER_MARK)
+  parentPort?.on('message', (task: WorkerTask) => {
+    runTask(task).then(
+      (result) => parentPort?.postMessage({ id: task.id, result } satisfies WorkerAnswer),
+      (e: unknown) => parentPort?.postMessage({ id: task.id, error: errorMessage(e) } satisfies WorkerAnswer),
+    );
+  });

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { EXIT_ERROR, EXIT_OK, type Io } from '../cli/io.js';
-import { produceReport, type ReportFormat } from '../cli/report.js';
+import { produceReports, type ReportFormat } from '../cli/report.js';
 import { formatDiagnostic, loadRepository } from '../load/index.js';
 import type { Repository } from '../model/config.js';
 import { toIsoDate } from '../model/dates.js';
@@ -159,11 +159,16 @@ async function writeReports(repo: Repository, io: Io, localDir: string): Promise
     ['report.json', 'json'],
     ['report.html', 'html'],
   ];
-  for (const [file, format] of outputs) {
-    // Dated as the report command dates a report: the day it is made.
-    const where = { target: 'local', localDir, today: toIsoDate(new Date()) } as const;
-    await writeFile(join(localDir, file), await produceReport(repo, where, io, format));
-  }
+  // Dated as the report command dates a report: the day it is made. One reading of the views
+  // gives all three formats.
+  const where = { target: 'local', localDir, today: toIsoDate(new Date()) } as const;
+  const texts = await produceReports(
+    repo,
+    where,
+    io,
+    outputs.map(([, format]) => format),
+  );
+  for (const [i, [file]] of outputs.entries()) await writeFile(join(localDir, file), texts[i] as string);
 }
 
 /** apply rendered each dashboard as it deployed it; the first one is photographed. */

@@ -50,9 +50,7 @@ const TABLES: Record<CompactedTable, { name: string; folder: string; columns: Gl
 
 /** `s3://<data.bucket>/<data.prefix>/compacted/<folder>/`: where a compacted table's objects live. */
 export function compactedLocation(org: Pick<OrgConfig, 'data'>, table: CompactedTable): string {
-  const parts = [org.data.bucket, org.data.prefix, 'compacted', TABLES[table].folder].filter(
-    (p) => p !== '',
-  );
+  const parts = [org.data.bucket, org.data.prefix, 'compacted', TABLES[table].folder].filter((p) => p !== '');
   return `s3://${parts.join('/')}/`;
 }
 

@@ -5,11 +5,12 @@
  * reaches SQL as data and no statement grows with the organization.
  * Pure: no I/O.
  */
-import { EVALUATIONS_TABLE, FILES_TABLE } from './compacted-tables.js';
+
 import { orderViews, type Placeholder } from '../load/views.js';
 import type { Repository, ViewSource } from '../model/config.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { type AthenaViewProperties, type DesiredResource, resourceKey } from '../model/resources.js';
+import { EVALUATIONS_TABLE, FILES_TABLE } from './compacted-tables.js';
 import { referenceTableName, referenceTables, referenceViewSql } from './reference-data.js';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,254}$/;

@@ -1,3 +1,4 @@
+import type { CompactionResult } from '../compact/run.js';
 import type { Change } from './plan.js';
 import type { CurrentResource, DesiredResource, ResourceKind } from './resources.js';
 
@@ -54,4 +55,15 @@ export interface Target {
   quickSightAccountId(): Promise<string>;
   /** Opens a session for queries over the deployed table and views. */
   openQuerySession(): Promise<QuerySession>;
+  /**
+   * Compacts the snapshot files of the trend window into the compacted tables
+   * (docs/compaction.md): the days not yet written, and the days whose newest files changed.
+   */
+  compact(options?: CompactOptions): Promise<CompactionResult>;
+}
+
+export interface CompactOptions {
+  progress?: ProgressReporter;
+  /** Extraction threads; default one per core (at most 4). */
+  workers?: number;
 }

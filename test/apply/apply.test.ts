@@ -51,6 +51,9 @@ function fakeTarget(failing: Set<string> = new Set()): Target & { applied: strin
     openQuerySession: async () => {
       throw new Error('not used');
     },
+    compact: async () => {
+      throw new Error('not used');
+    },
   };
 }
 

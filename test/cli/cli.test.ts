@@ -58,18 +58,18 @@ describe('org-compliance CLI', () => {
     const applied = capture();
     expect(await run(['apply', '--auto-approve', ...common], applied)).toBe(0);
     expect(lines(applied.stdout).at(-1)).toBe(
-      'Apply complete: 219 done, 0 failed, 0 skipped, 219 write call(s).',
+      'Apply complete: 221 done, 0 failed, 0 skipped, 221 write call(s).',
     );
     const after = capture();
     expect(await run(['plan', ...common], after)).toBe(0);
-    expect(after.stdout).toEqual(['No changes. 219 resource(s) up to date.']);
+    expect(after.stdout).toEqual(['No changes. 221 resource(s) up to date.']);
   });
 
   it('plan --json prints the plan and the account comparison', async () => {
     const io = capture();
     expect(await run(['plan', '--json', ...common], io)).toBe(2);
     const parsed = JSON.parse(io.stdout.join('\n'));
-    expect(parsed.summary).toEqual({ create: 219, update: 0, delete: 0, noop: 0 });
+    expect(parsed.summary).toEqual({ create: 221, update: 0, delete: 0, noop: 0 });
     expect(parsed.accounts.changed).toBe(false);
     expect(parsed.changes[0]).toMatchObject({
       action: 'create',

@@ -188,7 +188,7 @@ describe('a view that cannot run is an error of the load, at its file, line and 
     expect(result).toEqual({ diagnostics: [], notes: [] });
     expect(parsed).toHaveLength(views.length);
     // Parsed as apply sends it: placeholders filled.
-    expect(parsed.some((sql) => sql.includes('"org_compliance"."config_snapshots"'))).toBe(true);
+    expect(parsed.some((sql) => sql.includes('"org_compliance"."compacted_evaluations"'))).toBe(true);
     expect(parsed.some((sql) => sql.includes('{{'))).toBe(false);
   });
 });
@@ -238,7 +238,7 @@ describe("Trino's grammar, where polyglot's Trino parser is more lenient (docs/s
       `1:11 'é' (U+00E9) cannot be in an unquoted name: Athena (Trino) takes ASCII letters, digits and _ there; quote it: "café"`,
     ]);
     expect(await problems('SELECT {{ db }.x FROM t')).toEqual([
-      "1:8 '{{' is not part of a placeholder: write {{name}}, with name one of db, table, window_days, trend_days, stale_after_days, exclude_tag_key, exclude_tag_value",
+      "1:8 '{{' is not part of a placeholder: write {{name}}, with name one of db, table, evaluations, evaluation_files, window_days, trend_days, stale_after_days, exclude_tag_key, exclude_tag_value",
       "1:14 '}' is not Athena (Trino) SQL outside strings, quoted identifiers and comments: a placeholder is written {{name}}",
     ]);
     expect(await problems('SELECT \u2018x\u2019 AS a FROM t')).toEqual([

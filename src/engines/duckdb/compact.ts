@@ -69,6 +69,8 @@ function localSource(s3Root: string, table: GlueTableProperties, today: string):
   };
 }
 
+const DAY_OBJECT = /^dt=(\d{4}-\d{2}-\d{2})\/part-0\.parquet$/;
+
 function localStore(s3Root: string, data: OrgConfig['data'], parquet: DuckDbParquet): CompactedStore {
   const evaluationsDir = compactedDirectory(s3Root, data, 'evaluations');
   const filesDir = compactedDirectory(s3Root, data, 'files');
@@ -79,8 +81,11 @@ function localStore(s3Root: string, data: OrgConfig['data'], parquet: DuckDbParq
   };
   return {
     async compacted() {
-      const keys = (await listKeys(filesDir)).filter((k) => /^dt=\d{4}-\d{2}-\d{2}\/[^_.][^/]*\.parquet$/.test(k));
-      return parquet.readFileRecords(keys.map((k) => join(filesDir, k)));
+      const keys = (await listKeys(filesDir)).filter((k) => DAY_OBJECT.test(k));
+      return {
+        records: await parquet.readFileRecords(keys.map((k) => join(filesDir, k))),
+        days: keys.map((k) => DAY_OBJECT.exec(k)?.[1] as string),
+      };
     },
     async putDay(day, evaluations, files) {
       await place(evaluations, evaluationsDir, day);

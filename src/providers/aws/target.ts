@@ -5,9 +5,12 @@
  */
 
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { CompactedDay, CompactionResult } from '../../compact/run.js';
+import { loadLocalEngine } from '../../engines/local-engine.js';
 import type { AccessMode, OrgConfig } from '../../model/config.js';
+import { toIsoDate } from '../../model/dates.js';
 import { organizationsRegion } from '../../model/partition.js';
-import type { ProgressReporter, Provider, Target } from '../../model/provider.js';
+import type { CompactOptions, ProgressReporter, Provider, Target } from '../../model/provider.js';
 import type { QuickSightKind } from '../../model/quicksight.js';
 import { present } from '../../model/values.js';
 import type { AnalysisSource } from '../../quicksight/analysis-export.js';
@@ -144,7 +147,67 @@ export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}):
       query: async (sql, what) => rowsAsRecords(await athena.run(sql, what)),
       close: async () => {},
     }),
+    compact: (o: CompactOptions = {}) =>
+      compactOnAws({
+        clients,
+        send,
+        org,
+        glueTable,
+        ...present({ progress: o.progress ?? options.progress, workers: o.workers, now: options.now }),
+      }),
   };
+}
+
+/**
+ * Compaction from the runner (docs/compaction.md): the deployed snapshot table's projection says
+ * what to list; DuckDB, from node_modules, writes the Parquet (the CLI after npm ci, not a bundle).
+ */
+async function compactOnAws(o: {
+  clients: AwsClients;
+  send: AwsSend;
+  org: OrgConfig;
+  glueTable: AwsGlueTableProvider;
+  progress?: ProgressReporter;
+  workers?: number;
+  now?: () => number;
+}): Promise<CompactionResult> {
+  const { org } = o;
+  const [table] = await o.glueTable.read([]);
+  if (!table) {
+    throw new Error(
+      `The Glue table ${org.glue.database}.${org.glue.table} does not exist in ${org.glue.region}: run apply first (compaction reads its projection)`,
+    );
+  }
+  const { DuckDbParquet } = await loadLocalEngine(
+    'Compaction',
+    () => import('../../engines/duckdb/parquet.js'),
+  );
+  const { compactAws } = await import('./compaction.js');
+  const writer = await DuckDbParquet.open();
+  const progress = o.progress;
+  try {
+    return await compactAws({
+      clients: o.clients,
+      send: o.send,
+      org,
+      table: table.properties,
+      writer,
+      today: toIsoDate(new Date(o.now?.() ?? Date.now())),
+      days: org.compliance.trendDays,
+      ...present({ workers: o.workers }),
+      ...(progress
+        ? {
+            onDay: (day: CompactedDay, done: number, total: number) =>
+              day.files > 0 &&
+              progress(
+                `compacted ${day.day}: ${day.files} files, ${day.rows} evaluations (${done}/${total} days)`,
+              ),
+          }
+        : {}),
+    });
+  } finally {
+    writer.close();
+  }
 }
 
 /** Athena's rows as records keyed by column, as a query session returns them. */

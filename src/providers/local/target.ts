@@ -3,10 +3,19 @@
  * snapshot files, and state.json with what is "deployed". Config rules and the Glue table are
  * records in state.json; views (DuckDB) and QuickSight have providers of their own.
  */
+
+import type { CompactedDay, CompactionResult } from '../../compact/run.js';
+import { loadLocalEngine } from '../../engines/local-engine.js';
 import type { OrgConfig } from '../../model/config.js';
 import { toIsoDate } from '../../model/dates.js';
 import type { Change } from '../../model/plan.js';
-import type { ProgressReporter, Provider, QuerySession, Target } from '../../model/provider.js';
+import type {
+  CompactOptions,
+  ProgressReporter,
+  Provider,
+  QuerySession,
+  Target,
+} from '../../model/provider.js';
 import { type CurrentResource, resourceKey } from '../../model/resources.js';
 import { present } from '../../model/values.js';
 import { LocalAthenaViewProvider, openLocalEngine } from './athena-views.js';
@@ -102,8 +111,43 @@ export function createLocalTarget(
   const store = new LocalStore(dir);
   const today = options.today ?? toIsoDate(new Date());
   const views = new LocalAthenaViewProvider(store, org, today);
+  const compact = async (o: CompactOptions = {}): Promise<CompactionResult> => {
+    const table = (await store.load()).glueTables[org.glue.region]?.[
+      `${org.glue.database}.${org.glue.table}`
+    ];
+    if (!table) {
+      throw new Error(
+        `The Glue table ${org.glue.database}.${org.glue.table} is not deployed on the local target (${store.dir}): run apply first`,
+      );
+    }
+    const { compactLocal } = await loadLocalEngine(
+      'Compaction on the local target',
+      () => import('../../engines/duckdb/compact.js'),
+    );
+    const progress = o.progress ?? options.progress;
+    return compactLocal({
+      s3Root: store.s3Path(''),
+      table,
+      data: org.data,
+      today,
+      days: org.compliance.trendDays,
+      ...present({ workers: o.workers }),
+      ...(progress
+        ? {
+            onDay: (day: CompactedDay, done: number, total: number) =>
+              day.files > 0 &&
+              progress(
+                `compacted ${day.day}: ${day.files} files, ${day.rows} evaluations (${done}/${total} days)`,
+              ),
+          }
+        : {}),
+    });
+  };
   const openQuerySession = async (): Promise<QuerySession> => {
-    // A session queries several views: read the files once, compute each view once.
+    // The views read the compacted tables: bring them up to date with the snapshot files first
+    // (nothing is written when they are).
+    await compact();
+    // A session queries several views: compute each view once.
     const engine = await openLocalEngine(store, org, today, undefined, { materialize: true });
     // One DuckDB connection answers one query at a time.
     let queue: Promise<unknown> = Promise.resolve();
@@ -138,5 +182,6 @@ export function createLocalTarget(
     writeCount: () => store.writeCount(),
     quickSightAccountId: async () => org.quicksight.accountId ?? LOCAL_ACCOUNT_ID,
     openQuerySession,
+    compact,
   };
 }

@@ -72,7 +72,7 @@ describe('aws target against an in-process fake AWS, through the providers and t
 
     const first = await runPlan(repo, target(), { today: TODAY });
     // 178 rules, 4 tables, 3 reference objects, 13 views, and the 21 resources of quicksight/.
-    expect(first.plan.summary).toEqual({ create: 219, update: 0, delete: 0, noop: 0 });
+    expect(first.plan.summary).toEqual({ create: 221, update: 0, delete: 0, noop: 0 });
     expect(first.accounts.changed).toBe(false);
     const t1 = target();
     const result = await apply(first.plan, t1);
@@ -228,7 +228,7 @@ describe('aws target against an in-process fake AWS, through the providers and t
     expect(text.split('\n')).toEqual([
       `~ quicksight-analysis org-compliance (${QS_REGION}): update`,
       '    ~ sheet "Accounts": visual "accounts-by-score" (TableVisual): Title.FormatText changed',
-      'Plan: 0 to create, 1 to update, 0 to delete, 218 unchanged.',
+      'Plan: 0 to create, 1 to update, 0 to delete, 220 unchanged.',
     ]);
 
     const before = fake.calls.length;
@@ -411,7 +411,7 @@ describe('aws target against an in-process fake AWS, through the providers and t
     const fake = new FakeAws(syntheticOrganization(DEMO_ORG));
     const target = () => createAwsTarget(repo.org, { clients: fake.clients(), sleep: async () => {} });
     const first = await runPlan(repo, target(), { today: TODAY });
-    expect(first.plan.summary).toEqual({ create: 198, update: 0, delete: 0, noop: 0 });
+    expect(first.plan.summary).toEqual({ create: 200, update: 0, delete: 0, noop: 0 });
     expect((await apply(first.plan, target())).ok).toBe(true);
     expect((await runPlan(repo, target(), { today: TODAY })).plan.hasChanges).toBe(false);
     expect(fake.calls.filter((c) => c.service === 'quicksight' || c.service === 'sts')).toEqual([]);

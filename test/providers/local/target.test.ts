@@ -47,7 +47,7 @@ describe('local target, end to end', () => {
 
     const result = await apply(first.plan, target);
     expect(result.ok).toBe(true);
-    expect(result.writes).toBe(219);
+    expect(result.writes).toBe(221);
     // Deploying the dashboard rendered it.
     const page = await readFile(join(localDir, 'quicksight/dashboards/org-compliance.html'), 'utf8');
     expect(page).toContain('<title>');
@@ -58,7 +58,7 @@ describe('local target, end to end', () => {
     const again = createLocalTarget(repo.org, localDir);
     const second = await runPlan(repo, again, { today: TODAY });
     expect(second.plan.hasChanges).toBe(false);
-    expect(second.plan.summary.noop).toBe(219);
+    expect(second.plan.summary.noop).toBe(221);
     const secondApply = await apply(second.plan, again);
     expect(secondApply.writes).toBe(0);
     expect(again.writeCount()).toBe(0);

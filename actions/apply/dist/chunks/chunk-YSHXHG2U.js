@@ -1,0 +1,2 @@
+import{createRequire as __ocRequire}from'node:module';import{fileURLToPath as __ocPath}from'node:url';import{dirname as __ocDirname}from'node:path';const require=__ocRequire(import.meta.url);const __filename=__ocPath(import.meta.url);const __dirname=__ocDirname(__filename);
+async function l(n,a,o){let r=new Array(n.length),t=0,i=async()=>{for(;t<n.length;){let e=t++;r[e]=await o(n[e],e)}};return await Promise.all(Array.from({length:Math.max(1,Math.min(a,n.length))},i)),r}export{l as a};
