@@ -3,9 +3,17 @@
 // from the compiled code in lib/. Build first: npx tsc -p tsconfig.build.json
 //
 //   node scripts/generate-org.mjs --out DIR [--accounts N] [--regions R] [--days D] [--seed S] [--until YYYY-MM-DD]
+//       [--large-resources N [--large-days D] [--large-account ID] [--large-region REGION]]
 //
 // --regions takes a count (the first R of config/org.yaml's regions, then further regions) or a
 // comma-separated list. The home region stays config/org.yaml's when it is among them.
+//
+// --large-resources N gives one active account N more resources in one region (default: an
+// account chosen from the seed, in the home region), each evaluated by the rules running there,
+// in its snapshot files of the last --large-days days (default 1: the newest day only). With the
+// shipped catalog that is about 2.5 kB of JSON per resource: some 15,000 make a file over Athena's
+// 32 MB row limit, which the compaction streams. Such files are generated as they are written, so
+// memory stays small whatever N is. Every other file is the same as without the option.
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -15,7 +23,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const LIB = join(ROOT, 'lib');
 const MORE_REGIONS = ['us-west-2', 'eu-north-1', 'ap-northeast-1', 'ca-central-1', 'sa-east-1'];
 const USAGE =
-  'usage: node scripts/generate-org.mjs --out DIR [--accounts N] [--regions R|r1,r2] [--days D] [--seed S] [--until YYYY-MM-DD]';
+  'usage: node scripts/generate-org.mjs --out DIR [--accounts N] [--regions R|r1,r2] [--days D] [--seed S] [--until YYYY-MM-DD]\n' +
+  '         [--large-resources N [--large-days D] [--large-account ID] [--large-region REGION]]';
 
 function fail(message) {
   console.error(message);
@@ -36,6 +45,10 @@ const { values } = parseArgs({
     days: { type: 'string', default: '30' },
     seed: { type: 'string', default: '20210401' },
     until: { type: 'string' },
+    'large-resources': { type: 'string' },
+    'large-days': { type: 'string' },
+    'large-account': { type: 'string' },
+    'large-region': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -51,6 +64,19 @@ const accounts = positiveInt('accounts', values.accounts);
 const days = positiveInt('days', values.days);
 const seed = Number(values.seed);
 if (!Number.isInteger(seed)) fail(`--seed must be an integer, got '${values.seed}'`);
+let large;
+if (values['large-resources'] !== undefined) {
+  large = { resources: positiveInt('large-resources', values['large-resources']) };
+  if (values['large-days'] !== undefined) large.days = positiveInt('large-days', values['large-days']);
+  if (values['large-account'] !== undefined) large.account = values['large-account'];
+  if (values['large-region'] !== undefined) large.region = values['large-region'];
+} else if (
+  values['large-days'] !== undefined ||
+  values['large-account'] !== undefined ||
+  values['large-region'] !== undefined
+) {
+  fail(`--large-days, --large-account and --large-region need --large-resources\n${USAGE}`);
+}
 
 if (!existsSync(join(LIB, 'demo', 'snapshots.js')))
   fail('lib/ is missing or stale: build it first with npx tsc -p tsconfig.build.json');
@@ -94,8 +120,22 @@ const organization = syntheticOrganization({
 });
 await mkdir(out, { recursive: true });
 await writeFile(join(out, 'org.json'), `${JSON.stringify(organization, null, 2)}\n`);
-const options = { org, organization, rules, days, until, seed, s3Dir: join(out, 's3') };
-const summary = await writeSnapshots(options);
+const options = {
+  org,
+  organization,
+  rules,
+  days,
+  until,
+  seed,
+  s3Dir: join(out, 's3'),
+  ...(large ? { large } : {}),
+};
+let summary;
+try {
+  summary = await writeSnapshots(options);
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}
 const seconds = (performance.now() - started) / 1000;
 
 const states = {};
@@ -115,4 +155,12 @@ if (scenario.gap)
   console.log(`missed day: ${scenario.gap.account} ${scenario.gap.region} ${scenario.gap.date}`);
 if (scenario.extraRegion)
   console.log(`extra region ${scenario.extraRegion}: ${scenario.extraRegionAccounts.join(', ')}`);
+if (scenario.large) {
+  const { account, region, resources, dates } = scenario.large;
+  console.log(`large: ${account} ${region}, ${resources} more resources on ${dates.join(', ')}`);
+  for (const f of summary.large ?? []) {
+    const mib = (n) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+    console.log(`  ${f.key}: ${mib(f.jsonBytes)} JSON, ${mib(f.gzipBytes)} gzip`);
+  }
+}
 console.log(`time: ${seconds.toFixed(1)} s`);

@@ -7,13 +7,17 @@
  * random suffixes, rules from outside the catalog (Security Hub, conformance packs, Control
  * Tower), account-level targets, tag keys that differ only by case, the exclusion tag,
  * two deliveries on one day, an account/region that stopped delivering, an account that never
- * delivered a snapshot, a missed day, and a region outside the configured ones. Same options,
- * same bytes.
+ * delivered a snapshot, a missed day, and a region outside the configured ones; on request
+ * (`large`), one account/region whose newest files hold tens of thousands of resources, over
+ * Athena's 32 MB row limit, generated as they are written. Same options, same bytes.
  */
+import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
+import { createGzip, gzip as gzipCallback } from 'node:zlib';
 import { builtInManagedRules } from '../load/managed-rules.js';
 import type { OrgConfig, RuleSpec } from '../model/config.js';
 import { addDays, toProjectionDate } from '../model/dates.js';
@@ -40,11 +44,41 @@ export interface SnapshotOptions {
   extraRegion?: string;
   /** Files written at once; default 32. */
   concurrency?: number;
+  /**
+   * One account/region whose newest snapshot files are very large (over Athena's 32 MB row limit
+   * with tens of thousands of resources): `resources` more resources, each evaluated by the rules
+   * running there that apply to its type, in its files of the last `days` days. Nothing else changes.
+   */
+  large?: LargeAccountOptions;
+}
+
+export interface LargeAccountOptions {
+  /**
+   * Default: one chosen from the seed among the active accounts that deliver every day and carry no
+   * other special case (not the stale, gap, doubled or never-delivered account).
+   */
+  account?: string;
+  /** Default: org.homeRegion. */
+  region?: string;
+  /** Resources added to the account/region's files (a positive integer; tens of thousands to pass 32 MB). */
+  resources: number;
+  /** The newest days that carry them; default 1 (the last day only, to keep generation fast). */
+  days?: number;
 }
 
 export interface SnapshotSummary {
   files: number;
   bytes: number;
+  /** With the `large` option: the files written for the large account/region, newest last. */
+  large?: LargeFile[];
+}
+
+export interface LargeFile {
+  key: string;
+  /** Size of the file's JSON, uncompressed. */
+  jsonBytes: number;
+  /** Size of the gzip file as written. */
+  gzipBytes: number;
 }
 
 /** The special cases a generated data set contains, so tests and demos can find them. */
@@ -71,6 +105,11 @@ export interface SnapshotScenario {
   controlTowerAccounts: string[];
   /** Catalog rules most accounts fail. */
   hardRules: string[];
+  /**
+   * With the `large` option: the account/region whose files on `dates` (the last `days` days) carry
+   * `resources` more resources. The files' sizes are known once written: SnapshotSummary.large.
+   */
+  large?: { account: string; region: string; days: number; dates: string[]; resources: number };
 }
 
 export const ACCOUNT_RESOURCE_TYPE = 'AWS::::Account';
@@ -122,27 +161,80 @@ export async function writeSnapshots(o: SnapshotOptions): Promise<SnapshotSummar
   const dirs = new Map<string, Promise<unknown>>();
   let files = 0;
   let bytes = 0;
+  const large: LargeFile[] = [];
+  const write = async (key: string, json: string): Promise<void> => {
+    const path = join(o.s3Dir, o.org.snapshots.bucket, key);
+    const dir = dirname(path);
+    let made = dirs.get(dir);
+    if (!made) {
+      made = mkdir(dir, { recursive: true });
+      dirs.set(dir, made);
+    }
+    const [body] = await Promise.all([gzip(json, { level: 6 }), made]);
+    // The gzip header holds no mtime (node writes 0); pin the OS byte too, so files match across platforms.
+    body[9] = 3;
+    await writeFile(path, body);
+    files++;
+    bytes += body.length;
+  };
+  // Large files are generated while they are written, one at a time: a part of one in memory at most.
+  let largeTurn: Promise<unknown> = Promise.resolve();
   const jobs = world.files();
   const worker = async (): Promise<void> => {
     for (let next = jobs.next(); !next.done; next = jobs.next()) {
-      const { key, json } = next.value;
-      const path = join(o.s3Dir, o.org.snapshots.bucket, key);
-      const dir = dirname(path);
-      let made = dirs.get(dir);
-      if (!made) {
-        made = mkdir(dir, { recursive: true });
-        dirs.set(dir, made);
+      const job = next.value;
+      if (job.json !== undefined) {
+        await write(job.key, job.json);
+        continue;
       }
-      const [body] = await Promise.all([gzip(json, { level: 6 }), made]);
-      // The gzip header holds no mtime (node writes 0); pin the OS byte too, so files match across platforms.
-      body[9] = 3;
-      await writeFile(path, body);
-      files++;
-      bytes += body.length;
+      const { key, parts } = job;
+      const turn = largeTurn.then(async () => {
+        const written = await writeStreamed(join(o.s3Dir, o.org.snapshots.bucket, key), parts());
+        large.push({ key, ...written });
+        files++;
+        bytes += written.gzipBytes;
+      });
+      largeTurn = turn.catch(() => undefined);
+      await turn;
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, o.concurrency ?? 32) }, worker));
-  return { files, bytes };
+  if (!o.large) return { files, bytes };
+  const fileName = (key: string) => key.slice(key.lastIndexOf('/') + 1);
+  large.sort((a, b) => fileName(a.key).localeCompare(fileName(b.key)));
+  return { files, bytes, large };
+}
+
+/** Writes JSON given in parts as a gzip file (as `gzip` would, header pinned alike) without holding it whole. */
+async function writeStreamed(
+  path: string,
+  parts: Iterable<string>,
+): Promise<{ jsonBytes: number; gzipBytes: number }> {
+  await mkdir(dirname(path), { recursive: true });
+  let jsonBytes = 0;
+  let gzipBytes = 0;
+  await pipeline(
+    Readable.from(
+      (function* () {
+        for (const part of parts) {
+          const chunk = Buffer.from(part);
+          jsonBytes += chunk.length;
+          yield chunk;
+        }
+      })(),
+    ),
+    createGzip({ level: 6 }),
+    async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        // The OS byte of the header, as `writeSnapshots` pins it.
+        if (gzipBytes <= 9 && gzipBytes + chunk.length > 9) chunk[9 - gzipBytes] = 3;
+        gzipBytes += chunk.length;
+        yield chunk;
+      }
+    },
+    createWriteStream(path),
+  );
+  return { jsonBytes, gzipBytes };
 }
 
 /** The special cases `writeSnapshots` builds into the data for these options. */
@@ -330,6 +422,11 @@ interface ResourceContext {
   from: number;
   to: number;
   taken: Set<string>;
+  /**
+   * Set when names are drawn by the thousand (the large account): a taken name gets the next free
+   * number of its base, `<base>-<n>`, instead of a fresh draw.
+   */
+  suffixes?: Map<string, number>;
 }
 
 type Shape = Omit<Resource, 'type' | 'tags' | 'relationships' | 'created' | 'awsRegion'> & {
@@ -341,6 +438,15 @@ const SERVICES = ['api', 'worker', 'ingest', 'sync', 'scheduler', 'gateway', 'ev
 
 /** A name not yet used in this account/region; small name spaces get a numeric suffix. */
 function unique(p: ResourceContext, make: () => string): string {
+  if (p.suffixes) {
+    const base = make();
+    let name = base;
+    let n = p.suffixes.get(base) ?? 1;
+    while (p.taken.has(name)) name = `${base}-${++n}`;
+    p.suffixes.set(base, n);
+    p.taken.add(name);
+    return name;
+  }
   for (let attempt = 0; ; attempt++) {
     const base = make();
     const name = attempt < 4 ? base : `${base}-${attempt - 2}`;
@@ -966,6 +1072,11 @@ interface AccountRegion {
   targets: EvaluatedTarget[];
   /** Minutes after midnight of the daily delivery. */
   baseMinute: number;
+  /** The rules running here. */
+  rules: RuleTarget[];
+  home: boolean;
+  /** Where the resources came from (its names taken), without its random stream. */
+  context: Omit<ResourceContext, 'rand'>;
 }
 
 /**
@@ -974,6 +1085,30 @@ interface AccountRegion {
  * drawn by weight, up to a count that depends on the region.
  */
 function chooseTypes(rules: RuleTarget[], p: ResourceContext, home: boolean, configured: boolean): string[] {
+  const { rand } = p;
+  const { types, pickType } = typeDraw(rules, p, home);
+
+  const chosen = ['AWS::EC2::SecurityGroup', 'AWS::EC2::Volume', ...(home ? ['AWS::S3::Bucket'] : [])].filter(
+    (t) => types.includes(t),
+  );
+  const count = configured
+    ? home
+      ? 10 + Math.floor(21 * rand() ** 3)
+      : 8 + Math.floor(23 * rand() ** 3.5)
+    : int(rand, 8, 12);
+  while (chosen.length < count && types.length) chosen.push(pickType());
+  return chosen;
+}
+
+/**
+ * The resource types the rules evaluate that Config records in this region (IAM in the home region
+ * only, CloudFront in us-east-1 only), sorted, and a draw among them by TYPE_WEIGHTS.
+ */
+function typeDraw(
+  rules: RuleTarget[],
+  p: ResourceContext,
+  home: boolean,
+): { types: string[]; pickType: () => string } {
   const { rand, region } = p;
   const recordable = (t: string) =>
     t !== ACCOUNT_RESOURCE_TYPE &&
@@ -989,17 +1124,7 @@ function chooseTypes(rules: RuleTarget[], p: ResourceContext, home: boolean, con
     }
     return types.at(-1) as string;
   };
-
-  const chosen = ['AWS::EC2::SecurityGroup', 'AWS::EC2::Volume', ...(home ? ['AWS::S3::Bucket'] : [])].filter(
-    (t) => types.includes(t),
-  );
-  const count = configured
-    ? home
-      ? 10 + Math.floor(21 * rand() ** 3)
-      : 8 + Math.floor(23 * rand() ** 3.5)
-    : int(rand, 8, 12);
-  while (chosen.length < count && types.length) chosen.push(pickType());
-  return chosen;
+  return { types, pickType };
 }
 
 /** A resource's configuration item as JSON text, captured some time after it was created. */
@@ -1137,11 +1262,46 @@ class World {
     scenario.securityHubAccounts = some('securityhub', 0.5);
     scenario.conformancePackAccounts = some('conformance', 0.3);
     scenario.controlTowerAccounts = some('controltower', 0.6);
+    if (o.large) scenario.large = this.chooseLarge(o.large, scenario, steady, byHash);
     return scenario;
   }
 
+  /** The large account/region and its days; the default account is one with no other special case. */
+  private chooseLarge(
+    large: LargeAccountOptions,
+    scenario: SnapshotScenario,
+    steady: OrgAccount[],
+    byHash: (key: string, xs: OrgAccount[]) => OrgAccount[],
+  ): LargeAccount {
+    const { o, dates } = this;
+    const { resources, days = 1 } = large;
+    if (!Number.isInteger(resources) || resources < 1)
+      throw new Error(`large.resources must be a positive integer, got ${resources}`);
+    if (!Number.isInteger(days) || days < 1)
+      throw new Error(`large.days must be a positive integer, got ${days}`);
+    const special = new Set(
+      [scenario.stale, scenario.gap, scenario.doubled, scenario.neverDelivered].map((c) => c?.account),
+    );
+    let account = large.account;
+    if (account === undefined) {
+      account = byHash('large', steady).find((a) => !special.has(a.id))?.id;
+      if (account === undefined) throw new Error('large: no active account without another special case');
+    } else if (
+      !this.delivering.some((a) => a.id === account) ||
+      scenario.neverDelivered?.account === account
+    ) {
+      throw new Error(`large.account ${account} delivers no snapshot files`);
+    }
+    const region = large.region ?? o.org.homeRegion;
+    const recorded =
+      o.org.regions.includes(region) ||
+      (region === this.extraRegion && scenario.extraRegionAccounts.includes(account));
+    if (!recorded) throw new Error(`large.region ${region}: account ${account} records no snapshots there`);
+    return { account, region, days: Math.min(days, dates.length), dates: dates.slice(-days), resources };
+  }
+
   /** Every file, in a fixed order, produced lazily. */
-  *files(): Generator<{ key: string; json: string }> {
+  *files(): Generator<FileJob> {
     const regions = [...this.o.org.regions, ...(this.extraRegion ? [this.extraRegion] : [])];
     for (const account of this.delivering) {
       for (const region of regions) {
@@ -1149,7 +1309,10 @@ class World {
         const days = this.dates.filter((d) => this.delivers(account, region, d));
         if (!days.length) continue;
         const place = this.place(account, region);
-        for (const date of days) yield* this.day(place, date);
+        const large = this.scenario.large;
+        const largeHere = large?.account === account.id && large.region === region ? large : undefined;
+        for (const date of days)
+          yield* this.day(place, date, largeHere?.dates.includes(date) ? largeHere : undefined);
       }
     }
   }
@@ -1183,7 +1346,9 @@ class World {
     const resources = this.resources(p, chooseTypes(rules, p, home, configured), home);
     const resourceJson = resources.map((r) => resourceItemJson(r, p));
     const targets = this.evaluatedTargets(account, region, rules, resources, rand);
-    return { account, region, resourceJson, targets, baseMinute: int(rand, 6 * 60, 13 * 60) };
+    const baseMinute = int(rand, 6 * 60, 13 * 60);
+    const context = { account: account.id, region, team, env, from, to, taken: p.taken };
+    return { account, region, resourceJson, targets, baseMinute, rules, home, context };
   }
 
   /**
@@ -1334,8 +1499,8 @@ class World {
     }
   }
 
-  /** The file(s) of one account/region/day. */
-  private *day(place: AccountRegion, date: string): Generator<{ key: string; json: string }> {
+  /** The file(s) of one account/region/day; with `large`, built only when written. */
+  private *day(place: AccountRegion, date: string, large: LargeAccount | undefined): Generator<FileJob> {
     const { o } = this;
     const { account, region } = place;
     const before = Math.round(
@@ -1348,15 +1513,7 @@ class World {
     // Account maturity: about 40%..97% compliant; failures were a little more frequent in the past.
     const maturity = 0.42 + 0.56 * hash01(o.seed, 'maturity', account.id) ** 0.6;
     const failure = (1 - maturity) * (1 + 0.006 * Math.min(before, 90));
-    const results = place.targets.map((t) =>
-      t.slots.map((s): ComplianceType => {
-        const insufficient = rand() < 0.012;
-        if (s.notApplicable) return 'NOT_APPLICABLE';
-        if (insufficient) return 'INSUFFICIENT_DATA';
-        const pass = s.rule.hard ? 0.3 * (1 - failure) : 1 - failure * s.rule.weight;
-        return s.u < pass ? 'COMPLIANT' : 'NON_COMPLIANT';
-      }),
-    );
+    const results = place.targets.map((t) => t.slots.map((s) => resultOf(s, failure, rand)));
 
     const evaluated = stampMs - int(rand, 10, 50) * 60_000;
     const build = (res: ComplianceType[][], evalMs: number, id: string) => {
@@ -1366,6 +1523,18 @@ class World {
       });
       return `{"fileVersion":"1.0","configSnapshotId":"${id}","configurationItems":[${items.join(',')}]}`;
     };
+    const job = (key: string, res: ComplianceType[][], evalMs: number, id: string): FileJob =>
+      large
+        ? {
+            key,
+            parts: () =>
+              jsonParts(
+                `{"fileVersion":"1.0","configSnapshotId":"${id}","configurationItems":[`,
+                this.largeFileItems(place, large, date, failure, res, evalMs),
+                ']}',
+              ),
+          }
+        : { key, json: build(res, evalMs, id) };
 
     const doubled =
       hash01(o.seed, 'doubled', account.id, region, date) < 0.04 ||
@@ -1387,17 +1556,132 @@ class World {
         (earlier[i] as ComplianceType[])[j] = 'NON_COMPLIANT';
       }
       const id = uuid(rand);
-      yield {
-        key: snapshotKey(o.org, account.id, region, date, stampOf(earlierMs), id),
-        json: build(earlier, earlierMs - 20 * 60_000, id),
-      };
+      const key = snapshotKey(o.org, account.id, region, date, stampOf(earlierMs), id);
+      yield job(key, earlier, earlierMs - 20 * 60_000, id);
     }
     const id = uuid(rand);
-    yield {
-      key: snapshotKey(o.org, account.id, region, date, stampOf(stampMs), id),
-      json: build(results, evaluated, id),
-    };
+    yield job(snapshotKey(o.org, account.id, region, date, stampOf(stampMs), id), results, evaluated, id);
   }
+
+  /**
+   * A large file's items: the account/region's own items, as any other day's file has them, with
+   * the large account's resources after the others and their compliance items last.
+   */
+  private *largeFileItems(
+    place: AccountRegion,
+    large: LargeAccount,
+    date: string,
+    failure: number,
+    res: ComplianceType[][],
+    evalMs: number,
+  ): Generator<string> {
+    const { account, region } = place;
+    yield* place.resourceJson;
+    for (const batch of this.largeBatches(place, large, true)) for (const r of batch) yield r.json as string;
+    for (const [i, t] of place.targets.entries()) {
+      yield complianceJson(place, t, res[i] as ComplianceType[], evalMs + i * 7);
+    }
+    const dayRand = rng(this.o.seed, 'large-day', account.id, region, date);
+    let n = place.targets.length;
+    for (const batch of this.largeBatches(place, large, false)) {
+      for (const { target } of batch) {
+        const results = target.slots.map((s) => resultOf(s, failure, dayRand));
+        // Evaluated within ten minutes after the account's other results.
+        yield complianceJson(place, target, results, evalMs + ((n++ * 7) % 600_000));
+      }
+    }
+  }
+
+  /**
+   * The large account/region's extra resources, batch by batch, each with its evaluation slots: the
+   * same resources every day and on every pass (from their own random streams, so nothing else
+   * moves), related within their batch. With `items`, each one's configuration item as JSON too.
+   */
+  private *largeBatches(
+    place: AccountRegion,
+    large: LargeAccount,
+    items: boolean,
+  ): Generator<{ json?: string; target: EvaluatedTarget }[]> {
+    const { seed } = this.o;
+    const { account, region } = place;
+    const rand = rng(seed, 'large', account.id, region);
+    // Capture times draw from their own stream, so a pass without the items draws the same resources.
+    const itemContext = { ...place.context, rand: rng(seed, 'large-items', account.id, region) };
+    const p: ResourceContext = {
+      ...place.context,
+      rand,
+      taken: new Set(place.context.taken),
+      suffixes: new Map(),
+    };
+    const { types, pickType } = typeDraw(place.rules, p, place.home);
+    if (!types.length)
+      throw new Error(`large: no rule running in ${account.id} ${region} evaluates a resource`);
+    const slotsOf = new Map(
+      types.map((t) => [
+        t,
+        place.rules
+          .filter((r) => r.types.includes(t))
+          .map((r) => ({ rule: r, ruleJson: memberRuleJson(seed, account.id, region, r) })),
+      ]),
+    );
+    for (let done = 0; done < large.resources; ) {
+      const size = Math.min(LARGE_BATCH, large.resources - done);
+      done += size;
+      const resources = Array.from({ length: size }, (): Resource => {
+        const type = pickType();
+        const created = when(p);
+        const shape = (SHAPES[type] ?? ((q: ResourceContext) => genericShape(type, q)))(p, created);
+        return { type, tags: this.tags(p, type), relationships: [], created, awsRegion: region, ...shape };
+      });
+      this.relate(resources, p);
+      yield resources.map((r) => {
+        const slots = (slotsOf.get(r.type) ?? []).map(
+          (s): Slot => ({ ...s, u: rand(), notApplicable: rand() < 0.03 }),
+        );
+        const targetId = `${r.type}/${r.id}`;
+        const target = { type: r.type, id: r.id, resourceName: rand() < 0.5 ? targetId : null, slots };
+        return items ? { json: resourceItemJson(r, itemContext), target } : { target };
+      });
+    }
+  }
+}
+
+/** One file to write: its JSON, or (a large file) its JSON in parts, produced as it is written. */
+type FileJob =
+  | { key: string; json: string; parts?: never }
+  | { key: string; json?: never; parts: () => Iterable<string> };
+
+type LargeAccount = NonNullable<SnapshotScenario['large']>;
+
+/** Large-account resources generated (and related to each other) at a time. */
+const LARGE_BATCH = 250;
+
+/** A JSON array's items, comma-joined into parts of about a megabyte, between `head` and `tail`. */
+function* jsonParts(head: string, items: Iterable<string>, tail: string): Generator<string> {
+  let part: string[] = [head];
+  let length = 0;
+  let first = true;
+  for (const item of items) {
+    part.push(first ? item : `,${item}`);
+    first = false;
+    length += item.length;
+    if (length >= 1 << 20) {
+      yield part.join('');
+      part = [];
+      length = 0;
+    }
+  }
+  part.push(tail);
+  yield part.join('');
+}
+
+/** One result of a day: `rand` is the day's stream (drawn once per slot, whatever the result). */
+function resultOf(s: Slot, failure: number, rand: Rand): ComplianceType {
+  const insufficient = rand() < 0.012;
+  if (s.notApplicable) return 'NOT_APPLICABLE';
+  if (insufficient) return 'INSUFFICIENT_DATA';
+  const pass = s.rule.hard ? 0.3 * (1 - failure) : 1 - failure * s.rule.weight;
+  return s.u < pass ? 'COMPLIANT' : 'NON_COMPLIANT';
 }
 
 function overall(results: ComplianceType[]): ComplianceType {

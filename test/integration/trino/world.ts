@@ -405,6 +405,9 @@ export async function buildWorld(options: WorldOptions = {}): Promise<World> {
       maxAttempts: 2,
     });
     await time('our apply: Glue tables and reference data into moto', () => applyDataKinds(aws, repo, today));
+    // The views read the compacted tables: our compaction from moto's S3 into moto's S3, as the
+    // nightly workflow runs it (the local target compacts its own tree when its session opens).
+    await time('our compaction: snapshot files on moto S3 into the compacted tables', () => aws.compact());
     const glue = new GlueClient({
       endpoint: moto.endpoint,
       region: repo.org.glue.region,
