@@ -171,22 +171,31 @@ export async function compact(
   const pool = new ExtractionPool(options.workers);
   const work = await mkdtemp(join(tmpdir(), 'org-compliance-compact-'));
   const written: CompactedDay[] = [];
+  // The writer turns one day into Parquet while the workers extract the next.
+  let writing: Promise<void> = Promise.resolve();
   try {
     for (const day of days) {
       const files = picked.get(day) ?? [];
       const lines = join(work, `${day}.json`);
       const extracted = await extractDay(pool, source, files, lines);
-      const evaluations = join(work, `${day}-evaluations.parquet`);
-      const filesTable = join(work, `${day}-files.parquet`);
-      await writer.writeEvaluations(lines, evaluations);
-      await writer.writeFiles(extracted.records, filesTable);
-      await store.putDay(day, evaluations, filesTable);
-      await rm(lines, { force: true });
-      const result = { day, files: files.length, rows: extracted.rows, streamed: extracted.streamed };
-      written.push(result);
-      options.onDay?.(result, written.length, days.length);
+      await writing;
+      writing = (async () => {
+        const evaluations = join(work, `${day}-evaluations.parquet`);
+        const filesTable = join(work, `${day}-files.parquet`);
+        await writer.writeEvaluations(lines, evaluations);
+        await writer.writeFiles(extracted.records, filesTable);
+        await store.putDay(day, evaluations, filesTable);
+        await rm(lines, { force: true });
+        const result = { day, files: files.length, rows: extracted.rows, streamed: extracted.streamed };
+        written.push(result);
+        options.onDay?.(result, written.length, days.length);
+      })();
+      // Surfaced by the next await of `writing`; not an unhandled rejection meanwhile.
+      writing.catch(() => {});
     }
+    await writing;
   } finally {
+    await writing.catch(() => {});
     await pool.close();
     await rm(work, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@
  * new one. Listing is free here, so every day of the window is listed again on each run.
  */
 
+import { readdirSync } from 'node:fs';
 import { mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PickedFile } from '../../compact/plan.js';
@@ -19,7 +20,7 @@ import { type CompactedTable, compactedLocation } from '../../desired/compacted-
 import type { OrgConfig } from '../../model/config.js';
 import type { GlueTableProperties } from '../../model/resources.js';
 import { DuckDbParquet } from './parquet.js';
-import { projectionOf, selectFiles } from './partitions.js';
+import { projectionOf, selectFiles, snapshotPrefixes } from './partitions.js';
 
 export type { CompactedDay, CompactionResult } from '../../compact/run.js';
 
@@ -56,12 +57,20 @@ function localSource(s3Root: string, table: GlueTableProperties, today: string):
   return {
     bucket: projection.bucket,
     async list(days) {
-      const wanted = new Set(days);
-      const files = selectFiles(await listKeys(bucketDir), projection);
-      return files.filter((f) => {
-        const [y, m, d] = f.dt.split('/');
-        return wanted.has(`${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
-      });
+      // One directory per account, region and day, as the aws target lists one prefix each:
+      // walking the whole tree costs seconds at a few hundred accounts.
+      const keys: string[] = [];
+      for (const prefix of snapshotPrefixes(projection, days)) {
+        let names: string[];
+        try {
+          names = readdirSync(join(bucketDir, prefix));
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          throw e;
+        }
+        for (const name of names) keys.push(`${prefix}${name}`);
+      }
+      return selectFiles(keys, projection);
     },
     async fetch(file: PickedFile) {
       return { path: join(bucketDir, file.key) };

@@ -83,16 +83,17 @@ export class DuckDbEngine {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
-    readonly files: PartitionFile[],
+    private readonly raw: { table: GlueTableProperties; s3Root: string },
     private readonly materialize: boolean,
     private readonly today: string,
   ) {}
 
+  /** The raw snapshot table's files, once it was created (it is made on first use). */
+  files: PartitionFile[] | undefined;
+  #rawReady: Promise<void> | undefined;
+
   static async open(options: EngineOptions): Promise<DuckDbEngine> {
     const { table } = options;
-    const projection = projectionOf(table, options.today);
-    const bucketDir = join(options.s3Root, projection.bucket);
-    const files = selectFiles(await listKeys(bucketDir), projection);
     const instance = await DuckDBInstance.create(':memory:', {
       // What does not fit in memory spills to the OS's temporary directory, never into the
       // working directory (DuckDB's default is ./.tmp, which a checkout would then carry).
@@ -100,8 +101,15 @@ export class DuckDbEngine {
       ...(options.threads ? { threads: String(options.threads) } : {}),
     });
     const connection = await instance.connect();
-    const engine = new DuckDbEngine(instance, connection, files, options.materialize ?? false, options.today);
-    await engine.createTable(table, bucketDir, projection.bucket);
+    const engine = new DuckDbEngine(
+      instance,
+      connection,
+      { table, s3Root: options.s3Root },
+      options.materialize ?? false,
+      options.today,
+    );
+    for (const macro of TRINO_MACROS) await engine.run(macro);
+    await engine.run(`CREATE SCHEMA IF NOT EXISTS ${quote(table.database)}`);
     for (const reference of options.tables ?? [])
       await engine.createReferenceTable(reference, options.s3Root);
     return engine;
@@ -112,18 +120,40 @@ export class DuckDbEngine {
   }
 
   /**
+   * The raw snapshot table is created when a statement first names it: listing the snapshot tree
+   * and binding a view over every file costs seconds at a few hundred accounts, and the shipped
+   * views read the compacted tables instead. Ad-hoc queries and views of one's own that read it
+   * get it as before.
+   */
+  private async ensureRaw(sql: string): Promise<void> {
+    const { database, name } = this.raw.table;
+    const mention = new RegExp(`"?${database}"?\\s*\\.\\s*"?${name}"?(?![A-Za-z0-9_])`, 'i');
+    if (this.#rawReady === undefined && !mention.test(sql)) return;
+    this.#rawReady ??= (async () => {
+      const projection = projectionOf(this.raw.table, this.today);
+      const bucketDir = join(this.raw.s3Root, projection.bucket);
+      this.files = selectFiles(await listKeys(bucketDir), projection);
+      await this.createTable(this.raw.table, this.files, bucketDir, projection.bucket);
+    })();
+    await this.#rawReady;
+  }
+
+  /**
    * The table as a view over the files the projection selects. `"$path"` is the object's S3 URI
    * (`s3://bucket/key`), as Athena and Trino give it, not the local file's path.
    */
-  private async createTable(table: GlueTableProperties, bucketDir: string, bucket: string): Promise<void> {
-    for (const macro of TRINO_MACROS) await this.run(macro);
+  private async createTable(
+    table: GlueTableProperties,
+    files: readonly PartitionFile[],
+    bucketDir: string,
+    bucket: string,
+  ): Promise<void> {
     const schema = quote(table.database);
-    await this.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await this.run(
       `CREATE TABLE ${schema}."__partitions" (path VARCHAR, uri VARCHAR, account VARCHAR, region VARCHAR, dt VARCHAR, itemtype VARCHAR)`,
     );
     const appender = await this.connection.createAppender('__partitions', table.database);
-    for (const f of this.files) {
+    for (const f of files) {
       appender.appendVarchar(join(bucketDir, f.key));
       appender.appendVarchar(`s3://${bucket}/${f.key}`);
       appender.appendVarchar(f.account);
@@ -143,14 +173,14 @@ export class DuckDbEngine {
     }));
     const partitionCols = table.partitionKeys.map((p) => `p.${quote(p.name)}`).join(', ');
     const tableName = `${schema}.${quote(table.name)}`;
-    if (this.files.length === 0) {
+    if (files.length === 0) {
       const empty = columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quote(c.hive)}`).join(', ');
       await this.run(
         `CREATE VIEW ${tableName} AS SELECT ${empty}, ${table.partitionKeys.map((p) => `CAST(NULL AS VARCHAR) AS ${quote(p.name)}`).join(', ')}, CAST(NULL AS VARCHAR) AS "$path" WHERE false`,
       );
       return;
     }
-    const list = `[${this.files.map((f) => literal(join(bucketDir, f.key))).join(', ')}]`;
+    const list = `[${files.map((f) => literal(join(bucketDir, f.key))).join(', ')}]`;
     const spec = `{${columns.map((c) => `${literal(c.json)}: ${literal(c.type)}`).join(', ')}}`;
     const select = columns.map((c) => `r.${quote(c.json)} AS ${quote(c.hive)}`).join(', ');
     const body = `SELECT ${select}, ${partitionCols}, p.uri AS "$path" FROM read_json(${list}, columns = ${spec}, filename = true, format = 'auto', maximum_object_size = ${ATHENA_MAX_ROW_BYTES}) AS r JOIN ${schema}."__partitions" AS p ON p.path = r.filename`;
@@ -244,6 +274,7 @@ export class DuckDbEngine {
       throw new ViewError(view.name, errorMessage(e));
     }
     try {
+      await this.ensureRaw(sql);
       const kind = this.materialize ? 'TABLE' : 'VIEW';
       await this.run(`CREATE OR REPLACE ${kind} ${quote(view.database)}.${quote(view.name)} AS ${sql}`);
     } catch (e) {
@@ -261,6 +292,7 @@ export class DuckDbEngine {
   }
 
   async queryDuckDb(sql: string): Promise<Record<string, unknown>[]> {
+    await this.ensureRaw(sql);
     const reader = await this.connection.runAndReadAll(sql);
     const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
     return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])));

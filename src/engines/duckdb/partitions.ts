@@ -97,3 +97,32 @@ export function selectFiles(keys: Iterable<string>, projection: Projection): Par
   }
   return out.sort((a, b) => a.key.localeCompare(b.key));
 }
+
+/** `2026-11-03` → `2026/11/3`: a day as the snapshot keys write it. */
+function unpaddedDay(day: string): string {
+  const [y, m, d] = day.split('-');
+  return `${y}/${Number(m)}/${Number(d)}`;
+}
+
+/**
+ * The key prefix of each projected account, region and day of `days` (ISO, inside the
+ * projection's range) for the `ConfigSnapshot` item type, each ending in `/`: where a day's
+ * snapshot files are, listed one prefix at a time instead of walking the whole tree.
+ */
+export function snapshotPrefixes(projection: Projection, days: readonly string[]): string[] {
+  const base = projection.template.slice(`s3://${projection.bucket}/`.length);
+  const prefixes: string[] = [];
+  for (const account of [...projection.accounts].sort())
+    for (const region of [...projection.regions].sort())
+      for (const day of days) {
+        if (day < projection.from || day > projection.to) continue;
+        const values: Record<string, string> = {
+          account,
+          region,
+          dt: unpaddedDay(day),
+          itemtype: 'ConfigSnapshot',
+        };
+        prefixes.push(base.replace(/\$\{(account|region|dt|itemtype)\}/g, (_, k: string) => values[k] ?? ''));
+      }
+  return prefixes;
+}

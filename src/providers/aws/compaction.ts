@@ -26,8 +26,7 @@ import {
   type SnapshotSource,
 } from '../../compact/run.js';
 import { compactedLocation } from '../../desired/compacted-tables.js';
-import { projectionDate } from '../../desired/glue-table.js';
-import { projectionOf, selectFiles } from '../../engines/duckdb/partitions.js';
+import { projectionOf, selectFiles, snapshotPrefixes } from '../../engines/duckdb/partitions.js';
 import type { OrgConfig } from '../../model/config.js';
 import { mapLimit } from '../../model/pool.js';
 import type { GlueTableProperties } from '../../model/resources.js';
@@ -81,26 +80,11 @@ async function listAll(
 
 function s3Source(o: AwsCompactionOptions): SnapshotSource {
   const projection = projectionOf(o.table, o.today);
-  const base = projection.template.slice(`s3://${projection.bucket}/`.length);
   const concurrency = o.concurrency ?? 32;
   return {
     bucket: projection.bucket,
     async list(days) {
-      const prefixes: string[] = [];
-      for (const account of [...projection.accounts].sort())
-        for (const region of [...projection.regions].sort())
-          for (const day of days) {
-            if (day < projection.from || day > projection.to) continue;
-            const values: Record<string, string> = {
-              account,
-              region,
-              dt: projectionDate(day, 'day'),
-              itemtype: 'ConfigSnapshot',
-            };
-            prefixes.push(
-              base.replace(/\$\{(account|region|dt|itemtype)\}/g, (_, k: string) => values[k] ?? ''),
-            );
-          }
+      const prefixes = snapshotPrefixes(projection, days);
       const keys = await mapLimit(prefixes, concurrency, (prefix) =>
         listAll(
           o,

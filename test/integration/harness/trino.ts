@@ -563,6 +563,9 @@ export function glueHiveCatalog(
     // retried by the Glue client), so asking for them only costs time.
     'hive.table-statistics-enabled': 'false',
     'hive.partition-projection-enabled': 'true',
+    // Athena fails a row (here: a snapshot file, one JSON line) over 32 MB; Trino's default limit
+    // is 100MB. The suite's Trino is as strict as Athena.
+    'hive.text.max-line-length': '32MB',
     ...(options.cachedTables?.length
       ? {
           'hive.file-status-cache-tables': options.cachedTables.join(','),

@@ -5,10 +5,12 @@
  * local target) give the same answer for every view and for the report. The mutation tests show
  * that the suite notices a view that is not valid Trino and a wrong projection property.
  */
+
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetTablesCommand } from '@aws-sdk/client-glue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVALUATIONS_TABLE } from '../../../src/desired/compacted-tables.js';
 import { desiredViews } from '../../../src/desired/views.js';
 import { loadRepository } from '../../../src/load/index.js';
 import type { DesiredResource } from '../../../src/model/resources.js';
@@ -187,38 +189,63 @@ describe('mutations the suite must notice', () => {
     expect(definition).not.toContain('::');
   });
 
-  it('a region missing from projection.region.values (UpdateTable on moto): rows go missing, the comparison fails', async () => {
+  it("a region missing from the snapshot table's projection.region.values (UpdateTable on moto): its files go missing, the comparison fails", async () => {
     const [kept, dropped] = world.repo.org.regions;
     expect(dropped).toBeDefined();
     await updateTableBehindOurBack(world, (p) => {
       p.parameters['projection.region.values'] = String(kept);
     });
+    const { database, table } = world.repo.org.glue;
+    const sql = `SELECT account, region, dt, "$path" AS path FROM "${database}"."${table}" WHERE itemtype = 'ConfigSnapshot'`;
     try {
-      await expect(compareView('daily_evaluations')).rejects.toThrow(
-        /^view daily_evaluations: Trino returned \d+ row\(s\), DuckDB \d+; 0 row\(s\) only in Trino, \d+ only in DuckDB/,
+      await expect(compareQuery('the snapshot files', sql)).rejects.toThrow(
+        /^the snapshot files: Trino returned \d+ row\(s\), DuckDB \d+; 0 row\(s\) only in Trino, \d+ only in DuckDB/,
       );
-      await expect(compareView('freshness')).rejects.toThrow(/^view freshness: .*only in (Trino|DuckDB)/s);
+      // The views read the compacted tables: the raw table's projection is no longer theirs.
+      await compareView('daily_evaluations');
+      await compareView('freshness');
     } finally {
       // Our own plan sees the drift and apply puts the table back.
       const { plan } = await applyGlueTable(world.aws, world.repo, world.today);
       expect(plan.changes.map((c) => c.action)).toEqual(['update']);
     }
-    await compareView('daily_evaluations');
+    await compareQuery('the snapshot files', sql);
   });
 
-  it("projection.dt.format 'yyyy/MM/dd' (UpdateTable on moto): the unpadded days' files go missing, the comparison fails", async () => {
-    await updateTableBehindOurBack(world, (p) => {
-      p.parameters['projection.dt.format'] = 'yyyy/MM/dd';
-    });
+  it("the compacted table's projection.dt.format 'yyyy/MM/dd' (UpdateTable on moto): its days go missing, the views' comparison fails", async () => {
+    await updateTableBehindOurBack(
+      world,
+      (p) => {
+        p.parameters['projection.dt.format'] = 'yyyy/MM/dd';
+      },
+      EVALUATIONS_TABLE,
+    );
     try {
       await expect(compareView('daily_evaluations')).rejects.toThrow(
-        /^view daily_evaluations: Trino returned \d+ row\(s\), DuckDB \d+; 0 row\(s\) only in Trino, \d+ only in DuckDB/,
+        /^view daily_evaluations: Trino returned 0 row\(s\), DuckDB \d+; 0 row\(s\) only in Trino, \d+ only in DuckDB/,
       );
     } finally {
-      const { plan } = await applyGlueTable(world.aws, world.repo, world.today);
+      const { plan } = await applyGlueTable(world.aws, world.repo, world.today, EVALUATIONS_TABLE);
       expect(plan.changes.map((c) => c.action)).toEqual(['update']);
     }
     await compareView('daily_evaluations');
+  });
+
+  it("the compacted table's projection.dt.range starting today (UpdateTable on moto): the earlier days go missing, the trend's comparison fails", async () => {
+    await updateTableBehindOurBack(
+      world,
+      (p) => {
+        p.parameters['projection.dt.range'] = `${world.today},NOW`;
+      },
+      EVALUATIONS_TABLE,
+    );
+    try {
+      await expect(compareView('trend')).rejects.toThrow(/^view trend: .*only in DuckDB/s);
+    } finally {
+      const { plan } = await applyGlueTable(world.aws, world.repo, world.today, EVALUATIONS_TABLE);
+      expect(plan.changes.map((c) => c.action)).toEqual(['update']);
+    }
+    await compareView('trend');
   });
 });
 

@@ -1,22 +1,34 @@
 /**
  * Benchmark for issue 13, not part of the integration suite (`npm run bench:trino`): what the
- * size of the snapshot table's `projection.account.values` enum costs on Trino with the shipped
- * `projection.startDate` and the compliance window defaults.
+ * compacted tables buy on Trino, against the raw snapshot table the views read before them, with
+ * the shipped `projection.startDate` and the compliance window defaults.
  *
- * One world (40 accounts × 4 regions × 30 days of snapshots on moto, our apply's Glue table, the
- * views created through our provider), then every dashboard data set refresh (the query a SPICE
- * refresh sends, built from quicksight/data-sets/) and every query of the report (as runReport
- * sends them, one at a time), first with the enum our apply wrote, then with the enum widened by
- * UpdateTable behind our back (the same accounts plus synthetic ids with no data) to each size of
- * BENCH_ENUMS. Before each size, `EXPLAIN` of the freshness refresh times the planning alone (the
- * projection's partitions are enumerated and pruned there). Results are printed as Markdown and
- * written beside Trino's logs.
+ * One world (40 accounts × 4 regions × 30 days of snapshots on moto, our apply's Glue tables, our
+ * compaction into moto's S3, the views created through our provider), and two sets of the same
+ * views on Trino:
+ * - compacted: the views as shipped, in the Glue database of config/org.yaml; `daily_evaluations`
+ *   and `freshness` read the compacted tables (`compacted_evaluations`, `compacted_files`);
+ * - raw: in a second Glue database (RAW_DB), every view as shipped except those two, which are
+ *   the views before compaction (test/integration/trino/raw-views/) over the raw snapshot table.
+ *   Each view reads the views of its own database and the real Glue tables of the first (the
+ *   snapshot table, the reference tables `ref_*`), so both sets read the same data.
+ *
+ * Every dashboard data set refresh (the query a SPICE refresh sends, built from
+ * quicksight/data-sets/) and every query of the report (as runReport sends them, one at a time)
+ * runs against each set, first with the snapshot table's `projection.account.values` as our apply
+ * wrote it, then with the enum widened by UpdateTable behind our back (the same accounts plus
+ * synthetic ids with no data) to each size of BENCH_ENUMS. At our own enum both sets must return
+ * the same rows for every query (asserted: the comparison is of equal work). Before each size,
+ * `EXPLAIN` of the freshness refresh times the planning alone in each set (the raw table's
+ * projection partitions are enumerated and pruned there). Results are printed as Markdown and
+ * written beside Trino's logs, with the targets of issue 13: compacted time at the widest enum ≤
+ * 1.5 × at our own, and compacted input bytes ≤ 5 % of raw per query.
  *
  * Each measurement is the fastest of BENCH_REPEATS runs; a run that fails, times out
  * (query_max_run_time) or takes longer than BENCH_REPEAT_UNDER_S is not repeated. With a wider
- * enum, once the freshness refresh (one scan of the table, the least any view makes) has timed
- * out, the other queries that scan the table are not run: they scan the same partitions at least
- * once and are reported as over the timeout, marked "inferred".
+ * enum, once the raw set's freshness refresh (one scan of the raw table, the least any view
+ * makes) has timed out, the raw set's other queries that scan the table are not run: they scan
+ * the same partitions at least once and are reported as over the timeout, marked "inferred".
  *
  * Settings (environment): BENCH_ENUMS (wider enum sizes, default 5000), BENCH_PLAN_ENUMS (sizes
  * with EXPLAIN only, default 540,1040), BENCH_TIMEOUT_MIN (per query at a wider enum, default 10),
@@ -28,16 +40,23 @@
  * BENCH_SPLIT_LOADER_CONCURRENCY (default 4, see below), BENCH_ACCOUNTS,
  * BENCH_REGIONS, BENCH_DAYS.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateDatabaseCommand } from '@aws-sdk/client-glue';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, it } from 'vitest';
+import { compactedLocation } from '../../../src/desired/compacted-tables.js';
 import { desiredResources } from '../../../src/desired/index.js';
+import { desiredViews } from '../../../src/desired/views.js';
+import type { Repository } from '../../../src/model/config.js';
 import type { QuickSightProperties } from '../../../src/model/quicksight.js';
+import type { DesiredResource } from '../../../src/model/resources.js';
 import { runReport } from '../../../src/pipeline/report.js';
 import type { Row } from '../../../src/report/compliance.js';
+import { REPO_ROOT } from '../../helpers/repo.js';
 import { MOTO_VERSION, motoS3Client } from '../harness/moto.js';
 import {
   progress,
@@ -46,7 +65,13 @@ import {
   TrinoQueryError,
   type TrinoQueryStats,
 } from '../harness/trino.js';
-import { buildWorld, desiredTable, updateTableBehindOurBack, type World } from './world.js';
+import {
+  buildWorld,
+  createViewsOnTrino,
+  desiredTable,
+  updateTableBehindOurBack,
+  type World,
+} from './world.js';
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -95,6 +120,17 @@ const QUICKSIGHT_ACCOUNT = '123456789012';
 /** Views that read reference data only, never the snapshot table. */
 const REFERENCE_VIEWS = new Set(['accounts', 'catalog_rules', 'exceptions', 'projection']);
 const WHOLE = 'report: runReport as shipped (its queries at once)';
+/** The second Glue database: the views as they read the raw snapshot table before compaction. */
+const RAW_DB = 'org_compliance_raw';
+/** The views before compaction (git show 5bc91b3^:sql/views/<name>.sql), kept as fixtures. */
+const RAW_VIEWS_DIR = 'test/integration/trino/raw-views';
+const RAW_VIEWS = ['daily_evaluations', 'freshness'];
+/** Issue 13's targets: compacted time at the widest enum / at ours, compacted bytes / raw bytes. */
+const TIME_RATIO_TARGET = 1.5;
+const BYTES_RATIO_TARGET = 0.05;
+
+type Variant = 'compacted' | 'raw';
+const VARIANTS: Variant[] = ['compacted', 'raw'];
 
 /** What one query cost: the fastest successful run, or why none succeeded. */
 type Measurement =
@@ -106,6 +142,8 @@ type Measurement =
       rows: number;
       stats: TrinoQueryStats;
       planningMs: number | undefined;
+      /** The answer, for comparing the variants: its columns and rows as sorted canonical JSON. */
+      answer?: Answer;
     }
   | {
       ok: false;
@@ -117,11 +155,19 @@ type Measurement =
     };
 type Success = Extract<Measurement, { ok: true }>;
 
+interface Answer {
+  columns: string;
+  /** Each row as JSON with map keys sorted, the rows sorted. */
+  rows: string[];
+  digest: string;
+}
+
 interface Subject {
   name: string;
   /** The views it reads. */
   reads: string[];
-  sql: string;
+  /** The query against each set of views (the same text but for the database). */
+  sql: Record<Variant, string>;
 }
 
 let world: World;
@@ -146,6 +192,104 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.stop();
 });
+
+// ---------------------------------------------------------------------------------------------
+// The raw variant: a second database of views over the raw snapshot table
+
+/** The repository with another Glue database: its views, data sets and report queries name that one. */
+function withDatabase(repo: Repository, database: string): Repository {
+  return { ...repo, org: { ...repo.org, glue: { ...repo.org.glue, database } } };
+}
+
+/** Names of every Glue table our apply writes (snapshots, compacted, reference). */
+function glueTables(repo: Repository): Set<string> {
+  return new Set(
+    desiredResources(repo, world.today, { quickSightAccountId: QUICKSIGHT_ACCOUNT })
+      .filter((d): d is DesiredResource<'glue-table'> => d.kind === 'glue-table')
+      .map((d) => d.properties.name),
+  );
+}
+
+/** `"<database>"."<name>"` or `"<database>".<name>` in a view's SQL, for the given databases. */
+function referencePattern(databases: string[]): RegExp {
+  const dbs = databases.map((d) => d.replace(/[^a-z0-9_]/g, '')).join('|');
+  return new RegExp(`"(${dbs})"\\.(?:"([a-z_][a-z0-9_]*)"|([a-z_][a-z0-9_]*))`, 'g');
+}
+
+function references(sql: string, databases: string[]): { database: string; name: string }[] {
+  return [...sql.matchAll(referencePattern(databases))].map((m) => ({
+    database: m[1] as string,
+    name: (m[2] ?? m[3]) as string,
+  }));
+}
+
+/**
+ * The raw variant's views: desiredViews of the repository with RAW_DB as its database, where
+ * `daily_evaluations` and `freshness` are the fixtures of RAW_VIEWS_DIR; every reference to a Glue
+ * table (`{{table}}`, the reference views' `ref_*`) is then pointed back at the real database, so
+ * views read views of RAW_DB and tables of the real one. Checked: nothing else is referenced, the
+ * two fixtures read the raw snapshot table, no raw view reads a compacted table, and no shipped
+ * view reads the raw snapshot table.
+ */
+function rawViews(): { views: DesiredResource<'athena-view'>[]; files: Map<string, string> } {
+  const real = world.repo.org.glue.database;
+  const snapshots = world.repo.org.glue.table;
+  const tables = glueTables(world.repo);
+  const compacted = [...tables].filter((t) => t.startsWith('compacted_'));
+  const raw = withDatabase(world.repo, RAW_DB);
+  const files = new Map<string, string>();
+  const views = raw.views.map((v) => {
+    if (!RAW_VIEWS.includes(v.name)) return v;
+    const file = `${RAW_VIEWS_DIR}/${v.name}.sql`;
+    files.set(v.name, file);
+    return { ...v, file, text: readFileSync(join(REPO_ROOT, file), 'utf8') };
+  });
+  if (files.size !== RAW_VIEWS.length)
+    throw new Error(`the repository has no view ${RAW_VIEWS.filter((n) => !files.has(n)).join(', ')}`);
+  const pattern = referencePattern([RAW_DB]);
+  const desired = desiredViews({ ...raw, views }, { today: world.today }).map((v) => ({
+    ...v,
+    properties: {
+      ...v.properties,
+      sql: v.properties.sql.replace(pattern, (whole, _db: string, quoted?: string, bare?: string) => {
+        const name = (quoted ?? bare) as string;
+        return tables.has(name) ? `"${real}"."${name}"` : whole;
+      }),
+    },
+  }));
+  const viewNames = new Set(desired.map((v) => v.properties.name));
+  for (const v of desired) {
+    const { name, sql } = v.properties;
+    for (const r of references(sql, [RAW_DB, real])) {
+      const ok = r.database === RAW_DB ? viewNames.has(r.name) : tables.has(r.name);
+      if (!ok)
+        throw new Error(`raw view ${name} reads "${r.database}".${r.name}: neither a raw view nor a table`);
+      if (compacted.includes(r.name)) throw new Error(`raw view ${name} reads the compacted table ${r.name}`);
+    }
+    const readsRaw = references(sql, [real]).some((r) => r.name === snapshots);
+    if (readsRaw !== RAW_VIEWS.includes(name))
+      throw new Error(`raw view ${name} ${readsRaw ? 'reads' : 'does not read'} ${real}.${snapshots}`);
+  }
+  for (const v of world.views) {
+    const read = references(v.properties.sql, [real]).map((r) => r.name);
+    if (read.includes(snapshots)) throw new Error(`shipped view ${v.properties.name} reads the raw table`);
+    if (RAW_VIEWS.includes(v.properties.name) && !read.some((t) => compacted.includes(t)))
+      throw new Error(`shipped view ${v.properties.name} reads no compacted table`);
+  }
+  return { views: desired, files };
+}
+
+/** The raw variant on Trino: RAW_DB created in Glue on moto, its views created by Trino there. */
+async function createRawVariant(): Promise<number> {
+  const { views, files } = rawViews();
+  await world.glue.send(
+    new CreateDatabaseCommand({
+      DatabaseInput: { Name: RAW_DB, Description: 'bench:trino: the views before compaction' },
+    }),
+  );
+  await createViewsOnTrino(world.client, views, files);
+  return views.length;
+}
 
 // ---------------------------------------------------------------------------------------------
 // What is measured
@@ -252,8 +396,10 @@ function refreshSql(body: Record<string, unknown>): { sql: string; reads: string
   return { sql, reads: [...new Set(reads)] };
 }
 
-function dataSetSubjects(): Subject[] {
-  return desiredResources(world.repo, world.today, { quickSightAccountId: QUICKSIGHT_ACCOUNT })
+type Query = Omit<Subject, 'sql'> & { sql: string };
+
+function dataSetQueries(repo: Repository): Query[] {
+  return desiredResources(repo, world.today, { quickSightAccountId: QUICKSIGHT_ACCOUNT })
     .filter((d) => d.kind === 'quicksight-data-set')
     .map((d) => {
       const props = d.properties as QuickSightProperties;
@@ -263,11 +409,11 @@ function dataSetSubjects(): Subject[] {
 }
 
 /** The report's queries, exactly as runReport sends them (recorded with empty answers). */
-async function reportSubjects(): Promise<Subject[]> {
-  const recorded: Subject[] = [];
+async function reportQueries(repo: Repository): Promise<Query[]> {
+  const recorded: Query[] = [];
   try {
     await runReport(
-      world.repo,
+      repo,
       async (sql, what) => {
         const view = /FROM\s+"[^"]+"\.(\w+)/.exec(sql)?.[1];
         recorded.push({ name: `report: ${what}`, reads: view ? [view] : [], sql });
@@ -280,6 +426,34 @@ async function reportSubjects(): Promise<Subject[]> {
   }
   if (recorded.length === 0) throw new Error('runReport sent no query');
   return recorded;
+}
+
+/**
+ * The data set refreshes and the report's queries, each against both sets of views: the same
+ * queries built from the repository with either database (checked: same names, same views, the
+ * same text but for the database).
+ */
+async function subjectsOf(): Promise<{ dataSets: Subject[]; report: Subject[] }> {
+  const repos: Record<Variant, Repository> = {
+    compacted: world.repo,
+    raw: withDatabase(world.repo, RAW_DB),
+  };
+  const pair = (compacted: Query[], raw: Query[]): Subject[] =>
+    compacted.map((c, i) => {
+      const r = raw[i];
+      const db = `"${world.repo.org.glue.database}".`;
+      if (
+        r?.name !== c.name ||
+        r.reads.join() !== c.reads.join() ||
+        r.sql !== c.sql.split(db).join(`"${RAW_DB}".`)
+      )
+        throw new Error(`${c.name}: the raw variant's query is not the same query (${r?.name})`);
+      return { name: c.name, reads: c.reads, sql: { compacted: c.sql, raw: r.sql } };
+    });
+  return {
+    dataSets: pair(dataSetQueries(repos.compacted), dataSetQueries(repos.raw)),
+    report: pair(await reportQueries(repos.compacted), await reportQueries(repos.raw)),
+  };
 }
 
 function readsSnapshots(subject: Subject): boolean {
@@ -357,7 +531,7 @@ function failure(e: unknown, ms: number, limitMin: number): Extract<Measurement,
 async function repeat(
   label: string,
   limitMin: number,
-  once: () => Promise<Omit<Success, 'ok' | 'ms' | 'runs'>>,
+  once: () => Promise<Omit<Success, 'ok' | 'runs'>>,
 ): Promise<Measurement> {
   const runs: number[] = [];
   let best: Success | undefined;
@@ -367,7 +541,7 @@ async function repeat(
       return { ok: false, ms: 0, reason: 'skipped', message: 'not run: over BENCH_BUDGET_MIN' };
     }
     const started = Date.now();
-    let result: Omit<Success, 'ok' | 'ms' | 'runs'>;
+    let result: Omit<Success, 'ok' | 'runs'>;
     try {
       result = await once();
     } catch (e) {
@@ -376,32 +550,98 @@ async function repeat(
       if (best) break;
       return failed;
     }
-    const ms = Date.now() - started;
+    const { ms } = result;
     runs.push(ms);
     progress(
-      `${label} run ${run}: ${seconds(ms)}, ${count(result.rows)} rows, processed ${bytes(result.stats.processedBytes)}`,
+      `${label} run ${run}: ${seconds(ms)}, ${count(result.rows)} rows, physical input ${bytes(result.stats.physicalInputBytes)}, processed ${bytes(result.stats.processedBytes)}`,
     );
-    if (!best || ms < best.ms) best = { ok: true, ms, runs, ...result };
+    if (!best || ms < best.ms) best = { ok: true, runs, ...result };
     if (ms > REPEAT_UNDER_MS) break;
   }
   if (!best) return { ok: false, ms: 0, reason: 'skipped', message: 'no run' };
   return { ...best, runs };
 }
 
-function measure(client: TrinoClient, subject: Subject, label: string): Promise<Measurement> {
-  return repeat(`${label} ${subject.name}`, limitOf(client), async () => {
-    const r = await client.queryWithStats(subject.sql);
-    return { rows: r.rows.length, stats: r.stats, planningMs: await planningMs(client, r.queryId) };
+/** A value as JSON with the keys of every object (Trino's maps) sorted. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  return value;
+}
+
+function answerOf(columns: { name: string; type: string }[], rows: unknown[][]): Answer {
+  const lines = rows.map((row) => JSON.stringify(canonical(row))).sort();
+  const hash = createHash('sha256');
+  for (const line of lines) hash.update(line).update('\n');
+  return { columns: JSON.stringify(columns), rows: lines, digest: hash.digest('hex').slice(0, 16) };
+}
+
+/**
+ * One query against one set of views; `keep`: its answer is kept for comparing the variants.
+ * The time is the client's, from POST to the last page (the query info is read after it).
+ */
+function measure(
+  client: TrinoClient,
+  subject: Subject,
+  variant: Variant,
+  label: string,
+  keep: boolean,
+): Promise<Measurement> {
+  return repeat(`${label} ${variant} ${subject.name}`, limitOf(client), async () => {
+    const started = Date.now();
+    const r = await client.queryWithStats(subject.sql[variant]);
+    const ms = Date.now() - started;
+    return {
+      ms,
+      rows: r.rows.length,
+      stats: r.stats,
+      planningMs: await planningMs(client, r.queryId),
+      ...(keep ? { answer: answerOf(r.columns, r.rows) } : {}),
+    };
   });
 }
 
+/** Whether both variants answered a query alike: the same columns and the same rows (any order). */
+function compareAnswers(
+  compacted: Measurement | undefined,
+  raw: Measurement | undefined,
+): { same: boolean; text: string } {
+  if (!compacted?.ok || !raw?.ok || !compacted.answer || !raw.answer)
+    return {
+      same: false,
+      text: `not compared: compacted ${time(compacted)}, raw ${time(raw)}`,
+    };
+  const c = compacted.answer;
+  const r = raw.answer;
+  if (c.columns !== r.columns)
+    return { same: false, text: `DIFFERENT columns: ${c.columns} vs raw ${r.columns}` };
+  if (c.digest === r.digest) return { same: true, text: `same ${count(c.rows.length)} rows (${c.digest})` };
+  const inRaw = new Set(r.rows);
+  const inCompacted = new Set(c.rows);
+  const onlyCompacted = c.rows.filter((row) => !inRaw.has(row));
+  const onlyRaw = r.rows.filter((row) => !inCompacted.has(row));
+  return {
+    same: false,
+    text:
+      `DIFFERENT: ${count(c.rows.length)} rows compacted, ${count(r.rows.length)} raw; ` +
+      `${count(onlyCompacted.length)} only compacted (first: ${onlyCompacted[0]?.slice(0, 300) ?? '–'}), ` +
+      `${count(onlyRaw.length)} only raw (first: ${onlyRaw[0]?.slice(0, 300) ?? '–'})`,
+  };
+}
+
 /** runReport as shipped (its queries at once), timed as a whole; bytes and CPU summed over its queries. */
-function measureWholeReport(client: TrinoClient, label: string): Promise<Measurement> {
+function measureWholeReport(client: TrinoClient, repo: Repository, label: string): Promise<Measurement> {
   return repeat(`${label} whole report`, limitOf(client), async () => {
     const stats: TrinoQueryStats[] = [];
     let rows = 0;
+    const started = Date.now();
     await runReport(
-      world.repo,
+      repo,
       async (sql): Promise<Row[]> => {
         const r = await client.queryWithStats(sql);
         stats.push(r.stats);
@@ -410,9 +650,11 @@ function measureWholeReport(client: TrinoClient, label: string): Promise<Measure
       },
       world.today,
     );
+    const ms = Date.now() - started;
     const sum = (k: 'processedBytes' | 'physicalInputBytes' | 'cpuTimeMillis') =>
       stats.reduce((a, s) => a + (s[k] ?? 0), 0);
     return {
+      ms,
       rows,
       stats: {
         processedBytes: sum('processedBytes'),
@@ -424,19 +666,17 @@ function measureWholeReport(client: TrinoClient, label: string): Promise<Measure
   });
 }
 
-/** `EXPLAIN` of `subject`: planning only (enumeration and pruning of the projection), nothing listed. */
-async function explain(client: TrinoClient, subject: Subject, label: string): Promise<Measurement> {
+/** `EXPLAIN` of `sql`: planning only (enumeration and pruning of the projection), nothing listed. */
+async function explain(client: TrinoClient, sql: string, label: string): Promise<Measurement> {
   const started = Date.now();
   try {
-    const r = await client.queryWithStats(`EXPLAIN ${subject.sql}`);
+    const r = await client.queryWithStats(`EXPLAIN ${sql}`);
     const ms = Date.now() - started;
-    progress(`${label} EXPLAIN ${subject.name}: ${seconds(ms)}`);
+    progress(`${label}: ${seconds(ms)}`);
     return { ok: true, ms, runs: [ms], rows: r.rows.length, stats: r.stats, planningMs: ms };
   } catch (e) {
     const failed = failure(e, Date.now() - started, limitOf(client));
-    progress(
-      `${label} EXPLAIN ${subject.name}: ${failed.reason} after ${seconds(failed.ms)}: ${failed.message}`,
-    );
+    progress(`${label}: ${failed.reason} after ${seconds(failed.ms)}: ${failed.message}`);
     return failed;
   }
 }
@@ -496,26 +736,43 @@ interface Contents {
   bytes: number;
 }
 
-/** Objects in the snapshot bucket on moto: under the snapshot table's location, and the rest. */
-async function bucketContents(prefix: string): Promise<{ snapshots: Contents; other: Contents }> {
+/**
+ * Objects on moto's S3: under the snapshot table's location, under the compacted tables' prefix,
+ * and the rest (reference data) in the snapshot and data buckets.
+ */
+async function bucketContents(): Promise<{ snapshots: Contents; compacted: Contents; other: Contents }> {
+  const { org } = world.repo;
+  const split = (uri: string) => /^s3:\/\/([^/]+)\/(.*)$/.exec(uri)?.slice(1) as [string, string];
+  const [, snapshotPrefix] = split(desiredTable(world.repo, world.today).properties.location);
+  const [dataBucket, evaluationsPrefix] = split(compactedLocation(org, 'evaluations'));
+  const compactedPrefix = evaluationsPrefix.replace(/[^/]+\/$/, '');
+  const totals = {
+    snapshots: { files: 0, bytes: 0 },
+    compacted: { files: 0, bytes: 0 },
+    other: { files: 0, bytes: 0 },
+  };
   const s3 = motoS3Client(world.moto, 'us-east-1');
-  const totals = { snapshots: { files: 0, bytes: 0 }, other: { files: 0, bytes: 0 } };
   try {
-    let token: string | undefined;
-    do {
-      const page = await s3.send(
-        new ListObjectsV2Command({
-          Bucket: world.repo.org.snapshots.bucket,
-          ...(token ? { ContinuationToken: token } : {}),
-        }),
-      );
-      for (const o of page.Contents ?? []) {
-        const into = o.Key?.startsWith(prefix) ? totals.snapshots : totals.other;
-        into.files++;
-        into.bytes += o.Size ?? 0;
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    for (const bucket of new Set([org.snapshots.bucket, dataBucket])) {
+      let token: string | undefined;
+      do {
+        const page = await s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, ...(token ? { ContinuationToken: token } : {}) }),
+        );
+        for (const o of page.Contents ?? []) {
+          const key = o.Key ?? '';
+          const into =
+            bucket === dataBucket && key.startsWith(compactedPrefix)
+              ? totals.compacted
+              : bucket === org.snapshots.bucket && key.startsWith(snapshotPrefix)
+                ? totals.snapshots
+                : totals.other;
+          into.files++;
+          into.bytes += o.Size ?? 0;
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    }
   } finally {
     s3.destroy();
   }
@@ -525,14 +782,18 @@ async function bucketContents(prefix: string): Promise<{ snapshots: Contents; ot
 // ---------------------------------------------------------------------------------------------
 
 it(
-  'measures the dashboard data sets and the report against the size of the account enum',
+  'measures the dashboard data sets and the report over the compacted and the raw table against the size of the account enum',
   async () => {
     const withLimit = (min: number) =>
       world.client.withSession({ properties: { query_max_run_time: `${min}m` } });
     const table = desiredTable(world.repo, world.today).properties;
     const ours = (table.parameters['projection.account.values'] ?? '').split(',').filter(Boolean);
-    const data = await bucketContents(table.location.replace(/^s3:\/\/[^/]+\//, ''));
-    const dataSets = dataSetSubjects();
+    const data = await bucketContents();
+    const rawViewCount = await world.time(
+      `create the raw variant: Glue database ${RAW_DB} and its views (Trino)`,
+      createRawVariant,
+    );
+    const { dataSets, report } = await subjectsOf();
     // The freshness refresh first: it scans the table once, the least any view does.
     const probe = dataSets.find((s) => s.reads.includes('freshness'));
     if (!probe) throw new Error('no data set reads the freshness view');
@@ -540,16 +801,23 @@ it(
       ...dataSets.filter((s) => !readsSnapshots(s)),
       probe,
       ...dataSets.filter((s) => readsSnapshots(s) && s !== probe),
-      ...(await reportSubjects()),
+      ...report,
     ];
     const subjects = ONLY.length ? all.filter((s) => ONLY.some((o) => s.name.includes(o))) : all;
     // Every query is planned once first, so a refresh query this file gets wrong fails in seconds.
     for (const subject of all) {
-      await world.client.query(`EXPLAIN ${subject.sql}`).catch((e: Error) => {
-        throw new Error(`${subject.name} does not plan on Trino: ${e.message}\n${subject.sql}`, { cause: e });
-      });
+      for (const variant of VARIANTS) {
+        await world.client.query(`EXPLAIN ${subject.sql[variant]}`).catch((e: Error) => {
+          throw new Error(
+            `${subject.name} (${variant}) does not plan on Trino: ${e.message}\n${subject.sql[variant]}`,
+            {
+              cause: e,
+            },
+          );
+        });
+      }
     }
-    progress(`${all.length} queries plan on Trino`);
+    progress(`${all.length} queries plan on Trino against both sets of views`);
 
     const { startDate } = world.repo.org.projection;
     const { trendDays, windowDays } = world.repo.org.compliance;
@@ -558,21 +826,25 @@ it(
       Math.round(
         (Date.parse(`${world.today}T00:00:00Z`) - Date.parse(`${startDate}T00:00:00Z`)) / 86_400_000,
       ) + 1;
-    const measured = [ours.length, ...MEASURE_ENUMS.filter((n) => n > ours.length)];
-    const sizes = [...new Set([...measured, ...PLAN_ENUMS.filter((n) => n > ours.length)])].sort(
-      (a, b) => a - b,
-    );
-    const allIds = [...ours, ...syntheticAccounts(Math.max(...sizes) - ours.length, new Set(ours))];
+    const base = ours.length;
+    const measured = [base, ...MEASURE_ENUMS.filter((n) => n > base)];
+    const top = measured[measured.length - 1] as number;
+    const sizes = [...new Set([...measured, ...PLAN_ENUMS.filter((n) => n > base)])].sort((a, b) => a - b);
+    const allIds = [...ours, ...syntheticAccounts(Math.max(...sizes) - base, new Set(ours))];
 
-    const results = new Map<number, Map<string, Measurement>>();
-    const planning = new Map<number, Measurement>();
+    const results: Record<Variant, Map<number, Map<string, Measurement>>> = {
+      compacted: new Map(),
+      raw: new Map(),
+    };
+    const planning: Record<Variant, Map<number, Measurement>> = { compacted: new Map(), raw: new Map() };
+    const sameRows = new Map<string, { same: boolean; text: string }>();
     const sizeTimes = new Map<number, number>();
     for (const size of sizes) {
       const label = `[enum ${count(size)}]`;
       const started = Date.now();
-      const limitMin = size === ours.length ? BASE_TIMEOUT_MIN : TIMEOUT_MIN;
+      const limitMin = size === base ? BASE_TIMEOUT_MIN : TIMEOUT_MIN;
       const client = withLimit(limitMin);
-      if (size !== ours.length) {
+      if (size !== base) {
         const ids = allIds.slice(0, size).sort();
         await updateTableBehindOurBack(world, (p) => {
           p.parameters['projection.account.values'] = ids.join(',');
@@ -580,127 +852,225 @@ it(
         progress(`${label} projection.account.values now holds ${count(ids.length)} accounts`);
       } else {
         // Warms Trino's listing cache (non-empty directories) the same way for every enum size.
-        progress(`${label} warm-up: one untimed scan (the freshness refresh)`);
-        await client.query(probe.sql).catch((e: Error) => progress(`${label} warm-up failed: ${e.message}`));
+        for (const variant of VARIANTS) {
+          progress(`${label} warm-up: one untimed scan (the freshness refresh, ${variant})`);
+          await client
+            .query(probe.sql[variant])
+            .catch((e: Error) => progress(`${label} warm-up failed: ${e.message}`));
+        }
       }
-      planning.set(size, await explain(client, probe, label));
-      if (measured.includes(size)) {
-        const bySubject = new Map<string, Measurement>();
-        results.set(size, bySubject);
-        let probeTimedOut = false;
-        for (const subject of subjects) {
-          if (probeTimedOut && readsSnapshots(subject)) {
-            bySubject.set(subject.name, {
-              ok: false,
-              ms: 0,
-              reason: 'inferred-timeout',
-              message: `not run: ${probe.name} (one scan of the same partitions) timed out`,
-              limitMin,
-            });
-            continue;
-          }
-          const m = await measure(client, subject, label);
-          bySubject.set(subject.name, m);
-          if (subject === probe && size !== ours.length && !m.ok && m.reason === 'timeout')
-            probeTimedOut = true;
+      for (const variant of VARIANTS)
+        planning[variant].set(
+          size,
+          await explain(client, probe.sql[variant], `${label} ${variant} EXPLAIN ${probe.name}`),
+        );
+      if (!measured.includes(size)) {
+        sizeTimes.set(size, Date.now() - started);
+        continue;
+      }
+      const by: Record<Variant, Map<string, Measurement>> = { compacted: new Map(), raw: new Map() };
+      for (const variant of VARIANTS) results[variant].set(size, by[variant]);
+      let rawProbeTimedOut = false;
+      for (const subject of subjects) {
+        const keep = size === base;
+        const compacted = await measure(client, subject, 'compacted', label, keep);
+        by.compacted.set(subject.name, compacted);
+        let raw: Measurement;
+        if (rawProbeTimedOut && readsSnapshots(subject)) {
+          raw = {
+            ok: false,
+            ms: 0,
+            reason: 'inferred-timeout',
+            message: `not run: ${probe.name} (one scan of the same partitions) timed out`,
+            limitMin,
+          };
+        } else {
+          raw = await measure(client, subject, 'raw', label, keep);
         }
-        if (WHOLE_REPORT) {
-          bySubject.set(
-            WHOLE,
-            probeTimedOut
-              ? {
-                  ok: false,
-                  ms: 0,
-                  reason: 'inferred-timeout',
-                  message: `not run: ${probe.name} timed out`,
-                  limitMin,
-                }
-              : await measureWholeReport(client, label),
-          );
+        by.raw.set(subject.name, raw);
+        if (subject === probe && size !== base && !raw.ok && raw.reason === 'timeout')
+          rawProbeTimedOut = true;
+        if (keep) {
+          const verdict = compareAnswers(compacted, raw);
+          sameRows.set(subject.name, verdict);
+          progress(`${label} ${subject.name}: raw vs compacted: ${verdict.text}`);
+          // The rows are not needed any more (the digest stays).
+          for (const m of [compacted, raw]) if (m.ok && m.answer) m.answer.rows = [];
         }
+      }
+      if (WHOLE_REPORT) {
+        by.compacted.set(WHOLE, await measureWholeReport(client, world.repo, `${label} compacted`));
+        by.raw.set(
+          WHOLE,
+          rawProbeTimedOut
+            ? {
+                ok: false,
+                ms: 0,
+                reason: 'inferred-timeout',
+                message: `not run: ${probe.name} timed out`,
+                limitMin,
+              }
+            : await measureWholeReport(client, withDatabase(world.repo, RAW_DB), `${label} raw`),
+        );
       }
       sizeTimes.set(size, Date.now() - started);
     }
 
-    const base = ours.length;
-    const top = measured[measured.length - 1] as number;
+    const get = (variant: Variant, n: number, name: string) => results[variant].get(n)?.get(name);
     const names = [...subjects.map((s) => s.name), ...(WHOLE_REPORT ? [WHOLE] : [])];
     const reads = new Map(subjects.map((s) => [s.name, s.reads.join(' + ')]));
+    const scansSnapshots = new Map(subjects.map((s) => [s.name, readsSnapshots(s)]));
+    scansSnapshots.set(WHOLE, true);
+    const input = (m: Measurement | undefined) => (m?.ok ? m.stats.physicalInputBytes : undefined);
+
+    /** Compacted time at the widest enum over at ours: PASS at most TIME_RATIO_TARGET. */
+    const timeVerdict = (name: string): string => {
+      const b = get('compacted', base, name);
+      const t = get('compacted', top, name);
+      if (top === base) return '–';
+      if (!b?.ok || !t) return '–';
+      if (!t.ok) return 'FAIL';
+      return t.ms / b.ms <= TIME_RATIO_TARGET ? 'PASS' : 'FAIL';
+    };
+    /** Compacted input bytes over raw input bytes at our enum, for the queries that read snapshots. */
+    const bytesRatio = (name: string): number | undefined => {
+      const c = input(get('compacted', base, name));
+      const r = input(get('raw', base, name));
+      return c === undefined || r === undefined || r === 0 ? undefined : c / r;
+    };
+    const bytesVerdict = (name: string): string => {
+      if (!scansSnapshots.get(name)) return 'n/a';
+      const q = bytesRatio(name);
+      if (q === undefined) return '–';
+      return q <= BYTES_RATIO_TARGET ? 'PASS' : 'FAIL';
+    };
+    const percent = (name: string): string => {
+      const q = bytesRatio(name);
+      if (q === undefined) return '–';
+      return `${(q * 100).toFixed(q < 0.001 ? 3 : q < 0.1 ? 2 : 1)} %${scansSnapshots.get(name) ? '' : ' (reference data only)'}`;
+    };
+
     const lines: string[] = [];
+    const enumList = (ns: number[]) => ns.map(count).join(', ');
     lines.push(
-      `# Trino ${TRINO_VERSION}: dashboard data sets and report against the size of projection.account.values`,
+      `# Trino ${TRINO_VERSION}: dashboard data sets and report over the compacted tables and over the raw snapshot table, against the size of projection.account.values`,
       '',
       `- Date: ${new Date().toISOString()} (today = ${world.today})`,
       `- Engines: Trino ${TRINO_VERSION} single node (JVM heap ${TRINO_HEAP}, query.max-memory 1GB, hive.split-loader-concurrency ${SPLIT_LOADER_CONCURRENCY}, hive.file-status-cache-expire-time 24h; otherwise the suite's catalog) over moto ${MOTO_VERSION} (Glue and S3)`,
       `- World: ${ACCOUNTS} generated accounts × ${regions} regions (${world.repo.org.regions.join(', ')}) × ${world.days} days of snapshots; ` +
-        `projection.startDate ${startDate} as shipped (${count(rangeDays)} days to today), compliance.windowDays ${windowDays}, trendDays ${trendDays}`,
-      `- S3 (moto): ${count(data.snapshots.files)} snapshot files, ${bytes(data.snapshots.bytes)} (${count(data.snapshots.bytes)} bytes, gzip); ` +
+        `projection.startDate ${startDate} as shipped (${count(rangeDays)} days to today); compliance.trendDays ${trendDays} and windowDays ${windowDays} as shipped ` +
+        `(the views read the last ${trendDays} days, so every day of data; the summaries count each account/region's newest snapshot of the last ${windowDays} days)`,
+      `- S3 (moto): ${count(data.snapshots.files)} snapshot files, ${bytes(data.snapshots.bytes)} (${count(data.snapshots.bytes)} bytes, gzip JSON); ` +
+        `compacted tables (written by our compaction): ${count(data.compacted.files)} Parquet objects, ${bytes(data.compacted.bytes)} (${count(data.compacted.bytes)} bytes); ` +
         `reference data: ${count(data.other.files)} objects, ${bytes(data.other.bytes)}`,
-      `- Enum sizes: ${sizes.map(count).join(', ')}; the first is what our apply wrote for the generated accounts, the others add synthetic ids with no data ` +
-        `(all queries at ${measured.map(count).join(' and ')}, EXPLAIN only at ${
-          sizes
-            .filter((n) => !measured.includes(n))
-            .map(count)
-            .join(', ') || 'none'
-        })`,
-      `- ConfigSnapshot partitions one scan of the trend window admits (enum × ${regions} regions × ${trendDays + 1} days): ${sizes
+      `- compacted: the ${world.views.length} views as shipped in "${world.repo.org.glue.database}" (daily_evaluations and freshness over compacted_evaluations and compacted_files). ` +
+        `raw: ${rawViewCount} views in the Glue database "${RAW_DB}": daily_evaluations and freshness as before compaction (${RAW_VIEWS_DIR}/, over "${world.repo.org.glue.database}"."${world.repo.org.glue.table}"), every other view as shipped; both read the same reference tables`,
+      `- Enum sizes of the raw table's projection.account.values: ${enumList(sizes)}; the first is what our apply wrote for the generated accounts, the others add synthetic ids with no data ` +
+        `(all queries at ${enumList(measured)}, EXPLAIN only at ${enumList(sizes.filter((n) => !measured.includes(n))) || 'none'}). The compacted tables have no account in their projection (dt only)`,
+      `- Raw table: ConfigSnapshot partitions one scan of the trend window admits (enum × ${regions} regions × ${trendDays + 1} days): ${sizes
         .map((n) => `@${count(n)} ${count(n * regions * (trendDays + 1))}`)
         .join(
           ', ',
         )}; projected before pruning (enum × ${regions} × ${count(rangeDays)} days × 2 item types): ${sizes
         .map((n) => `@${count(n)} ${count(n * regions * rangeDays * 2)}`)
-        .join(', ')}`,
+        .join(
+          ', ',
+        )}. Compacted tables: ${trendDays + 1} day partitions admitted of ${count(rangeDays)} projected, at any enum`,
       `- Each measurement: fastest of up to ${REPEATS} runs (a run that fails, times out or takes over ${seconds(REPEAT_UNDER_MS)} is not repeated); ` +
-        `query_max_run_time ${BASE_TIMEOUT_MIN} min at @${count(ours.length)}, ${TIMEOUT_MIN} min at wider enums; time is the client's wall time from POST to the last page; bytes are Trino's statement stats. ` +
+        `query_max_run_time ${BASE_TIMEOUT_MIN} min at @${count(base)}, ${TIMEOUT_MIN} min at wider enums; time is the client's wall time from POST to the last page; ` +
+        'input bytes are Trino\'s physical input bytes (what the connector read from S3: Athena\'s "data scanned"), at our enum. ' +
         'Data set refreshes are the SQL of their physical and logical tables (joins included, filters and calculated columns left to SPICE); ' +
-        'report queries are runReport’s, run one at a time.',
+        'report queries are runReport’s, run one at a time. "inferred": not run, because the raw freshness refresh (one scan of the same partitions) timed out at that enum',
       '',
     );
+    const timeCols = (variant: Variant) => measured.map((n) => `${variant} @${count(n)}`).join(' | ');
     lines.push(
-      `| view | rows | ${measured.map((n) => `time @${count(n)}`).join(' | ')} | ratio @${count(top)} / @${count(base)} | processed bytes @${count(base)} | processed bytes @${count(top)} |`,
-      `|---|---|${measured.map(() => '---|').join('')}---|---|---|`,
+      `| query (views) | rows | same rows raw = compacted @${count(base)} | ${timeCols('compacted')} | compacted ratio @${count(top)} / @${count(base)} | ≤ ${TIME_RATIO_TARGET} | ${timeCols('raw')} | raw ratio @${count(top)} / @${count(base)} | input bytes compacted | input bytes raw | compacted / raw | ≤ ${BYTES_RATIO_TARGET * 100} % |`,
+      `|---|---|---|${measured.map(() => '---|').join('')}---|---|${measured.map(() => '---|').join('')}---|---|---|---|---|`,
     );
     for (const name of names) {
-      const b = results.get(base)?.get(name);
-      const t = results.get(top)?.get(name);
+      const b = get('compacted', base, name);
       const what = reads.get(name) ? `${name} (${reads.get(name)})` : name;
+      const same = sameRows.get(name);
       lines.push(
-        `| ${cell(what)} | ${b?.ok ? count(b.rows) : '–'} | ${measured.map((n) => time(results.get(n)?.get(name))).join(' | ')} | ${ratio(t, b)} | ${bytes(
-          b?.ok ? b.stats.processedBytes : undefined,
-        )} | ${bytes(t?.ok ? t.stats.processedBytes : undefined)} |`,
+        [
+          '',
+          cell(what),
+          b?.ok ? count(b.rows) : '–',
+          same ? (same.same ? 'yes' : same.text.startsWith('DIFFERENT') ? 'NO' : 'not compared') : '–',
+          ...measured.map((n) => time(get('compacted', n, name))),
+          ratio(get('compacted', top, name), b),
+          timeVerdict(name),
+          ...measured.map((n) => time(get('raw', n, name))),
+          ratio(get('raw', top, name), get('raw', base, name)),
+          bytes(input(b)),
+          bytes(input(get('raw', base, name))),
+          percent(name),
+          bytesVerdict(name),
+          '',
+        ]
+          .join(' | ')
+          .trim(),
       );
     }
-    lines.push('', `Planning alone (EXPLAIN of ${probe.name}):`, '', '| enum | EXPLAIN |', '|---|---|');
-    for (const n of sizes) {
-      const m = planning.get(n);
-      lines.push(
-        `| ${count(n)} | ${m?.ok ? seconds(m.ms) : `${time(m)}${m && !m.ok ? `: ${cell(m.message)}` : ''}`} |`,
-      );
-    }
+
+    const timeFails = names.filter((n) => timeVerdict(n) !== 'PASS');
+    const bytesChecked = names.filter((n) => scansSnapshots.get(n));
+    const bytesFails = bytesChecked.filter((n) => bytesVerdict(n) !== 'PASS');
+    const compared = subjects.map((s) => s.name);
+    const notSame = compared.filter((n) => !sameRows.get(n)?.same);
+    const rawProbe = (n: number) => time(get('raw', n, probe.name));
     lines.push(
       '',
-      'Details (physical input bytes, processed bytes, planning time from the query info, CPU time, each run in seconds):',
+      top === base
+        ? `- Time, compacted views, @${count(top)} / @${count(base)} ≤ ${TIME_RATIO_TARGET}: not measured (no wider enum)`
+        : `- Time, compacted views, @${count(top)} / @${count(base)} ≤ ${TIME_RATIO_TARGET}: ${timeFails.length ? `FAIL for ${timeFails.length} of ${names.length} (${timeFails.join('; ')})` : `PASS for all ${names.length} queries`}`,
+      `- Input bytes, compacted / raw ≤ ${BYTES_RATIO_TARGET * 100} % (the ${bytesChecked.length} queries that read snapshot data; the others read the same reference tables in both): ${bytesFails.length ? `FAIL for ${bytesFails.length} (${bytesFails.join('; ')})` : 'PASS for all'}`,
+      `- Same rows, raw variant and compacted variant at @${count(base)}: ${notSame.length ? `NOT for ${notSame.length} of ${compared.length} (${notSame.map((n) => `${n}: ${sameRows.get(n)?.text ?? 'not measured'}`).join('; ')})` : `yes for all ${compared.length} queries`}`,
+      `- Today's figure (raw table, before the change), ${probe.name}: ${measured.map((n) => `@${count(n)} ${rawProbe(n)}`).join(', ')}`,
+    );
+    lines.push(
       '',
-      '| view | enum | physical input | processed | planning | CPU | runs |',
-      '|---|---|---|---|---|---|---|',
+      `Planning alone (EXPLAIN of ${probe.name}):`,
+      '',
+      '| enum | EXPLAIN compacted | EXPLAIN raw |',
+      '|---|---|---|',
+    );
+    const planned = (m: Measurement | undefined) =>
+      m?.ok ? seconds(m.ms) : `${time(m)}${m && !m.ok ? `: ${cell(m.message)}` : ''}`;
+    for (const n of sizes)
+      lines.push(`| ${count(n)} | ${planned(planning.compacted.get(n))} | ${planned(planning.raw.get(n))} |`);
+    lines.push(
+      '',
+      'Details (physical input bytes, processed bytes, planning time from the query info, CPU time, each run in seconds; rows compared by digest):',
+      '',
+      '| query | variant | enum | physical input | processed | planning | CPU | runs | digest |',
+      '|---|---|---|---|---|---|---|---|---|',
     );
     for (const name of names) {
-      for (const n of measured) {
-        const m = results.get(n)?.get(name);
-        if (!m) continue;
-        if (!m.ok) {
+      for (const variant of VARIANTS) {
+        for (const n of measured) {
+          const m = get(variant, n, name);
+          if (!m) continue;
+          if (!m.ok) {
+            lines.push(
+              `| ${cell(name)} | ${variant} | ${count(n)} | | | | | ${time(m)}: ${cell(m.message.slice(0, 600))} | |`,
+            );
+            continue;
+          }
+          const cpu = m.stats.cpuTimeMillis === undefined ? '–' : seconds(m.stats.cpuTimeMillis);
+          const plan = m.planningMs === undefined ? '–' : seconds(m.planningMs);
+          const runs = m.runs.map((r) => (r / 1000).toFixed(1)).join(', ');
           lines.push(
-            `| ${cell(name)} | ${count(n)} | | | | | ${time(m)}: ${cell(m.message.slice(0, 600))} |`,
+            `| ${cell(name)} | ${variant} | ${count(n)} | ${bytes(m.stats.physicalInputBytes)} | ${bytes(m.stats.processedBytes)} | ${plan} | ${cpu} | ${runs} | ${m.answer?.digest ?? ''} |`,
           );
-          continue;
         }
-        const cpu = m.stats.cpuTimeMillis === undefined ? '–' : seconds(m.stats.cpuTimeMillis);
-        const plan = m.planningMs === undefined ? '–' : seconds(m.planningMs);
-        const runs = m.runs.map((r) => (r / 1000).toFixed(1)).join(', ');
-        lines.push(
-          `| ${cell(name)} | ${count(n)} | ${bytes(m.stats.physicalInputBytes)} | ${bytes(m.stats.processedBytes)} | ${plan} | ${cpu} | ${runs} |`,
-        );
       }
+    }
+    const differences = compared.filter((n) => sameRows.get(n)?.text.startsWith('DIFFERENT'));
+    if (differences.length) {
+      lines.push('', 'Differences between the variants:', '');
+      for (const n of differences) lines.push(`- ${n}: ${sameRows.get(n)?.text}`);
     }
     lines.push(
       '',
@@ -716,6 +1086,13 @@ it(
     const file = join(dir, `trino-bench-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
     await writeFile(file, text);
     process.stdout.write(`\n${text}\n(written to ${file})\n`);
+    // Equal work, or the comparison means nothing: asserted after the figures are written.
+    if (notSame.length)
+      throw new Error(
+        `raw and compacted variants differ (or were not compared) at @${count(base)} for: ${notSame
+          .map((n) => `${n}: ${sameRows.get(n)?.text ?? 'not measured'}`)
+          .join('; ')} (figures in ${file})`,
+      );
   },
   12 * 3_600_000,
 );

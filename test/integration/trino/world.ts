@@ -109,11 +109,16 @@ export interface World {
 }
 
 /** The desired Glue table of the repository (there is one). */
-export function desiredTable(repo: Repository, today: string): DesiredResource<'glue-table'> {
+/** The desired Glue table `name` (default: the snapshot table). */
+export function desiredTable(
+  repo: Repository,
+  today: string,
+  name = repo.org.glue.table,
+): DesiredResource<'glue-table'> {
   const [table] = desiredResources(repo, today, { quickSightAccountId: MOTO_ACCOUNT }).filter(
-    (d): d is DesiredResource<'glue-table'> => d.kind === 'glue-table',
+    (d): d is DesiredResource<'glue-table'> => d.kind === 'glue-table' && d.properties.name === name,
   );
-  if (!table) throw new Error('desired state has no Glue table');
+  if (!table) throw new Error(`desired state has no Glue table ${name}`);
   return table;
 }
 
@@ -171,9 +176,11 @@ export async function applyGlueTable(
   aws: AwsTarget,
   repo: Repository,
   today: string,
+  name = repo.org.glue.table,
 ): Promise<{ plan: Plan; result: ApplyResult }> {
-  const desired = [desiredTable(repo, today)];
-  const current = await aws.providers['glue-table'].read(desired);
+  const desired = [desiredTable(repo, today, name)];
+  // The provider always reads the snapshot table too: only the table named is planned here.
+  const current = (await aws.providers['glue-table'].read(desired)).filter((c) => c.key === desired[0]?.key);
   const planned = plan(desired, current);
   const result = await apply(planned, aws);
   if (!result.ok)
@@ -185,9 +192,12 @@ export async function applyGlueTable(
 export async function updateTableBehindOurBack(
   world: World,
   mutate: (p: GlueTableProperties) => void,
+  name = world.repo.org.glue.table,
 ): Promise<void> {
-  const desired = desiredTable(world.repo, world.today);
-  const [current] = await world.aws.providers['glue-table'].read([desired]);
+  const desired = desiredTable(world.repo, world.today, name);
+  const current = (await world.aws.providers['glue-table'].read([desired])).find(
+    (c) => c.key === desired.key,
+  );
   if (!current) throw new Error('the Glue table is not on moto');
   const properties = structuredClone(current.properties);
   mutate(properties);
@@ -265,6 +275,8 @@ export interface WorldOptions {
   trinoHeap?: string;
   /** Properties added to (or replacing those of) the Glue Hive catalog (default none). */
   catalogProperties?: Record<string, string>;
+  /** One account whose newest snapshot files hold this many more resources (over 32 MB). */
+  large?: { resources: number; days?: number };
 }
 
 /**
@@ -349,6 +361,7 @@ export async function buildWorld(options: WorldOptions = {}): Promise<World> {
         until: today,
         seed: SEED,
         s3Dir: join(localDir, 's3'),
+        ...(options.large ? { large: options.large } : {}),
       });
       return loaded.repository;
     });
