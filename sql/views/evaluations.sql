@@ -38,7 +38,7 @@ LEFT JOIN {{db}}.accounts AS a
 LEFT JOIN {{db}}.exception_matches AS x
   ON x.account_id = d.account_id
   AND x.region = d.region
-  AND x.snapshot_file = d.snapshot_file
+  AND x.snapshot_date = d.snapshot_date
   AND x.member_rule_name = d.member_rule_name
   AND x.resource_type = d.resource_type
   AND x.resource_id = d.resource_id

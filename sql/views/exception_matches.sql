@@ -5,7 +5,7 @@ WITH candidates AS (
   SELECT
     d.account_id,
     d.region,
-    d.snapshot_file,
+    d.snapshot_date,
     d.member_rule_name,
     d.resource_type,
     d.resource_id,
@@ -27,7 +27,7 @@ complete AS (
   SELECT
     account_id,
     region,
-    snapshot_file,
+    snapshot_date,
     member_rule_name,
     resource_type,
     resource_id,
@@ -35,18 +35,18 @@ complete AS (
     max(expires) AS expires,
     max(reason) AS reason
   FROM candidates
-  GROUP BY account_id, region, snapshot_file, member_rule_name, resource_type, resource_id, exception_id, rule_pattern
+  GROUP BY account_id, region, snapshot_date, member_rule_name, resource_type, resource_id, exception_id, rule_pattern
   HAVING count(*) = max(tag_count)
 ),
 ranked AS (
   SELECT
     c.*,
     row_number() OVER (
-      PARTITION BY account_id, region, snapshot_file, member_rule_name, resource_type, resource_id
+      PARTITION BY account_id, region, snapshot_date, member_rule_name, resource_type, resource_id
       ORDER BY exception_id
     ) AS pick
   FROM complete AS c
 )
-SELECT account_id, region, snapshot_file, member_rule_name, resource_type, resource_id, exception_id, expires, reason
+SELECT account_id, region, snapshot_date, member_rule_name, resource_type, resource_id, exception_id, expires, reason
 FROM ranked
 WHERE pick = 1

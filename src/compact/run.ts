@@ -202,3 +202,14 @@ export async function compact(
   const unchanged = list.filter((d) => !days.includes(d)).length;
   return { written, unchanged, skipped: window.length - list.length };
 }
+
+/** A progress line per day written that had files (empty days are written silently). */
+export function dayProgress(
+  progress: ((message: string) => void) | undefined,
+): CompactionOptions['onDay'] | undefined {
+  if (!progress) return undefined;
+  return (day, done, total) => {
+    if (day.files > 0)
+      progress(`compacted ${day.day}: ${day.files} files, ${day.rows} evaluations (${done}/${total} days)`);
+  };
+}

@@ -71,11 +71,11 @@ describe('org-compliance CLI', () => {
     const parsed = JSON.parse(io.stdout.join('\n'));
     expect(parsed.summary).toEqual({ create: 221, update: 0, delete: 0, noop: 0 });
     expect(parsed.accounts.changed).toBe(false);
-    expect(parsed.changes[0]).toMatchObject({
-      action: 'create',
-      kind: 'glue-table',
-      name: 'org_compliance.config_snapshots',
-    });
+    expect(parsed.changes.slice(0, 3)).toMatchObject([
+      { action: 'create', kind: 'glue-table', name: 'org_compliance.compacted_evaluations' },
+      { action: 'create', kind: 'glue-table', name: 'org_compliance.compacted_files' },
+      { action: 'create', kind: 'glue-table', name: 'org_compliance.config_snapshots' },
+    ]);
   });
 
   it('plan exits 1 on a configuration error and prints it', async () => {

@@ -10,19 +10,15 @@ import { dirname, join, relative, sep } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeSnapshots } from '../../src/demo/snapshots.js';
-import { syntheticOrganization } from '../../src/demo/synthetic-org.js';
-import { prepareDemoWorkspace } from '../../src/demo/workspace.js';
 import { desiredGlueTable, projectedAccounts } from '../../src/desired/glue-table.js';
 import {
   compactedDirectory,
   compactLocal,
   type LocalCompactionOptions,
 } from '../../src/engines/duckdb/compact.js';
-import { loadRepository } from '../../src/load/index.js';
 import type { Repository } from '../../src/model/config.js';
 import { evaluationsOf, newestPerDay, readSnapshots } from '../helpers/expected.js';
-import { REPO_ROOT, scratchRepo } from '../helpers/repo.js';
+import { generatedWorkspace } from '../helpers/generated.js';
 
 const TODAY = '2026-11-30';
 const DAYS = 4;
@@ -31,35 +27,16 @@ let s3Root: string;
 let options: LocalCompactionOptions;
 
 beforeAll(async () => {
-  const { root, localDir } = await scratchRepo();
-  const organization = syntheticOrganization({
-    organizationId: 'o-a1b2c3d4e5',
+  const made = await generatedWorkspace({
     accounts: 6,
     ous: 4,
-    seed: 9,
-    until: TODAY,
-  });
-  await prepareDemoWorkspace({
-    sourceRoot: REPO_ROOT,
-    root,
-    organization,
-    notYetListed: [],
     regions: 2,
+    days: DAYS,
+    seed: 9,
     today: TODAY,
   });
-  const loaded = await loadRepository(root, { today: TODAY });
-  if (!loaded.repository) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
-  repo = loaded.repository;
-  s3Root = join(localDir, 's3');
-  await writeSnapshots({
-    org: repo.org,
-    organization,
-    rules: repo.rules,
-    days: DAYS,
-    until: TODAY,
-    seed: 9,
-    s3Dir: s3Root,
-  });
+  repo = made.repo;
+  s3Root = made.s3Root;
   options = {
     s3Root,
     table: desiredGlueTable(repo.org, repo.accounts, TODAY),

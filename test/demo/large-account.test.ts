@@ -15,16 +15,12 @@ import {
   type SnapshotScenario,
   type SnapshotSummary,
   snapshotScenario,
-  writeSnapshots,
 } from '../../src/demo/snapshots.js';
-import { syntheticOrganization } from '../../src/demo/synthetic-org.js';
-import { prepareDemoWorkspace } from '../../src/demo/workspace.js';
 import { desiredGlueTable, projectedAccounts } from '../../src/desired/glue-table.js';
 import { compactedDirectory, compactLocal } from '../../src/engines/duckdb/compact.js';
-import { loadRepository } from '../../src/load/index.js';
 import type { Repository } from '../../src/model/config.js';
 import { evaluationsOf, newestPerDay, readSnapshots } from '../helpers/expected.js';
-import { REPO_ROOT, scratchRepo } from '../helpers/repo.js';
+import { generatedWorkspace } from '../helpers/generated.js';
 
 const TODAY = '2026-11-30';
 const DAYS = 2;
@@ -40,38 +36,20 @@ let summary: SnapshotSummary;
 let large: NonNullable<SnapshotScenario['large']>;
 
 beforeAll(async () => {
-  const { root, localDir } = await scratchRepo();
-  base = dirname(root);
-  const organization = syntheticOrganization({
-    organizationId: 'o-a1b2c3d4e5',
+  const made = await generatedWorkspace({
     accounts: 6,
     ous: 4,
-    seed: 9,
-    until: TODAY,
-  });
-  await prepareDemoWorkspace({
-    sourceRoot: REPO_ROOT,
-    root,
-    organization,
-    notYetListed: [],
     regions: 2,
-    today: TODAY,
-  });
-  const loaded = await loadRepository(root, { today: TODAY });
-  if (!loaded.repository) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
-  repo = loaded.repository;
-  s3Root = join(localDir, 's3');
-  options = {
-    org: repo.org,
-    organization,
-    rules: repo.rules,
     days: DAYS,
-    until: TODAY,
     seed: 9,
-    s3Dir: s3Root,
+    today: TODAY,
     large: { resources: RESOURCES },
-  };
-  summary = await writeSnapshots(options);
+  });
+  base = dirname(made.root);
+  repo = made.repo;
+  s3Root = made.s3Root;
+  options = made.snapshots;
+  summary = made.summary;
   const chosen = snapshotScenario(options).large;
   if (!chosen) throw new Error('no large account in the scenario');
   large = chosen;

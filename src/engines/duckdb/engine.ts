@@ -88,6 +88,9 @@ export class DuckDbEngine {
     private readonly today: string,
   ) {}
 
+  /** The compacted tables, as `"<database>"."<name>"`. */
+  private readonly compacted: string[] = [];
+
   /** The raw snapshot table's files, once it was created (it is made on first use). */
   files: PartitionFile[] | undefined;
   #rawReady: Promise<void> | undefined;
@@ -252,6 +255,7 @@ export class DuckDbEngine {
       type: duckDbType(parseHiveType(c.type), {}),
     }));
     const name = `${quote(table.database)}.${quote(table.name)}`;
+    this.compacted.push(name);
     await this.run(`CREATE SCHEMA IF NOT EXISTS ${quote(table.database)}`);
     if (files.length === 0) {
       const empty = columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quote(c.name)}`).join(', ');
@@ -275,7 +279,11 @@ export class DuckDbEngine {
     }
     try {
       await this.ensureRaw(sql);
-      const kind = this.materialize ? 'TABLE' : 'VIEW';
+      // A view straight over a compacted table stays a view even in a materialized session:
+      // DuckDB reads only the columns and days each query needs from the Parquet, where a table
+      // would hold every evaluation of the window with its tags in memory.
+      const overParquet = this.compacted.some((t) => sql.includes(t));
+      const kind = this.materialize && !overParquet ? 'TABLE' : 'VIEW';
       await this.run(`CREATE OR REPLACE ${kind} ${quote(view.database)}.${quote(view.name)} AS ${sql}`);
     } catch (e) {
       throw new ViewError(view.name, errorMessage(e).split('\n')[0] ?? String(e));

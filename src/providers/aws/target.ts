@@ -5,7 +5,7 @@
  */
 
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { CompactedDay, CompactionResult } from '../../compact/run.js';
+import { type CompactionResult, dayProgress } from '../../compact/run.js';
 import { loadLocalEngine } from '../../engines/local-engine.js';
 import type { AccessMode, OrgConfig } from '../../model/config.js';
 import { toIsoDate } from '../../model/dates.js';
@@ -195,15 +195,7 @@ async function compactOnAws(o: {
       today: toIsoDate(new Date(o.now?.() ?? Date.now())),
       days: org.compliance.trendDays,
       ...present({ workers: o.workers }),
-      ...(progress
-        ? {
-            onDay: (day: CompactedDay, done: number, total: number) =>
-              day.files > 0 &&
-              progress(
-                `compacted ${day.day}: ${day.files} files, ${day.rows} evaluations (${done}/${total} days)`,
-              ),
-          }
-        : {}),
+      ...present({ onDay: dayProgress(progress) }),
     });
   } finally {
     writer.close();

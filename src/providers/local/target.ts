@@ -4,7 +4,7 @@
  * records in state.json; views (DuckDB) and QuickSight have providers of their own.
  */
 
-import type { CompactedDay, CompactionResult } from '../../compact/run.js';
+import { type CompactionResult, dayProgress } from '../../compact/run.js';
 import { loadLocalEngine } from '../../engines/local-engine.js';
 import type { OrgConfig } from '../../model/config.js';
 import { toIsoDate } from '../../model/dates.js';
@@ -132,15 +132,7 @@ export function createLocalTarget(
       today,
       days: org.compliance.trendDays,
       ...present({ workers: o.workers }),
-      ...(progress
-        ? {
-            onDay: (day: CompactedDay, done: number, total: number) =>
-              day.files > 0 &&
-              progress(
-                `compacted ${day.day}: ${day.files} files, ${day.rows} evaluations (${done}/${total} days)`,
-              ),
-          }
-        : {}),
+      ...present({ onDay: dayProgress(progress) }),
     });
   };
   const openQuerySession = async (): Promise<QuerySession> => {

@@ -18,19 +18,15 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply } from '../../../src/apply/apply.js';
-import { writeSnapshots } from '../../../src/demo/snapshots.js';
-import { syntheticOrganization } from '../../../src/demo/synthetic-org.js';
-import { prepareDemoWorkspace } from '../../../src/demo/workspace.js';
 import { desiredGlueTable, projectedAccounts } from '../../../src/desired/glue-table.js';
 import { desiredResources } from '../../../src/desired/index.js';
 import { compactedDirectory, compactLocal } from '../../../src/engines/duckdb/compact.js';
-import { loadRepository } from '../../../src/load/index.js';
 import type { Repository } from '../../../src/model/config.js';
 import { resourcesOfKind } from '../../../src/model/resources.js';
 import { plan } from '../../../src/plan/plan.js';
 import { createAwsTarget } from '../../../src/providers/aws/target.js';
 import { evaluationsOf, newestPerDay, readSnapshots } from '../../helpers/expected.js';
-import { REPO_ROOT, scratchRepo } from '../../helpers/repo.js';
+import { generatedWorkspace } from '../../helpers/generated.js';
 import { motoS3Client, uploadTree } from '../harness/moto.js';
 import { type MotoSession, motoSession } from './support.js';
 
@@ -43,35 +39,9 @@ let s3Root: string;
 
 beforeAll(async () => {
   session = await motoSession();
-  const { root, localDir } = await scratchRepo();
-  const organization = syntheticOrganization({
-    organizationId: 'o-a1b2c3d4e5',
-    accounts: 5,
-    ous: 3,
-    seed: 17,
-    until: TODAY,
-  });
-  await prepareDemoWorkspace({
-    sourceRoot: REPO_ROOT,
-    root,
-    organization,
-    notYetListed: [],
-    regions: 2,
-    today: TODAY,
-  });
-  const loaded = await loadRepository(root, { today: TODAY });
-  if (!loaded.repository) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
-  repo = loaded.repository;
-  s3Root = join(localDir, 's3');
-  await writeSnapshots({
-    org: repo.org,
-    organization,
-    rules: repo.rules,
-    days: 3,
-    until: TODAY,
-    seed: 17,
-    s3Dir: s3Root,
-  });
+  const made = await generatedWorkspace({ accounts: 5, ous: 3, regions: 2, days: 3, seed: 17, today: TODAY });
+  repo = made.repo;
+  s3Root = made.s3Root;
   s3 = motoS3Client(session.moto, repo.org.glue.region);
   await s3.send(new CreateBucketCommand({ Bucket: repo.org.snapshots.bucket }));
   if (repo.org.data.bucket !== repo.org.snapshots.bucket)

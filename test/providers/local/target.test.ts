@@ -34,11 +34,11 @@ describe('local target, end to end', () => {
     const target = createLocalTarget(repo.org, localDir);
     const first = await runPlan(repo, target, { today: TODAY });
     // 68 rules: 12 run in the home region only, 1 in us-east-1 only (CloudFront), 55 in each of 3
-    // regions; the snapshot table and 3 reference tables (accounts, catalog rules, exceptions)
-    // with their 3 objects; 13 views (4 generated, 9 from sql/views/); QuickSight: 1 data source,
+    // regions; the snapshot table, the 2 compacted tables and 3 reference tables (accounts,
+    // catalog rules, exceptions) with their 3 objects; 13 views (4 generated, 9 from sql/views/); QuickSight: 1 data source,
     // 9 data sets, 9 refresh schedules, 1 analysis, 1 dashboard.
     expect(first.plan.summary).toEqual({
-      create: 12 + 1 + 55 * 3 + 4 + 3 + 13 + 21,
+      create: 12 + 1 + 55 * 3 + 6 + 3 + 13 + 21,
       update: 0,
       delete: 0,
       noop: 0,
