@@ -74,8 +74,13 @@ function printDiagnostics(diagnostics: readonly Diagnostic[], io: Io): void {
 }
 
 /** Loads the repository, printing diagnostics. Undefined on error. */
-async function load(opts: CommonOptions, io: Io): Promise<Repository | undefined> {
+async function load(
+  opts: CommonOptions,
+  io: Io,
+  parts: { quicksight?: boolean } = {},
+): Promise<Repository | undefined> {
   const { repository, diagnostics } = await loadForRun({
+    ...parts,
     root: resolve(opts.root),
     strict: opts.strict ?? false,
     today: today(opts),
@@ -262,7 +267,7 @@ function addCompactCommand(program: Command, io: Io, setExit: SetExit): void {
     )
     .option('--workers <n>', 'extraction threads (default: one per core, at most 4)', parseCount)
     .action(async (opts: CommonOptions & { workers?: number }) => {
-      const repo = await load(opts, io);
+      const repo = await load(opts, io, { quicksight: false });
       if (!repo) return setExit(EXIT_ERROR);
       const target = await targetOf(repo, opts, io, 'write');
       const started = performance.now();
@@ -285,7 +290,8 @@ function addReportCommand(program: Command, io: Io, setExit: SetExit): void {
     .addOption(new Option('--format <format>', 'output format').choices(['md', 'json', 'html']).default('md'))
     .option('--out <file>', 'write the report to this file instead of stdout')
     .action(async (opts: CommonOptions & { format: ReportFormat; out?: string }) => {
-      const repo = await load(opts, io);
+      // The report reads the views only: quicksight/ is neither read nor checked.
+      const repo = await load(opts, io, { quicksight: false });
       if (!repo) return setExit(EXIT_ERROR);
       const where = { target: opts.target, localDir: opts.localDir, today: today(opts) };
       const text = await produceReport(repo, where, io, opts.format);

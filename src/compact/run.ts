@@ -168,6 +168,7 @@ export async function compact(
   // (the files of a day written before are never taken away: the compacted data outlives them).
   const empty = list.filter((d) => !picked.has(d) && !present.has(d));
   const days = [...daysToCompact(picked, compacted.records).filter((d) => listed.has(d)), ...empty].sort();
+  if (days.length === 0) return { written: [], unchanged: list.length, skipped: window.length - list.length };
   const pool = new ExtractionPool(options.workers);
   const work = await mkdtemp(join(tmpdir(), 'org-compliance-compact-'));
   const written: CompactedDay[] = [];

@@ -42,6 +42,12 @@ export interface LoadOptions {
    * action bundles run without node_modules). The rest of the view checks always runs.
    */
   viewGrammar?: ViewGrammarCheck;
+  /**
+   * Whether quicksight/ is read and checked against QuickSight's API schemas (default true). A
+   * command that never deploys QuickSight (the report) leaves it out: the schemas alone take some
+   * 200 MB of memory. Left out, the repository holds no QuickSight definitions.
+   */
+  quicksight?: boolean;
 }
 
 export interface LoadResult {
@@ -60,7 +66,9 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     YamlFile.read(root, RULES_FILE),
     readOptional(join(root, EXCEPTIONS_FILE)),
     readViewSources(root),
-    readQuickSightSources(root),
+    options.quicksight === false
+      ? Promise.resolve({ sources: [], diagnostics: [] })
+      : readQuickSightSources(root),
   ]);
   // No exceptions file is the same as an empty list.
   const exceptionsFile = YamlFile.parse(EXCEPTIONS_FILE, exceptionsText ?? 'exceptions: []\n');
@@ -139,6 +147,8 @@ export interface RunLoadOptions {
   baseRef: string;
   /** See LoadOptions.viewGrammar: `required` for the CLI, `if-installed` for the actions. */
   viewGrammar: ViewGrammarCheck;
+  /** See LoadOptions.quicksight (default true). */
+  quicksight?: boolean;
 }
 
 /**
@@ -151,13 +161,14 @@ export async function loadForRun({
   today,
   baseRef,
   viewGrammar,
+  quicksight,
 }: RunLoadOptions): Promise<LoadResult> {
   const previous = await fileAtRevision(root, baseRef, EXCEPTIONS_FILE);
   return loadRepository(root, {
     strict,
     today,
     viewGrammar,
-    ...present({ previousExceptionsText: previous }),
+    ...present({ previousExceptionsText: previous, quicksight }),
   });
 }
 

@@ -46,6 +46,11 @@ export interface EngineOptions {
    * that queries several views (the report). Otherwise views stay views (apply only binds them).
    */
   materialize?: boolean;
+  /**
+   * DuckDB's memory limit (`memory_limit`, e.g. `512MB`): beyond it, intermediate results spill
+   * to the temporary directory. Default DuckDB's own (80 % of the machine's memory).
+   */
+  memoryLimit?: string;
 }
 
 function quote(name: string): string {
@@ -102,6 +107,7 @@ export class DuckDbEngine {
       // working directory (DuckDB's default is ./.tmp, which a checkout would then carry).
       temp_directory: join(tmpdir(), 'org-compliance-duckdb'),
       ...(options.threads ? { threads: String(options.threads) } : {}),
+      ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
     });
     const connection = await instance.connect();
     const engine = new DuckDbEngine(

@@ -19,7 +19,7 @@ export async function openLocalEngine(
   org: OrgConfig,
   today: string,
   onViewError?: (view: AthenaViewProperties, error: Error) => void,
-  options: { materialize?: boolean } = {},
+  options: { materialize?: boolean; memoryLimit?: string; threads?: number } = {},
 ): Promise<DuckDbEngine> {
   const state = await store.load();
   const table = state.glueTables[org.glue.region]?.[`${org.glue.database}.${org.glue.table}`];
@@ -47,6 +47,8 @@ export async function openLocalEngine(
     tables,
     today,
     ...(options.materialize ? { materialize: true } : {}),
+    ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
+    ...(options.threads ? { threads: options.threads } : {}),
   });
   const views = Object.values(state.athenaViews?.[org.glue.region] ?? {}).filter(
     (v) => v.database === org.glue.database,

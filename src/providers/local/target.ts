@@ -140,7 +140,7 @@ export function createLocalTarget(
     // (nothing is written when they are).
     await compact();
     // A session queries several views: compute each view once.
-    const engine = await openLocalEngine(store, org, today, undefined, { materialize: true });
+    const engine = await openLocalEngine(store, org, today, undefined, { materialize: true, memoryLimit: '512MB', threads: 1 });
     // One DuckDB connection answers one query at a time.
     let queue: Promise<unknown> = Promise.resolve();
     return {

@@ -79,11 +79,12 @@ describe('aws target against an in-process fake AWS, through the providers and t
     expect(result.ok).toBe(true);
     const writes = fake.writeCalls();
     // 178 rules (68 home + 55 × 2 other regions; the CloudFront rule is in us-east-1 only), the
-    // database the tables need, the snapshot table and 3 reference tables, their 3 objects, and
-    // 13 views created through Athena, each then marked as ours on its Glue table.
+    // database the tables need, the snapshot table, the 2 compacted tables and 3 reference tables,
+    // the reference tables' 3 objects, and 13 views created through Athena, each then marked as
+    // ours on its Glue table.
     expect(writes.filter((c) => c.operation === 'PutOrganizationConfigRule')).toHaveLength(178);
     expect(writes.filter((c) => c.operation === 'CreateDatabase')).toHaveLength(1);
-    expect(writes.filter((c) => c.operation === 'CreateTable')).toHaveLength(4);
+    expect(writes.filter((c) => c.operation === 'CreateTable')).toHaveLength(6);
     expect(writes.filter((c) => c.operation === 'PutObject')).toHaveLength(3);
     expect(writes.filter((c) => c.operation === 'StartQueryExecution')).toHaveLength(13);
     expect(writes.filter((c) => c.operation === 'UpdateTable')).toHaveLength(13);
