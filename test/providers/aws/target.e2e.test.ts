@@ -90,14 +90,14 @@ describe('aws target against an in-process fake AWS, through the providers and t
     expect(writes.filter((c) => c.operation === 'UpdateTable')).toHaveLength(13);
     // QuickSight: 21 creates, and the dashboard's first version published once it succeeded.
     expect(writes.filter((c) => c.service === 'quicksight')).toHaveLength(22);
-    expect(result.writes).toBe(234);
+    expect(result.writes).toBe(236);
 
     const second = await runPlan(repo, target(), { today: TODAY });
     expect(second.plan.hasChanges).toBe(false);
     const t2 = target();
     const again = await apply(second.plan, t2);
     expect(again.writes).toBe(0);
-    expect(fake.writeCalls()).toHaveLength(234);
+    expect(fake.writeCalls()).toHaveLength(236);
 
     // Every parameter value went out explicitly, defaults included.
     const put = fake.calls.find(
