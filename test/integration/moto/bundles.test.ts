@@ -148,14 +148,17 @@ describe('action bundles from a copy without node_modules, against moto', () => 
     const plan = JSON.parse(first.outputs['plan-json'] ?? '{}') as {
       changes: { kind: string; action: string; key: string }[];
     };
-    // The snapshot table and the three reference tables (their objects are scope views).
+    // The snapshot table, the two compacted tables and the three reference tables (their objects
+    // are scope views).
     expect(plan.changes.map((c) => c.key).sort()).toEqual([
+      'glue-table/eu-west-1/org_compliance.compacted_evaluations',
+      'glue-table/eu-west-1/org_compliance.compacted_files',
       'glue-table/eu-west-1/org_compliance.config_snapshots',
       'glue-table/eu-west-1/org_compliance.ref_accounts',
       'glue-table/eu-west-1/org_compliance.ref_catalog_rules',
       'glue-table/eu-west-1/org_compliance.ref_exceptions',
     ]);
-    expect(plan.changes.map((c) => c.action)).toEqual(['create', 'create', 'create', 'create']);
+    expect(plan.changes.map((c) => c.action)).toEqual(Array(6).fill('create'));
 
     const applied = await runCopy('apply', { root, today: TODAY, scope: 'glue' });
     expectLoaded(applied);
@@ -163,12 +166,7 @@ describe('action bundles from a copy without node_modules, against moto', () => 
     expect(applied.outputs.ok).toBe('true');
     expect(JSON.parse(applied.outputs['result-json'] ?? '{}')).toMatchObject({
       ok: true,
-      results: [
-        { action: 'create', outcome: 'done' },
-        { action: 'create', outcome: 'done' },
-        { action: 'create', outcome: 'done' },
-        { action: 'create', outcome: 'done' },
-      ],
+      results: Array(6).fill({ action: 'create', outcome: 'done' }),
     });
 
     // Read back what moto stored, not what was sent.
@@ -180,7 +178,15 @@ describe('action bundles from a copy without node_modules, against moto', () => 
     const table = (
       await glue.send(new GetTableCommand({ DatabaseName: 'org_compliance', Name: 'config_snapshots' }))
     ).Table;
+    const compacted = (
+      await glue.send(new GetTableCommand({ DatabaseName: 'org_compliance', Name: 'compacted_evaluations' }))
+    ).Table;
     glue.destroy();
+    expect(compacted?.PartitionKeys?.map((k) => k.Name)).toEqual(['dt']);
+    expect(compacted?.Parameters?.['projection.dt.format']).toBe('yyyy-MM-dd');
+    expect(compacted?.StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe(
+      'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+    );
     expect(table?.Parameters?.['projection.enabled']).toBe('true');
     expect(table?.Parameters?.['managed-by']).toBe('org-compliance');
     expect(table?.PartitionKeys?.map((k) => k.Name)).toEqual(['account', 'region', 'dt', 'itemtype']);
