@@ -39,6 +39,6 @@ LEFT JOIN {{db}}.exception_matches AS x
   ON x.account_id = d.account_id
   AND x.region = d.region
   AND x.snapshot_date = d.snapshot_date
-  AND x.member_rule_name = d.member_rule_name
+  AND x.rule = d.rule
   AND x.resource_type = d.resource_type
   AND x.resource_id = d.resource_id

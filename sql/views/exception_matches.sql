@@ -1,18 +1,20 @@
 -- Which reviewed exception (config/exceptions.yaml) covers each catalog evaluation, on the day
 -- of its snapshot. An exception with tags matches only if every one of its tags is on the
--- resource with the same value. Where several match, the first by id is taken.
+-- resource with the same value (each of its tag rows matched once, even where two member rules of
+-- an account map to one catalog rule). Where several match, the first by id is taken.
 WITH candidates AS (
   SELECT
     d.account_id,
     d.region,
     d.snapshot_date,
-    d.member_rule_name,
+    d.rule,
     d.resource_type,
     d.resource_id,
     e.exception_id,
     e.rule_pattern,
     e.expires,
     e.reason,
+    e.tag_key,
     e.tag_count
   FROM {{db}}.daily_evaluations AS d
   JOIN {{db}}.exceptions AS e
@@ -28,25 +30,25 @@ complete AS (
     account_id,
     region,
     snapshot_date,
-    member_rule_name,
+    rule,
     resource_type,
     resource_id,
     exception_id,
     max(expires) AS expires,
     max(reason) AS reason
   FROM candidates
-  GROUP BY account_id, region, snapshot_date, member_rule_name, resource_type, resource_id, exception_id, rule_pattern
-  HAVING count(*) = max(tag_count)
+  GROUP BY account_id, region, snapshot_date, rule, resource_type, resource_id, exception_id, rule_pattern
+  HAVING count(DISTINCT coalesce(tag_key, '')) = max(tag_count)
 ),
 ranked AS (
   SELECT
     c.*,
     row_number() OVER (
-      PARTITION BY account_id, region, snapshot_date, member_rule_name, resource_type, resource_id
+      PARTITION BY account_id, region, snapshot_date, rule, resource_type, resource_id
       ORDER BY exception_id
     ) AS pick
   FROM complete AS c
 )
-SELECT account_id, region, snapshot_date, member_rule_name, resource_type, resource_id, exception_id, expires, reason
+SELECT account_id, region, snapshot_date, rule, resource_type, resource_id, exception_id, expires, reason
 FROM ranked
 WHERE pick = 1

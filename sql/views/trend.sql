@@ -13,7 +13,7 @@ WITH daily AS (
     ON x.account_id = d.account_id
     AND x.region = d.region
     AND x.snapshot_date = d.snapshot_date
-    AND x.member_rule_name = d.member_rule_name
+    AND x.rule = d.rule
     AND x.resource_type = d.resource_type
     AND x.resource_id = d.resource_id
   WHERE d.in_catalog

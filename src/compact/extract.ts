@@ -34,7 +34,7 @@ export function rowLines(rows: readonly CompactRow[]): string {
       tagText.set(r.tags, tags);
     }
     parts.push(
-      `{"account_id":${JSON.stringify(r.account_id)},"region":${JSON.stringify(r.region)},"snapshot_file":${JSON.stringify(r.snapshot_file)},"member_rule_name":${JSON.stringify(r.member_rule_name)},"resource_type":${JSON.stringify(r.resource_type)},"resource_id":${JSON.stringify(r.resource_id)},"compliance_type":${JSON.stringify(r.compliance_type)},"tags":${tags}}\n`,
+      `{"account_id":${JSON.stringify(r.account_id)},"region":${JSON.stringify(r.region)},"snapshot_file":${JSON.stringify(r.snapshot_file)},"member_rule_name":${JSON.stringify(r.member_rule_name)},"org_rule_name":${JSON.stringify(r.org_rule_name)},"resource_type":${JSON.stringify(r.resource_type)},"resource_id":${JSON.stringify(r.resource_id)},"compliance_type":${JSON.stringify(r.compliance_type)},"tags":${tags}}\n`,
     );
   }
   return parts.join('');

@@ -18,6 +18,12 @@ export interface CompactRow {
   snapshot_file: string;
   /** As the member account sees it: `OrgConfigRule-<name>-<suffix>`, or another source's name. */
   member_rule_name: string;
+  /**
+   * `<name>` of an Organization Config Rule's member name `OrgConfigRule-<name>-<suffix>` (the
+   * suffix differs per account, so there are as many member names as rules × accounts); null for
+   * a rule from elsewhere. Not the catalog's say: whether `<name>` is in the catalog is the views'.
+   */
+  org_rule_name: string | null;
   resource_type: string;
   resource_id: string;
   compliance_type: string;
@@ -66,11 +72,20 @@ function tagsOf(item: Record<string, unknown>): Record<string, string> {
   return tags;
 }
 
+/** Member names of Organization Config Rules: `OrgConfigRule-<name>-<suffix>`. */
+const ORG_RULE_MEMBER_NAME = /^OrgConfigRule-(.+)-[A-Za-z0-9]+$/;
+
+/** The organization rule's own name in a member rule name, or null. */
+export function orgRuleName(memberRuleName: string): string | null {
+  return ORG_RULE_MEMBER_NAME.exec(memberRuleName)?.[1] ?? null;
+}
+
+/** By resource, then rule: a resource's rows (and its tags) are adjacent, which Parquet stores once. */
 function compareRows(a: CompactRow, b: CompactRow): number {
   const keys = [
-    [a.member_rule_name, b.member_rule_name],
     [a.resource_type, b.resource_type],
     [a.resource_id, b.resource_id],
+    [a.member_rule_name, b.member_rule_name],
     [a.compliance_type, b.compliance_type],
   ] as const;
   for (const [x, y] of keys) if (x !== y) return x < y ? -1 : 1;
@@ -126,6 +141,7 @@ export class SnapshotRows {
         region,
         snapshot_file: uri,
         member_rule_name: r.rule,
+        org_rule_name: orgRuleName(r.rule),
         resource_type: r.resourceType,
         resource_id: r.resourceId,
         compliance_type: r.compliance,

@@ -24,6 +24,7 @@ export const EVALUATION_COLUMNS: GlueColumn[] = [
   { name: 'region', type: 'string' },
   { name: 'snapshot_file', type: 'string' },
   { name: 'member_rule_name', type: 'string' },
+  { name: 'org_rule_name', type: 'string' },
   { name: 'resource_type', type: 'string' },
   { name: 'resource_id', type: 'string' },
   { name: 'compliance_type', type: 'string' },

@@ -175,6 +175,7 @@ describe('a file of any size', () => {
         region: 'eu-west-1',
         snapshot_file: 's3://acme/k.json',
         member_rule_name: 'securityhub-mfa-enabled-1a2b3c',
+        org_rule_name: null,
         resource_type: 'AWS::::Account',
         resource_id: '111111111111',
         compliance_type: 'NON_COMPLIANT',

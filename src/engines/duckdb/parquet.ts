@@ -40,7 +40,7 @@ export class DuckDbParquet implements ParquetWriter {
   private async copy(select: string, out: string): Promise<void> {
     const partial = `${out}.partial`;
     await this.connection.run(
-      `COPY (${select}) TO ${literal(partial)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)`,
+      `COPY (${select}) TO ${literal(partial)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
     );
     await rename(partial, out);
   }
