@@ -42,3 +42,6 @@ LEFT JOIN {{db}}.exception_matches AS x
   AND x.rule = d.rule
   AND x.resource_type = d.resource_type
   AND x.resource_id = d.resource_id
+-- The same days as `latest` reads, said again on the outer read so that the engine reads those
+-- days only, not the whole trend window.
+WHERE d.snapshot_date >= current_date - INTERVAL '{{window_days}}' DAY
