@@ -15,7 +15,7 @@ import { compactSnapshotStream } from './stream.js';
 export const FAST_PATH_MAX_BYTES = 32 * 1024 * 1024;
 
 export interface ExtractedFile {
-  /** One JSON line per row, each ending in a newline, in the rows' order. */
+  /** One JSON line per row (rowLines' short form), each ending in a newline, in the rows' order. */
   lines: string;
   rows: number;
   items: number;
@@ -23,9 +23,27 @@ export interface ExtractedFile {
   streamed: boolean;
 }
 
-/** The rows as JSON lines; a target's tags are serialized once, however many results it has. */
-export function rowLines(rows: readonly CompactRow[]): string {
+/**
+ * The rows as JSON lines for the Parquet writer, in a short form: the file's fields (account,
+ * region, `s3://` URI) are not repeated on every row but given as `f`, the file's position in its
+ * day, which the writer resolves from the day's file list; the other columns by one letter each
+ * (`m` member_rule_name, `o` org_rule_name, `t` resource_type, `i` resource_id, `c`
+ * compliance_type, `g` tags). A row is about a third of its long form, which is what the threads
+ * hand over, write and DuckDB reads. Strings that repeat (rules, types, a target's tags) are
+ * serialized once per file.
+ */
+export function rowLines(rows: readonly CompactRow[], fileIndex: number): string {
+  const text = new Map<string, string>();
+  const quoted = (s: string): string => {
+    let q = text.get(s);
+    if (q === undefined) {
+      q = JSON.stringify(s);
+      text.set(s, q);
+    }
+    return q;
+  };
   const tagText = new Map<object, string>();
+  const head = `{"f":${fileIndex},"m":`;
   const parts: string[] = [];
   for (const r of rows) {
     let tags = 'null';
@@ -33,8 +51,9 @@ export function rowLines(rows: readonly CompactRow[]): string {
       tags = tagText.get(r.tags) ?? JSON.stringify(r.tags);
       tagText.set(r.tags, tags);
     }
+    const org = r.org_rule_name === null ? 'null' : quoted(r.org_rule_name);
     parts.push(
-      `{"account_id":${JSON.stringify(r.account_id)},"region":${JSON.stringify(r.region)},"snapshot_file":${JSON.stringify(r.snapshot_file)},"member_rule_name":${JSON.stringify(r.member_rule_name)},"org_rule_name":${JSON.stringify(r.org_rule_name)},"resource_type":${JSON.stringify(r.resource_type)},"resource_id":${JSON.stringify(r.resource_id)},"compliance_type":${JSON.stringify(r.compliance_type)},"tags":${tags}}\n`,
+      `${head}${quoted(r.member_rule_name)},"o":${org},"t":${quoted(r.resource_type)},"i":${JSON.stringify(r.resource_id)},"c":${quoted(r.compliance_type)},"g":${tags}}\n`,
     );
   }
   return parts.join('');
@@ -54,7 +73,7 @@ function wholeFile(bytes: Uint8Array, gzip: boolean): Buffer | undefined {
 export async function extractSnapshot(
   bytes: Uint8Array,
   file: SnapshotFileRef,
-  options: { gzip: boolean },
+  options: { gzip: boolean; fileIndex: number },
 ): Promise<ExtractedFile> {
   let json: Buffer | undefined;
   try {
@@ -65,7 +84,7 @@ export async function extractSnapshot(
   if (json === undefined) {
     const streamed = await compactSnapshotStream(Readable.from([bytes]), file, options);
     return {
-      lines: rowLines(streamed.rows),
+      lines: rowLines(streamed.rows, options.fileIndex),
       rows: streamed.rows.length,
       items: streamed.items,
       streamed: true,
@@ -81,5 +100,10 @@ export async function extractSnapshot(
   const items = (document as { configurationItems?: unknown }).configurationItems;
   if (Array.isArray(items)) for (const item of items) collected.add(item);
   const rows = collected.rows();
-  return { lines: rowLines(rows), rows: rows.length, items: collected.items, streamed: false };
+  return {
+    lines: rowLines(rows, options.fileIndex),
+    rows: rows.length,
+    items: collected.items,
+    streamed: false,
+  };
 }

@@ -11,9 +11,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ExtractedFile } from './extract.js';
-import { runTask, WORKER_MARK, type WorkerAnswer, type WorkerTask } from './worker.js';
+import { runBatch, WORKER_MARK, type WorkerAnswer, type WorkerBatch, type WorkerTask } from './worker.js';
 
-export type ExtractionTask = Omit<WorkerTask, 'id'>;
+export type ExtractionTask = WorkerTask;
 
 /** Workers by default: one per core, at most 4 (beyond that the writer is the bottleneck). */
 export function defaultWorkers(): number {
@@ -21,14 +21,14 @@ export function defaultWorkers(): number {
 }
 
 interface Pending {
-  resolve: (r: ExtractedFile) => void;
+  resolve: (r: ExtractedFile[]) => void;
   reject: (e: Error) => void;
 }
 
 export class ExtractionPool {
   readonly #workers: Worker[] = [];
   readonly #idle: Worker[] = [];
-  readonly #queue: WorkerTask[] = [];
+  readonly #queue: WorkerBatch[] = [];
   readonly #pending = new Map<number, Pending>();
   #next = 0;
 
@@ -52,12 +52,22 @@ export class ExtractionPool {
   }
 
   /** Extracts one file; answers as soon as a worker is done with it. */
-  extract(task: ExtractionTask): Promise<ExtractedFile> {
+  async extract(task: ExtractionTask): Promise<ExtractedFile> {
+    const [result] = await this.extractBatch([task]);
+    return result as ExtractedFile;
+  }
+
+  /**
+   * Extracts several files on one worker, one after another; answers with their results in the
+   * given order once all are done. A batch of a few files costs one message each way instead of
+   * one per file.
+   */
+  extractBatch(tasks: readonly ExtractionTask[]): Promise<ExtractedFile[]> {
     const id = this.#next++;
-    if (this.#workers.length === 0) return runTask({ ...task, id });
-    return new Promise<ExtractedFile>((resolve, reject) => {
+    if (this.#workers.length === 0) return runBatch(tasks);
+    return new Promise<ExtractedFile[]>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#queue.push({ ...task, id });
+      this.#queue.push({ id, tasks: [...tasks] });
       this.#dispatch();
     });
   }
@@ -65,14 +75,16 @@ export class ExtractionPool {
   #dispatch(): void {
     while (this.#idle.length > 0 && this.#queue.length > 0) {
       const worker = this.#idle.pop() as Worker;
-      const task = this.#queue.shift() as WorkerTask;
-      // Handed over without a copy when the bytes own their whole buffer (a downloaded object);
-      // a view into a shared buffer is copied.
-      const b = task.bytes;
-      const owns = b !== undefined && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
-      const transfer = owns ? [b.buffer as ArrayBuffer] : [];
+      const batch = this.#queue.shift() as WorkerBatch;
+      // Bytes are handed over without a copy when they own their whole buffer (a downloaded
+      // object); a view into a shared buffer is copied.
+      const transfer = new Set<ArrayBuffer>();
+      for (const { bytes: b } of batch.tasks) {
+        if (b !== undefined && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength)
+          transfer.add(b.buffer as ArrayBuffer);
+      }
       worker.ref();
-      worker.postMessage(task, transfer);
+      worker.postMessage(batch, [...transfer]);
     }
   }
 
@@ -83,7 +95,7 @@ export class ExtractionPool {
     this.#pending.delete(answer.id);
     if (pending) {
       if ('error' in answer) pending.reject(new Error(answer.error));
-      else pending.resolve(answer.result);
+      else pending.resolve(answer.results);
     }
     this.#dispatch();
   }

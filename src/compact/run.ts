@@ -49,8 +49,11 @@ export interface FileRecord {
 }
 
 export interface ParquetWriter {
-  /** The evaluations table's Parquet from JSON lines of rows, in their order. */
-  writeEvaluations(lines: string, out: string): Promise<void>;
+  /**
+   * The evaluations table's Parquet from JSON lines of rows (src/compact/extract.ts rowLines), in
+   * their order; `files` are the day's files, which the rows name by position.
+   */
+  writeEvaluations(lines: string, files: readonly FileRecord[], out: string): Promise<void>;
   /** The files table's Parquet, in the records' order. */
   writeFiles(records: readonly FileRecord[], out: string): Promise<void>;
 }
@@ -62,7 +65,7 @@ export interface CompactionOptions {
   days: number;
   /**
    * Days (back from today) whose files are listed again although they were compacted, to pick up
-   * late deliveries. Default: every day of the window.
+   * late deliveries. Default: RECHECK_DAYS.
    */
   recheckDays?: number;
   /** Extraction threads; default one per core (at most 4). */
@@ -88,6 +91,14 @@ export interface CompactionResult {
   skipped: number;
 }
 
+/**
+ * Days back from today listed again although compacted: Config delivers a day's snapshot that
+ * day, so a file arriving later than two days is not waited for (listing every day of the
+ * window again costs one listing per account, region and day: 25,000 at 200 accounts × 4
+ * regions × 31 days, seconds on every run).
+ */
+export const RECHECK_DAYS = 2;
+
 /** The days of the window, oldest first, and which of them to list. */
 export function daysToList(
   options: Pick<CompactionOptions, 'today' | 'days' | 'recheckDays'>,
@@ -96,12 +107,14 @@ export function daysToList(
   const window: string[] = [];
   for (let i = options.days; i >= 0; i--) window.push(addDays(options.today, -i));
   const done = new Set(compactedDays);
-  const recheckFrom = addDays(options.today, -(options.recheckDays ?? options.days));
+  const recheckFrom = addDays(options.today, -(options.recheckDays ?? RECHECK_DAYS));
   return { window, list: window.filter((d) => !done.has(d) || d >= recheckFrom) };
 }
 
-/** In-flight files per worker thread: enough to keep them busy while downloads run. */
-const IN_FLIGHT_PER_WORKER = 4;
+/** Files a worker extracts per message: one round trip each way for several files. */
+const BATCH_FILES = 8;
+/** Batches in flight per worker thread: one being extracted, one waiting (its files being fetched). */
+const BATCHES_PER_WORKER = 2;
 
 async function extractDay(
   pool: ExtractionPool,
@@ -113,36 +126,43 @@ async function extractDay(
   const records: FileRecord[] = [];
   let rows = 0;
   let streamed = 0;
-  const window = Math.max(2, pool.threads * IN_FLIGHT_PER_WORKER);
-  const inFlight: Promise<ExtractedFile>[] = [];
-  const take = async (file: PickedFile, result: ExtractedFile): Promise<void> => {
-    records.push({
-      account_id: file.account,
-      region: file.region,
-      snapshot_file: file.uri,
-      items: result.items,
-      evaluations: result.rows,
-    });
-    rows += result.rows;
-    if (result.streamed) streamed++;
-    if (!stream.write(result.lines)) await once(stream, 'drain');
+  const window = Math.max(2, pool.threads * BATCHES_PER_WORKER);
+  const inFlight: { files: readonly PickedFile[]; results: Promise<ExtractedFile[]> }[] = [];
+  const take = async (batch: (typeof inFlight)[number]): Promise<void> => {
+    const results = await batch.results;
+    for (const [i, file] of batch.files.entries()) {
+      const result = results[i] as ExtractedFile;
+      records.push({
+        account_id: file.account,
+        region: file.region,
+        snapshot_file: file.uri,
+        items: result.items,
+        evaluations: result.rows,
+      });
+      rows += result.rows;
+      if (result.streamed) streamed++;
+      if (!stream.write(result.lines)) await once(stream, 'drain');
+    }
   };
-  let written = 0;
+  const start = (batch: readonly PickedFile[], first: number): Promise<ExtractedFile[]> =>
+    Promise.all(
+      batch.map(async (file, i) => ({
+        file: { account: file.account, region: file.region, uri: file.uri },
+        fileIndex: first + i,
+        gzip: file.key.endsWith('.gz'),
+        ...(await source.fetch(file)),
+      })),
+    ).then((tasks) => pool.extractBatch(tasks));
   try {
-    for (const file of files) {
-      const ref = { account: file.account, region: file.region, uri: file.uri };
-      const gzip = file.key.endsWith('.gz');
-      inFlight.push(source.fetch(file).then((where) => pool.extract({ file: ref, gzip, ...where })));
-      if (inFlight.length >= window) {
-        await take(files[written++] as PickedFile, await (inFlight.shift() as Promise<ExtractedFile>));
-      }
+    for (let i = 0; i < files.length; i += BATCH_FILES) {
+      const batch = files.slice(i, i + BATCH_FILES);
+      inFlight.push({ files: batch, results: start(batch, i) });
+      if (inFlight.length >= window) await take(inFlight.shift() as (typeof inFlight)[number]);
     }
-    while (inFlight.length > 0) {
-      await take(files[written++] as PickedFile, await (inFlight.shift() as Promise<ExtractedFile>));
-    }
+    while (inFlight.length > 0) await take(inFlight.shift() as (typeof inFlight)[number]);
   } catch (e) {
     // Let the others settle before the error goes up: nothing is left running.
-    await Promise.allSettled(inFlight);
+    await Promise.allSettled(inFlight.map((b) => b.results));
     stream.destroy();
     throw e;
   }
@@ -183,7 +203,7 @@ export async function compact(
       writing = (async () => {
         const evaluations = join(work, `${day}-evaluations.parquet`);
         const filesTable = join(work, `${day}-files.parquet`);
-        await writer.writeEvaluations(lines, evaluations);
+        await writer.writeEvaluations(lines, extracted.records, evaluations);
         await writer.writeFiles(extracted.records, filesTable);
         await store.putDay(day, evaluations, filesTable);
         await rm(lines, { force: true });

@@ -2,7 +2,8 @@
  * The extraction pool as the CLI runs it, with real worker threads: the compiled modules in lib/
  * (npm ci builds them; the TypeScript sources cannot start a worker), over generated snapshot
  * files. Each file's rows are the same as extracted on the calling thread, and the answers come
- * back for the file they were asked for, whatever order the workers finish in.
+ * back for the file they were asked for, whatever order the workers finish in, one by one or in
+ * batches.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -40,6 +41,7 @@ describe('extraction in worker threads', () => {
       expect(pool.threads).toBe(2);
       const tasks = files.map((path, i) => ({
         file: { account: `a${i}`, region: 'r', uri: `s3://bucket/${i}` },
+        fileIndex: i,
         gzip: true,
         // Half read by the worker from the path, half handed over as bytes.
         ...(i % 2 === 0 ? { path } : {}),
@@ -49,13 +51,20 @@ describe('extraction in worker threads', () => {
           i % 2 === 0 ? t : { ...t, bytes: new Uint8Array(await readFile(files[i] as string)) },
         ),
       );
-      const inWorkers = await Promise.all(withBytes.map((t) => pool.extract(t)));
+      // One at a time and in batches of three (answered in the batch's order).
+      const single = withBytes.slice(0, 6);
+      const batches: (typeof withBytes)[] = [];
+      for (let i = 6; i < withBytes.length; i += 3) batches.push(withBytes.slice(i, i + 3));
+      const inWorkers = [
+        ...(await Promise.all(single.map((t) => pool.extract(t)))),
+        ...(await Promise.all(batches.map((b) => pool.extractBatch(b)))).flat(),
+      ];
       const here = await Promise.all(
         files.map(async (f, i) =>
           extractSnapshot(
             await readFile(f),
             { account: `a${i}`, region: 'r', uri: `s3://bucket/${i}` },
-            { gzip: true },
+            { gzip: true, fileIndex: i },
           ),
         ),
       );

@@ -2,7 +2,7 @@
  * Compaction on the local target (docs/compaction.md): the snapshot files of the local S3 tree,
  * the compacted objects under `s3/<data.bucket>/<data.prefix>/compacted/`, Parquet by DuckDB.
  * Each object is written beside its place and renamed into it, so a reader sees the old day or the
- * new one. Listing is free here, so every day of the window is listed again on each run.
+ * new one. Days already compacted are listed again within the recheck days, as on AWS.
  */
 
 import { readdirSync } from 'node:fs';
@@ -24,7 +24,7 @@ import { projectionOf, selectFiles, snapshotPrefixes } from './partitions.js';
 
 export type { CompactedDay, CompactionResult } from '../../compact/run.js';
 
-export interface LocalCompactionOptions extends Omit<CompactionOptions, 'recheckDays'> {
+export interface LocalCompactionOptions extends CompactionOptions {
   /** The local target's `s3/` directory. */
   s3Root: string;
   /** The snapshot table: its projection decides which files count, as Athena's would. */

@@ -26,6 +26,16 @@ function emptySelect(columns: readonly GlueColumn[]): string {
     .join(', ')} WHERE false`;
 }
 
+/** The evaluation columns a row line carries, by their short names (src/compact/extract.ts rowLines). */
+const SHORT_NAMES: Record<string, string> = {
+  member_rule_name: 'm',
+  org_rule_name: 'o',
+  resource_type: 't',
+  resource_id: 'i',
+  compliance_type: 'c',
+  tags: 'g',
+};
+
 export class DuckDbParquet implements ParquetWriter {
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -55,8 +65,37 @@ export class DuckDbParquet implements ParquetWriter {
     await this.copy(select, out);
   }
 
-  async writeEvaluations(lines: string, out: string): Promise<void> {
-    await this.fromLines(lines, EVALUATION_COLUMNS, out);
+  async writeEvaluations(lines: string, files: readonly FileRecord[], out: string): Promise<void> {
+    const { size } = await stat(lines);
+    if (size === 0) {
+      await this.copy(emptySelect(EVALUATION_COLUMNS), out);
+      return;
+    }
+    const types = new Map(EVALUATION_COLUMNS.map((c) => [c.name, duckDbType(parseHiveType(c.type), {})]));
+    const spec = `{'f': 'INTEGER', ${Object.entries(SHORT_NAMES)
+      .map(([column, short]) => `${literal(short)}: ${literal(types.get(column) as string)}`)
+      .join(', ')}}`;
+    // The file's columns from the day's list, by the row's position in it. A join does not have
+    // to keep the rows' order, so they are put back in it: by file, then as rows() sorted them.
+    const values = files
+      .map((r, i) => `(${i}, ${literal(r.account_id)}, ${literal(r.region)}, ${literal(r.snapshot_file)})`)
+      .join(', ');
+    const expression = (column: string): string => {
+      const short = SHORT_NAMES[column];
+      if (short !== undefined) return `e."${short}"`;
+      if (column === 'account_id' || column === 'region' || column === 'snapshot_file')
+        return `d."${column}"`;
+      throw new Error(`The compacted rows carry no column ${column}`);
+    };
+    const select = EVALUATION_COLUMNS.map(
+      (c) => `CAST(${expression(c.name)} AS ${types.get(c.name)}) AS "${c.name}"`,
+    ).join(', ');
+    await this.copy(
+      `SELECT ${select} FROM read_json(${literal(lines)}, columns = ${spec}, format = 'newline_delimited', maximum_object_size = 134217728) AS e ` +
+        `JOIN (VALUES ${values}) AS d(f, account_id, region, snapshot_file) ON d.f = e.f ` +
+        'ORDER BY e.f, e.t, e.i, e.m, e.c',
+      out,
+    );
   }
 
   async writeFiles(records: readonly FileRecord[], out: string): Promise<void> {

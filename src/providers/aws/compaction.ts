@@ -51,9 +51,6 @@ export interface AwsCompactionOptions extends CompactionOptions {
   concurrency?: number;
 }
 
-/** Days compacted before that are listed again for late deliveries, on AWS (listing costs). */
-export const AWS_RECHECK_DAYS = 2;
-
 async function listAll(
   o: AwsCompactionOptions,
   bucket: string,
@@ -171,10 +168,7 @@ function s3Store(o: AwsCompactionOptions, work: string): CompactedStore {
 export async function compactAws(o: AwsCompactionOptions): Promise<CompactionResult> {
   const work = await mkdtemp(join(tmpdir(), 'org-compliance-compacted-files-'));
   try {
-    return await compact(s3Source(o), s3Store(o, work), o.writer, {
-      recheckDays: AWS_RECHECK_DAYS,
-      ...o,
-    });
+    return await compact(s3Source(o), s3Store(o, work), o.writer, o);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
