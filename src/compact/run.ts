@@ -27,15 +27,11 @@ export interface SnapshotSource {
   fetch(file: PickedFile): Promise<{ path: string } | { bytes: Uint8Array }>;
 }
 
-export interface Compacted {
-  /** The rows of the files table: what was compacted before. */
-  records: CompactedFileRecord[];
-  /** The days written before, with or without rows (a day without any snapshot file is written empty). */
-  days: string[];
-}
-
 export interface CompactedStore {
-  compacted(): Promise<Compacted>;
+  /** The days written before, with or without rows (a day without any snapshot file is written empty). */
+  compactedDays(): Promise<string[]>;
+  /** The files table's rows of these days (written before): what was compacted for them. */
+  records(days: readonly string[]): Promise<CompactedFileRecord[]>;
   /** Puts one day's two Parquet files (local paths) into place: evaluations first, files last. */
   putDay(day: string, evaluations: string, files: string): Promise<void>;
 }
@@ -178,16 +174,18 @@ export async function compact(
   writer: ParquetWriter,
   options: CompactionOptions,
 ): Promise<CompactionResult> {
-  const compacted = await store.compacted();
-  const { window, list } = daysToList(options, compacted.days);
+  const compactedDays = await store.compactedDays();
+  const { window, list } = daysToList(options, compactedDays);
   const from = window[0] as string;
   const picked = newestSnapshots(await source.list(list), source.bucket, from);
   const listed = new Set(list);
-  const present = new Set(compacted.days);
+  const present = new Set(compactedDays);
+  // What was compacted before, for the days listed again only (not the whole window).
+  const records = await store.records(list.filter((d) => present.has(d)));
   // A day without any file is written once, empty, so that it is not listed again on every run
   // (the files of a day written before are never taken away: the compacted data outlives them).
   const empty = list.filter((d) => !picked.has(d) && !present.has(d));
-  const days = [...daysToCompact(picked, compacted.records).filter((d) => listed.has(d)), ...empty].sort();
+  const days = [...daysToCompact(picked, records).filter((d) => listed.has(d)), ...empty].sort();
   if (days.length === 0) return { written: [], unchanged: list.length, skipped: window.length - list.length };
   const pool = new ExtractionPool(options.workers);
   const work = await mkdtemp(join(tmpdir(), 'org-compliance-compact-'));

@@ -89,12 +89,12 @@ function localStore(s3Root: string, data: OrgConfig['data'], parquet: DuckDbParq
     await rename(from, target);
   };
   return {
-    async compacted() {
+    async compactedDays() {
       const keys = (await listKeys(filesDir)).filter((k) => DAY_OBJECT.test(k));
-      return {
-        records: await parquet.readFileRecords(keys.map((k) => join(filesDir, k))),
-        days: keys.map((k) => DAY_OBJECT.exec(k)?.[1] as string),
-      };
+      return keys.map((k) => DAY_OBJECT.exec(k)?.[1] as string);
+    },
+    async records(days) {
+      return parquet.readFileRecords(days.map((d) => join(filesDir, `dt=${d}`, 'part-0.parquet')));
     },
     async putDay(day, evaluations, files) {
       await place(evaluations, evaluationsDir, day);

@@ -123,7 +123,7 @@ function s3Store(o: AwsCompactionOptions, work: string): CompactedStore {
     );
   };
   return {
-    async compacted() {
+    async compactedDays() {
       const keys = (
         await listAll(
           o,
@@ -132,8 +132,12 @@ function s3Store(o: AwsCompactionOptions, work: string): CompactedStore {
           `list the compacted files table under s3://${files.bucket}/${files.key}`,
         )
       ).filter((k) => DAY_OBJECT.test(k));
-      const paths = await mapLimit(keys, o.concurrency ?? 32, async (key) => {
-        const day = DAY_OBJECT.exec(key)?.[1] as string;
+      return keys.map((k) => DAY_OBJECT.exec(k)?.[1] as string);
+    },
+    async records(days) {
+      // Only the days listed again are read (2 or 3 objects a night, not the whole window).
+      const paths = await mapLimit(days, o.concurrency ?? 32, async (day) => {
+        const key = `${files.key}dt=${day}/part-0.parquet`;
         const answer = await o.send(
           o.clients.s3(o.org.glue.region),
           new GetObjectCommand({ Bucket: files.bucket, Key: key }),
@@ -145,10 +149,7 @@ function s3Store(o: AwsCompactionOptions, work: string): CompactedStore {
         await writeFile(path, await answer.Body.transformToByteArray());
         return path;
       });
-      return {
-        records: await o.writer.readFileRecords(paths),
-        days: keys.map((k) => DAY_OBJECT.exec(k)?.[1] as string),
-      };
+      return o.writer.readFileRecords(paths);
     },
     async putDay(day, evaluationsPath, filesPath) {
       const evaluationsKey = `${evaluations.key}dt=${day}/part-0.parquet`;
