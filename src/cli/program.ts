@@ -1,29 +1,20 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ApplyRefusedError, apply, DEFAULT_MAX_DELETES } from '../apply/apply.js';
+import { DEFAULT_MAX_DELETES } from '../apply/apply.js';
 import { FAST_PATH_MAX_BYTES } from '../compact/extract.js';
-import { DEMO_DEFAULTS, type DemoOptions, runDemo } from '../demo/run.js';
-import { compareAccounts } from '../discover/compare.js';
-import { updateAccountsYaml } from '../discover/write-accounts.js';
+import { DEMO_DEFAULTS, type DemoOptions } from '../demo/defaults.js';
 import { type Diagnostic, formatDiagnostic, loadForRun } from '../load/index.js';
+import type { ViewGrammarCheck } from '../load/view-syntax.js';
 import type { AccessMode, Repository } from '../model/config.js';
 import { isCalendarDate, toIsoDate } from '../model/dates.js';
 import type { Target } from '../model/provider.js';
 import { present } from '../model/values.js';
-import { checkViewsAndDataSets } from '../pipeline/check-quicksight.js';
-import {
-  defaultExportPath,
-  exportQuickSightAnalysis,
-  renderExportText,
-} from '../pipeline/export-quicksight.js';
-import { runPlan } from '../pipeline/plan.js';
 import { DEFAULT_LOCAL_DIR } from '../providers/local/store.js';
 import { diagnosticAnnotation } from '../report/annotations.js';
-import { renderAccountChangesText, renderApplyText, renderPlanText } from '../report/plan-text.js';
 import { createAnalysisSource, createTarget, TARGET_NAMES, type TargetName } from '../targets.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Io, progress } from './io.js';
-import { produceReport, type ReportFormat } from './report.js';
+import type { ReportFormat } from './report.js';
 
 export { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Io } from './io.js';
 
@@ -77,16 +68,17 @@ function printDiagnostics(diagnostics: readonly Diagnostic[], io: Io): void {
 async function load(
   opts: CommonOptions,
   io: Io,
-  parts: { quicksight?: boolean } = {},
+  parts: { quicksight?: boolean; viewGrammar?: ViewGrammarCheck } = {},
 ): Promise<Repository | undefined> {
   const { repository, diagnostics } = await loadForRun({
-    ...parts,
     root: resolve(opts.root),
     strict: opts.strict ?? false,
     today: today(opts),
     baseRef: opts.base ?? 'HEAD',
-    // The CLI runs from a checkout with node_modules: the views are always parsed with Trino's grammar.
+    // The CLI runs from a checkout with node_modules: the views are parsed with Trino's grammar
+    // by every command that deploys them.
     viewGrammar: 'required',
+    ...parts,
   });
   printDiagnostics(diagnostics, io);
   return repository;
@@ -132,6 +124,7 @@ function addValidateCommand(program: Command, io: Io, setExit: SetExit): void {
       const repo = await load(opts, io);
       if (!repo) return setExit(EXIT_ERROR);
       progress(io)('Building the views in DuckDB to check the QuickSight data sets against their columns');
+      const { checkViewsAndDataSets } = await import('../pipeline/check-quicksight.js');
       const checked = await checkViewsAndDataSets(repo, today(opts));
       printDiagnostics(checked.diagnostics, io);
       if (checked.diagnostics.some((d) => d.severity === 'error')) return setExit(EXIT_ERROR);
@@ -153,6 +146,11 @@ function addDiscoverCommand(program: Command, io: Io, setExit: SetExit): void {
       if (!repo) return setExit(EXIT_ERROR);
       const target = await targetOf(repo, opts, io);
       const org = await target.organization.readOrganization(progress(io));
+      const [{ compareAccounts }, { renderAccountChangesText }, { updateAccountsYaml }] = await Promise.all([
+        import('../discover/compare.js'),
+        import('../report/plan-text.js'),
+        import('../discover/write-accounts.js'),
+      ]);
       const changes = compareAccounts(repo.accounts, org, repo.org.organizationId);
       io.out(renderAccountChangesText(changes));
       if (changes.organizationMismatch) return setExit(EXIT_ERROR);
@@ -166,6 +164,19 @@ function addDiscoverCommand(program: Command, io: Io, setExit: SetExit): void {
     });
 }
 
+/**
+ * What plan and apply need beyond the repository: loaded by those commands only. The desired
+ * state resolves dashboards with QuickSight's API schemas, which take a few hundred milliseconds
+ * and some 40 MB to load that the report and compact commands do not need.
+ */
+async function planModules() {
+  const [{ runPlan }, { renderPlanText, renderApplyText }] = await Promise.all([
+    import('../pipeline/plan.js'),
+    import('../report/plan-text.js'),
+  ]);
+  return { runPlan, renderPlanText, renderApplyText };
+}
+
 function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
   withCommon(program.command('plan'))
     .description('show what apply would change; exit 0 with no changes, 2 with changes, 1 on error')
@@ -175,6 +186,7 @@ function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
       const repo = await load(opts, io);
       if (!repo) return setExit(EXIT_ERROR);
       const target = await targetOf(repo, opts, io);
+      const { runPlan, renderPlanText } = await planModules();
       const run = await runPlan(repo, target, { today: today(opts), progress: progress(io) });
       if (opts.json) io.out(JSON.stringify({ ...run.plan, accounts: run.accounts }, null, 2));
       else {
@@ -201,6 +213,8 @@ function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
       const repo = await load(opts, io);
       if (!repo) return setExit(EXIT_ERROR);
       const target = await targetOf(repo, opts, io, 'write');
+      const { runPlan, renderPlanText, renderApplyText } = await planModules();
+      const { apply, ApplyRefusedError } = await import('../apply/apply.js');
       const run = await runPlan(repo, target, { today: today(opts), progress: progress(io) });
       io.out(renderPlanText(run.plan));
       if (!run.plan.hasChanges) return setExit(EXIT_OK);
@@ -243,6 +257,9 @@ function addExportQuickSightCommand(program: Command, io: Io, setExit: SetExit):
     .action(async (opts: CommonOptions & { analysis: string; out?: string; stdout?: boolean }) => {
       const repo = await load(opts, io);
       if (!repo) return setExit(EXIT_ERROR);
+      const { defaultExportPath, exportQuickSightAnalysis, renderExportText } = await import(
+        '../pipeline/export-quicksight.js'
+      );
       const source = await createAnalysisSource(opts.target, repo.org, {
         localDir: opts.localDir,
         progress: progress(io),
@@ -267,7 +284,7 @@ function addCompactCommand(program: Command, io: Io, setExit: SetExit): void {
     )
     .option('--workers <n>', 'extraction threads (default: one per core, at most 4)', parseCount)
     .action(async (opts: CommonOptions & { workers?: number }) => {
-      const repo = await load(opts, io, { quicksight: false });
+      const repo = await load(opts, io, { quicksight: false, viewGrammar: 'skip' });
       if (!repo) return setExit(EXIT_ERROR);
       const target = await targetOf(repo, opts, io, 'write');
       const started = performance.now();
@@ -291,9 +308,10 @@ function addReportCommand(program: Command, io: Io, setExit: SetExit): void {
     .option('--out <file>', 'write the report to this file instead of stdout')
     .action(async (opts: CommonOptions & { format: ReportFormat; out?: string }) => {
       // The report reads the views only: quicksight/ is neither read nor checked.
-      const repo = await load(opts, io, { quicksight: false });
+      const repo = await load(opts, io, { quicksight: false, viewGrammar: 'skip' });
       if (!repo) return setExit(EXIT_ERROR);
       const where = { target: opts.target, localDir: opts.localDir, today: today(opts) };
+      const { produceReport } = await import('./report.js');
       const text = await produceReport(repo, where, io, opts.format);
       if (opts.out) {
         await writeFile(opts.out, text);
@@ -316,6 +334,7 @@ function addDemoCommand(program: Command, io: Io, setExit: SetExit): void {
     .option('--days <n>', 'days of snapshots', parseCount, DEMO_DEFAULTS.days)
     .option('--seed <n>', 'seed of the generator', parseCount, DEMO_DEFAULTS.seed)
     .action(async (opts: DemoOptions) => {
+      const { runDemo } = await import('../demo/run.js');
       setExit(await runDemo(opts, io, (args) => runCommand(['node', 'org-compliance', ...args], io)));
     });
 }

@@ -14,9 +14,15 @@ import { compactSnapshotStream } from './stream.js';
 /** Above this many bytes of JSON a file is streamed instead of parsed whole (Athena's row limit). */
 export const FAST_PATH_MAX_BYTES = 32 * 1024 * 1024;
 
+/**
+ * The lines go to the writer as UTF-8 bytes in a buffer of their own: a worker hands them over
+ * without a copy, and the file they are written to takes them as they are.
+ */
+const UTF8 = new TextEncoder();
+
 export interface ExtractedFile {
   /** One JSON line per row (rowLines' short form), each ending in a newline, in the rows' order. */
-  lines: string;
+  lines: Uint8Array;
   rows: number;
   items: number;
   /** True when the file was streamed (larger than the fast path takes). */
@@ -29,19 +35,10 @@ export interface ExtractedFile {
  * day, which the writer resolves from the day's file list; the other columns by one letter each
  * (`m` member_rule_name, `o` org_rule_name, `t` resource_type, `i` resource_id, `c`
  * compliance_type, `g` tags). A row is about a third of its long form, which is what the threads
- * hand over, write and DuckDB reads. Strings that repeat (rules, types, a target's tags) are
- * serialized once per file.
+ * hand over, write and DuckDB reads. A target's tags are serialized once, however many results
+ * it has.
  */
 export function rowLines(rows: readonly CompactRow[], fileIndex: number): string {
-  const text = new Map<string, string>();
-  const quoted = (s: string): string => {
-    let q = text.get(s);
-    if (q === undefined) {
-      q = JSON.stringify(s);
-      text.set(s, q);
-    }
-    return q;
-  };
   const tagText = new Map<object, string>();
   const head = `{"f":${fileIndex},"m":`;
   const parts: string[] = [];
@@ -51,9 +48,9 @@ export function rowLines(rows: readonly CompactRow[], fileIndex: number): string
       tags = tagText.get(r.tags) ?? JSON.stringify(r.tags);
       tagText.set(r.tags, tags);
     }
-    const org = r.org_rule_name === null ? 'null' : quoted(r.org_rule_name);
+    const org = r.org_rule_name === null ? 'null' : JSON.stringify(r.org_rule_name);
     parts.push(
-      `${head}${quoted(r.member_rule_name)},"o":${org},"t":${quoted(r.resource_type)},"i":${JSON.stringify(r.resource_id)},"c":${quoted(r.compliance_type)},"g":${tags}}\n`,
+      `${head}${JSON.stringify(r.member_rule_name)},"o":${org},"t":${JSON.stringify(r.resource_type)},"i":${JSON.stringify(r.resource_id)},"c":${JSON.stringify(r.compliance_type)},"g":${tags}}\n`,
     );
   }
   return parts.join('');
@@ -84,7 +81,7 @@ export async function extractSnapshot(
   if (json === undefined) {
     const streamed = await compactSnapshotStream(Readable.from([bytes]), file, options);
     return {
-      lines: rowLines(streamed.rows, options.fileIndex),
+      lines: UTF8.encode(rowLines(streamed.rows, options.fileIndex)),
       rows: streamed.rows.length,
       items: streamed.items,
       streamed: true,
@@ -101,7 +98,7 @@ export async function extractSnapshot(
   if (Array.isArray(items)) for (const item of items) collected.add(item);
   const rows = collected.rows();
   return {
-    lines: rowLines(rows, options.fileIndex),
+    lines: UTF8.encode(rowLines(rows, options.fileIndex)),
     rows: rows.length,
     items: collected.items,
     streamed: false,

@@ -80,16 +80,18 @@ export function orgRuleName(memberRuleName: string): string | null {
   return ORG_RULE_MEMBER_NAME.exec(memberRuleName)?.[1] ?? null;
 }
 
+function compareText(x: string, y: string): number {
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+
 /** By resource, then rule: a resource's rows (and its tags) are adjacent, which Parquet stores once. */
 function compareRows(a: CompactRow, b: CompactRow): number {
-  const keys = [
-    [a.resource_type, b.resource_type],
-    [a.resource_id, b.resource_id],
-    [a.member_rule_name, b.member_rule_name],
-    [a.compliance_type, b.compliance_type],
-  ] as const;
-  for (const [x, y] of keys) if (x !== y) return x < y ? -1 : 1;
-  return 0;
+  return (
+    compareText(a.resource_type, b.resource_type) ||
+    compareText(a.resource_id, b.resource_id) ||
+    compareText(a.member_rule_name, b.member_rule_name) ||
+    compareText(a.compliance_type, b.compliance_type)
+  );
 }
 
 /** Collects one file's items and gives its rows. */

@@ -9,7 +9,7 @@
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PartitionFile } from '../engines/duckdb/partitions.js';
@@ -192,6 +192,9 @@ export async function compact(
   const written: CompactedDay[] = [];
   // The writer turns one day into Parquet while the workers extract the next.
   let writing: Promise<void> = Promise.resolve();
+  // A day without files gives the same two empty objects whatever the day: written once, copied
+  // for the others (a new organization's window can be mostly empty days).
+  let emptyDay: { evaluations: string; files: string } | undefined;
   try {
     for (const day of days) {
       const files = picked.get(day) ?? [];
@@ -201,8 +204,21 @@ export async function compact(
       writing = (async () => {
         const evaluations = join(work, `${day}-evaluations.parquet`);
         const filesTable = join(work, `${day}-files.parquet`);
-        await writer.writeEvaluations(lines, extracted.records, evaluations);
-        await writer.writeFiles(extracted.records, filesTable);
+        if (files.length === 0 && emptyDay) {
+          await copyFile(emptyDay.evaluations, evaluations);
+          await copyFile(emptyDay.files, filesTable);
+        } else {
+          await writer.writeEvaluations(lines, extracted.records, evaluations);
+          await writer.writeFiles(extracted.records, filesTable);
+          if (files.length === 0) {
+            emptyDay = {
+              evaluations: join(work, 'empty-evaluations.parquet'),
+              files: join(work, 'empty-files.parquet'),
+            };
+            await copyFile(evaluations, emptyDay.evaluations);
+            await copyFile(filesTable, emptyDay.files);
+          }
+        }
         await store.putDay(day, evaluations, filesTable);
         await rm(lines, { force: true });
         const result = { day, files: files.length, rows: extracted.rows, streamed: extracted.streamed };

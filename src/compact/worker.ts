@@ -55,7 +55,11 @@ export const WORKER_MARK = 'org-compliance-extraction';
 if (workerData === WORKER_MARK)
   parentPort?.on('message', (batch: WorkerBatch) => {
     runBatch(batch.tasks).then(
-      (results) => parentPort?.postMessage({ id: batch.id, results } satisfies WorkerAnswer),
+      (results) =>
+        parentPort?.postMessage(
+          { id: batch.id, results } satisfies WorkerAnswer,
+          results.map((r) => r.lines.buffer as ArrayBuffer),
+        ),
       (e: unknown) =>
         parentPort?.postMessage({ id: batch.id, error: errorMessage(e) } satisfies WorkerAnswer),
     );

@@ -14,6 +14,7 @@ import { toIsoDate } from '../model/dates.js';
 import type { OrganizationSnapshot } from '../model/provider.js';
 import { dashboardPagePath } from '../providers/local/quicksight.js';
 import { type ComplianceReport, percent } from '../report/compliance.js';
+import type { DemoOptions } from './defaults.js';
 import { screenshot } from './screenshot.js';
 import { writeSnapshots } from './snapshots.js';
 import { syntheticOrganization } from './synthetic-org.js';
@@ -28,16 +29,8 @@ export const DEMO_ORG = {
   until: '2026-10-31',
 };
 
-export const DEMO_DEFAULTS = { accounts: 40, regions: 3, days: 30, seed: 20210401 };
-
-export interface DemoOptions {
-  localDir: string;
-  root: string;
-  accounts: number;
-  regions: number;
-  days: number;
-  seed: number;
-}
+export { DEMO_DEFAULTS } from './defaults.js';
+export type { DemoOptions };
 
 /** Runs one CLI command (the arguments after the program's name); resolves to its exit code. */
 export type RunCommand = (args: string[]) => Promise<number>;

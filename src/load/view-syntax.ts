@@ -31,9 +31,10 @@ export const ONE_QUERY =
 /**
  * Whether the grammar check must run (`required`: the CLI, where `npm ci` installed the parser)
  * or runs where the parser is installed and is otherwise skipped with a note (`if-installed`: the
- * action bundles, which run without node_modules).
+ * action bundles, which run without node_modules), or is not run (`skip`: a command that deploys
+ * no view, such as report or compact, where loading the parser would only cost time and memory).
  */
-export type ViewGrammarCheck = 'required' | 'if-installed';
+export type ViewGrammarCheck = 'required' | 'if-installed' | 'skip';
 
 export interface ViewSyntaxOptions {
   grammar: ViewGrammarCheck;
@@ -399,7 +400,7 @@ export async function checkViewSyntax(
     );
     if (problems.length === 0 && fillable) parseable.push({ view, tokens });
   }
-  if (parseable.length === 0 || !org) return { diagnostics, notes: [] };
+  if (parseable.length === 0 || !org || options.grammar === 'skip') return { diagnostics, notes: [] };
   const parse = await (options.loadParser ?? loadTrinoParser)();
   if (!parse) {
     if (options.grammar === 'if-installed') return { diagnostics, notes: [GRAMMAR_SKIPPED] };

@@ -324,6 +324,24 @@ describe('where the parser is not installed (an action bundle without node_modul
     ]);
   });
 
+  it('skip (report, compact): the parser is not loaded, the checks without it still run', async () => {
+    let loads = 0;
+    const counting = async () => {
+      loads++;
+      return undefined;
+    };
+    const clean = await checkViewSyntax([{ ...view, text: 'SELECT a FROM t WHER 1' }], ORG, {
+      grammar: 'skip',
+      loadParser: counting,
+    });
+    expect(clean).toEqual({ diagnostics: [], notes: [] });
+    const cast = await checkViewSyntax([view], ORG, { grammar: 'skip', loadParser: counting });
+    expect(cast.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([
+      "1:16 '::' is not Athena (Trino) SQL: write CAST(x AS type)",
+    ]);
+    expect(loads).toBe(0);
+  });
+
   it('required: the load fails saying what to install', async () => {
     await expect(
       checkViewSyntax([{ ...view, text: 'SELECT 1' }], ORG, { grammar: 'required', loadParser: missing }),

@@ -51,6 +51,17 @@ async function listKeys(dir: string): Promise<string[]> {
     );
 }
 
+/** The names in a directory; null when it does not exist. */
+function readNames(dir: string): string[] | null {
+  try {
+    return readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return null;
+    throw e;
+  }
+}
+
 function localSource(s3Root: string, table: GlueTableProperties, today: string): SnapshotSource {
   const projection = projectionOf(table, today);
   const bucketDir = join(s3Root, projection.bucket);
@@ -58,17 +69,29 @@ function localSource(s3Root: string, table: GlueTableProperties, today: string):
     bucket: projection.bucket,
     async list(days) {
       // One directory per account, region and day, as the aws target lists one prefix each:
-      // walking the whole tree costs seconds at a few hundred accounts.
+      // walking the whole tree costs seconds at a few hundred accounts. Most days of a window
+      // may have no directory at all (a new organization, the trend window's empty start): a
+      // day's directory is looked up in its parent's listing, read once for all the days under
+      // it, so an absent day costs nothing and an ENOENT is never thrown per prefix.
       const keys: string[] = [];
-      for (const prefix of snapshotPrefixes(projection, days)) {
-        let names: string[];
-        try {
-          names = readdirSync(join(bucketDir, prefix));
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-          throw e;
+      const parents = new Map<string, Set<string> | null>();
+      const childrenOf = (dir: string): Set<string> | null => {
+        let names = parents.get(dir);
+        if (names === undefined) {
+          const read = readNames(join(bucketDir, dir));
+          names = read === null ? null : new Set(read);
+          parents.set(dir, names);
         }
-        for (const name of names) keys.push(`${prefix}${name}`);
+        return names;
+      };
+      for (const prefix of snapshotPrefixes(projection, days)) {
+        const parts = prefix.split('/').filter((p) => p !== '');
+        if (parts.length >= 2) {
+          const day = parts.slice(0, -1);
+          const grandparent = day.slice(0, -1).join('/');
+          if (!childrenOf(grandparent)?.has(day.at(-1) as string)) continue;
+        }
+        for (const name of readNames(join(bucketDir, prefix)) ?? []) keys.push(`${prefix}${name}`);
       }
       return selectFiles(keys, projection);
     },

@@ -12,8 +12,9 @@ import { isCompactedTable } from '../../desired/compacted-tables.js';
 import { errorMessage } from '../../model/errors.js';
 import type { AthenaViewProperties, GlueTableProperties } from '../../model/resources.js';
 import { duckDbType, parseHiveType, serdeMapping } from './hive-types.js';
+import { TRINO_MACROS } from './macros.js';
 import { type PartitionFile, projectionOf, selectFiles } from './partitions.js';
-import { TRINO_MACROS, trinoToDuckDb } from './transpile.js';
+import { TranspileCache } from './transpile-cache.js';
 
 /** Athena fails a row (here: one file) over 32 MB; the local engine refuses the same. */
 export const ATHENA_MAX_ROW_BYTES = 32 * 1024 * 1024;
@@ -51,6 +52,11 @@ export interface EngineOptions {
    * to the temporary directory. Default DuckDB's own (80 % of the machine's memory).
    */
   memoryLimit?: string;
+  /**
+   * A file where translations of Athena SQL for DuckDB are kept from one run to the next
+   * (src/engines/duckdb/transpile-cache.ts); default none (kept for the engine's life only).
+   */
+  transpileCache?: string;
 }
 
 function quote(name: string): string {
@@ -91,6 +97,7 @@ export class DuckDbEngine {
     private readonly raw: { table: GlueTableProperties; s3Root: string },
     private readonly materialize: boolean,
     private readonly today: string,
+    private readonly transpiler: TranspileCache,
   ) {}
 
   /** The compacted tables, as `"<database>"."<name>"`. */
@@ -116,6 +123,7 @@ export class DuckDbEngine {
       { table, s3Root: options.s3Root },
       options.materialize ?? false,
       options.today,
+      await TranspileCache.open(options.transpileCache),
     );
     for (const macro of TRINO_MACROS) await engine.run(macro);
     await engine.run(`CREATE SCHEMA IF NOT EXISTS ${quote(table.database)}`);
@@ -279,7 +287,7 @@ export class DuckDbEngine {
   async createView(view: AthenaViewProperties): Promise<void> {
     let sql: string;
     try {
-      sql = trinoToDuckDb(view.sql);
+      sql = await this.transpiler.toDuckDb(view.sql);
     } catch (e) {
       throw new ViewError(view.name, errorMessage(e));
     }
@@ -302,7 +310,7 @@ export class DuckDbEngine {
 
   /** Runs Athena SQL (translated) and returns rows as plain objects. */
   async query(sql: string): Promise<Record<string, unknown>[]> {
-    return this.queryDuckDb(trinoToDuckDb(sql));
+    return this.queryDuckDb(await this.transpiler.toDuckDb(sql));
   }
 
   async queryDuckDb(sql: string): Promise<Record<string, unknown>[]> {

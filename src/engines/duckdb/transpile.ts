@@ -22,10 +22,7 @@ export function convertFormat(format: string): string {
 }
 
 /** Macros that give DuckDB Trino's meaning where a function of the same name differs. */
-export const TRINO_MACROS = [
-  // Trino's element_at(map, key) is the value (NULL when absent); DuckDB's is a list.
-  'CREATE OR REPLACE MACRO trino_element_at(m, k) AS m[k]',
-];
+export { TRINO_MACROS } from './macros.js';
 
 export class TranspileError extends Error {
   override name = 'TranspileError';

@@ -4,6 +4,7 @@
  * broken view fails here with its name as it would in Athena.
  */
 
+import { join } from 'node:path';
 import { isCompactedTable } from '../../desired/compacted-tables.js';
 import type { DuckDbEngine } from '../../engines/duckdb/engine.js';
 import { loadLocalEngine } from '../../engines/local-engine.js';
@@ -12,6 +13,9 @@ import type { Change } from '../../model/plan.js';
 import type { Provider } from '../../model/provider.js';
 import { type AthenaViewProperties, type CurrentResource, resourceKey } from '../../model/resources.js';
 import type { LocalStore } from './store.js';
+
+/** Under the local target's directory: the views' and queries' DuckDB translations (see transpile-cache.ts). */
+export const TRANSPILE_CACHE = 'cache/duckdb-sql.json';
 
 /** Opens DuckDB over the deployed table with every deployed view; views that no longer build are skipped. */
 export async function openLocalEngine(
@@ -46,6 +50,7 @@ export async function openLocalEngine(
     table,
     tables,
     today,
+    transpileCache: join(store.dir, TRANSPILE_CACHE),
     ...(options.materialize ? { materialize: true } : {}),
     ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
     ...(options.threads ? { threads: options.threads } : {}),

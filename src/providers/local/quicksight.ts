@@ -11,7 +11,6 @@ import type { Change } from '../../model/plan.js';
 import type { ProgressReporter, Provider, QuerySession } from '../../model/provider.js';
 import type { QuickSightKind, QuickSightProperties } from '../../model/quicksight.js';
 import type { CurrentResource, DesiredResource } from '../../model/resources.js';
-import { renderDeployedDashboard } from '../../quicksight/render/index.js';
 import type { LocalStore } from './store.js';
 
 /** The account id of QuickSight ARNs on the local target when config/org.yaml names none. */
@@ -79,6 +78,9 @@ export class LocalQuickSightProvider<K extends QuickSightKind> implements Provid
       Object.values(state.quicksight['quicksight-data-set'] ?? {}).map((d) => [d.id, d.body] as const),
     );
     this.o.progress?.(`Rendering dashboard ${dashboard.id} with data from DuckDB`);
+    // Loaded when a dashboard is drawn: the renderer and ECharts take most of a second to load,
+    // which a command that draws nothing (the report) should not pay.
+    const { renderDeployedDashboard } = await import('../../quicksight/render/index.js');
     const session = await this.o.openSession();
     let html: string;
     try {
