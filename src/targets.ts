@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadLocalEngine } from './engines/local-engine.js';
+import { checkLocalEngine, loadLocalEngine } from './engines/local-engine.js';
 import type { AccessMode, OrgConfig } from './model/config.js';
 import type { ProgressReporter, Target } from './model/provider.js';
 import { present } from './model/values.js';
@@ -28,6 +28,7 @@ export async function createTarget(
   options: TargetOptions = {},
 ): Promise<Target> {
   if (name === 'local') {
+    checkLocalEngine('The local target');
     const { createLocalTarget } = await loadLocalEngine(
       'The local target',
       () => import('./providers/local/target.js'),

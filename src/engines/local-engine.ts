@@ -19,6 +19,31 @@ export function missingEnginePackage(error: unknown): string | undefined {
 }
 
 /**
+ * Fails with what to install when an engine package is missing, without loading any: the local
+ * target loads each part of its engine when a command needs it (the renderer only to draw a
+ * dashboard, DuckDB only to query), and a command should not get halfway before it finds one
+ * missing. Resolving a package finds it in node_modules as import() would.
+ */
+export function checkLocalEngine(what: string): void {
+  for (const name of LOCAL_ENGINE_PACKAGES) {
+    try {
+      import.meta.resolve(name);
+    } catch (e) {
+      throw missingEngineError(what, missingEnginePackage(e) ?? name, e);
+    }
+  }
+}
+
+function missingEngineError(what: string, missing: string, cause: unknown): Error {
+  return new Error(
+    `${what} needs the local engine (${LOCAL_ENGINE_PACKAGES.join(', ')}), and ${missing} is not installed here. ` +
+      "Run 'npm ci' in the org-compliance checkout first: the action bundles carry everything target 'aws' needs, " +
+      'but the local target loads its engine from node_modules.',
+    { cause },
+  );
+}
+
+/**
  * Runs `load` (an import() of part of the local target); when an engine package is missing,
  * fails with what to install instead of Node's bare module-not-found error.
  */
@@ -28,10 +53,6 @@ export async function loadLocalEngine<T>(what: string, load: () => Promise<T>): 
   } catch (e) {
     const missing = missingEnginePackage(e);
     if (!missing) throw e;
-    throw new Error(
-      `${what} needs the local engine (${LOCAL_ENGINE_PACKAGES.join(', ')}), and ${missing} is not installed here. ` +
-        "Run 'npm ci' in the org-compliance checkout first: the action bundles carry everything target 'aws' needs, " +
-        'but the local target loads its engine from node_modules.',
-    );
+    throw missingEngineError(what, missing, e);
   }
 }

@@ -6,6 +6,7 @@
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { loadLocalEngine } from '../../engines/local-engine.js';
 import { assertKind } from '../../model/kinds.js';
 import type { Change } from '../../model/plan.js';
 import type { ProgressReporter, Provider, QuerySession } from '../../model/provider.js';
@@ -80,7 +81,10 @@ export class LocalQuickSightProvider<K extends QuickSightKind> implements Provid
     this.o.progress?.(`Rendering dashboard ${dashboard.id} with data from DuckDB`);
     // Loaded when a dashboard is drawn: the renderer and ECharts take most of a second to load,
     // which a command that draws nothing (the report) should not pay.
-    const { renderDeployedDashboard } = await import('../../quicksight/render/index.js');
+    const { renderDeployedDashboard } = await loadLocalEngine(
+      'Drawing the local dashboard',
+      () => import('../../quicksight/render/index.js'),
+    );
     const session = await this.o.openSession();
     let html: string;
     try {
