@@ -58,10 +58,12 @@ export function newestSnapshots(
     }
   }
   const byDay = new Map<string, PickedFile[]>();
-  for (const picked of [...newest.values()].sort((a, b) => a.uri.localeCompare(b.uri))) {
-    byDay.set(picked.day, [...(byDay.get(picked.day) ?? []), picked]);
+  for (const picked of [...newest.values()].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0))) {
+    const day = byDay.get(picked.day);
+    if (day) day.push(picked);
+    else byDay.set(picked.day, [picked]);
   }
-  return new Map([...byDay].sort(([a], [b]) => a.localeCompare(b)));
+  return new Map([...byDay].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** The days whose picked files differ from the ones compacted for them, oldest first. */
