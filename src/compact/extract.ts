@@ -48,12 +48,20 @@ export function rowLines(rows: readonly CompactRow[], fileIndex: number): string
       tags = tagText.get(r.tags) ?? JSON.stringify(r.tags);
       tagText.set(r.tags, tags);
     }
-    const org = r.org_rule_name === null ? 'null' : JSON.stringify(r.org_rule_name);
+    const org = r.org_rule_name === null ? 'null' : jsonText(r.org_rule_name);
     parts.push(
-      `${head}${JSON.stringify(r.member_rule_name)},"o":${org},"t":${JSON.stringify(r.resource_type)},"i":${JSON.stringify(r.resource_id)},"c":${JSON.stringify(r.compliance_type)},"g":${tags}}\n`,
+      `${head}${jsonText(r.member_rule_name)},"o":${org},"t":${jsonText(r.resource_type)},"i":${jsonText(r.resource_id)},"c":${jsonText(r.compliance_type)},"g":${tags}}\n`,
     );
   }
   return parts.join('');
+}
+
+/** Characters a JSON string must escape. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+
+/** `s` as a JSON string: quoted as it is when nothing in it needs escaping (rule names, ids). */
+function jsonText(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
 function wholeFile(bytes: Uint8Array, gzip: boolean): Buffer | undefined {
