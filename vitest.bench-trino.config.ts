@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/integration/trino/projection-enum.bench.ts'],
-    testTimeout: 6 * 3_600_000,
+    testTimeout: 2 * 3_600_000,
     hookTimeout: 1_800_000,
     teardownTimeout: 60_000,
     fileParallelism: false,
