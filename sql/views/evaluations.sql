@@ -42,9 +42,6 @@ LEFT JOIN {{db}}.exception_matches AS x
   AND x.rule = d.rule
   AND x.resource_type = d.resource_type
   AND x.resource_id = d.resource_id
-  -- The same window again, on the matches: without it they are computed over the whole trend
-  -- window ({{trend_days}} days) to be joined to these few.
-  AND x.snapshot_date >= current_date - INTERVAL '{{window_days}}' DAY
 -- The same days as `latest` reads, said again on the outer read so that the engine reads those
 -- days only, not the whole trend window.
 WHERE d.snapshot_date >= current_date - INTERVAL '{{window_days}}' DAY
