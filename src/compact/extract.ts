@@ -56,7 +56,8 @@ export function rowLines(rows: readonly CompactRow[], fileIndex: number): string
   return parts.join('');
 }
 
-/** Characters a JSON string must escape. */
+/** Characters a JSON string must escape (control characters among them, hence the ignore). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes U+0000 to U+001F; they are what this looks for
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
 
 /** `s` as a JSON string: quoted as it is when nothing in it needs escaping (rule names, ids). */

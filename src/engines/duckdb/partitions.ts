@@ -120,6 +120,7 @@ export function snapshotPrefixes(projection: Projection, days: readonly string[]
       const values: Record<string, string> = { account, region, itemtype: 'ConfigSnapshot' };
       const around = base
         .replace(/\$\{(account|region|itemtype)\}/g, (_, k: string) => values[k] ?? '')
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the projection template's own placeholder
         .split('${dt}');
       for (const dt of dts) prefixes.push(around.join(dt));
     }
