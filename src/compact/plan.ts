@@ -7,6 +7,7 @@
  */
 
 import type { PartitionFile } from '../engines/duckdb/partitions.js';
+import { compareText } from '../model/values.js';
 
 /** The file a day's rows come from, for one account and region. */
 export interface PickedFile {
@@ -58,12 +59,12 @@ export function newestSnapshots(
     }
   }
   const byDay = new Map<string, PickedFile[]>();
-  for (const picked of [...newest.values()].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0))) {
+  for (const picked of [...newest.values()].sort((a, b) => compareText(a.uri, b.uri))) {
     const day = byDay.get(picked.day);
     if (day) day.push(picked);
     else byDay.set(picked.day, [picked]);
   }
-  return new Map([...byDay].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map([...byDay].sort(([a], [b]) => compareText(a, b)));
 }
 
 /** The days whose picked files differ from the ones compacted for them, oldest first. */

@@ -6,7 +6,7 @@
  * a resource's `configuration` blob is never kept. Pure: no I/O.
  */
 
-import { isRecord } from '../model/values.js';
+import { compareText, isRecord } from '../model/values.js';
 
 /** The Config resource type of an item that holds rule results for a target resource. */
 export const COMPLIANCE_ITEM_TYPE = 'AWS::Config::ResourceCompliance';
@@ -78,10 +78,6 @@ const ORG_RULE_MEMBER_NAME = /^OrgConfigRule-(.+)-[A-Za-z0-9]+$/;
 /** The organization rule's own name in a member rule name, or null. */
 export function orgRuleName(memberRuleName: string): string | null {
   return ORG_RULE_MEMBER_NAME.exec(memberRuleName)?.[1] ?? null;
-}
-
-function compareText(x: string, y: string): number {
-  return x === y ? 0 : x < y ? -1 : 1;
 }
 
 /** By resource, then rule: a resource's rows (and its tags) are adjacent, which Parquet stores once. */

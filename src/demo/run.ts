@@ -29,9 +29,6 @@ export const DEMO_ORG = {
   until: '2026-10-31',
 };
 
-export { DEMO_DEFAULTS } from './defaults.js';
-export type { DemoOptions };
-
 /** Runs one CLI command (the arguments after the program's name); resolves to its exit code. */
 export type RunCommand = (args: string[]) => Promise<number>;
 

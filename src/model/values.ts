@@ -3,6 +3,11 @@
  * leaving out what is undefined (which `exactOptionalPropertyTypes` will not let through).
  */
 
+/** Code-unit order, the same everywhere (no locale, no collation): for sorting names, keys, ids. */
+export function compareText(a: string, b: string): number {
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
 /** A plain object: not null, not an array, not a Date (which JSON-like data can hold as a timestamp). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);

@@ -10,8 +10,8 @@
  */
 
 import type { QuickSightKind } from '../model/quicksight.js';
-import { isRecord } from '../model/values.js';
-import { compareText, deepEqualJson, type JsonObject, normalizeBody } from './normalize.js';
+import { compareText, isRecord } from '../model/values.js';
+import { deepEqualJson, type JsonObject, normalizeBody } from './normalize.js';
 
 /** Members of a visual body or a filter group are named down to this depth (`ChartConfiguration.FieldWells`). */
 export const MEMBER_DEPTH = 2;

@@ -20,7 +20,7 @@
  */
 
 import type { QuickSightKind, QuickSightPermission } from '../model/quicksight.js';
-import { deepEqual, isRecord } from '../model/values.js';
+import { compareText, deepEqual, isRecord } from '../model/values.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -420,11 +420,6 @@ function sameTimestamp(a: unknown, b: unknown): boolean | undefined {
   return (a instanceof Date || typeof a === 'string') && (b instanceof Date || typeof b === 'string')
     ? timestampText(a) === timestampText(b)
     : false;
-}
-
-/** Code-point order, the same everywhere (no locale). */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function field(item: unknown, name: string): unknown {

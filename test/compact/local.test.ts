@@ -111,6 +111,35 @@ describe('local compaction', () => {
     expect(await digests()).toEqual(before);
   }, 120_000);
 
+  it('reads back only the files tables of the days it lists again, not the whole window', async () => {
+    // A day older than the recheck days: its files table is not read on a rerun, so even an
+    // object DuckDB cannot read there goes unnoticed (and is left as it is).
+    const old = join(compactedDirectory(s3Root, repo.org.data, 'files'), 'dt=2026-11-26', 'part-0.parquet');
+    const kept = await readFile(old);
+    await writeFile(old, 'not parquet');
+    try {
+      const again = await compactLocal(options);
+      expect(again.written).toEqual([]);
+      expect(again.unchanged).toBe(RECHECK_DAYS + 1);
+      expect(await readFile(old, 'utf8')).toBe('not parquet');
+      // Within the recheck days it is read, and DuckDB's refusal comes through.
+      const recent = join(
+        compactedDirectory(s3Root, repo.org.data, 'files'),
+        'dt=2026-11-29',
+        'part-0.parquet',
+      );
+      const recentKept = await readFile(recent);
+      await writeFile(recent, 'not parquet');
+      try {
+        await expect(compactLocal(options)).rejects.toThrow(/dt=2026-11-29/);
+      } finally {
+        await writeFile(recent, recentKept);
+      }
+    } finally {
+      await writeFile(old, kept);
+    }
+  }, 120_000);
+
   it('a file delivered late rewrites its day, and only that day', async () => {
     const projected = new Set(projectedAccounts(repo.accounts, TODAY, repo.org.closedAccountRetentionDays));
     const newest = newestPerDay(await readSnapshots(s3Root, repo, projected));

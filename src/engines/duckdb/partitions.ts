@@ -5,6 +5,7 @@
  */
 import { isCalendarDate } from '../../model/dates.js';
 import type { GlueTableProperties } from '../../model/resources.js';
+import { compareText } from '../../model/values.js';
 
 export interface PartitionFile {
   /** Key in the bucket. */
@@ -95,8 +96,8 @@ export function selectFiles(keys: Iterable<string>, projection: Projection): Par
       itemtype: itemtype as string,
     });
   }
-  // Code-unit order (the keys are ASCII): the same everywhere, and far cheaper than a collation.
-  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // Code-unit order: the same everywhere, and far cheaper than a collation.
+  return out.sort((a, b) => compareText(a.key, b.key));
 }
 
 /** `2026-11-03` → `2026/11/3`: a day as the snapshot keys write it. */

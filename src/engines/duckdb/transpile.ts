@@ -21,9 +21,6 @@ export function convertFormat(format: string): string {
   return format.replace(/%[a-zA-Z%]/g, (spec) => FORMAT_SPECIFIERS[spec] ?? spec);
 }
 
-/** Macros that give DuckDB Trino's meaning where a function of the same name differs. */
-export { TRINO_MACROS } from './macros.js';
-
 export class TranspileError extends Error {
   override name = 'TranspileError';
 }

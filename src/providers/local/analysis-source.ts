@@ -5,8 +5,8 @@
  */
 
 import type { OrgConfig } from '../../model/config.js';
+import { compareText } from '../../model/values.js';
 import type { AnalysisSource } from '../../quicksight/analysis-export.js';
-import { compareText } from '../../quicksight/normalize.js';
 import { LOCAL_ACCOUNT_ID } from './quicksight.js';
 import type { LocalStore } from './store.js';
 

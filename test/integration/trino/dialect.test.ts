@@ -4,7 +4,8 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expandRowUnnest, TRINO_MACROS, trinoToDuckDb } from '../../../src/engines/duckdb/transpile.js';
+import { TRINO_MACROS } from '../../../src/engines/duckdb/macros.js';
+import { expandRowUnnest, trinoToDuckDb } from '../../../src/engines/duckdb/transpile.js';
 
 let instance: DuckDBInstance;
 let connection: Awaited<ReturnType<DuckDBInstance['connect']>>;

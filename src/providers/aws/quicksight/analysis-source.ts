@@ -5,8 +5,9 @@
  */
 
 import { DescribeAnalysisDefinitionCommand, ListAnalysesCommand } from '@aws-sdk/client-quicksight';
+import { compareText } from '../../../model/values.js';
 import type { AnalysisSource, SourceAnalysis } from '../../../quicksight/analysis-export.js';
-import { analysisBody, compareText } from '../../../quicksight/normalize.js';
+import { analysisBody } from '../../../quicksight/normalize.js';
 import type { AwsClients } from '../clients.js';
 import { allPages, nextToken } from '../paging.js';
 import { type AwsSend, errorName } from '../retry.js';
