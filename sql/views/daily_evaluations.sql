@@ -6,16 +6,23 @@
 -- each result with its target resource's tags, and took <name> out of the member rule name
 -- OrgConfigRule-<name>-<suffix> (org_rule_name; the suffix differs per account).
 -- `dt` is compared as the ISO text it is, so the engine prunes the day partitions before it
--- lists anything. A rule of the catalog is named as the catalog names it; rules from elsewhere
--- keep their own name.
+-- lists anything; it is given out as `snapshot_day` so that views reading fewer days (the
+-- summaries' window) filter on it and are pruned the same way (a filter on `snapshot_date`, a
+-- cast of it, is applied to the rows after every day of the trend window was read). A rule of the
+-- catalog is named as the catalog names it; rules from elsewhere keep their own name.
+-- `catalog_rule` is the catalog's name alone (null outside the catalog): views that read catalog
+-- evaluations only use it, so the engine does not read the member rule names, which are most of
+-- the bytes (one per rule and account).
 SELECT
   e.account_id,
   e.region,
   CAST(e.dt AS date) AS snapshot_date,
+  e.dt AS snapshot_day,
   coalesce(cr.rule, e.member_rule_name) AS rule,
   e.member_rule_name,
   cr.category,
   cr.rule IS NOT NULL AS in_catalog,
+  cr.rule AS catalog_rule,
   e.resource_type,
   e.resource_id,
   e.compliance_type,

@@ -7,15 +7,8 @@ WITH daily AS (
     d.account_id,
     d.category,
     d.compliance_type,
-    d.excluded_by_tag OR (x.exception_id IS NOT NULL AND x.expires >= d.snapshot_date) AS excluded
-  FROM {{db}}.daily_evaluations AS d
-  LEFT JOIN {{db}}.exception_matches AS x
-    ON x.account_id = d.account_id
-    AND x.region = d.region
-    AND x.snapshot_date = d.snapshot_date
-    AND x.rule = d.rule
-    AND x.resource_type = d.resource_type
-    AND x.resource_id = d.resource_id
+    d.excluded_by_tag OR (d.exception_id IS NOT NULL AND d.exception_expires >= d.snapshot_date) AS excluded
+  FROM {{db}}.judged_evaluations AS d
   WHERE d.in_catalog
 ),
 scored AS (

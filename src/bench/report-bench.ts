@@ -1,7 +1,8 @@
 /**
  * Benchmark: `apply` + `report` on a fresh local target over generated organizations (default
  * 50, 100 and 200 accounts × 4 regions × 30 days), as issue 13 defines it, then a second `report`
- * on the same target, against two references over exactly the files the report reads: only
+ * on the same target, and the next morning's nightly run (one more day of snapshot files, then
+ * `compact` + `report`), against two references over exactly the files the report reads: only
  * gunzipping them (the floor) and a plain synchronous loop of readFileSync + gunzipSync +
  * JSON.parse (the baseline). Every measurement runs in its own process (report-worker.ts), so its
  * peak memory is its own. Prints each size's figures, one Markdown table, and how peak memory
@@ -20,7 +21,7 @@ import { prepareDemoWorkspace } from '../demo/workspace.js';
 import { projectionOf, selectFiles } from '../engines/duckdb/partitions.js';
 import { loadRepository } from '../load/index.js';
 import type { OrgConfig } from '../model/config.js';
-import { toIsoDate } from '../model/dates.js';
+import { addDays, toIsoDate } from '../model/dates.js';
 import { LocalStore } from '../providers/local/store.js';
 import {
   applyAndReport,
@@ -53,7 +54,7 @@ interface WorkerOutput extends ProcessFigure {
   [k: string]: unknown;
 }
 
-type Mode = 'apply' | 'report' | 'gunzip' | 'parse';
+type Mode = 'apply' | 'report' | 'nightly' | 'gunzip' | 'parse';
 
 interface Fixture {
   localDir: string;
@@ -78,11 +79,18 @@ async function measure(mode: Mode, f: Fixture): Promise<WorkerOutput> {
 }
 
 /** A fresh local target: org.json, the workspace's configuration and the snapshot files; nothing applied. */
-async function generate(
-  base: string,
-  accounts: number,
-  today: string,
-): Promise<{ localDir: string; root: string; org: OrgConfig; files: number; bytes: number; ms: number }> {
+interface Generated {
+  localDir: string;
+  root: string;
+  org: OrgConfig;
+  files: number;
+  bytes: number;
+  ms: number;
+  /** Writes the snapshot files of one more day (the day after the last), as Config delivers it. */
+  nextDay(day: string): Promise<void>;
+}
+
+async function generate(base: string, accounts: number, today: string): Promise<Generated> {
   const localDir = join(base, 'local');
   const root = join(base, 'repo');
   await mkdir(localDir, { recursive: true });
@@ -106,15 +114,17 @@ async function generate(
   if (!loaded.repository) throw new Error('the benchmark repository does not load');
   const repo = loaded.repository;
   const started = performance.now();
-  const written = await writeSnapshots({
-    org: repo.org,
-    organization,
-    rules: repo.rules,
-    days: DAYS,
-    until: today,
-    seed: 2026,
-    s3Dir: join(localDir, 's3'),
-  });
+  const write = (days: number, until: string) =>
+    writeSnapshots({
+      org: repo.org,
+      organization,
+      rules: repo.rules,
+      days,
+      until,
+      seed: 2026,
+      s3Dir: join(localDir, 's3'),
+    });
+  const written = await write(DAYS, today);
   return {
     localDir,
     root,
@@ -122,6 +132,9 @@ async function generate(
     files: written.files,
     bytes: written.bytes,
     ms: performance.now() - started,
+    nextDay: async (day) => {
+      await write(1, day);
+    },
   };
 }
 
@@ -164,6 +177,14 @@ async function measureSize(accounts: number, today: string): Promise<SizeResult>
     const parse = await measure('parse', f);
     const secondReport = await measure('report', f);
     const parse2 = await measure('parse', f);
+    // The next morning: one more day delivered; the nightly job compacts and reports.
+    const tomorrow = addDays(today, 1);
+    await made.nextDay(tomorrow);
+    const next: Fixture = { ...f, today: tomorrow, fileList: join(base, 'files-next.json') };
+    const nightlyFiles = await admittedFiles(made.org, made.localDir, tomorrow);
+    await writeFile(next.fileList, JSON.stringify(nightlyFiles));
+    const nightly = await measure('nightly', next);
+    const nightlyBaseline = await measure('parse', next);
     const result: SizeResult = {
       accounts,
       regions: REGIONS,
@@ -176,6 +197,7 @@ async function measureSize(accounts: number, today: string): Promise<SizeResult>
       apply,
       report,
       secondReport,
+      nightly: { run: nightly, baseline: nightlyBaseline, files: nightlyFiles.length },
     };
     const both = applyAndReport(result);
     const baseline = baselineMs(result);
@@ -199,6 +221,11 @@ async function measureSize(accounts: number, today: string): Promise<SizeResult>
       ],
       ['apply + report / baseline', (both.ms / baseline).toFixed(2)],
       ['second report / baseline', (secondReport.ms / baseline).toFixed(2)],
+      [
+        `next morning (${tomorrow}): compact + report`,
+        `${figure(nightly)}, ${Number(nightly.compactedDays)} day(s) compacted; baseline over the ${nightlyFiles.length} files of that day's report ${figure(nightlyBaseline)}`,
+      ],
+      ['next morning / its baseline', (nightly.ms / nightlyBaseline.ms).toFixed(2)],
       ['report / floor', (report.ms / gunzip.ms).toFixed(2)],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));

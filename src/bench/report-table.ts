@@ -30,6 +30,12 @@ export interface SizeResult {
   report: ProcessFigure;
   /** `report` again on the same target. */
   secondReport: ProcessFigure;
+  /**
+   * The next morning, as the nightly job runs: one more day of snapshot files delivered, then
+   * `compact` (that day, and the recheck of the days before) and `report`, in one process, with the
+   * baseline over the files a report reads that day (the window moved by one day).
+   */
+  nightly?: { run: ProcessFigure; baseline: ProcessFigure; files: number };
 }
 
 /** The baseline: the faster of its runs, so drift on a shared machine never flatters the report. */
@@ -43,7 +49,8 @@ export function applyAndReport(r: SizeResult): { ms: number; maxRssMb: number } 
 }
 
 function loadRange(r: SizeResult): string {
-  const all = [r.gunzip, ...r.parse, r.apply, r.report, r.secondReport].flatMap((p) => p.load);
+  const nightly = r.nightly ? [r.nightly.run, r.nightly.baseline] : [];
+  const all = [r.gunzip, ...r.parse, r.apply, r.report, r.secondReport, ...nightly].flatMap((p) => p.load);
   const [lo, hi] = [Math.min(...all), Math.max(...all)];
   return lo.toFixed(1) === hi.toFixed(1) ? lo.toFixed(1) : `${lo.toFixed(1)}–${hi.toFixed(1)}`;
 }
@@ -63,6 +70,9 @@ export function renderSizeTable(results: SizeResult[]): string {
     'peak RSS MB',
     'second report s',
     'peak RSS MB',
+    'nightly compact+report s',
+    'ratio',
+    'peak RSS MB',
     'load (1 min)',
   ];
   const rows = results.map((r) => {
@@ -77,6 +87,9 @@ export function renderSizeTable(results: SizeResult[]): string {
       megabytes(both.maxRssMb),
       seconds(r.secondReport.ms),
       megabytes(r.secondReport.maxRssMb),
+      r.nightly ? seconds(r.nightly.run.ms) : '–',
+      r.nightly ? (r.nightly.run.ms / r.nightly.baseline.ms).toFixed(2) : '–',
+      r.nightly ? megabytes(r.nightly.run.maxRssMb) : '–',
       loadRange(r),
     ];
   });

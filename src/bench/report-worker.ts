@@ -4,6 +4,8 @@
  * - `apply`: `apply` on the local target, as `org-compliance apply` does it (load, plan, apply:
  *   the config rules, the Glue tables and their reference data, the views, QuickSight);
  * - `report`: the report, as `org-compliance report` computes it;
+ * - `nightly`: `compact` then the report in one process, as the nightly job runs them each morning
+ *   (the day delivered since, and the recheck of the days before);
  * - `gunzip`: only decompress the files the report reads (the floor);
  * - `parse`: decompress and `JSON.parse` them (the baseline).
  * Prints one JSON line. `apply` and `report` are timed from the process's start (performance.now()
@@ -45,16 +47,19 @@ async function measureApply(): Promise<Record<string, unknown>> {
   return { changes: plan.changes.filter((c) => c.action !== 'no-op').length };
 }
 
-async function measureReport(): Promise<Record<string, unknown>> {
+async function measureReport(compactFirst: boolean): Promise<Record<string, unknown>> {
   const repo = await repository({ quicksight: false, viewGrammar: 'skip' });
   const [{ createLocalTarget }, { runReportOn }] = await Promise.all([
     import('../providers/local/target.js'),
     import('../pipeline/report.js'),
   ]);
-  const { report } = await runReportOn(createLocalTarget(repo.org, localDir, { today }), repo, today);
+  const target = createLocalTarget(repo.org, localDir, { today });
+  const compacted = compactFirst ? await target.compact({}) : undefined;
+  const { report } = await runReportOn(target, repo, today);
   return {
     accounts: report.accounts.length,
     evaluations: report.totals.compliant + report.totals.nonCompliant + report.totals.excluded,
+    ...(compacted ? { compactedDays: compacted.written.length } : {}),
   };
 }
 
@@ -93,10 +98,10 @@ function readLoop(files: string[], parse: boolean): Record<string, unknown> {
 async function main(): Promise<void> {
   let detail: Record<string, unknown>;
   if (mode === 'apply') detail = await measureApply();
-  else if (mode === 'report') detail = await measureReport();
+  else if (mode === 'report' || mode === 'nightly') detail = await measureReport(mode === 'nightly');
   else if (mode === 'gunzip' || mode === 'parse')
     detail = readLoop(JSON.parse(readFileSync(files, 'utf8')) as string[], mode === 'parse');
-  else throw new Error(`unknown mode '${mode}': apply, report, gunzip or parse`);
+  else throw new Error(`unknown mode '${mode}': apply, report, nightly, gunzip or parse`);
   const { ms = performance.now(), ...rest } = detail;
   console.log(JSON.stringify({ mode, ms, maxRssMb: process.resourceUsage().maxRSS / 1024, ...rest }));
 }

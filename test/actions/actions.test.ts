@@ -72,24 +72,24 @@ describe('committed action bundles on the local target', () => {
     expect(plan.code).toBe(0);
     expect(plan.outputs['has-changes']).toBe('true');
     expect(JSON.parse(plan.outputs['plan-json'] ?? '{}').summary).toEqual({
-      create: 221,
+      create: 222,
       update: 0,
       delete: 0,
       noop: 0,
     });
     expect(plan.outputs['plan-markdown']).toContain(
-      '**Plan: 221 to create, 0 to update, 0 to delete, 0 unchanged.**',
+      '**Plan: 222 to create, 0 to update, 0 to delete, 0 unchanged.**',
     );
     expect(plan.summary).toBe(`${plan.outputs['plan-markdown']}\n`);
 
     const applied = await runAction('apply', inputs, localDir);
     expect(applied.code).toBe(0);
     expect(applied.outputs.ok).toBe('true');
-    expect(JSON.parse(applied.outputs['result-json'] ?? '{}')).toMatchObject({ ok: true, writes: 221 });
+    expect(JSON.parse(applied.outputs['result-json'] ?? '{}')).toMatchObject({ ok: true, writes: 222 });
 
     const again = await runAction('plan', inputs, localDir);
     expect(again.outputs['has-changes']).toBe('false');
-    expect(JSON.parse(again.outputs['plan-json'] ?? '{}').summary.noop).toBe(221);
+    expect(JSON.parse(again.outputs['plan-json'] ?? '{}').summary.noop).toBe(222);
   }, 60_000);
 
   it('validation errors become annotations on the file and line, and the step fails', async () => {

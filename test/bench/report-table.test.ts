@@ -42,10 +42,20 @@ describe('the report benchmark summary', () => {
   it('renders one Markdown row per size with the ratio to the baseline and the load range', () => {
     const table = renderSizeTable([size(200, 3)]);
     expect(table.split('\n')).toEqual([
-      '| size | files | MB gzip | baseline s | apply+report s | ratio | peak RSS MB | second report s | peak RSS MB | load (1 min) |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-      '| 200 × 4 × 30 | 23,400 | 110 | 5.6 | 36.0 | 6.43 | 3,000 | 16.0 | 3,000 | 1.0–3.4 |',
+      '| size | files | MB gzip | baseline s | apply+report s | ratio | peak RSS MB | second report s | peak RSS MB | nightly compact+report s | ratio | peak RSS MB | load (1 min) |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| 200 × 4 × 30 | 23,400 | 110 | 5.6 | 36.0 | 6.43 | 3,000 | 16.0 | 3,000 | – | – | – | 1.0–3.4 |',
     ]);
+  });
+
+  it('shows the next morning (compact + report) against the baseline of that day', () => {
+    const r = {
+      ...size(200, 1),
+      nightly: { run: run(2_900, 450, [0.5, 4.5]), baseline: run(5_800, 400), files: 23_390 },
+    };
+    expect(renderSizeTable([r]).split('\n')[2]).toBe(
+      '| 200 × 4 × 30 | 23,400 | 110 | 5.6 | 36.0 | 6.43 | 1,000 | 16.0 | 1,000 | 2.9 | 0.50 | 450 | 0.5–4.5 |',
+    );
   });
 
   it('compares the growth from the smallest to the largest size with linear growth', () => {

@@ -386,7 +386,7 @@ describe('export-quicksight on the local target', () => {
       [
         '~ quicksight-dashboard org-compliance (eu-west-1): update',
         '    ~ sheet "Accounts": visual "organization-score" (KPIVisual): Title.FormatText changed',
-        'Plan: 0 to create, 1 to update, 0 to delete, 220 unchanged.',
+        'Plan: 0 to create, 1 to update, 0 to delete, 221 unchanged.',
       ].join('\n'),
     ]);
   });

@@ -40,16 +40,19 @@ function globToRegExp(glob: string): RegExp {
 }
 
 function exceptionFor(e: Evaluation, exceptions: ExceptionSpec[]): ExceptionSpec | undefined {
-  return [...exceptions]
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .find(
-      (x) =>
-        x.rules.some((r) => globToRegExp(r).test(e.rule)) &&
-        (x.accounts.length === 0 || x.accounts.includes(e.account)) &&
-        globToRegExp(x.resourceType ?? '*').test(e.resourceType) &&
-        globToRegExp(x.resourceId ?? '*').test(e.resourceId) &&
-        Object.entries(x.tags).every(([k, v]) => e.tags[k] === v),
-    );
+  return (
+    [...exceptions]
+      // By code unit, as the views order them (not by locale: '-' and '0' sort apart there).
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .find(
+        (x) =>
+          x.rules.some((r) => globToRegExp(r).test(e.rule)) &&
+          (x.accounts.length === 0 || x.accounts.includes(e.account)) &&
+          globToRegExp(x.resourceType ?? '*').test(e.resourceType) &&
+          globToRegExp(x.resourceId ?? '*').test(e.resourceId) &&
+          Object.entries(x.tags).every(([k, v]) => e.tags[k] === v),
+      )
+  );
 }
 
 /** Every file of the bucket that the projection admits: listed accounts, configured regions, yyyy/M/d. */

@@ -12,6 +12,7 @@ import type { Repository } from '../../src/model/config.js';
 import { toIsoDate } from '../../src/model/dates.js';
 import { runPlan } from '../../src/pipeline/plan.js';
 import { createLocalTarget } from '../../src/providers/local/target.js';
+import { evaluationsOf, newestPerDay, readSnapshots } from '../helpers/expected.js';
 import { REPO_ROOT } from '../helpers/repo.js';
 
 const TODAY = toIsoDate(new Date());
@@ -214,6 +215,90 @@ describe('exclusions end to end', () => {
       if (String(t.d) <= day(-1)) expect(t.counted).toBe(0);
       else expect(Number(t.counted)).toBeGreaterThan(0);
     }
+  }, 120_000);
+
+  it('each catalog evaluation carries the exception an independent reading picks: every tag, the patterns, the first by id', async () => {
+    const { localDir, root } = await setUp(() => []);
+    const base = await load(root);
+    const projected = new Set(base.accounts.map((a) => a.id));
+    const daily = newestPerDay(await readSnapshots(join(localDir, 's3'), base, projected));
+    const catalog = daily.flatMap((f) => evaluationsOf(f, base)).filter((e) => e.inCatalog);
+    // A resource with two tags of its own (not the exclusion tag) that catalog rules evaluate.
+    const tagged = catalog.find(
+      (e) => Object.keys(e.tags).filter((k) => k !== base.org.compliance.excludeTag?.key).length >= 2,
+    );
+    if (!tagged) throw new Error('the generated data has no catalog evaluation of a resource with two tags');
+    const [[k1, v1], [k2, v2]] = Object.entries(tagged.tags).filter(
+      ([k]) => k !== base.org.compliance.excludeTag?.key,
+    ) as [[string, string], [string, string]];
+    const prefix = `${tagged.rule.split('-')[0]}-`;
+    // A volume that neither b-both-tags nor c-same-type covers (below), so d-volume-ids is its first.
+    const volume = catalog.find(
+      (e) =>
+        e.resourceType === 'AWS::EC2::Volume' &&
+        !(e.rule.startsWith(prefix) && tagged.resourceType === e.resourceType) &&
+        !(e.tags[k1] === v1 && e.tags[k2] === v2),
+    );
+    if (!volume) throw new Error('the generated data has no catalog evaluation of a volume to cover');
+    const quote = (v: string) => JSON.stringify(v);
+    // b-both-tags and c-same-type overlap on the tagged resource: b wins (first by id). a-one-tag-off
+    // has one of the two tags with another value: it covers nothing. d-volume-ids covers volumes by
+    // id pattern in one account, whatever their tags.
+    const text = `exceptions:
+  - id: a-one-tag-off
+    rules: ['*']
+    tags: {${quote(k1)}: ${quote(v1)}, ${quote(k2)}: ${quote(`${v2}-not`)}}
+    reason: Never matches - one tag has another value on every resource.
+    owner: team-platform
+    expires: '${day(30)}'
+  - id: b-both-tags
+    rules: ['*']
+    tags: {${quote(k1)}: ${quote(v1)}, ${quote(k2)}: ${quote(v2)}}
+    reason: Resources carrying both tags are reviewed together.
+    owner: team-platform
+    expires: '${day(30)}'
+  - id: c-same-type
+    rules: ['${prefix}*']
+    resourceType: ${tagged.resourceType}
+    reason: The whole type is being migrated.
+    owner: team-platform
+    expires: '${day(30)}'
+  - id: d-volume-ids
+    rules: ['*']
+    accounts: ['${volume.account}']
+    resourceType: AWS::EC2::Volume
+    resourceId: 'vol-0*'
+    reason: Volumes of a host being retired.
+    owner: team-platform
+    expires: '${day(30)}'
+`;
+    await writeFile(join(root, 'config/exceptions.yaml'), text);
+    const repo = await load(root, text);
+    await deploy(repo, localDir);
+    const want = daily
+      .flatMap((f) => evaluationsOf(f, repo))
+      .map(
+        (e) =>
+          `${e.account}|${e.region}|${e.day}|${e.rule}|${e.resourceType}|${e.resourceId}|${e.exception?.id ?? '-'}`,
+      )
+      .sort();
+    const got = (
+      await query(
+        repo,
+        localDir,
+        `SELECT account_id, region, CAST(snapshot_date AS varchar) AS day, rule, resource_type, resource_id, coalesce(exception_id, '-') AS x FROM "org_compliance".judged_evaluations`,
+      )
+    )
+      .map((r) => `${r.account_id}|${r.region}|${r.day}|${r.rule}|${r.resource_type}|${r.resource_id}|${r.x}`)
+      .sort();
+    expect(got).toEqual(want);
+    const count = (id: string) => want.filter((w) => w.endsWith(`|${id}`)).length;
+    expect(count('a-one-tag-off')).toBe(0);
+    expect(['b-both-tags', 'c-same-type', 'd-volume-ids'].map((id) => [id, count(id) > 0])).toEqual([
+      ['b-both-tags', true],
+      ['c-same-type', true],
+      ['d-volume-ids', true],
+    ]);
   }, 120_000);
 
   it('a new exception that has already expired is refused by validate', async () => {

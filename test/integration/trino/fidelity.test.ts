@@ -150,6 +150,19 @@ describe('two engines, one answer: every view on Trino and on DuckDB', () => {
     expect(result.trino.length).toBeGreaterThan(0);
   });
 
+  it('exceptions by tags: the one with both tags covers evaluations on both engines, the one with a tag off none', async () => {
+    const db = world.repo.org.glue.database;
+    const rows = await compareQuery(
+      'exceptions covering evaluations',
+      `SELECT exception_id, count(*) AS n FROM "${db}".judged_evaluations WHERE exception_id IS NOT NULL GROUP BY exception_id ORDER BY exception_id`,
+    );
+    expect(rows).toBeGreaterThan(0);
+    const { rows: counts } = await world.client.query(
+      `SELECT exception_id FROM "${db}".judged_evaluations WHERE exception_id IN ('a-tags-one-off', 'b-tags-both') GROUP BY exception_id`,
+    );
+    expect(counts).toEqual([['b-tags-both']]);
+  });
+
   it('report --format json', async () => {
     const [trino, duckdb] = await world.time('report on both engines', () =>
       Promise.all([

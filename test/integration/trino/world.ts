@@ -37,6 +37,7 @@ import { tableInputFromProperties } from '../../../src/providers/aws/glue-table.
 import { createSend } from '../../../src/providers/aws/retry.js';
 import { type AwsTarget, createAwsTarget } from '../../../src/providers/aws/target.js';
 import { createLocalTarget } from '../../../src/providers/local/target.js';
+import { evaluationsOf, newestPerDay, readSnapshots } from '../../helpers/expected.js';
 import { REPO_ROOT } from '../../helpers/repo.js';
 import { MOTO_CREDENTIALS, type Moto, motoS3Client, startMoto, uploadTree } from '../harness/moto.js';
 import {
@@ -49,6 +50,49 @@ import {
   type TrinoClient,
   TrinoQueryError,
 } from '../harness/trino.js';
+
+/**
+ * The demo's exceptions name no tag; two more that do, fitted to the generated data, so that both
+ * engines judge tags too: one with two tags of a resource that catalog rules evaluate (it covers
+ * that resource and any other carrying both), one with the same two tags, one of them with
+ * another value (it covers nothing), first by id. Returns the repository loaded again.
+ */
+async function withTaggedExceptions(
+  root: string,
+  localDir: string,
+  repo: Repository,
+  today: string,
+): Promise<Repository> {
+  const projected = new Set(repo.accounts.map((a) => a.id));
+  const daily = newestPerDay(await readSnapshots(join(localDir, 's3'), repo, projected));
+  const skip = repo.org.compliance.excludeTag?.key;
+  const pair = daily
+    .flatMap((f) => evaluationsOf(f, repo))
+    .filter((e) => e.inCatalog)
+    .map((e) => Object.entries(e.tags).filter(([k]) => k !== skip))
+    .find((tags) => tags.length >= 2);
+  if (!pair) throw new Error('the generated data has no catalog evaluation of a resource with two tags');
+  const [[k1, v1], [k2, v2]] = pair as [[string, string], [string, string]];
+  const q = (v: string) => JSON.stringify(v);
+  const file = join(root, 'config', 'exceptions.yaml');
+  const text = `${(await readFile(file, 'utf8')).replace(/^exceptions: \[\]$/m, 'exceptions:')}  - id: a-tags-one-off
+    rules: ['*']
+    tags: {${q(k1)}: ${q(v1)}, ${q(k2)}: ${q(`${v2}-other`)}}
+    reason: Covers nothing - one of its tags has another value on every resource.
+    owner: team-platform
+    expires: '${addDays(today, 30)}'
+  - id: b-tags-both
+    rules: ['*']
+    tags: {${q(k1)}: ${q(v1)}, ${q(k2)}: ${q(v2)}}
+    reason: Resources carrying both tags are reviewed together.
+    owner: team-platform
+    expires: '${addDays(today, 30)}'
+`;
+  await writeFile(file, text);
+  const loaded = await loadRepository(root, { today, previousExceptionsText: text });
+  if (!loaded.repository) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
+  return loaded.repository;
+}
 
 /** Athena's catalog name: the views resolve `"org_compliance".x` in it, as they would in Athena. */
 export const CATALOG = 'awsdatacatalog';
@@ -363,7 +407,7 @@ export async function buildWorld(options: WorldOptions = {}): Promise<World> {
         s3Dir: join(localDir, 's3'),
         ...(options.large ? { large: options.large } : {}),
       });
-      return loaded.repository;
+      return await withTaggedExceptions(root, localDir, loaded.repository, today);
     });
 
     const moto = await time('moto start', () => startMoto());

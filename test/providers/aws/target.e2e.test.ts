@@ -71,8 +71,8 @@ describe('aws target against an in-process fake AWS, through the providers and t
     const target = () => createAwsTarget(repo.org, { clients: fake.clients(), sleep: async () => {} });
 
     const first = await runPlan(repo, target(), { today: TODAY });
-    // 178 rules, 4 tables, 3 reference objects, 13 views, and the 21 resources of quicksight/.
-    expect(first.plan.summary).toEqual({ create: 221, update: 0, delete: 0, noop: 0 });
+    // 178 rules, 4 tables, 3 reference objects, 14 views, and the 21 resources of quicksight/.
+    expect(first.plan.summary).toEqual({ create: 222, update: 0, delete: 0, noop: 0 });
     expect(first.accounts.changed).toBe(false);
     const t1 = target();
     const result = await apply(first.plan, t1);
@@ -80,24 +80,24 @@ describe('aws target against an in-process fake AWS, through the providers and t
     const writes = fake.writeCalls();
     // 178 rules (68 home + 55 × 2 other regions; the CloudFront rule is in us-east-1 only), the
     // database the tables need, the snapshot table, the 2 compacted tables and 3 reference tables,
-    // the reference tables' 3 objects, and 13 views created through Athena, each then marked as
+    // the reference tables' 3 objects, and 14 views created through Athena, each then marked as
     // ours on its Glue table.
     expect(writes.filter((c) => c.operation === 'PutOrganizationConfigRule')).toHaveLength(178);
     expect(writes.filter((c) => c.operation === 'CreateDatabase')).toHaveLength(1);
     expect(writes.filter((c) => c.operation === 'CreateTable')).toHaveLength(6);
     expect(writes.filter((c) => c.operation === 'PutObject')).toHaveLength(3);
-    expect(writes.filter((c) => c.operation === 'StartQueryExecution')).toHaveLength(13);
-    expect(writes.filter((c) => c.operation === 'UpdateTable')).toHaveLength(13);
+    expect(writes.filter((c) => c.operation === 'StartQueryExecution')).toHaveLength(14);
+    expect(writes.filter((c) => c.operation === 'UpdateTable')).toHaveLength(14);
     // QuickSight: 21 creates, and the dashboard's first version published once it succeeded.
     expect(writes.filter((c) => c.service === 'quicksight')).toHaveLength(22);
-    expect(result.writes).toBe(236);
+    expect(result.writes).toBe(238);
 
     const second = await runPlan(repo, target(), { today: TODAY });
     expect(second.plan.hasChanges).toBe(false);
     const t2 = target();
     const again = await apply(second.plan, t2);
     expect(again.writes).toBe(0);
-    expect(fake.writeCalls()).toHaveLength(236);
+    expect(fake.writeCalls()).toHaveLength(238);
 
     // Every parameter value went out explicitly, defaults included.
     const put = fake.calls.find(
@@ -229,7 +229,7 @@ describe('aws target against an in-process fake AWS, through the providers and t
     expect(text.split('\n')).toEqual([
       `~ quicksight-analysis org-compliance (${QS_REGION}): update`,
       '    ~ sheet "Accounts": visual "accounts-by-score" (TableVisual): Title.FormatText changed',
-      'Plan: 0 to create, 1 to update, 0 to delete, 220 unchanged.',
+      'Plan: 0 to create, 1 to update, 0 to delete, 221 unchanged.',
     ]);
 
     const before = fake.calls.length;
@@ -412,7 +412,7 @@ describe('aws target against an in-process fake AWS, through the providers and t
     const fake = new FakeAws(syntheticOrganization(DEMO_ORG));
     const target = () => createAwsTarget(repo.org, { clients: fake.clients(), sleep: async () => {} });
     const first = await runPlan(repo, target(), { today: TODAY });
-    expect(first.plan.summary).toEqual({ create: 200, update: 0, delete: 0, noop: 0 });
+    expect(first.plan.summary).toEqual({ create: 201, update: 0, delete: 0, noop: 0 });
     expect((await apply(first.plan, target())).ok).toBe(true);
     expect((await runPlan(repo, target(), { today: TODAY })).plan.hasChanges).toBe(false);
     expect(fake.calls.filter((c) => c.service === 'quicksight' || c.service === 'sts')).toEqual([]);
