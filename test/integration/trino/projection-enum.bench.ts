@@ -82,7 +82,6 @@ import {
 } from '../harness/trino.js';
 import {
   buildWorld,
-  CATALOG,
   createViewsOnTrino,
   desiredTable,
   updateTableBehindOurBack,
@@ -726,28 +725,6 @@ function measure(
   });
 }
 
-/**
- * A compacted query's input bytes with Trino reading every Parquet file by column chunk: with its
- * default parquet.small-file-threshold (3 MB) it reads a smaller file whole, whatever the query
- * needs of it. One run: the bytes are the same on every run.
- */
-async function bytesByColumn(
-  client: TrinoClient,
-  subject: Subject,
-  label: string,
-): Promise<number | undefined> {
-  try {
-    const r = await client.queryWithStats(subject.sql.compacted);
-    progress(
-      `${label} compacted by column ${subject.name}: physical input ${bytes(r.stats.physicalInputBytes)}`,
-    );
-    return r.stats.physicalInputBytes;
-  } catch (e) {
-    progress(`${label} compacted by column ${subject.name}: failed: ${(e as Error).message}`);
-    return undefined;
-  }
-}
-
 /** Whether both variants answered a query alike: the same columns and the same rows (any order). */
 function compareAnswers(
   compacted: Measurement | undefined,
@@ -976,11 +953,6 @@ it(
     /** The compacted variant at every enum size; the raw variant at ours. */
     const compactedResults = new Map<number, Map<string, Measurement>>();
     const rawResults = new Map<string, Measurement>();
-    /** Compacted input bytes at our enum with Trino reading every Parquet file by column. */
-    const columnBytes = new Map<string, number | undefined>();
-    const byColumn = client.withSession({
-      properties: { ...client.session.properties, [`${CATALOG}.parquet_small_file_threshold`]: '0B' },
-    });
     const sameRows = new Map<string, { same: boolean; text: string }>();
     const sizeTimes = new Map<number, number>();
     for (const size of measured) {
@@ -1006,9 +978,7 @@ it(
       for (const subject of subjects) {
         const c = await measure(client, subject, 'compacted', label, atBase);
         compacted.set(subject.name, c);
-        if (!atBase) continue;
-        columnBytes.set(subject.name, await bytesByColumn(byColumn, subject, label));
-        if (!WITH_RAW) continue;
+        if (!atBase || !WITH_RAW) continue;
         const r = await measure(client, subject, 'raw', label, true);
         rawResults.set(subject.name, r);
         const verdict = compareAnswers(c, r);
@@ -1046,30 +1016,17 @@ it(
       const r = input(rawResults.get(name));
       return c === undefined || r === undefined || r === 0 ? undefined : c / r;
     };
-    const columnRatio = (name: string): number | undefined => {
-      const c = columnBytes.get(name);
-      const r = input(rawResults.get(name));
-      return c === undefined || r === undefined || r === 0 ? undefined : c / r;
+    const bytesVerdict = (name: string): string => {
+      if (!scansSnapshots.get(name)) return 'n/a';
+      const q = bytesRatio(name);
+      if (q === undefined) return '–';
+      return q <= BYTES_RATIO_TARGET ? 'PASS' : 'FAIL';
     };
-    const verdictOf =
-      (of: (name: string) => number | undefined) =>
-      (name: string): string => {
-        if (!scansSnapshots.get(name)) return 'n/a';
-        const q = of(name);
-        if (q === undefined) return '–';
-        return q <= BYTES_RATIO_TARGET ? 'PASS' : 'FAIL';
-      };
-    const bytesVerdict = verdictOf(bytesRatio);
-    const columnVerdict = verdictOf(columnRatio);
-    const percentOf =
-      (of: (name: string) => number | undefined) =>
-      (name: string): string => {
-        const q = of(name);
-        if (q === undefined) return '–';
-        return `${(q * 100).toFixed(q < 0.001 ? 3 : q < 0.1 ? 2 : 1)} %${scansSnapshots.get(name) ? '' : ' (reference data only)'}`;
-      };
-    const percent = percentOf(bytesRatio);
-    const columnPercent = percentOf(columnRatio);
+    const percent = (name: string): string => {
+      const q = bytesRatio(name);
+      if (q === undefined) return '–';
+      return `${(q * 100).toFixed(q < 0.001 ? 3 : q < 0.1 ? 2 : 1)} %${scansSnapshots.get(name) ? '' : ' (reference data only)'}`;
+    };
 
     const { database, table: snapshotTable } = world.repo.org.glue;
     const lines: string[] = [];
@@ -1105,8 +1062,8 @@ it(
     );
     const compactedCols = measured.map((n) => `compacted @${count(n)}`).join(' | ');
     lines.push(
-      `| query (views) | rows | same rows raw = compacted @${count(base)} | ${compactedCols} | compacted ratio @${count(top)} / @${count(base)} | ≤ ${TIME_RATIO_TARGET} | raw @${count(base)} (information) | input bytes compacted | input bytes raw | compacted / raw | ≤ ${BYTES_RATIO_TARGET * 100} % | compacted, read by column | by column / raw | ≤ ${BYTES_RATIO_TARGET * 100} % |`,
-      `|---|---|---|${measured.map(() => '---|').join('')}---|---|---|---|---|---|---|---|---|---|`,
+      `| query (views) | rows | same rows raw = compacted @${count(base)} | ${compactedCols} | compacted ratio @${count(top)} / @${count(base)} | ≤ ${TIME_RATIO_TARGET} | raw @${count(base)} (information) | input bytes compacted | input bytes raw | compacted / raw | ≤ ${BYTES_RATIO_TARGET * 100} % |`,
+      `|---|---|---|${measured.map(() => '---|').join('')}---|---|---|---|---|---|---|`,
     );
     for (const name of names) {
       const b = get(base, name);
@@ -1126,9 +1083,6 @@ it(
           bytes(input(rawResults.get(name))),
           percent(name),
           bytesVerdict(name),
-          bytes(columnBytes.get(name)),
-          columnPercent(name),
-          columnVerdict(name),
           '',
         ]
           .join(' | ')
@@ -1139,7 +1093,6 @@ it(
     const timeFails = names.filter((n) => timeVerdict(n) !== 'PASS');
     const bytesChecked = names.filter((n) => scansSnapshots.get(n));
     const bytesFails = bytesChecked.filter((n) => bytesVerdict(n) !== 'PASS');
-    const columnFails = bytesChecked.filter((n) => columnVerdict(n) !== 'PASS');
     const compared = subjects.map((s) => s.name);
     const notSame = WITH_RAW ? compared.filter((n) => !sameRows.get(n)?.same) : [];
     lines.push(
@@ -1148,7 +1101,6 @@ it(
         ? `- Time, compacted views, @${count(top)} / @${count(base)} ≤ ${TIME_RATIO_TARGET}: not measured (no wider enum)`
         : `- Time, compacted views, @${count(top)} / @${count(base)} ≤ ${TIME_RATIO_TARGET}: ${timeFails.length ? `FAIL for ${timeFails.length} of ${names.length} (${timeFails.join('; ')})` : `PASS for all ${names.length} queries`}`,
       `- Input bytes, compacted / raw ≤ ${BYTES_RATIO_TARGET * 100} % (the ${bytesChecked.length} queries that read snapshot data; the others read the same reference tables in both): ${bytesFails.length ? `FAIL for ${bytesFails.length} (${bytesFails.join('; ')})` : 'PASS for all'}`,
-      `- The same with every compacted file read by column (parquet_small_file_threshold 0B: Trino reads a Parquet file under 3 MB whole, the column chunks it needs otherwise; this world's day files are ${bytes(data.compacted.bytes / Math.max(1, data.compacted.files))} on average, at 5,000 accounts about ${bytes((data.compacted.bytes / Math.max(1, data.compacted.files)) * (5000 / ACCOUNTS))}): ${columnFails.length ? `FAIL for ${columnFails.length} (${columnFails.join('; ')})` : 'PASS for all'}`,
       `- Same rows, raw variant and compacted variant at @${count(base)}: ${!WITH_RAW ? 'not compared (BENCH_RAW=0)' : notSame.length ? `NOT for ${notSame.length} of ${compared.length} (${notSame.map((n) => `${n}: ${sameRows.get(n)?.text ?? 'not measured'}`).join('; ')})` : `yes for all ${compared.length} queries`}`,
     );
     lines.push(
