@@ -43,11 +43,6 @@ export interface EngineOptions {
   /** DuckDB threads; default DuckDB's own choice. */
   threads?: number;
   /**
-   * Read the files once into a table and compute each view once into a table, for a session
-   * that queries several views (the report). Otherwise views stay views (apply only binds them).
-   */
-  materialize?: boolean;
-  /**
    * DuckDB's memory limit (`memory_limit`, e.g. `512MB`): beyond it, intermediate results spill
    * to the temporary directory. Default DuckDB's own (80 % of the machine's memory).
    */
@@ -95,13 +90,9 @@ export class DuckDbEngine {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly raw: { table: GlueTableProperties; s3Root: string },
-    private readonly materialize: boolean,
     private readonly today: string,
     private readonly transpiler: TranspileCache,
   ) {}
-
-  /** The compacted tables, as `"<database>"."<name>"`. */
-  private readonly compacted: string[] = [];
 
   /** The raw snapshot table's files, once it was created (it is made on first use). */
   files: PartitionFile[] | undefined;
@@ -121,7 +112,6 @@ export class DuckDbEngine {
       instance,
       connection,
       { table, s3Root: options.s3Root },
-      options.materialize ?? false,
       options.today,
       await TranspileCache.open(options.transpileCache),
     );
@@ -201,8 +191,8 @@ export class DuckDbEngine {
     const spec = `{${columns.map((c) => `${literal(c.json)}: ${literal(c.type)}`).join(', ')}}`;
     const select = columns.map((c) => `r.${quote(c.json)} AS ${quote(c.hive)}`).join(', ');
     const body = `SELECT ${select}, ${partitionCols}, p.uri AS "$path" FROM read_json(${list}, columns = ${spec}, filename = true, format = 'auto', maximum_object_size = ${ATHENA_MAX_ROW_BYTES}) AS r JOIN ${schema}."__partitions" AS p ON p.path = r.filename`;
-    // Never materialized: the views read the compacted tables, so nothing reads every snapshot
-    // file unless a query asks for the raw table.
+    // A view: the views read the compacted tables, so nothing reads every snapshot file unless a
+    // query asks for the raw table.
     await this.run(`CREATE VIEW ${tableName} AS ${body}`);
   }
 
@@ -227,16 +217,15 @@ export class DuckDbEngine {
     const columns = table.columns.map((c) => ({ name: c.name, type: duckDbType(parseHiveType(c.type), {}) }));
     const name = `${quote(table.database)}.${quote(table.name)}`;
     await this.run(`CREATE SCHEMA IF NOT EXISTS ${quote(table.database)}`);
-    const kind = this.materialize ? 'TABLE' : 'VIEW';
     if (files.length === 0) {
       const empty = columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quote(c.name)}`).join(', ');
-      await this.run(`CREATE OR REPLACE ${kind} ${name} AS SELECT ${empty} WHERE false`);
+      await this.run(`CREATE OR REPLACE VIEW ${name} AS SELECT ${empty} WHERE false`);
       return;
     }
     const spec = `{${columns.map((c) => `${literal(c.name)}: ${literal(c.type)}`).join(', ')}}`;
     const list = `[${files.map(literal).join(', ')}]`;
     await this.run(
-      `CREATE OR REPLACE ${kind} ${name} AS SELECT ${columns.map((c) => quote(c.name)).join(', ')} FROM read_json(${list}, columns = ${spec}, format = 'newline_delimited')`,
+      `CREATE OR REPLACE VIEW ${name} AS SELECT ${columns.map((c) => quote(c.name)).join(', ')} FROM read_json(${list}, columns = ${spec}, format = 'newline_delimited')`,
     );
   }
 
@@ -269,7 +258,6 @@ export class DuckDbEngine {
       type: duckDbType(parseHiveType(c.type), {}),
     }));
     const name = `${quote(table.database)}.${quote(table.name)}`;
-    this.compacted.push(name);
     await this.run(`CREATE SCHEMA IF NOT EXISTS ${quote(table.database)}`);
     if (files.length === 0) {
       const empty = columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quote(c.name)}`).join(', ');
@@ -293,12 +281,11 @@ export class DuckDbEngine {
     }
     try {
       await this.ensureRaw(sql);
-      // A view straight over a compacted table stays a view even in a materialized session:
-      // DuckDB reads only the columns and days each query needs from the Parquet, where a table
-      // would hold every evaluation of the window with its tags in memory.
-      const overParquet = this.compacted.some((t) => sql.includes(t));
-      const kind = this.materialize && !overParquet ? 'TABLE' : 'VIEW';
-      await this.run(`CREATE OR REPLACE ${kind} ${quote(view.database)}.${quote(view.name)} AS ${sql}`);
+      // Views stay views, computed by each query that reads them: over the compacted Parquet,
+      // DuckDB reads only the columns and days a query needs, and computing a report's views once
+      // into tables held every evaluation of the window in memory (twice the peak) for no time
+      // gained (measured at 200 accounts: 1.5 s either way, 576 MB against 290 MB).
+      await this.run(`CREATE OR REPLACE VIEW ${quote(view.database)}.${quote(view.name)} AS ${sql}`);
     } catch (e) {
       throw new ViewError(view.name, errorMessage(e).split('\n')[0] ?? String(e));
     }

@@ -23,7 +23,7 @@ export async function openLocalEngine(
   org: OrgConfig,
   today: string,
   onViewError?: (view: AthenaViewProperties, error: Error) => void,
-  options: { materialize?: boolean; memoryLimit?: string; threads?: number } = {},
+  options: { memoryLimit?: string; threads?: number } = {},
 ): Promise<DuckDbEngine> {
   const state = await store.load();
   const table = state.glueTables[org.glue.region]?.[`${org.glue.database}.${org.glue.table}`];
@@ -51,7 +51,6 @@ export async function openLocalEngine(
     tables,
     today,
     transpileCache: join(store.dir, TRANSPILE_CACHE),
-    ...(options.materialize ? { materialize: true } : {}),
     ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
     ...(options.threads ? { threads: options.threads } : {}),
   });

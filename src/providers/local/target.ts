@@ -139,12 +139,9 @@ export function createLocalTarget(
     // The views read the compacted tables: bring them up to date with the snapshot files first
     // (nothing is written when they are).
     await compact();
-    // A session queries several views: compute each view once. A memory limit keeps DuckDB's
-    // share of the session bounded (what does not fit spills to a temporary file).
-    const engine = await openLocalEngine(store, org, today, undefined, {
-      materialize: true,
-      memoryLimit: '512MB',
-    });
+    // A memory limit keeps DuckDB's share of the session bounded (what does not fit spills to a
+    // temporary file).
+    const engine = await openLocalEngine(store, org, today, undefined, { memoryLimit: '512MB' });
     // One DuckDB connection answers one query at a time.
     let queue: Promise<unknown> = Promise.resolve();
     return {
