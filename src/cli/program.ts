@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_MAX_DELETES } from '../apply/apply.js';
@@ -201,7 +202,7 @@ function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
 
 function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
   withCommon(program.command('apply'))
-    .description('plan, then carry the plan out')
+    .description('plan, then carry the plan out (one apply at a time: the target holds a lock)')
     .option('--auto-approve', 'do not ask for confirmation')
     .option(
       '--max-deletes <n>',
@@ -209,28 +210,43 @@ function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
       parseCount,
       DEFAULT_MAX_DELETES,
     )
-    .action(async (opts: CommonOptions & { autoApprove?: boolean; maxDeletes: number }) => {
-      const repo = await load(opts, io);
-      if (!repo) return setExit(EXIT_ERROR);
-      const target = await targetOf(repo, opts, io, 'write');
-      const { runPlan, renderPlanText, renderApplyText } = await planModules();
-      const { apply, ApplyRefusedError } = await import('../apply/apply.js');
-      const run = await runPlan(repo, target, { today: today(opts), progress: progress(io) });
-      io.out(renderPlanText(run.plan));
-      if (!run.plan.hasChanges) return setExit(EXIT_OK);
-      if (!opts.autoApprove && !(await confirmed(io))) return setExit(EXIT_ERROR);
-      try {
-        const result = await apply(run.plan, target, { maxDeletes: opts.maxDeletes, progress: progress(io) });
-        io.out(renderApplyText(result));
-        setExit(result.ok ? EXIT_OK : EXIT_ERROR);
-      } catch (e) {
-        if (e instanceof ApplyRefusedError) {
-          io.err(e.message);
-          return setExit(EXIT_ERROR);
+    .option('--force-unlock', 'remove the apply lock first, whoever holds it (only when no apply is running)')
+    .action(
+      async (opts: CommonOptions & { autoApprove?: boolean; maxDeletes: number; forceUnlock?: boolean }) => {
+        const repo = await load(opts, io);
+        if (!repo) return setExit(EXIT_ERROR);
+        const target = await targetOf(repo, opts, io, 'write');
+        const { runPlan, renderPlanText, renderApplyText } = await planModules();
+        const { apply, ApplyRefusedError } = await import('../apply/apply.js');
+        const { withApplyLock, holderOf, LockHeldError } = await import('../apply/lock.js');
+        const lockOptions = {
+          holder: holderOf(io.env, hostname(), process.pid),
+          ...(opts.forceUnlock ? { forceUnlock: true } : {}),
+          progress: progress(io),
+        };
+        try {
+          // The plan is made under the lock too: another apply cannot change what it describes.
+          await withApplyLock(target, lockOptions, async () => {
+            const run = await runPlan(repo, target, { today: today(opts), progress: progress(io) });
+            io.out(renderPlanText(run.plan));
+            if (!run.plan.hasChanges) return setExit(EXIT_OK);
+            if (!opts.autoApprove && !(await confirmed(io))) return setExit(EXIT_ERROR);
+            const result = await apply(run.plan, target, {
+              maxDeletes: opts.maxDeletes,
+              progress: progress(io),
+            });
+            io.out(renderApplyText(result));
+            setExit(result.ok ? EXIT_OK : EXIT_ERROR);
+          });
+        } catch (e) {
+          if (e instanceof ApplyRefusedError || e instanceof LockHeldError) {
+            io.err(e.message);
+            return setExit(EXIT_ERROR);
+          }
+          throw e;
         }
-        throw e;
-      }
-    });
+      },
+    );
 }
 
 /** Asks before applying; false (saying why) when nobody can answer or the answer is not 'yes'. */

@@ -45,8 +45,39 @@ export interface QuerySession {
 /** One provider per kind: adding a kind to the model makes every target name its provider. */
 export type Providers = { [K in ResourceKind]: Provider<K> };
 
+/** Who holds the apply lock, and until when (src/apply/lock.ts). */
+export interface LockRecord {
+  /** Unique per acquisition: a release removes the lock only while it still carries this id. */
+  id: string;
+  /** Who took it: host and process, or the GitHub run (never a secret). */
+  holder: string;
+  /** ISO timestamps. After `expires` the lock is stale and the next apply takes it over. */
+  acquired: string;
+  expires: string;
+}
+
+/** A lease on the target's deployed state: one apply at a time. */
+export interface ApplyLock {
+  /** Where the lock lives, for messages (`<local-dir>/apply.lock`, `s3://…`). */
+  readonly location: string;
+  /**
+   * Takes the lock with this record when it is free or held by an expired record (returned as
+   * `replaced`); otherwise returns the record that holds it, untouched.
+   */
+  acquire(
+    record: LockRecord,
+    now: Date,
+  ): Promise<{ acquired: true; replaced?: LockRecord } | { acquired: false; held: LockRecord }>;
+  /** Removes the lock if it still carries this id (never another holder's). */
+  release(id: string): Promise<void>;
+  /** Removes the lock whoever holds it; returns the record removed, if any. */
+  forceUnlock(): Promise<LockRecord | undefined>;
+}
+
 export interface Target {
   readonly name: 'aws' | 'local';
+  /** The apply lock; absent where the target has none yet (the aws target: issue 14). */
+  readonly applyLock?: ApplyLock;
   readonly organization: OrganizationSource;
   readonly providers: Providers;
   /** Write calls made so far at the provider boundary (SDK write commands, or state-file writes). */

@@ -65,6 +65,29 @@ describe('org-compliance CLI', () => {
     expect(after.stdout).toEqual(['No changes. 222 resource(s) up to date.']);
   });
 
+  it('apply refuses while another apply holds the lock, writes nothing, and --force-unlock proceeds', async () => {
+    const lockPath = join(localDir, 'apply.lock');
+    const held = {
+      id: 'other',
+      holder: 'ci-runner pid 4242',
+      acquired: '2026-11-28T09:00:00.000Z',
+      expires: '2999-01-01T00:00:00.000Z',
+    };
+    await writeFile(lockPath, JSON.stringify(held));
+    const refused = capture();
+    expect(await run(['apply', '--auto-approve', ...common], refused)).toBe(1);
+    expect(refused.stderr.at(-1)).toBe(
+      `Another apply holds the lock (${lockPath}): ci-runner pid 4242, since 2026-11-28T09:00:00.000Z, until 2999-01-01T00:00:00.000Z. Wait for it to finish. If it was killed, the lock expires by itself at 2999-01-01T00:00:00.000Z; --force-unlock removes it now (only when no apply is running).`,
+    );
+    await expect(readFile(join(localDir, 'state.json'), 'utf8')).rejects.toThrow(/ENOENT/);
+    expect(JSON.parse(await readFile(lockPath, 'utf8'))).toEqual(held);
+    const forced = capture();
+    expect(await run(['apply', '--auto-approve', '--force-unlock', ...common], forced)).toBe(0);
+    expect(forced.stderr.some((l) => l.includes('removed the apply lock of ci-runner pid 4242'))).toBe(true);
+    // Released after the apply.
+    await expect(readFile(lockPath, 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
   it('plan --json prints the plan and the account comparison', async () => {
     const io = capture();
     expect(await run(['plan', '--json', ...common], io)).toBe(2);

@@ -1,5 +1,7 @@
+import { hostname } from 'node:os';
 import * as core from '@actions/core';
 import { apply, DEFAULT_MAX_DELETES } from '../../apply/apply.js';
+import { holderOf, LockHeldError, withApplyLock } from '../../apply/lock.js';
 import { booleanInput, botLogin, githubClientFromInputs } from '../../github/action-inputs.js';
 import { checkRunAppliesTip } from '../../github/applies-tip.js';
 import type { GitHubClient } from '../../github/client.js';
@@ -44,42 +46,55 @@ export function run(): Promise<void> {
     const { repo, target, today } = await prepare('write');
     await refuseStaleCommit(repo.root, octokit);
 
-    const made = await runPlan(repo, target, {
-      today,
-      progress: (m) => core.info(m),
-      inScope: (kind) => kindInScope(kind, scope),
-    });
-    const plan = planInScope(made.plan, scope);
-    // The plan and the outputs first: a refusal (max-deletes, conflicts) or a failure below leaves them in the run.
-    const planMarkdown = renderPlanMarkdown(plan, made.accounts);
-    core.setOutput(Outputs.ok, 'false');
-    core.setOutput(Outputs.hasChanges, String(plan.hasChanges));
-    core.setOutput(Outputs.planMarkdown, planMarkdown);
-    await core.summary.addRaw(planMarkdown, true).write();
+    // Plan and apply under the target's apply lock: a second apply started meanwhile refuses.
+    const lockOptions = {
+      holder: holderOf(process.env, hostname(), process.pid),
+      forceSetting: "the CLI's 'org-compliance apply --force-unlock'",
+      progress: (m: string) => core.info(m),
+    };
+    const locked = await withApplyLock(target, lockOptions, async () => {
+      const made = await runPlan(repo, target, {
+        today,
+        progress: (m) => core.info(m),
+        inScope: (kind) => kindInScope(kind, scope),
+      });
+      const plan = planInScope(made.plan, scope);
+      // The plan and the outputs first: a refusal (max-deletes, conflicts) or a failure below leaves them in the run.
+      const planMarkdown = renderPlanMarkdown(plan, made.accounts);
+      core.setOutput(Outputs.ok, 'false');
+      core.setOutput(Outputs.hasChanges, String(plan.hasChanges));
+      core.setOutput(Outputs.planMarkdown, planMarkdown);
+      await core.summary.addRaw(planMarkdown, true).write();
 
-    const result = await apply(plan, target, {
-      maxDeletes,
-      maxDeletesSetting: `input '${Inputs.maxDeletes}'`,
-      progress: (m) => core.info(m),
+      const result = await apply(plan, target, {
+        maxDeletes,
+        maxDeletesSetting: `input '${Inputs.maxDeletes}'`,
+        progress: (m) => core.info(m),
+      });
+      const markdown = renderApplyMarkdown(result);
+      core.info(renderApplyText(result));
+      core.setOutput(Outputs.ok, String(result.ok));
+      core.setOutput(
+        Outputs.resultJson,
+        JSON.stringify({
+          ok: result.ok,
+          writes: result.writes,
+          results: result.results.map((r) => ({
+            key: r.change.key,
+            action: r.change.action,
+            outcome: r.outcome,
+            error: r.error,
+          })),
+        }),
+      );
+      core.setOutput(Outputs.resultMarkdown, markdown);
+      await core.summary.addRaw(markdown, true).write();
+      return { plan, result, markdown };
+    }).catch((e: unknown) => {
+      if (e instanceof LockHeldError) throw new ActionInputError(e.message);
+      throw e;
     });
-    const markdown = renderApplyMarkdown(result);
-    core.info(renderApplyText(result));
-    core.setOutput(Outputs.ok, String(result.ok));
-    core.setOutput(
-      Outputs.resultJson,
-      JSON.stringify({
-        ok: result.ok,
-        writes: result.writes,
-        results: result.results.map((r) => ({
-          key: r.change.key,
-          action: r.change.action,
-          outcome: r.outcome,
-          error: r.error,
-        })),
-      }),
-    );
-    core.setOutput(Outputs.resultMarkdown, markdown);
-    await core.summary.addRaw(markdown, true).write();
+    const { plan, result, markdown } = locked;
 
     if (driftIssue && octokit) {
       if (scope !== 'all') {

@@ -19,6 +19,7 @@ import type {
 import { type CurrentResource, resourceKey } from '../../model/resources.js';
 import { present } from '../../model/values.js';
 import { LocalAthenaViewProvider, openLocalEngine } from './athena-views.js';
+import { LocalApplyLock } from './lock.js';
 import { createLocalQuickSight, LOCAL_ACCOUNT_ID } from './quicksight.js';
 import { LocalStore } from './store.js';
 import { LocalTableDataProvider } from './table-data.js';
@@ -159,6 +160,7 @@ export function createLocalTarget(
   return {
     name: 'local',
     store,
+    applyLock: new LocalApplyLock(store.dir),
     organization: { readOrganization: () => store.readOrganization() },
     providers: {
       'config-rule': new LocalConfigRuleProvider(store, org),
