@@ -118,7 +118,10 @@ export function decodeAwsChunked(text: string): string {
   }
 }
 
-/** GetObject and PutObject, path-style; anything else is refused as S3 would not be asked here. */
+/**
+ * GetObject, PutObject (with S3's `If-None-Match` / `If-Match` conditions) and DeleteObject,
+ * path-style; anything else is refused as S3 would not be asked here.
+ */
 async function handleS3(
   fake: FakeAws,
   req: IncomingMessage,
@@ -129,15 +132,22 @@ async function handleS3(
   const url = new URL(req.url ?? '/', 'http://fake');
   const [, bucket = '', ...rest] = url.pathname.split('/');
   const key = decodeURIComponent(rest.join('/'));
-  const operation = req.method === 'GET' ? 'GetObject' : req.method === 'PUT' ? 'PutObject' : '';
+  const operations: Record<string, string> = { GET: 'GetObject', PUT: 'PutObject', DELETE: 'DeleteObject' };
+  const operation = operations[req.method ?? ''] ?? '';
   if (bucket === '' || key === '' || operation === '') {
     return failXml(
       res,
       501,
       'NotImplemented',
-      `The fake S3 serves GetObject and PutObject only, path-style; got ${req.method} ${url.pathname}`,
+      `The fake S3 serves GetObject, PutObject and DeleteObject only, path-style; got ${req.method} ${url.pathname}`,
     );
   }
+  const header = (name: string) =>
+    typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined;
+  const conditions = {
+    ...(header('if-none-match') !== undefined ? { IfNoneMatch: header('if-none-match') } : {}),
+    ...(header('if-match') !== undefined ? { IfMatch: header('if-match') } : {}),
+  };
   const metadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (name.startsWith('x-amz-meta-') && typeof value === 'string') metadata[name.slice(11)] = value;
@@ -147,7 +157,7 @@ async function handleS3(
     Bucket: decodeURIComponent(bucket),
     Key: key,
     ...(operation === 'PutObject'
-      ? { Body: chunked ? decodeAwsChunked(text) : text, Metadata: metadata }
+      ? { Body: chunked ? decodeAwsChunked(text) : text, Metadata: metadata, ...conditions }
       : {}),
   };
   try {
@@ -161,9 +171,15 @@ async function handleS3(
       res.end();
       return;
     }
+    if (operation === 'DeleteObject') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     const content = (await answer.Body?.transformToString()) ?? '';
     res.writeHead(200, {
       'content-type': 'application/octet-stream',
+      ...(answer.ETag ? { etag: answer.ETag } : {}),
       'content-length': String(Buffer.byteLength(content)),
       ...Object.fromEntries(Object.entries(answer.Metadata ?? {}).map(([k, v]) => [`x-amz-meta-${k}`, v])),
     });

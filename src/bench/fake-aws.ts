@@ -6,6 +6,7 @@
  * per call and a log of every call for counting and timing; fake-aws-server.ts serves the same
  * over HTTP. Used by the benchmark and by end-to-end tests of the aws target.
  */
+import { createHash } from 'node:crypto';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { GlueClient } from '@aws-sdk/client-glue';
@@ -42,6 +43,7 @@ export const FAKE_ACCOUNT_ID = '111111111111';
 
 const WRITE_OPERATIONS = new Set([
   'PutObject',
+  'DeleteObject',
   'PutOrganizationConfigRule',
   'DeleteOrganizationConfigRule',
   'CreateDatabase',
@@ -155,7 +157,7 @@ export class FakeAws {
   /** Athena queries run, in order. */
   readonly queries: string[] = [];
   /** `bucket/key` → an S3 object's text and user metadata. */
-  readonly objects = new Map<string, { body: string; metadata: Record<string, string> }>();
+  readonly objects = new Map<string, { body: string; etag: string; metadata: Record<string, string> }>();
   /**
    * region → workgroup name → the WorkGroup as GetWorkGroup returns it. A region starts with the
    * `primary` of a new account (newAccountPrimaryWorkGroup) when first used; set or replace
@@ -348,9 +350,18 @@ export class FakeAws {
     }
   }
 
-  /** S3 objects (the reference tables' data): GetObject and PutObject, with user metadata. */
+  /**
+   * S3 objects (the reference tables' data, the apply lock): GetObject, PutObject with user
+   * metadata and S3's conditional writes (`If-None-Match: *` refused when the key exists,
+   * `If-Match` refused unless the ETag is the object's: 412 PreconditionFailed), DeleteObject.
+   */
   private s3(operation: string, input: Json): unknown {
     const at = `${String(input.Bucket)}/${String(input.Key)}`;
+    const precondition = (header: string) =>
+      awsError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
+        status: 412,
+        members: { Condition: header },
+      });
     switch (operation) {
       case 'GetObject': {
         const object = this.objects.get(at);
@@ -364,21 +375,34 @@ export class FakeAws {
         return {
           Body: { transformToString: async () => body },
           ContentLength: Buffer.byteLength(body),
+          ETag: object.etag,
           Metadata: { ...object.metadata },
         };
       }
       case 'PutObject': {
+        const held = this.objects.get(at);
+        if (input.IfNoneMatch === '*' && held) throw precondition('If-None-Match');
+        if (
+          input.IfMatch !== undefined &&
+          (!held || String(input.IfMatch).replace(/"/g, '') !== held.etag.replace(/"/g, ''))
+        )
+          throw precondition('If-Match');
         const raw = input.Body;
         const body =
           typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString('utf8') : '';
         const metadata = (input.Metadata ?? {}) as Record<string, string>;
+        const etag = `"${createHash('md5').update(body).digest('hex')}"`;
         // S3 keeps user metadata keys in lower case.
         this.objects.set(at, {
           body,
+          etag,
           metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v])),
         });
-        return { ETag: `"${String(this.objects.size)}"` };
+        return { ETag: etag };
       }
+      case 'DeleteObject':
+        this.objects.delete(at);
+        return {};
       default:
         throw awsError('NotImplemented', `The fake S3 does not implement ${operation}`, { status: 501 });
     }

@@ -143,9 +143,18 @@ describe('the nightly reconcile, against the fakes', () => {
     expect(drift).toMatchObject({ ran: true, outputs: { 'has-changes': 'true' } });
     expect(reconcile.ran).toBe(true);
     const written = aws.writeCalls().slice(writesBefore);
+    // The one correction, inside the apply lock (taken with a conditional put, removed after).
     expect(
-      written.map((c) => `${c.operation} ${c.region} ${String(c.input.OrganizationConfigRuleName)}`),
-    ).toEqual([`PutOrganizationConfigRule eu-west-1 ${RULE}`]);
+      written.map((c) =>
+        c.service === 's3'
+          ? `${c.operation} ${String(c.input.Key)} ${String(c.input.IfNoneMatch ?? '')}`
+          : `${c.operation} ${c.region} ${String(c.input.OrganizationConfigRuleName)}`,
+      ),
+    ).toEqual([
+      'PutObject org-compliance/locks/apply.json *',
+      `PutOrganizationConfigRule eu-west-1 ${RULE}`,
+      'DeleteObject org-compliance/locks/apply.json ',
+    ]);
     const rule = aws.rules.get('eu-west-1')?.get(RULE) as Record<string, unknown>;
     expect(rule.OrganizationManagedRuleMetadata).toEqual(original);
 

@@ -20,6 +20,7 @@ import { type AwsClientOptions, type AwsClients, createAwsClients } from './clie
 import { AwsConfigRuleProvider } from './config-rules.js';
 import { credentialSources } from './credentials.js';
 import { AwsGlueTableProvider } from './glue-table.js';
+import { S3ApplyLock } from './lock.js';
 import { AwsOrganizationSource } from './organization.js';
 import { awsAnalysisSource } from './quicksight/analysis-source.js';
 import { createQuickSightProviders, type QuickSightProviders } from './quicksight/index.js';
@@ -124,6 +125,8 @@ export function createAwsTarget(org: OrgConfig, options: AwsTargetOptions = {}):
 
   return {
     name: 'aws',
+    // The lock is written with the data credentials: only a write target takes it (apply).
+    ...(mode === 'write' ? { applyLock: new S3ApplyLock(clients, send, org) } : {}),
     organization,
     providers: {
       'glue-table': glueTable,

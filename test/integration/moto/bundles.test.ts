@@ -25,11 +25,12 @@ import {
   MoveAccountCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../github/fake-github.js';
 import { type BundleRun, runBundle, serveFakeGitHub } from '../../github/run-action.js';
 import { scratchRepo } from '../../helpers/repo.js';
-import { MOTO_CREDENTIALS, type Moto, motoEnv, startMoto } from '../harness/moto.js';
+import { MOTO_CREDENTIALS, type Moto, motoEnv, motoS3Client, startMoto } from '../harness/moto.js';
 
 const TODAY = '2026-11-28';
 
@@ -75,6 +76,10 @@ function expectLoaded(run: BundleRun): void {
 
 beforeAll(async () => {
   moto = await startMoto();
+  // The snapshot bucket of config/org.yaml, which every organization has: apply's lock lives in it.
+  const s3 = motoS3Client(moto, 'us-east-1');
+  await s3.send(new CreateBucketCommand({ Bucket: 'acme-config-snapshots' }));
+  s3.destroy();
   work = await mkdtemp(join(tmpdir(), 'bundles-on-moto-'));
   const gh = new FakeGitHub();
   gh.commits.set(SHA, { files: [] });
