@@ -7,6 +7,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { ApplyLock, LockRecord, ProgressReporter, Target } from '../model/provider.js';
+import { isRecord } from '../model/values.js';
 
 /** How long a lease lasts: far longer than an apply (minutes at 5,000 accounts), short enough to recover from a kill. */
 export const LEASE_MS = 2 * 60 * 60 * 1000;
@@ -76,5 +77,94 @@ export async function withApplyLock<T>(
     return await fn();
   } finally {
     await lock.release(record.id);
+  }
+}
+
+/** Where a lock is kept: the few conditional operations a lease needs, over a file or an object. */
+export interface LockStorage {
+  /** `<local-dir>/apply.lock`, `s3://…`: for messages. */
+  readonly location: string;
+  /** What the lock is, for messages: `file`, `object`. */
+  readonly noun: string;
+  /** Writes the text when nothing is there; false when a lock is. */
+  create(text: string): Promise<boolean>;
+  /** The text there and a token of that version, or undefined when there is none. */
+  read(): Promise<{ text: string; version: string } | undefined>;
+  /** Writes the text only over that version (it may be moved aside first); false when it changed meanwhile. */
+  replace(version: string, text: string): Promise<boolean>;
+  remove(): Promise<void>;
+}
+
+/** A lock record from its text, or undefined when the text is not one. */
+export function parseLockRecord(text: string): LockRecord | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    if (
+      isRecord(v) &&
+      typeof v.id === 'string' &&
+      typeof v.holder === 'string' &&
+      typeof v.acquired === 'string' &&
+      typeof v.expires === 'string'
+    )
+      return { id: v.id, holder: v.holder, acquired: v.acquired, expires: v.expires };
+  } catch {
+    // Not JSON: the caller names it as unreadable.
+  }
+  return undefined;
+}
+
+/** The lease over any storage: take when free or expired (of two takers, one wins), release only one's own. */
+export class LeaseLock implements ApplyLock {
+  readonly location: string;
+
+  constructor(private readonly storage: LockStorage) {
+    this.location = storage.location;
+  }
+
+  async acquire(
+    record: LockRecord,
+    now: Date,
+  ): Promise<{ acquired: true; replaced?: LockRecord } | { acquired: false; held: LockRecord }> {
+    const text = `${JSON.stringify(record, null, 2)}\n`;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await this.storage.create(text)) return { acquired: true };
+      const found = await this.storage.read();
+      if (!found) continue; // Released meanwhile: try again.
+      const held = parseLockRecord(found.text);
+      if (!held)
+        return {
+          acquired: false,
+          held: {
+            id: '',
+            holder: `an unreadable lock ${this.storage.noun} (${found.text.length} bytes, not a lock record)`,
+            acquired: 'unknown',
+            expires: 'never (remove it with --force-unlock)',
+          },
+        };
+      if (Date.parse(held.expires) > now.getTime()) return { acquired: false, held };
+      if (await this.storage.replace(found.version, text)) return { acquired: true, replaced: held };
+    }
+    throw new Error(
+      `Could not take the apply lock at ${this.location}: it changed hands while being taken; try again.`,
+    );
+  }
+
+  async release(id: string): Promise<void> {
+    const found = await this.storage.read();
+    if (found && parseLockRecord(found.text)?.id === id) await this.storage.remove();
+  }
+
+  async forceUnlock(): Promise<LockRecord | undefined> {
+    const found = await this.storage.read();
+    if (!found) return undefined;
+    await this.storage.remove();
+    return (
+      parseLockRecord(found.text) ?? {
+        id: '',
+        holder: `an unreadable lock ${this.storage.noun}`,
+        acquired: 'unknown',
+        expires: 'unknown',
+      }
+    );
   }
 }

@@ -1,14 +1,14 @@
 /**
  * The aws target's apply lock: one JSON LockRecord at `s3://<data.bucket>/<data.prefix>/locks/apply.json`,
- * under the prefix the tool owns, with the data credentials. Taken with a conditional put that
- * S3 refuses when the object exists (`If-None-Match: *`); an expired lock is taken over with a
- * put conditional on its ETag (`If-Match`), so of two takers only one succeeds.
+ * under the prefix the tool owns, with the data credentials (the lease itself is
+ * src/apply/lock.ts). Taken with a conditional put that S3 refuses when the object exists
+ * (`If-None-Match: *`); an expired lock is taken over with a put conditional on its ETag
+ * (`If-Match`), so of two takers only one succeeds.
  */
 
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { LeaseLock, type LockStorage } from '../../apply/lock.js';
 import type { OrgConfig } from '../../model/config.js';
-import type { ApplyLock, LockRecord } from '../../model/provider.js';
-import { isRecord } from '../../model/values.js';
 import type { AwsClients } from './clients.js';
 import { type AwsSend, errorName } from './retry.js';
 
@@ -19,25 +19,9 @@ export function lockKey(org: Pick<OrgConfig, 'data'>): string {
   return [org.data.prefix, 'locks', 'apply.json'].filter((p) => p !== '').join('/');
 }
 
-function parseRecord(text: string): LockRecord | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    if (
-      isRecord(v) &&
-      typeof v.id === 'string' &&
-      typeof v.holder === 'string' &&
-      typeof v.acquired === 'string' &&
-      typeof v.expires === 'string'
-    )
-      return { id: v.id, holder: v.holder, acquired: v.acquired, expires: v.expires };
-  } catch {
-    // Not JSON: the caller names it.
-  }
-  return undefined;
-}
-
-export class S3ApplyLock implements ApplyLock {
+class LockObject implements LockStorage {
   readonly location: string;
+  readonly noun = 'object';
   readonly #bucket: string;
   readonly #key: string;
   readonly #region: string;
@@ -53,30 +37,29 @@ export class S3ApplyLock implements ApplyLock {
     this.location = `s3://${this.#bucket}/${this.#key}`;
   }
 
-  async #read(): Promise<{ record: LockRecord | undefined; text: string; etag: string } | undefined> {
+  async read(): Promise<{ text: string; version: string } | undefined> {
     try {
       const answer = await this.send(
         this.clients.s3(this.#region),
         new GetObjectCommand({ Bucket: this.#bucket, Key: this.#key }),
         { what: `read the apply lock ${this.location}`, region: this.#region },
       );
-      const text = (await answer.Body?.transformToString('utf-8')) ?? '';
-      return { record: parseRecord(text), text, etag: answer.ETag ?? '' };
+      return { text: (await answer.Body?.transformToString('utf-8')) ?? '', version: answer.ETag ?? '' };
     } catch (e) {
       if (errorName(e) === 'NoSuchKey') return undefined;
       throw e;
     }
   }
 
-  /** Puts the record on a condition; false when the condition lost. */
-  async #put(record: LockRecord, condition: { IfNoneMatch: '*' } | { IfMatch: string }): Promise<boolean> {
+  /** Puts the text on a condition; false when the condition lost. */
+  async #put(text: string, condition: { IfNoneMatch: '*' } | { IfMatch: string }): Promise<boolean> {
     try {
       await this.send(
         this.clients.s3(this.#region),
         new PutObjectCommand({
           Bucket: this.#bucket,
           Key: this.#key,
-          Body: `${JSON.stringify(record, null, 2)}\n`,
+          Body: text,
           ContentType: 'application/json',
           ...condition,
         }),
@@ -89,53 +72,25 @@ export class S3ApplyLock implements ApplyLock {
     }
   }
 
-  async acquire(
-    record: LockRecord,
-    now: Date,
-  ): Promise<{ acquired: true; replaced?: LockRecord } | { acquired: false; held: LockRecord }> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (await this.#put(record, { IfNoneMatch: '*' })) return { acquired: true };
-      const found = await this.#read();
-      if (!found) continue; // Released meanwhile.
-      const held = found.record;
-      if (!held)
-        return {
-          acquired: false,
-          held: {
-            id: '',
-            holder: `an unreadable lock object (${found.text.length} bytes, not a lock record)`,
-            acquired: 'unknown',
-            expires: 'never (remove it with --force-unlock)',
-          },
-        };
-      if (Date.parse(held.expires) > now.getTime()) return { acquired: false, held };
-      // Expired: replace exactly the object read; another taker's put makes this one lose.
-      if (await this.#put(record, { IfMatch: found.etag })) return { acquired: true, replaced: held };
-    }
-    throw new Error(
-      `Could not take the apply lock at ${this.location}: it changed hands while being taken; try again.`,
-    );
+  create(text: string): Promise<boolean> {
+    return this.#put(text, { IfNoneMatch: '*' });
   }
 
-  async #delete(): Promise<void> {
+  replace(version: string, text: string): Promise<boolean> {
+    return this.#put(text, { IfMatch: version });
+  }
+
+  async remove(): Promise<void> {
     await this.send(
       this.clients.s3(this.#region),
       new DeleteObjectCommand({ Bucket: this.#bucket, Key: this.#key }),
       { what: `remove the apply lock ${this.location}`, region: this.#region, write: true },
     );
   }
+}
 
-  async release(id: string): Promise<void> {
-    const found = await this.#read();
-    if (found?.record?.id === id) await this.#delete();
-  }
-
-  async forceUnlock(): Promise<LockRecord | undefined> {
-    const found = await this.#read();
-    if (!found) return undefined;
-    await this.#delete();
-    return (
-      found.record ?? { id: '', holder: 'an unreadable lock object', acquired: 'unknown', expires: 'unknown' }
-    );
+export class S3ApplyLock extends LeaseLock {
+  constructor(clients: AwsClients, send: AwsSend, org: Pick<OrgConfig, 'data' | 'glue'>) {
+    super(new LockObject(clients, send, org));
   }
 }
