@@ -6,6 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { ExceptionSpec, Repository } from '../../src/model/config.js';
+import { compareText } from '../../src/model/values.js';
 
 export interface Evaluation {
   account: string;
@@ -43,7 +44,7 @@ function exceptionFor(e: Evaluation, exceptions: ExceptionSpec[]): ExceptionSpec
   return (
     [...exceptions]
       // By code unit, as the views order them (not by locale: '-' and '0' sort apart there).
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .sort((a, b) => compareText(a.id, b.id))
       .find(
         (x) =>
           x.rules.some((r) => globToRegExp(r).test(e.rule)) &&
