@@ -2,7 +2,8 @@
 -- account on its newest snapshots (its deployment failed there, or it has nothing to
 -- evaluate). 'not-in-catalog': a rule found in the data that the catalog does not define
 -- (Security Hub, Control Tower, conformance packs, rules made by hand), with the random
--- suffix of per-account names removed where there is one.
+-- suffix of per-account names removed where there is one (an organization rule's is already:
+-- daily_evaluations names it OrgConfigRule-<name>).
 WITH evaluated AS (
   SELECT DISTINCT account_id, rule
   FROM {{db}}.evaluations
@@ -27,7 +28,8 @@ missing AS (
 foreign_rules AS (
   SELECT
     CASE
-      WHEN length(regexp_extract(rule, '-([a-z0-9]+)$', 1)) BETWEEN 6 AND 8
+      WHEN rule NOT LIKE 'OrgConfigRule-%'
+        AND length(regexp_extract(rule, '-([a-z0-9]+)$', 1)) BETWEEN 6 AND 8
         AND regexp_like(regexp_extract(rule, '-([a-z0-9]+)$', 1), '[0-9]')
         THEN regexp_replace(rule, '-[a-z0-9]+$', '')
       ELSE rule

@@ -4,22 +4,21 @@
 -- the newest file of each account, region and day (the latest timestamp in its name; one file
 -- per account, region and day, so these three name it), streamed it whatever its size, joined
 -- each result with its target resource's tags, and took <name> out of the member rule name
--- OrgConfigRule-<name>-<suffix> (org_rule_name; the suffix differs per account).
+-- OrgConfigRule-<name>-<suffix> (org_rule_name; the suffix differs per account and region, so
+-- the compaction keeps member_rule_name only for rules that are not the organization's).
 -- `dt` is compared as the ISO text it is, so the engine prunes the day partitions before it
 -- lists anything; it is given out as `snapshot_day` so that views reading fewer days (the
 -- summaries' window) filter on it and are pruned the same way (a filter on `snapshot_date`, a
 -- cast of it, is applied to the rows after every day of the trend window was read). A rule of the
--- catalog is named as the catalog names it; rules from elsewhere keep their own name.
--- `catalog_rule` is the catalog's name alone (null outside the catalog): views that read catalog
--- evaluations only use it, so the engine does not read the member rule names, which are most of
--- the bytes (one per rule and account).
+-- catalog is named as the catalog names it; an organization rule outside it (another tool's)
+-- `OrgConfigRule-<name>`, one name in every account; rules from elsewhere keep their own name.
+-- `catalog_rule` is the catalog's name alone (null outside the catalog).
 SELECT
   e.account_id,
   e.region,
   CAST(e.dt AS date) AS snapshot_date,
   e.dt AS snapshot_day,
-  coalesce(cr.rule, e.member_rule_name) AS rule,
-  e.member_rule_name,
+  coalesce(cr.rule, 'OrgConfigRule-' || e.org_rule_name, e.member_rule_name) AS rule,
   cr.category,
   cr.rule IS NOT NULL AS in_catalog,
   cr.rule AS catalog_rule,

@@ -19,7 +19,6 @@ SELECT
   d.region,
   d.snapshot_date,
   d.rule,
-  d.member_rule_name,
   d.category,
   d.in_catalog,
   d.resource_type,

@@ -64,7 +64,6 @@ SELECT
   snapshot_date,
   snapshot_day,
   rule,
-  member_rule_name,
   category,
   in_catalog,
   catalog_rule,

@@ -14,14 +14,15 @@ export const COMPLIANCE_ITEM_TYPE = 'AWS::Config::ResourceCompliance';
 export interface CompactRow {
   account_id: string;
   region: string;
-  /** `s3://<bucket>/<key>` of the file. */
-  snapshot_file: string;
-  /** As the member account sees it: `OrgConfigRule-<name>-<suffix>`, or another source's name. */
+  /**
+   * As the member account sees it: `OrgConfigRule-<name>-<suffix>`, or another source's name.
+   * Written to the table only for the latter (rowLines): an organization rule is `org_rule_name`.
+   */
   member_rule_name: string;
   /**
    * `<name>` of an Organization Config Rule's member name `OrgConfigRule-<name>-<suffix>` (the
-   * suffix differs per account, so there are as many member names as rules × accounts); null for
-   * a rule from elsewhere. Not the catalog's say: whether `<name>` is in the catalog is the views'.
+   * suffix differs per account and region, so there are as many member names as rules × accounts
+   * × regions); null for a rule from elsewhere. Not the catalog's say: whether `<name>` is in the catalog is the views'.
    */
   org_rule_name: string | null;
   resource_type: string;
@@ -132,12 +133,11 @@ export class SnapshotRows {
 
   /** Every rule result with its target's tags, sorted by rule, resource and result. */
   rows(): CompactRow[] {
-    const { account, region, uri } = this.#file;
+    const { account, region } = this.#file;
     return this.#results
       .map((r) => ({
         account_id: account,
         region,
-        snapshot_file: uri,
         member_rule_name: r.rule,
         org_rule_name: orgRuleName(r.rule),
         resource_type: r.resourceType,

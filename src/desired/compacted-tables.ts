@@ -22,7 +22,6 @@ export const FILES_TABLE = 'compacted_files';
 export const EVALUATION_COLUMNS: GlueColumn[] = [
   { name: 'account_id', type: 'string' },
   { name: 'region', type: 'string' },
-  { name: 'snapshot_file', type: 'string' },
   { name: 'member_rule_name', type: 'string' },
   { name: 'org_rule_name', type: 'string' },
   { name: 'resource_type', type: 'string' },

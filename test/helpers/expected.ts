@@ -113,7 +113,10 @@ export function evaluationsOf(f: SnapshotFile, repo: Repository): Evaluation[] {
     const tags = tagsOf.get(`${c.targetResourceType}|${c.targetResourceId}`) ?? {};
     for (const r of c.configRuleList) {
       const m = /^OrgConfigRule-(.+)-[A-Za-z0-9]+$/.exec(r.configRuleName);
-      const name = m && catalog.has(m[1] as string) ? (m[1] as string) : r.configRuleName;
+      // A catalog rule by the catalog's name, another tool's organization rule by its own (one
+      // name in every account), anything else by its member name.
+      const org = m?.[1];
+      const name = org === undefined ? r.configRuleName : catalog.has(org) ? org : `OrgConfigRule-${org}`;
       const e: Evaluation = {
         account: f.account,
         region: f.region,

@@ -91,7 +91,6 @@ export class DuckDbParquet implements ParquetWriter {
     const lists: Record<string, (r: FileRecord) => string> = {
       account_id: (r) => r.account_id,
       region: (r) => r.region,
-      snapshot_file: (r) => r.snapshot_file,
     };
     for (const [column, pick] of Object.entries(lists)) {
       await this.connection.run(

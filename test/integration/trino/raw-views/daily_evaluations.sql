@@ -3,7 +3,8 @@
 -- `npm run bench:trino` (test/integration/trino/projection-enum.bench.ts) can measure the raw
 -- table: the bench creates it, with every other view as shipped, in a second Glue database and
 -- compares its time and bytes with the shipped view over the compacted tables (issue 13).
--- It gives out the columns the shipped view added since (`snapshot_day`, `catalog_rule`), with
+-- It gives out the columns the shipped view gives out now (`snapshot_day`, `catalog_rule` added,
+-- `member_rule_name` gone, an organization rule outside the catalog named `OrgConfigRule-<name>`), with
 -- the same values, so that the other views read it as they read the shipped one.
 --
 -- One row per (account, region, day, rule, resource): every evaluation in the newest
@@ -87,8 +88,7 @@ SELECT
   n.snapshot_date,
   CAST(n.snapshot_date AS varchar) AS snapshot_day,
   n.snapshot_file,
-  coalesce(cr.rule, n.member_rule_name) AS rule,
-  n.member_rule_name,
+  coalesce(cr.rule, 'OrgConfigRule-' || n.org_rule_name, n.member_rule_name) AS rule,
   cr.category,
   cr.rule IS NOT NULL AS in_catalog,
   cr.rule AS catalog_rule,
