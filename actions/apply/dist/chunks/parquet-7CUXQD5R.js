@@ -1,0 +1,2 @@
+import{createRequire as __ocRequire}from'node:module';import{fileURLToPath as __ocPath}from'node:url';import{dirname as __ocDirname}from'node:path';const require=__ocRequire(import.meta.url);const __filename=__ocPath(import.meta.url);const __dirname=__ocDirname(__filename);
+import{a}from"./chunk-GB52RILX.js";import"./chunk-ALLUWXZA.js";import"./chunk-LOCFPPSU.js";import"./chunk-P3RODNCL.js";export{a as DuckDbParquet};

@@ -1,2 +1,0 @@
-import{createRequire as __ocRequire}from'node:module';import{fileURLToPath as __ocPath}from'node:url';import{dirname as __ocDirname}from'node:path';const require=__ocRequire(import.meta.url);const __filename=__ocPath(import.meta.url);const __dirname=__ocDirname(__filename);
-import{a}from"./chunk-FBCZDO4B.js";import"./chunk-ALLUWXZA.js";import"./chunk-TSQGVPR5.js";import"./chunk-P3RODNCL.js";export{a as DuckDbParquet};
