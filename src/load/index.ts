@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { statementDiagnostics } from '../desired/views.js';
 import type { Repository } from '../model/config.js';
 import { toIsoDate } from '../model/dates.js';
@@ -11,18 +9,20 @@ import { EXCEPTIONS_FILE, parseExceptions, previousExceptions } from './exceptio
 import { fileAtRevision } from './git-base.js';
 import { builtInManagedRules, type ManagedRuleCatalog } from './managed-rules.js';
 import { ORG_FILE, parseOrg } from './org.js';
+import { readRepoText } from './repo-file.js';
 import { parseRules, RULES_FILE } from './rules.js';
 import { checkViewSyntax, type ViewGrammarCheck } from './view-syntax.js';
 import { orderViews, readViewSources } from './views.js';
 import { YamlFile } from './yaml-file.js';
 
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
+/** config/exceptions.yaml, which may be left out: a missing file is the same as an empty list. */
+async function readExceptions(root: string): Promise<YamlFile> {
+  const read = await readRepoText(root, EXCEPTIONS_FILE);
+  if ('missing' in read) return YamlFile.parse(EXCEPTIONS_FILE, 'exceptions: []\n');
+  if ('text' in read) return YamlFile.parse(EXCEPTIONS_FILE, read.text);
+  const file = YamlFile.parse(EXCEPTIONS_FILE, '');
+  file.diagnostics.push(read.problem);
+  return file;
 }
 
 export interface LoadOptions {
@@ -60,19 +60,18 @@ export interface LoadResult {
 
 /** Reads and validates config/*.yaml under `root`. Never throws for the user's mistakes. */
 export async function loadRepository(root: string, options: LoadOptions = {}): Promise<LoadResult> {
-  const [orgFile, accountsFile, rulesFile, exceptionsText, viewSources, quicksight] = await Promise.all([
+  const [orgFile, accountsFile, rulesFile, exceptionsFile, viewRead, quicksight] = await Promise.all([
     YamlFile.read(root, ORG_FILE),
     YamlFile.read(root, ACCOUNTS_FILE),
     YamlFile.read(root, RULES_FILE),
-    readOptional(join(root, EXCEPTIONS_FILE)),
+    readExceptions(root),
     readViewSources(root),
     options.quicksight === false
       ? Promise.resolve({ sources: [], diagnostics: [] })
       : readQuickSightSources(root),
   ]);
-  // No exceptions file is the same as an empty list.
-  const exceptionsFile = YamlFile.parse(EXCEPTIONS_FILE, exceptionsText ?? 'exceptions: []\n');
-  const org = orgFile.ok ? parseOrg(orgFile) : undefined;
+  const viewSources = viewRead.sources;
+  const org = orgFile.ok ? parseOrg(orgFile, { today: options.today ?? toIsoDate(new Date()) }) : undefined;
   const accounts = accountsFile.ok ? parseAccounts(accountsFile) : undefined;
   const rules = rulesFile.ok
     ? // Accounts with errors are missing from the list; do not report them again as unknown.
@@ -110,6 +109,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     ...accountsFile.diagnostics,
     ...rulesFile.diagnostics,
     ...exceptionsFile.diagnostics,
+    ...viewRead.diagnostics,
     ...views.diagnostics,
     ...viewSyntax.diagnostics,
     ...quicksight.diagnostics,

@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import type { OrgConfig } from '../model/config.js';
-import { isCalendarDate } from '../model/dates.js';
+import { daysBetween, isCalendarDate } from '../model/dates.js';
+import { regionPartition, unknownRegionProblem } from '../model/regions.js';
 import { present } from '../model/values.js';
 import { reportSchemaIssues, strictMap } from './schema.js';
 import type { YamlFile } from './yaml-file.js';
 
 export const ORG_FILE = 'config/org.yaml';
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** Glue/Athena identifiers we are willing to put into SQL and API calls unquoted. */
 const GLUE_NAME = /^[a-z_][a-z0-9_]{0,254}$/;
@@ -26,7 +26,34 @@ const quickSightPrincipal = z.string().regex(QUICKSIGHT_PRINCIPAL, {
     'expected a QuickSight group or user: group/<name>, user/<name>, or an ARN such as arn:aws:quicksight:us-east-1:222222222222:group/default/org-compliance-admins',
 });
 
-const region = z.string().regex(REGION, { error: 'expected an AWS region code such as eu-west-1' });
+/** A Region that exists (a code shaped like one, such as eu-west-9, is not enough). */
+const region = z.string().superRefine((r, ctx) => {
+  const problem = unknownRegionProblem(r);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/**
+ * What the bucket-name pattern lets through that S3 refuses: two periods in a row, a name shaped
+ * like an IP address, and the prefixes and suffixes S3 reserves.
+ */
+function bucketNameProblem(name: string): string | undefined {
+  if (name.includes('..')) return `'${name}' has two periods in a row, which S3 bucket names cannot have`;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
+    return `'${name}' is shaped like an IP address, which S3 bucket names cannot be`;
+  const prefix = ['xn--', 'sthree-', 'amzn-s3-demo-'].find((p) => name.startsWith(p));
+  if (prefix) return `'${name}' starts with '${prefix}', a prefix S3 reserves`;
+  const suffix = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'].find((p) => name.endsWith(p));
+  if (suffix) return `'${name}' ends with '${suffix}', a suffix S3 reserves`;
+  return undefined;
+}
+
+const bucketName = z
+  .string()
+  .regex(BUCKET, { error: 'expected an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)' })
+  .superRefine((name, ctx) => {
+    const problem = bucketNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const orgSchema = strictMap({
   organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, {
@@ -35,9 +62,7 @@ const orgSchema = strictMap({
   regions: z.array(region).min(1, { error: 'list at least one region' }),
   homeRegion: region,
   snapshots: strictMap({
-    bucket: z.string().regex(BUCKET, {
-      error: 'expected an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)',
-    }),
+    bucket: bucketName,
     prefix: z
       .string()
       .regex(/^([A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*)?$/, {
@@ -68,12 +93,7 @@ const orgSchema = strictMap({
     descriptionMarker: '[managed by org-compliance]',
   }),
   data: strictMap({
-    bucket: z
-      .string()
-      .regex(BUCKET, {
-        error: 'expected an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)',
-      })
-      .optional(),
+    bucket: bucketName.optional(),
     prefix: z
       .string()
       .regex(/^([A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*)?$/, {
@@ -112,7 +132,8 @@ const orgSchema = strictMap({
       .string()
       .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'expected an e-mail address verified in SES' })
       .optional(),
-    dashboardUrl: z.url({ error: 'expected an https:// URL' }).optional(),
+    // Put into the report's links: https only (a javascript: or data: URL would run in a reader's browser).
+    dashboardUrl: z.url({ protocol: /^https$/, error: 'expected an https:// URL' }).optional(),
   }).default({ recipients: [] }),
   quicksight: strictMap({
     accountId: z
@@ -161,7 +182,51 @@ function checkDataLocation(file: YamlFile, o: z.infer<typeof orgSchema>): void {
   }
 }
 
-export function parseOrg(file: YamlFile): OrgConfig | undefined {
+/**
+ * Every region written in the file lies in the partition of the first of `regions`: an
+ * organization, its bucket and its roles live in one partition (aws, aws-cn, aws-us-gov, …).
+ */
+function checkOnePartition(file: YamlFile, o: z.infer<typeof orgSchema>): void {
+  const first = o.regions[0] as string;
+  const partition = regionPartition(first);
+  const written: [(string | number)[], string | undefined][] = [
+    ...o.regions.map((r, i): [(string | number)[], string] => [['regions', i], r]),
+    [['homeRegion'], o.homeRegion],
+    [['glue', 'region'], o.glue.region],
+    [['quicksight', 'region'], o.quicksight.region],
+  ];
+  for (const [path, r] of written) {
+    if (r === undefined || regionPartition(r) === partition) continue;
+    file.error(
+      path,
+      `'${r}' is in the ${regionPartition(r)} partition, but regions starts with ${first} (${partition}): an organization lives in one partition; list regions of ${partition} only`,
+    );
+    return;
+  }
+}
+
+/** The compliance windows fit inside each other: stale within the window, the window within the trend. */
+function checkComplianceWindows(file: YamlFile, c: z.infer<typeof orgSchema>['compliance']): void {
+  if (c.windowDays > c.trendDays) {
+    file.error(
+      ['compliance', 'windowDays'],
+      `${c.windowDays} days is longer than trendDays (${c.trendDays}): the views read the trend's days only, so the window would end at ${c.trendDays}; set windowDays to at most ${c.trendDays}, or raise trendDays`,
+    );
+  }
+  if (c.staleAfterDays > c.windowDays) {
+    file.error(
+      ['compliance', 'staleAfterDays'],
+      `${c.staleAfterDays} days is longer than windowDays (${c.windowDays}): an account/region would leave the score before it is flagged stale; set staleAfterDays to at most ${c.windowDays}`,
+    );
+  }
+}
+
+export interface OrgCheckContext {
+  /** `YYYY-MM-DD`: the projection cannot start after it. Undefined: not checked. */
+  today?: string | undefined;
+}
+
+export function parseOrg(file: YamlFile, ctx: OrgCheckContext = {}): OrgConfig | undefined {
   const data = file.data();
   const result = orgSchema.safeParse(data ?? {});
   if (!result.success) {
@@ -182,7 +247,14 @@ export function parseOrg(file: YamlFile): OrgConfig | undefined {
       ['projection', 'startDate'],
       `'${o.projection.startDate}' is not a calendar date: that day does not exist; expected a real date 'YYYY-MM-DD'`,
     );
+  } else if (ctx.today !== undefined && daysBetween(ctx.today, o.projection.startDate) > 0) {
+    file.error(
+      ['projection', 'startDate'],
+      `${o.projection.startDate} is in the future (today is ${ctx.today}): the projection runs from startDate to today, so it would hold no day; use the first day of snapshots you want to read, today or earlier`,
+    );
   }
+  checkOnePartition(file, o);
+  checkComplianceWindows(file, o.compliance);
   checkDataLocation(file, o);
   // The optional values are objects, or strings whose patterns rule out '': present() leaves out
   // exactly the ones not given.

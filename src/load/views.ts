@@ -4,10 +4,11 @@
  * literals only; a view refers to another as `{{db}}.<name>`, which also gives the order in
  * which views must be created.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ViewSource } from '../model/config.js';
 import type { Diagnostic } from '../model/diagnostics.js';
+import { readRepoText } from './repo-file.js';
 
 export const VIEWS_DIR = 'sql/views';
 export const VIEW_NAME = /^[a-z_][a-z0-9_]{0,254}$/;
@@ -40,21 +41,30 @@ export function position(text: string, offset: number): { line: number; column: 
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
-export async function readViewSources(root: string): Promise<ViewSource[]> {
+/**
+ * The files of sql/views/ (see readRepoText for what a file must be); a file that cannot be read
+ * is a diagnostic on it.
+ */
+export async function readViewSources(
+  root: string,
+): Promise<{ sources: ViewSource[]; diagnostics: Diagnostic[] }> {
   let names: string[];
   try {
     names = (await readdir(join(root, VIEWS_DIR))).filter((f) => f.endsWith('.sql')).sort();
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { sources: [], diagnostics: [] };
     throw e;
   }
-  return Promise.all(
-    names.map(async (f) => ({
-      name: f.slice(0, -'.sql'.length),
-      file: `${VIEWS_DIR}/${f}`,
-      text: await readFile(join(root, VIEWS_DIR, f), 'utf8'),
-    })),
-  );
+  const sources: ViewSource[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const read = await Promise.all(names.map((f) => readRepoText(root, `${VIEWS_DIR}/${f}`)));
+  names.forEach((f, i) => {
+    const r = read[i];
+    const file = `${VIEWS_DIR}/${f}`;
+    if (r && 'text' in r) sources.push({ name: f.slice(0, -'.sql'.length), file, text: r.text });
+    else if (r && 'problem' in r) diagnostics.push(r.problem);
+  });
+  return { sources, diagnostics };
 }
 
 /** Views this one refers to through `{{db}}.<name>`. */

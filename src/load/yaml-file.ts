@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
   type Document,
   isMap,
   isPair,
   isScalar,
   isSeq,
+  Lexer,
   LineCounter,
   type Node,
   parseDocument,
@@ -13,8 +12,21 @@ import {
 } from 'yaml';
 import { type Diagnostic, fieldPath, type Severity } from '../model/diagnostics.js';
 import { errorMessage } from '../model/errors.js';
+import { readRepoText } from './repo-file.js';
 
 export type YamlPath = readonly (string | number)[];
+
+/**
+ * Flow collections (`[`, `{`) nested deeper than this are refused before parsing: the parser's
+ * time grows with the depth (100,000 levels in 200 kB take it seconds), and no configuration
+ * nests more than a few levels.
+ */
+export const MAX_FLOW_DEPTH = 64;
+/**
+ * Aliases may expand to at most this many nodes in all (the `yaml` package's measure): an alias
+ * bomb ("billion laughs") expands a few hundred bytes into billions of values.
+ */
+export const MAX_ALIAS_COUNT = 100;
 
 /** A parsed YAML file that can say where any value in it is. */
 export class YamlFile {
@@ -28,6 +40,21 @@ export class YamlFile {
 
   static parse(file: string, text: string): YamlFile {
     const lines = new LineCounter();
+    const deep = flowTooDeep(text);
+    if (deep !== undefined) {
+      // Not parsed: an empty document stands in, with the one error.
+      const yf = new YamlFile(file, text, parseDocument('', { lineCounter: lines }), lines);
+      const before = text.slice(0, deep);
+      yf.diagnostics.push({
+        severity: 'error',
+        file,
+        line: before.split('\n').length,
+        column: deep - before.lastIndexOf('\n'),
+        field: '',
+        message: `collections nested more than ${MAX_FLOW_DEPTH} levels deep ('[' or '{' inside each other); no configuration nests this deep: is the file damaged?`,
+      });
+      return yf;
+    }
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const yf = new YamlFile(file, text, doc, lines);
     for (const e of doc.errors) {
@@ -71,27 +98,47 @@ export class YamlFile {
         });
       },
     });
+    if (yf.ok) yf.checkAliasExpansion();
     return yf;
   }
 
+  /**
+   * Reads `file` under `root` (see readRepoText: inside the repository, within the size limit,
+   * UTF-8) and parses it; a file that cannot be read is an empty document with the reason.
+   */
   static async read(root: string, file: string): Promise<YamlFile> {
-    let text: string;
+    const read = await readRepoText(root, file);
+    if ('text' in read) return YamlFile.parse(file, read.text);
+    const yf = YamlFile.parse(file, '');
+    yf.diagnostics.push(
+      'problem' in read
+        ? read.problem
+        : { severity: 'error', file, line: 1, column: 1, field: '', message: 'file not found' },
+    );
+    return yf;
+  }
+
+  /**
+   * Expands the document once, with the alias limit: an alias bomb is reported on the first alias
+   * instead of being thrown (or expanded) later. Aliases to missing anchors are reported already.
+   */
+  private checkAliasExpansion(): void {
     try {
-      text = await readFile(join(root, file), 'utf8');
+      this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const yf = YamlFile.parse(file, '');
-      yf.diagnostics.push({
-        severity: 'error',
-        file,
-        line: 1,
-        column: 1,
-        field: '',
-        message: code === 'ENOENT' ? 'file not found' : `cannot read file: ${errorMessage(e)}`,
+      let first: Node | null = null;
+      visit(this.doc, {
+        Alias(_, node) {
+          first = node as unknown as Node;
+          return visit.BREAK;
+        },
       });
-      return yf;
+      const { line, column } = this.position(first);
+      const message = /alias/i.test(errorMessage(e))
+        ? `aliases ('*name') expand to more than ${MAX_ALIAS_COUNT} values in all, the mark of an alias bomb; write the values out, or use fewer aliases`
+        : `cannot read the document: ${errorMessage(e)}`;
+      this.diagnostics.push({ severity: 'error', file: this.file, line, column, field: '', message });
     }
-    return YamlFile.parse(file, text);
   }
 
   get ok(): boolean {
@@ -100,7 +147,7 @@ export class YamlFile {
 
   /** Plain JS value of the document (YAML 1.2 core schema: dates stay strings). */
   data(): unknown {
-    return this.doc.toJS({ maxAliasCount: 100 });
+    return this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   }
 
   /** The node at a path, or the deepest existing ancestor. */
@@ -184,4 +231,20 @@ function openingQuoteOf(doc: Document.Parsed, end: number): number | undefined {
     },
   });
   return start;
+}
+
+/** The offset of the first '[' or '{' nested deeper than MAX_FLOW_DEPTH, if any (the YAML lexer's tokens). */
+function flowTooDeep(text: string): number | undefined {
+  if (!/[[{]/.test(text)) return undefined;
+  let depth = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token === '[' || token === '{') {
+      depth++;
+      if (depth > MAX_FLOW_DEPTH) return offset;
+    } else if (token === ']' || token === '}') depth = Math.max(0, depth - 1);
+    // The lexer's control tokens (document start, flow error end, scalar) are not in the text.
+    if (!(token.length === 1 && '\x02\x18\x1f'.includes(token))) offset += token.length;
+  }
+  return undefined;
 }

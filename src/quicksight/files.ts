@@ -4,8 +4,9 @@
  * JSON.parse says neither where a syntax error is (portably) nor where a value was, and it
  * silently keeps the last of two members with the same name.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readRepoText } from '../load/repo-file.js';
 import { type Diagnostic, fieldPath } from '../model/diagnostics.js';
 import {
   QUICKSIGHT_DIRS,
@@ -18,6 +19,12 @@ import { isRecord, present } from '../model/values.js';
 export const QUICKSIGHT_DIR = 'quicksight';
 
 export type JsonPath = readonly (string | number)[];
+
+/**
+ * Objects and lists nested deeper than this are refused (the parser is recursive: 100,000 levels
+ * would overflow the stack). QuickSight's deepest definitions nest some 20 levels.
+ */
+export const MAX_JSON_DEPTH = 128;
 
 interface Located {
   /** Offset of the value's first character. */
@@ -190,8 +197,10 @@ export async function readQuickSightSources(
           });
         continue;
       }
-      const text = await readFile(join(root, file), 'utf8');
-      const parsed = parseQuickSightSource(kind, file, text);
+      const read = await readRepoText(root, file);
+      if ('problem' in read) diagnostics.push(read.problem);
+      if (!('text' in read)) continue;
+      const parsed = parseQuickSightSource(kind, file, read.text);
       diagnostics.push(...parsed.diagnostics);
       if (parsed.source) sources.push(parsed.source);
     }
@@ -290,6 +299,7 @@ class Parser {
   }
 
   private object(path: (string | number)[]): Record<string, unknown> {
+    this.nested(path);
     this.i++; // {
     const out: Record<string, unknown> = {};
     this.space();
@@ -336,6 +346,7 @@ class Parser {
   }
 
   private array(path: (string | number)[]): unknown[] {
+    this.nested(path);
     this.i++; // [
     const out: unknown[] = [];
     this.space();
@@ -394,6 +405,14 @@ class Parser {
       out += c;
       this.i++;
     }
+  }
+
+  /** Refuses an object or list at `path` nested deeper than MAX_JSON_DEPTH. */
+  private nested(path: (string | number)[]): void {
+    if (path.length >= MAX_JSON_DEPTH)
+      this.fail(
+        `objects and lists nested more than ${MAX_JSON_DEPTH} levels deep; no QuickSight definition nests this deep: is the file damaged?`,
+      );
   }
 
   private space(): void {
