@@ -7,6 +7,7 @@
  * over HTTP. Used by the benchmark and by end-to-end tests of the aws target.
  */
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { GlueClient } from '@aws-sdk/client-glue';
@@ -14,9 +15,9 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { QuickSightClient } from '@aws-sdk/client-quicksight';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { InitializeMiddleware } from '@smithy/types';
+import type { DeserializeMiddleware, HttpRequest, HttpResponse, InitializeMiddleware } from '@smithy/types';
 import type { OrganizationSnapshot } from '../model/provider.js';
-import type { AwsClients } from '../providers/aws/clients.js';
+import type { AwsClientOptions, AwsClients, AwsHttpHandler } from '../providers/aws/clients.js';
 import { FakeQuickSight } from './fake-quicksight.js';
 import { awsError, type Json, type PageRule, pageOf } from './fake-service.js';
 
@@ -284,13 +285,21 @@ export class FakeAws {
    * One client per service and region, as createAwsClients builds them: the SDK's own clients,
    * each with a middleware at the start of its stack that answers from this fake instead of
    * sending a request (so the providers get the real client types and calls).
+   *
+   * With `wrapHandler` (as AwsClientOptions takes it), each request is serialised, signed and
+   * handed to the HTTP handler it returns, wrapped around a transport that answers from this
+   * fake (fakeTransport): what the wrapper does to a request (a fault, an answer lost) happens
+   * to it as on the wire, and the SDK reads what comes back as it reads AWS's answers.
    */
-  clients(): AwsClients {
+  clients(options: { wrapHandler?: AwsClientOptions['wrapHandler'] } = {}): AwsClients {
     const built = new Map<string, unknown>();
-    const settings = (region: string) => ({
+    const wrap = options.wrapHandler;
+    const exchanges = new WeakMap<object, Exchange>();
+    const settings = (service: FakeService, region: string) => ({
       region,
       credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' },
       maxAttempts: 1,
+      ...(wrap ? { requestHandler: wrap(this.#transport(service, region, exchanges), service, region) } : {}),
     });
     const once = <
       C extends { middlewareStack: { add(m: InitializeMiddleware<object, object>, o: object): void } },
@@ -303,32 +312,87 @@ export class FakeAws {
       const existing = built.get(key) as C | undefined;
       if (existing) return existing;
       const client = build();
-      client.middlewareStack.add(this.#answering(service, region), {
+      client.middlewareStack.add(this.#answering(service, region, wrap !== undefined), {
         step: 'initialize',
         name: 'answerFromFakeAws',
         priority: 'high',
       });
+      if (wrap) {
+        // Last before the handler: the request as sent (signed) is the key to its exchange.
+        const tagRequest: DeserializeMiddleware<object, object> = (next, context) => async (args) => {
+          const exchange = (context as { [EXCHANGE]?: Exchange })[EXCHANGE];
+          if (exchange) exchanges.set(args.request as object, exchange);
+          return next(args);
+        };
+        // (The stack takes every step's middleware; `once` types only the initialize one.)
+        client.middlewareStack.add(tagRequest as unknown as InitializeMiddleware<object, object>, {
+          step: 'deserialize',
+          name: 'fakeAwsExchange',
+          priority: 'low',
+        });
+      }
       built.set(key, client);
       return client;
     };
     return {
       organizations: () =>
-        once('organizations', 'us-east-1', () => new OrganizationsClient(settings('us-east-1'))),
-      config: (region) => once('config', region, () => new ConfigServiceClient(settings(region))),
-      glue: (region) => once('glue', region, () => new GlueClient(settings(region))),
-      athena: (region) => once('athena', region, () => new AthenaClient(settings(region))),
-      quicksight: (region) => once('quicksight', region, () => new QuickSightClient(settings(region))),
-      sts: (region) => once('sts', region, () => new STSClient(settings(region))),
-      s3: (region) => once('s3', region, () => new S3Client(settings(region))),
+        once(
+          'organizations',
+          'us-east-1',
+          () => new OrganizationsClient(settings('organizations', 'us-east-1')),
+        ),
+      config: (region) => once('config', region, () => new ConfigServiceClient(settings('config', region))),
+      glue: (region) => once('glue', region, () => new GlueClient(settings('glue', region))),
+      athena: (region) => once('athena', region, () => new AthenaClient(settings('athena', region))),
+      quicksight: (region) =>
+        once('quicksight', region, () => new QuickSightClient(settings('quicksight', region))),
+      sts: (region) => once('sts', region, () => new STSClient(settings('sts', region))),
+      s3: (region) => once('s3', region, () => new S3Client(settings('s3', region))),
     };
   }
 
-  /** The middleware that answers a client's commands from this fake (the command name says which). */
-  #answering(service: FakeService, region: string): InitializeMiddleware<object, object> {
-    return (_next, context) => async (args) => {
+  /**
+   * The middleware that answers a client's commands from this fake (the command name says which).
+   * Through a transport, the request goes down the stack first and the transport answers it; what
+   * it answered (or the fake's error) comes back here, unless the request failed on the way.
+   */
+  #answering(service: FakeService, region: string, transport: boolean): InitializeMiddleware<object, object> {
+    return (next, context) => async (args) => {
       const operation = (context.commandName ?? '').replace(/Command$/, '');
-      const answer = await this.answer(service, operation, region, args.input as Json);
-      return { response: undefined, output: { $metadata: {}, ...(answer as object) } };
+      if (!transport) {
+        const answer = await this.answer(service, operation, region, args.input as Json);
+        return { response: undefined, output: { $metadata: {}, ...(answer as object) } };
+      }
+      const exchange: Exchange = { operation, input: args.input as Json };
+      (context as { [EXCHANGE]?: Exchange })[EXCHANGE] = exchange;
+      await next(args);
+      const answered = exchange.answered;
+      if (!answered) throw new Error(`The fake AWS transport never saw ${service} ${operation}`);
+      if ('error' in answered) throw answered.error;
+      return { response: undefined, output: { $metadata: {}, ...(answered.value as object) } };
+    };
+  }
+
+  /**
+   * The HTTP handler at the bottom of a client's stack: answers the request's exchange from this
+   * fake (state changes here, as in the service) and returns an empty success in the service's
+   * protocol for the SDK to read; the answer itself goes back through the exchange.
+   */
+  #transport(service: FakeService, region: string, exchanges: WeakMap<object, Exchange>): AwsHttpHandler {
+    return {
+      handle: async (request: HttpRequest) => {
+        const exchange = exchanges.get(request);
+        if (!exchange)
+          throw new Error(`The fake AWS transport got a ${service} request it did not see built`);
+        try {
+          exchange.answered = {
+            value: await this.answer(service, exchange.operation, region, exchange.input),
+          };
+        } catch (error) {
+          exchange.answered = { error };
+        }
+        return { response: emptySuccess(service, exchange.operation) };
+      },
     };
   }
 
@@ -713,6 +777,27 @@ export class FakeAws {
     }
     return location;
   }
+}
+
+/** Where a command's input and the fake's answer meet, between the stack's top and its transport. */
+interface Exchange {
+  operation: string;
+  input: Json;
+  answered?: { value: unknown } | { error: unknown };
+}
+
+const EXCHANGE = Symbol('fakeAwsExchange');
+
+/** A 200 with an empty result in the service's protocol (JSON, REST JSON, REST XML, or STS's query XML). */
+function emptySuccess(service: FakeService, operation: string): HttpResponse {
+  const text =
+    service === 'sts'
+      ? `<${operation}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${operation}Result></${operation}Result></${operation}Response>`
+      : service === 's3'
+        ? ''
+        : '{}';
+  const type = service === 'sts' ? 'text/xml' : service === 's3' ? 'application/xml' : 'application/json';
+  return { statusCode: 200, headers: { 'content-type': type }, body: Readable.from([Buffer.from(text)]) };
 }
 
 function workGroupNotFound(): Error {
