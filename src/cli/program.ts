@@ -113,6 +113,7 @@ export function buildProgram(io: Io, setExit: SetExit): Command {
   addCompactCommand(program, io, setExit);
   addReportCommand(program, io, setExit);
   addDemoCommand(program, io, setExit);
+  addDoctorCommand(program, io, setExit);
   return program;
 }
 
@@ -353,6 +354,80 @@ function addDemoCommand(program: Command, io: Io, setExit: SetExit): void {
       const { runDemo } = await import('../demo/run.js');
       setExit(await runDemo(opts, io, (args) => runCommand(['node', 'org-compliance', ...args], io)));
     });
+}
+
+interface DoctorOptions extends CommonOptions {
+  mode: AccessMode;
+  json?: boolean;
+  sesFrom?: string;
+  sesRegion?: string;
+  recipients?: string;
+}
+
+function addDoctorCommand(program: Command, io: Io, setExit: SetExit): void {
+  withCommon(program.command('doctor'))
+    .description(
+      'check the set-up read-only, one line per check (credentials, roles, Organizations, Config, the snapshot bucket, Glue, Athena, QuickSight, SES), each warning and failure with its fix; exit 1 when a check fails',
+    )
+    .addOption(
+      new Option('--mode <mode>', 'which roles of config/org.yaml to check: read (plans) or write (apply)')
+        .choices(['read', 'write'])
+        .default('read'),
+    )
+    .option('--json', 'print the checks as JSON')
+    .option(
+      '--ses-from <address>',
+      "the report's sender, as the report action's ses-from input (default report.from)",
+    )
+    .option(
+      '--ses-region <region>',
+      "SES's region, as the report action's ses-region input (default homeRegion)",
+    )
+    .option(
+      '--recipients <list>',
+      "the report's recipients, comma-separated (default report.recipients); only counted",
+    )
+    .action(async (opts: DoctorOptions) => {
+      const repo = await load(opts, io, { viewGrammar: 'skip' });
+      if (!repo) return setExit(EXIT_ERROR);
+      const [{ exitCodeOf }, { renderDoctorJson, renderDoctorText }] = await Promise.all([
+        import('../doctor/checks.js'),
+        import('../doctor/render.js'),
+      ]);
+      const checks =
+        opts.target === 'aws'
+          ? await doctorOnAws(repo, opts, io)
+          : (await import('../doctor/local-checks.js')).localDoctorChecks();
+      const run = { target: opts.target, mode: opts.mode, checks };
+      io.out(opts.json ? renderDoctorJson(run) : renderDoctorText(run));
+      setExit(exitCodeOf(checks));
+    });
+}
+
+async function doctorOnAws(repo: Repository, opts: DoctorOptions, io: Io) {
+  const [{ runAwsDoctor }, { awsDoctorProbes }] = await Promise.all([
+    import('../doctor/aws-checks.js'),
+    import('../providers/aws/doctor.js'),
+  ]);
+  const listed = (opts.recipients ?? '').split(/[,\n]/).filter((r) => r.trim() !== '');
+  const from = opts.sesFrom || repo.org.report.from;
+  progress(io)(`Checking the set-up on AWS (${opts.mode} mode), read-only`);
+  return runAwsDoctor(
+    {
+      org: repo.org,
+      accounts: repo.accounts,
+      rules: repo.rules,
+      usesQuickSight: repo.quicksight.length > 0,
+      mode: opts.mode,
+      today: today(opts),
+      email: {
+        ...present({ from }),
+        recipients: listed.length > 0 ? listed.length : repo.org.report.recipients.length,
+        region: opts.sesRegion || repo.org.homeRegion,
+      },
+    },
+    awsDoctorProbes(repo.org, opts.mode),
+  );
 }
 
 /** Runs one command line (as process.argv holds it); returns its exit code and lets errors through. */
