@@ -124,6 +124,19 @@ export function parseAccounts(file: YamlFile): Account[] | undefined {
         ok = false;
       }
     }
+    if (
+      typeof e.joined === 'string' &&
+      typeof e.closed === 'string' &&
+      isCalendarDate(e.joined) &&
+      isCalendarDate(e.closed) &&
+      e.closed < e.joined
+    ) {
+      file.error(
+        [...path, 'closed'],
+        `${e.closed} is before joined (${e.joined}): an account leaves the organization after it joins; fix either date (discover --write sets closed to the day it first sees the account out of ACTIVE)`,
+      );
+      ok = false;
+    }
     if (typeof e.id === 'string' && ACCOUNT_ID.test(e.id)) {
       const prev = firstSeen.get(e.id);
       if (prev !== undefined) {

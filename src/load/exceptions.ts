@@ -57,6 +57,8 @@ const entrySchema = strictMap({
   owner: z.string().optional(),
   ticket: z.string().optional(),
   expires: z.string(),
+  /** Says that an exception covering every rule, account and resource is meant (refused otherwise). */
+  coversEverything: z.boolean().optional(),
 });
 type Entry = z.infer<typeof entrySchema>;
 
@@ -248,10 +250,55 @@ function checkException(
   checkResourceGlobs(file, e, path);
   checkTags(file, e.tags ?? {}, path);
   checkAccountability(file, e, path);
+  checkBreadth(file, e, path, scope);
   const expires = checkExpiryDate(file, e.expires, path);
   const spec = toSpec(e, accounts);
   if (expires !== undefined) checkExpiry(file, e, expires, path, scope);
   return spec;
+}
+
+/** A resource type glob that matches every type: `*`, `AWS::*`, `AWS::*::*`. */
+const EVERY_TYPE = /^(\*+|AWS::\*+(::\*+)?)$/;
+
+/**
+ * Whether the exception leaves out nothing: every rule of the catalog (when it is known; else
+ * only a pattern of `*` alone), every account, and no constraint on the resource.
+ */
+function coversEverything(e: Entry, scope: ExceptionScope): boolean {
+  const patterns = e.rules.map(globToRegExp);
+  const everyRule = scope.ruleNames
+    ? scope.ruleNames.length > 0 && scope.ruleNames.every((n) => patterns.some((re) => re.test(n)))
+    : e.rules.some((r) => /^\*+$/.test(r));
+  const listed = new Set((e.accounts ?? []).map(String));
+  const everyAccount =
+    listed.size === 0 ||
+    (scope.knownAccounts !== undefined &&
+      scope.knownAccounts.size > 0 &&
+      [...scope.knownAccounts].every((a) => listed.has(a)));
+  const everyResource =
+    (e.resourceType === undefined || EVERY_TYPE.test(e.resourceType)) &&
+    (e.resourceId === undefined || /^\*+$/.test(e.resourceId)) &&
+    Object.keys(e.tags ?? {}).length === 0;
+  return everyRule && everyAccount && everyResource;
+}
+
+/**
+ * An exception that covers every rule, account and resource takes the whole organization out of
+ * the score: refused unless `coversEverything: true` says it is meant, and that flag only where true.
+ */
+function checkBreadth(file: YamlFile, e: Entry, path: EntryPath, scope: ExceptionScope): void {
+  const everything = coversEverything(e, scope);
+  if (everything && e.coversEverything !== true) {
+    file.error(
+      [...path, 'rules'],
+      `exception '${e.id}' covers every rule, every account and every resource: it would take the whole organization out of the score. Narrow it with accounts, resourceType, resourceId or tags; if that is really meant, say so with coversEverything: true`,
+    );
+  } else if (!everything && e.coversEverything === true) {
+    file.error(
+      [...path, 'coversEverything'],
+      `exception '${e.id}' does not cover everything (its rules, accounts, resourceType, resourceId or tags narrow it); remove coversEverything, which only acknowledges an exception that covers every rule, account and resource`,
+    );
+  }
 }
 
 /** id: pattern and uniqueness. */

@@ -1,3 +1,5 @@
+import { EVALUATIONS_TABLE, FILES_TABLE } from '../desired/compacted-tables.js';
+import { referenceTableName } from '../desired/reference-data.js';
 import { statementDiagnostics } from '../desired/views.js';
 import type { Repository } from '../model/config.js';
 import { toIsoDate } from '../model/dates.js';
@@ -12,8 +14,18 @@ import { ORG_FILE, parseOrg } from './org.js';
 import { readRepoText } from './repo-file.js';
 import { parseRules, RULES_FILE } from './rules.js';
 import { checkViewSyntax, type ViewGrammarCheck } from './view-syntax.js';
-import { orderViews, readViewSources } from './views.js';
+import { checkViewNames, GENERATED_VIEWS, orderViews, readViewSources } from './views.js';
 import { YamlFile } from './yaml-file.js';
+
+/** The tables the tool creates in the Glue database beside the views, besides glue.table. */
+const TOOL_TABLES = [
+  { name: EVALUATIONS_TABLE, what: 'the compacted evaluations table' },
+  { name: FILES_TABLE, what: 'the compacted files table' },
+  ...GENERATED_VIEWS.filter((v) => v !== 'projection').map((v) => ({
+    name: referenceTableName(v),
+    what: `the reference table behind the '${v}' view`,
+  })),
+];
 
 /** config/exceptions.yaml, which may be left out: a missing file is the same as an empty list. */
 async function readExceptions(root: string): Promise<YamlFile> {
@@ -111,6 +123,7 @@ export async function loadRepository(root: string, options: LoadOptions = {}): P
     ...exceptionsFile.diagnostics,
     ...viewRead.diagnostics,
     ...views.diagnostics,
+    ...(org ? checkViewNames(viewSources, org, TOOL_TABLES) : []),
     ...viewSyntax.diagnostics,
     ...quicksight.diagnostics,
     ...(quicksight.diagnostics.some((d) => d.severity === 'error') || quicksight.sources.length === 0

@@ -176,7 +176,7 @@ interface RuleScope {
   knownAccounts: ReadonlySet<string> | undefined;
   /** org.yaml's ownership marker, appended to every description. */
   marker: string;
-  /** The index of the entry that first used each name. */
+  /** The index of the entry that first used each name, by the name in lower case. */
   names: Map<string, number>;
 }
 
@@ -274,13 +274,18 @@ function checkName(
       `'${name}' does not start with a category prefix; valid: ${CATEGORIES.map((c) => `${c}-`).join(', ')}`,
     );
   }
-  const prev = names.get(name);
+  // Keyed in lower case: names that differ only in case are one name to a reader of the dashboard
+  // and to an exception pattern written in the other case.
+  const prev = names.get(name.toLowerCase());
   if (prev !== undefined) {
+    const first = file.sourceAt(['rules', prev, 'name']) ?? name;
     file.error(
       [...path, 'name'],
-      `rule '${name}' is defined twice (first at line ${file.lineAt(['rules', prev, 'name'])})`,
+      first === name
+        ? `rule '${name}' is defined twice (first at line ${file.lineAt(['rules', prev, 'name'])})`
+        : `rule '${name}' differs only in case from '${first}' (line ${file.lineAt(['rules', prev, 'name'])}); names that differ only in case read as one rule on the dashboard and in exceptions: name them apart`,
     );
-  } else names.set(name, index);
+  } else names.set(name.toLowerCase(), index);
   return category;
 }
 

@@ -6,7 +6,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ViewSource } from '../model/config.js';
+import type { OrgConfig, ViewSource } from '../model/config.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { readRepoText } from './repo-file.js';
 
@@ -131,4 +131,35 @@ export function orderViews(views: ViewSource[]): { ordered: ViewSource[]; diagno
   };
   for (const v of views) visit(v, []);
   return { ordered, diagnostics };
+}
+
+/**
+ * Views share the Glue database with the tables the tool creates there (the snapshot table of
+ * config/org.yaml, the compacted tables, the reference tables behind the generated views): a view
+ * named like one would be created over it. Glue keeps names in lower case, so `Foo` and `foo` are
+ * one name; view names are lower case already.
+ */
+export function checkViewNames(
+  views: readonly ViewSource[],
+  org: OrgConfig,
+  tables: readonly { name: string; what: string }[],
+): Diagnostic[] {
+  const taken = [
+    { name: org.glue.table, what: 'the snapshot table (glue.table of config/org.yaml)' },
+    ...tables,
+  ];
+  const out: Diagnostic[] = [];
+  for (const v of views) {
+    const clash = taken.find((t) => t.name.toLowerCase() === v.name.toLowerCase());
+    if (clash)
+      out.push({
+        severity: 'error',
+        file: v.file,
+        line: 1,
+        column: 1,
+        field: '',
+        message: `view '${v.name}' has the name of ${clash.what} in Glue database '${org.glue.database}'; rename the file (the file name is the view name)`,
+      });
+  }
+  return out;
 }

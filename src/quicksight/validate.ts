@@ -144,8 +144,19 @@ function checkIds(
     if (s.kind === 'quicksight-refresh-schedule') continue; // Unique per data set, checked below.
     const seen = ids.get(s.kind) ?? new Map<string, QuickSightSource>();
     ids.set(s.kind, seen);
-    const first = seen.get(id);
-    if (first) out.push(diagnosticAt(s, [member], `${member} '${id}' is also used by ${first.file}`));
+    const first = seen.get(id) ?? [...seen.values()].find((o) => o.id.toLowerCase() === id.toLowerCase());
+    if (first?.id === id)
+      out.push(diagnosticAt(s, [member], `${member} '${id}' is also used by ${first.file}`));
+    else if (first)
+      // The file is named after the id: on a case-insensitive file system (macOS, Windows) the two
+      // files are one, and a checkout there silently loses one of them.
+      out.push(
+        diagnosticAt(
+          s,
+          [member],
+          `${member} '${id}' differs only in case from '${first.id}' (${first.file}); their files would be one file on a case-insensitive file system (macOS, Windows): give them ids that differ in more than case`,
+        ),
+      );
     else seen.set(id, s);
   }
   return ids;
@@ -202,9 +213,99 @@ function placeholderProblem(
   );
 }
 
+/** RefreshFrequency.Interval (the API's enum); the two shortest only for incremental refreshes. */
+const REFRESH_INTERVALS = ['MINUTE15', 'MINUTE30', 'HOURLY', 'DAILY', 'WEEKLY', 'MONTHLY'];
+const DAYS_OF_WEEK = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];
+/** ScheduleRefreshOnEntity.DayOfMonth, as the API Reference gives its pattern: 1 to 28, or the last day. */
+const DAY_OF_MONTH = /^(?:LAST_DAY_OF_MONTH|1[0-9]|2[0-8]|[1-9])$/;
+const TIME_OF_DAY = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A schedule's frequency: values the API takes (the SDK checks none of them, and the local
+ * target would record any). Structure and types are checked by the shape check.
+ */
+function checkScheduleFrequency(s: QuickSightSource): Diagnostic[] {
+  const f = s.json.ScheduleFrequency;
+  if (!isRecord(f)) return [];
+  const out: Diagnostic[] = [];
+  const at = (member: string, ...rest: string[]): JsonPath => ['ScheduleFrequency', member, ...rest];
+  const { Interval, TimeOfTheDay, Timezone, RefreshOnDay } = f;
+  if (typeof Interval === 'string' && !REFRESH_INTERVALS.includes(Interval))
+    out.push(
+      diagnosticAt(
+        s,
+        at('Interval'),
+        `'${Interval}' is not a refresh interval${didYouMean(Interval, REFRESH_INTERVALS)}; valid: ${REFRESH_INTERVALS.join(', ')}`,
+      ),
+    );
+  if ((Interval === 'MINUTE15' || Interval === 'MINUTE30') && s.json.RefreshType !== 'INCREMENTAL_REFRESH')
+    out.push(
+      diagnosticAt(
+        s,
+        at('Interval'),
+        `${Interval} is only for incremental refreshes (RefreshType INCREMENTAL_REFRESH); a FULL_REFRESH runs at most HOURLY`,
+      ),
+    );
+  if (typeof TimeOfTheDay === 'string' && !TIME_OF_DAY.test(TimeOfTheDay))
+    out.push(
+      diagnosticAt(
+        s,
+        at('TimeOfTheDay'),
+        `'${TimeOfTheDay}' is not a time of day: expected HH:MM from 00:00 to 23:59`,
+      ),
+    );
+  if (typeof Timezone === 'string' && !isTimeZone(Timezone))
+    out.push(
+      diagnosticAt(
+        s,
+        at('Timezone'),
+        `'${Timezone}' is not a time zone: expected an IANA time zone id such as UTC, Europe/Berlin or America/New_York`,
+      ),
+    );
+  const day = isRecord(RefreshOnDay) ? RefreshOnDay : {};
+  if (typeof day.DayOfMonth === 'string' && !DAY_OF_MONTH.test(day.DayOfMonth))
+    out.push(
+      diagnosticAt(
+        s,
+        at('RefreshOnDay', 'DayOfMonth'),
+        `'${day.DayOfMonth}' is not a day QuickSight refreshes on: expected 1 to 28, or LAST_DAY_OF_MONTH`,
+      ),
+    );
+  if (typeof day.DayOfWeek === 'string' && !DAYS_OF_WEEK.includes(day.DayOfWeek))
+    out.push(
+      diagnosticAt(
+        s,
+        at('RefreshOnDay', 'DayOfWeek'),
+        `'${day.DayOfWeek}' is not a day of the week${didYouMean(day.DayOfWeek, DAYS_OF_WEEK)}; valid: ${DAYS_OF_WEEK.join(', ')}`,
+      ),
+    );
+  if (Interval === 'WEEKLY' && day.DayOfWeek === undefined)
+    out.push(
+      diagnosticAt(s, at('Interval'), 'a WEEKLY refresh needs RefreshOnDay.DayOfWeek, such as MONDAY'),
+    );
+  if (Interval === 'MONTHLY' && day.DayOfMonth === undefined)
+    out.push(
+      diagnosticAt(
+        s,
+        at('Interval'),
+        'a MONTHLY refresh needs RefreshOnDay.DayOfMonth: 1 to 28, or LAST_DAY_OF_MONTH',
+      ),
+    );
+  return out;
+}
+
 /** Refresh schedules: of a SPICE data set of quicksight/, unique ids per data set, at most MAX_SCHEDULES. */
 function checkRefreshSchedules(files: QuickSightSource[], idsOf: IdsOf): Diagnostic[] {
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = files.flatMap(checkScheduleFrequency);
   const schedules = new Map<string, QuickSightSource[]>();
   for (const s of files) {
     const dataSetId = s.json.DataSetId;

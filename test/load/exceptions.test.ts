@@ -356,7 +356,12 @@ describe('config/exceptions.yaml: rules', () => {
 
   test("'*' matches any run of characters, in the middle too; matching is case-sensitive", () => {
     expect(
-      check(one({ rules: "['*', 'cost-*', 'security-*-prohibited', 'security-s3-*']" })).diagnostics,
+      check(
+        one({
+          rules: "['*', 'cost-*', 'security-*-prohibited', 'security-s3-*']",
+          resourceType: 'AWS::S3::Bucket',
+        }),
+      ).diagnostics,
     ).toEqual([]);
     expect(check(one({ rules: "['COST-*']" })).diagnostics).toMatchObject([
       { field: 'exceptions[0].rules[0]', message: saying("'COST-*' matches no rule", 'nearest: cost-') },
@@ -397,6 +402,77 @@ describe('config/exceptions.yaml: rules', () => {
     const { specs, diagnostics } = check(one({ rules: '[no-such-rule]' }), { rules: undefined });
     expect(diagnostics).toEqual([]);
     expect(specs?.[0]?.rules).toEqual(['no-such-rule']);
+  });
+});
+
+describe('config/exceptions.yaml: an exception that covers everything', () => {
+  const EVERYTHING =
+    "exception 'public-marketing-site' covers every rule, every account and every resource: it would take the whole organization out of the score. Narrow it with accounts, resourceType, resourceId or tags; if that is really meant, say so with coversEverything: true";
+
+  test('every rule (by patterns or by name), every account, no resource constraint: refused on rules', () => {
+    const names = FIXTURE.rules.map((r) => r.name).join(', ');
+    for (const rules of ["['*']", "['security-*', 'cost-*']", `[${names}]`]) {
+      expect(check(one({ rules })).diagnostics, rules).toEqual([
+        {
+          severity: 'error',
+          file: FILE,
+          line: 3,
+          column: 12,
+          field: 'exceptions[0].rules',
+          message: EVERYTHING,
+        },
+      ]);
+    }
+  });
+
+  test('every account listed one by one, or globs that match every type and id, are no narrower', () => {
+    const all = "['012345678901', '123456789012']";
+    for (const over of [
+      { accounts: all },
+      { resourceType: "'AWS::*'" },
+      { resourceType: "'*'", resourceId: "'*'" },
+    ]) {
+      expect(
+        check(one({ rules: "['*']", ...over })).diagnostics.map((d) => d.message),
+        JSON.stringify(over),
+      ).toEqual([EVERYTHING]);
+    }
+  });
+
+  test('one rule left out, one account, a type, an id or a tag narrows it', () => {
+    for (const over of [
+      { rules: "['security-*', 'cost-eip-attached']" },
+      { rules: "['*']", accounts: "['012345678901']" },
+      { rules: "['*']", resourceType: 'AWS::S3::*' },
+      { rules: "['*']", resourceId: "'www-*'" },
+      { rules: "['*']", tags: '{environment: sandbox}' },
+    ]) {
+      expect(check(one(over)).diagnostics, JSON.stringify(over)).toEqual([]);
+    }
+  });
+
+  test('coversEverything: true lets it through, and is refused on an exception it does not describe', () => {
+    const { specs, diagnostics } = check(one({ rules: "['*']", coversEverything: 'true' }));
+    expect(diagnostics).toEqual([]);
+    expect(specs?.[0]?.rules).toEqual(['*']);
+    expect(check(one({ coversEverything: 'true' })).diagnostics).toEqual([
+      {
+        severity: 'error',
+        file: FILE,
+        line: 7,
+        column: 23,
+        field: 'exceptions[0].coversEverything',
+        message:
+          "exception 'public-marketing-site' does not cover everything (its rules, accounts, resourceType, resourceId or tags narrow it); remove coversEverything, which only acknowledges an exception that covers every rule, account and resource",
+      },
+    ]);
+  });
+
+  test('without the catalog only a pattern of * alone counts as every rule', () => {
+    expect(check(one({ rules: "['*']" }), { rules: undefined }).diagnostics.map((d) => d.message)).toEqual([
+      EVERYTHING,
+    ]);
+    expect(check(one({ rules: "['security-*', 'cost-*']" }), { rules: undefined }).diagnostics).toEqual([]);
   });
 });
 
