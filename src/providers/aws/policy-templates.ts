@@ -106,9 +106,12 @@ const SNAPSHOT_READERS: PolicyRole[] = ['data-read', 'data-write'];
 
 /** A `${…}` of the templates as the placeholder a person replaces in a snippet. */
 function placeholders(value: string): string {
-  return value
-    .replace('${AWS::Partition}', 'aws')
-    .replace(/\$\{([A-Za-z]+)\}/g, (_, name: string) => `<${name}>`);
+  return (
+    value
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the pseudo parameter as !Sub writes it
+      .replace('${AWS::Partition}', 'aws')
+      .replace(/\$\{([A-Za-z]+)\}/g, (_, name: string) => `<${name}>`)
+  );
 }
 
 function snapshotStatement(role: PolicyRole, sid: string): PolicyStatement {
