@@ -131,6 +131,8 @@ export class LeaseLock implements ApplyLock {
       const found = await this.storage.read();
       if (!found) continue; // Released meanwhile: try again.
       const held = parseLockRecord(found.text);
+      // Our own put went through and its answer was lost (a reset after S3 wrote it): it is ours.
+      if (held?.id === record.id) return { acquired: true };
       if (!held)
         return {
           acquired: false,

@@ -38,6 +38,8 @@ export interface FaultRule {
    */
   requests: readonly number[] | 'all' | 'first-time';
   kind: FaultKind;
+  /** Only requests whose path or body contains this text (one resource's writes). */
+  about?: string;
 }
 
 export interface InjectedFault {
@@ -103,6 +105,7 @@ export class FaultPlan {
       (r) =>
         r.service === service &&
         (r.operation === undefined || r.operation === operation) &&
+        (r.about === undefined || print.includes(r.about)) &&
         (r.requests === 'all' || (r.requests === 'first-time' ? firstTime : r.requests.includes(n))),
     );
     if (!rule) return inner.handle(request, options);
