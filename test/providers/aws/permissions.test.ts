@@ -15,14 +15,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sendReportEmail } from '../../../src/actions/report/deliver.js';
 import { apply } from '../../../src/apply/apply.js';
 import { withApplyLock } from '../../../src/apply/lock.js';
-import { FakeAws, type FakeService } from '../../../src/bench/fake-aws.js';
+import { FAKE_ACCOUNT_ID, FakeAws, type FakeService } from '../../../src/bench/fake-aws.js';
 import type { Json } from '../../../src/bench/fake-service.js';
 import { DEMO_ORG } from '../../../src/demo/run.js';
 import { syntheticOrganization } from '../../../src/demo/synthetic-org.js';
 import { runAwsDoctor } from '../../../src/doctor/aws-checks.js';
 import { projectionOf, snapshotPrefixes } from '../../../src/engines/duckdb/partitions.js';
 import { loadRepository } from '../../../src/load/index.js';
-import type { AccessMode, Repository } from '../../../src/model/config.js';
+import type { AccessMode, OrgConfig, Repository } from '../../../src/model/config.js';
+import { parseS3Uri } from '../../../src/model/table-data.js';
 import { runPlan } from '../../../src/pipeline/plan.js';
 import { AthenaQueryRunner } from '../../../src/providers/aws/athena.js';
 import { type AwsClients, createAwsClients } from '../../../src/providers/aws/clients.js';
@@ -453,14 +454,123 @@ function unusedGrants(log: readonly Recorded[], roles: readonly PolicyRole[]): s
   return unused.sort();
 }
 
+/** The templates' parameters as config/org.yaml and the fake say, for matching what was sent. */
+function parameters(org: OrgConfig): Record<string, string> {
+  const results = parseS3Uri(org.athena.outputLocation ?? '');
+  return {
+    'AWS::Partition': 'aws',
+    'AWS::Region': org.glue.region,
+    'AWS::AccountId': FAKE_ACCOUNT_ID,
+    SnapshotBucket: org.snapshots.bucket,
+    DataBucket: org.data.bucket,
+    DataPrefix: org.data.prefix,
+    GlueDatabase: org.glue.database,
+    AthenaWorkGroup: org.athena.workgroup,
+    AthenaResultsBucket: results.bucket,
+    AthenaResultsPrefix: results.key.replace(/\/$/, ''),
+    QuickSightRegion: org.quicksight.region,
+    QuickSightIdentityRegion: org.quicksight.identityRegion,
+    QuickSightNamespace: org.quicksight.namespace,
+    QuickSightIdPattern: 'org-compliance*',
+  };
+}
+
+/** An IAM resource pattern (`*` and `?`) as a regular expression. */
+function arnPattern(pattern: string): RegExp {
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`);
+}
+
+/** The resources IAM authorizes a recorded command on, `*` for none; undefined: not checked here. */
+function resourcesOf(sent: Recorded, org: OrgConfig): { arns: string[]; prefix?: string } | undefined {
+  const input = sent.input as Record<string, string | undefined>;
+  const glue = `arn:aws:glue:${sent.region}:${FAKE_ACCOUNT_ID}`;
+  const qs = (region: string) => `arn:aws:quicksight:${region}:${FAKE_ACCOUNT_ID}`;
+  switch (sent.client) {
+    case 'S3Client':
+      if (sent.command === 'ListObjectsV2Command')
+        return { arns: [`arn:aws:s3:::${input.Bucket}`], prefix: input.Prefix ?? '' };
+      return { arns: [`arn:aws:s3:::${input.Bucket}/${input.Key}`] };
+    case 'GlueClient': {
+      const db = input.DatabaseName ?? input.Name ?? (sent.input.DatabaseInput as { Name: string }).Name;
+      const table = input.DatabaseName
+        ? (input.Name ?? (sent.input.TableInput as { Name?: string } | undefined)?.Name ?? '*')
+        : undefined;
+      return {
+        arns: [
+          `${glue}:catalog`,
+          `${glue}:database/${db}`,
+          ...(table ? [`${glue}:table/${db}/${table}`] : []),
+        ],
+      };
+    }
+    case 'AthenaClient':
+      return {
+        arns: [
+          `arn:aws:athena:${sent.region}:${FAKE_ACCOUNT_ID}:workgroup/${input.WorkGroup ?? org.athena.workgroup}`,
+        ],
+      };
+    case 'QuickSightClient': {
+      if (input.ResourceArn) return { arns: [input.ResourceArn] };
+      if (input.UserName) return { arns: [`${qs(sent.region)}:user/${input.Namespace}/${input.UserName}`] };
+      if (input.GroupName)
+        return { arns: [`${qs(sent.region)}:group/${input.Namespace}/${input.GroupName}`] };
+      const [type, id] = input.DashboardId
+        ? ['dashboard', input.DashboardId]
+        : input.AnalysisId
+          ? ['analysis', input.AnalysisId]
+          : input.DataSetId
+            ? ['dataset', input.DataSetId]
+            : input.DataSourceId
+              ? ['datasource', input.DataSourceId]
+              : ['*', undefined];
+      return { arns: id === undefined ? ['*'] : [`${qs(sent.region)}:${type}/${id}`] };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Commands sent to a resource no statement of their role grants their action on. */
+function outOfScope(log: readonly Recorded[], org: OrgConfig): string[] {
+  const values = parameters(org);
+  const sub = (text: string) =>
+    text.replace(/\$\{([A-Za-z:]+)\}/g, (_, name: string) => values[name] ?? `<${name}>`);
+  const out = new Set<string>();
+  for (const sent of log) {
+    const target = resourcesOf(sent, org);
+    if (!target) continue;
+    for (const action of actionsOf(sent.client, sent.command)) {
+      const statements = ROLE_POLICIES[sent.role].filter((st) => st.grants.some((g) => g.action === action));
+      for (const arn of target.arns) {
+        const covered = statements.some((st) => {
+          const prefix = st.condition?.StringLike?.['s3:prefix'];
+          if (typeof prefix === 'string' && !arnPattern(sub(prefix)).test(target.prefix ?? '')) return false;
+          return st.resources.some((r) => r === '*' || arnPattern(sub(r)).test(arn));
+        });
+        if (!covered)
+          out.add(
+            `${sent.role}: ${action} on ${arn}${target.prefix !== undefined ? ` (prefix ${target.prefix})` : ''}`,
+          );
+      }
+    }
+  }
+  return [...out].sort();
+}
+
 const CONFIG_ROLES: PolicyRole[] = ['management-read', 'management-write', 'data-read', 'data-write'];
 /** The roles whose every declared action some command needs (the entry roles' AssumeRole is the SDK's). */
 const CHECKED_ROLES: PolicyRole[] = [...CONFIG_ROLES, 'github-nightly'];
 
 describe('the roles’ policies against the commands the code sends', () => {
   let log: Recorded[];
+  let org: OrgConfig;
   beforeAll(async () => {
     log = await recordEverything();
+    org = (await repository()).org;
   }, 240_000);
 
   it('records commands of every role from the clients createAwsClients builds', () => {
@@ -483,6 +593,21 @@ describe('the roles’ policies against the commands the code sends', () => {
 
   it('sends no command whose action its role’s policy lacks', () => {
     expect(missingGrants(log)).toEqual([]);
+  });
+
+  it('sends every command to resources its role’s statements name (buckets, prefixes, Glue, the workgroup, QuickSight ids)', () => {
+    expect(outOfScope(log, org)).toEqual([]);
+    const outside: Recorded = {
+      group: 'data',
+      role: 'data-write',
+      client: 'S3Client',
+      command: 'PutObjectCommand',
+      region: 'eu-west-1',
+      input: { Bucket: org.data.bucket, Key: `${org.data.prefix}/elsewhere/x.json` },
+    };
+    expect(outOfScope([outside], org)).toEqual([
+      `data-write: s3:PutObject on arn:aws:s3:::${org.data.bucket}/${org.data.prefix}/elsewhere/x.json`,
+    ]);
   });
 
   it('grants no action that nothing sends, documented exceptions apart', () => {
