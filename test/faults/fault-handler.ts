@@ -67,7 +67,12 @@ export class FaultPlan {
   /** Distinct requests sent (service, method, path, query, body). */
   readonly distinct = new Set<string>();
 
-  constructor(readonly rules: readonly FaultRule[]) {}
+  constructor(private rules: readonly FaultRule[]) {}
+
+  /** The fault is gone: every request passes from now on. */
+  heal(): void {
+    this.rules = [];
+  }
 
   /** For AwsClientOptions.wrapHandler and FakeAws.clients({ wrapHandler }). */
   readonly wrapHandler = (inner: AwsHttpHandler, service: AwsService): AwsHttpHandler => ({

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { apply } from '../../src/apply/apply.js';
 import { withApplyLock } from '../../src/apply/lock.js';
-import type { ApplyResult } from '../../src/model/plan.js';
+import type { ApplyResult, ChangeResult } from '../../src/model/plan.js';
 import { runPlan } from '../../src/pipeline/plan.js';
 import type { FaultRule } from './fault-handler.js';
 import { canonicalState, shippedRepository, TODAY, type World, world } from './world.js';
@@ -31,9 +31,16 @@ function notDone(result: ApplyResult): string[] {
     .sort();
 }
 
+/** The results of each outcome. */
+function byOutcome(result: ApplyResult): Partial<Record<ChangeResult['outcome'], ChangeResult[]>> {
+  const out: Partial<Record<ChangeResult['outcome'], ChangeResult[]>> = {};
+  for (const r of result.results) out[r.outcome] = [...(out[r.outcome] ?? []), r];
+  return out;
+}
+
 /** The same world, the fault gone: the second apply, then a third plan. */
 async function converge(w: World, clean: World) {
-  w.faults.rules.splice(0) as unknown;
+  w.faults.heal();
   const second = await applyOnce(w);
   const third = await runPlan(repo, w.target('read'), { today: TODAY });
   expect(second.ok).toBe(true);
@@ -149,7 +156,7 @@ describe('fault matrix: a failure in the middle of apply, then a second apply', 
     ]);
     const first = await applyOnce(w);
     expect(first.ok).toBe(false);
-    const outcomes = Object.groupBy(first.results, (r) => r.outcome);
+    const outcomes = byOutcome(first);
     expect(outcomes.failed?.map((r) => `${r.change.kind} ${r.change.name}`)).toEqual([
       'glue-table org_compliance.compacted_evaluations',
       'glue-table org_compliance.compacted_files',
