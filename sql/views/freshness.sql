@@ -12,11 +12,16 @@
 -- Closed and suspended accounts stay in the projection for their retention window; the report
 -- lists ACTIVE accounts only.
 -- Deliveries are read from the compacted files table (one row per snapshot file compacted, even
--- one without evaluations), its ISO day partitions pruned by the predicate on dt.
+-- one without evaluations), its ISO day partitions pruned by the predicate on dt. A file the
+-- compaction could not read (truncated or corrupt gzip, JSON that is not a snapshot) is recorded
+-- there without counts (`items` null) and is not a delivery: its day counts as not delivered, so
+-- the figures stay those of the newest readable day and, if no file reads again for
+-- {{stale_after_days}} days, the account/region shows as stopped_delivering (docs/compaction.md).
 WITH newest AS (
   SELECT account_id, region, max(CAST(dt AS date)) AS last_snapshot
   FROM {{evaluation_files}}
   WHERE dt >= CAST(current_date - INTERVAL '{{trend_days}}' DAY AS varchar)
+    AND items IS NOT NULL
   GROUP BY account_id, region
 )
 SELECT

@@ -19,8 +19,12 @@ export class LockHeldError extends Error {
     forceSetting: string,
   ) {
     super(
-      `Another apply holds the lock (${location}): ${held.holder}, since ${held.acquired}, until ${held.expires}. ` +
-        `Wait for it to finish. If it was killed, the lock expires by itself at ${held.expires}; ${forceSetting} removes it now (only when no apply is running).`,
+      held.id === ''
+        ? // The stand-in of LeaseLock.acquire for a lock that is not a record: it never expires.
+          `The apply lock at ${location} is ${held.holder}: nothing was written, and it does not expire by itself. ` +
+            `If no apply is running, ${forceSetting} removes it (a lock is the JSON {id, holder, acquired, expires} that apply writes).`
+        : `Another apply holds the lock (${location}): ${held.holder}, since ${held.acquired}, until ${held.expires}. ` +
+            `Wait for it to finish. If it was killed, the lock expires by itself at ${held.expires}; ${forceSetting} removes it now (only when no apply is running).`,
     );
     this.name = 'LockHeldError';
   }

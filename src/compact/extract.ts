@@ -2,14 +2,17 @@
  * One snapshot file's compacted rows, as the NDJSON lines the Parquet writer reads. A file whose
  * JSON is at most FAST_PATH_MAX_BYTES is gunzipped and parsed whole (the fastest way in Node.js,
  * with memory bounded by that size); a larger one is streamed item by item (src/compact/stream.ts),
- * whatever its size. Either way the same rows, in the same order.
+ * whatever its size. Either way the same rows, in the same order. A file that cannot be read (its
+ * gzip, its JSON, its shape) gives no row and says why (`unreadable`): one damaged file must not
+ * stop the run, nor count as a day without findings (docs/compaction.md).
  */
 
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { errorMessage } from '../model/errors.js';
-import { type CompactRow, type SnapshotFileRef, SnapshotRows } from './rows.js';
+import { type CompactRow, type SnapshotFileRef, SnapshotRows, SnapshotShapeError } from './rows.js';
 import { compactSnapshotStream } from './stream.js';
+import { gzipReason, UnreadableSnapshotError } from './unreadable.js';
 
 /** Above this many bytes of JSON a file is streamed instead of parsed whole (Athena's row limit). */
 export const FAST_PATH_MAX_BYTES = 32 * 1024 * 1024;
@@ -27,6 +30,8 @@ export interface ExtractedFile {
   items: number;
   /** True when the file was streamed (larger than the fast path takes). */
   streamed: boolean;
+  /** Why the file could not be read (then no rows): the gzip, the JSON or a JSON path. */
+  unreadable?: string;
 }
 
 /**
@@ -68,51 +73,61 @@ function jsonText(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
-function wholeFile(bytes: Uint8Array, gzip: boolean): Buffer | undefined {
+function wholeFile(bytes: Uint8Array, gzip: boolean, uri: string): Buffer | undefined {
   if (!gzip) return bytes.byteLength <= FAST_PATH_MAX_BYTES ? Buffer.from(bytes) : undefined;
   try {
     return gunzipSync(bytes, { maxOutputLength: FAST_PATH_MAX_BYTES });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return undefined;
-    throw e;
+    throw new UnreadableSnapshotError(uri, gzipReason(e, bytes.byteLength), { cause: e });
   }
 }
 
-/** The compacted rows of one snapshot file given as its stored bytes. */
+/** The document's configurationItems, or why the document is not a snapshot. */
+function itemsOf(document: unknown): unknown[] {
+  if (document === null || typeof document !== 'object' || Array.isArray(document))
+    throw new SnapshotShapeError('(top level)', 'an object with a configurationItems array', document);
+  const items = (document as { configurationItems?: unknown }).configurationItems;
+  if (!Array.isArray(items)) throw new SnapshotShapeError('configurationItems', 'an array of items', items);
+  return items;
+}
+
+/** The rows of a file whose JSON is in memory. */
+function parsedRows(json: Buffer, file: SnapshotFileRef): { rows: CompactRow[]; items: number } {
+  let document: unknown;
+  try {
+    document = JSON.parse(json.toString('utf8'));
+  } catch (e) {
+    throw new UnreadableSnapshotError(file.uri, `not valid JSON: ${errorMessage(e)}`, { cause: e });
+  }
+  const collected = new SnapshotRows(file);
+  try {
+    for (const item of itemsOf(document)) collected.add(item);
+  } catch (e) {
+    if (e instanceof SnapshotShapeError) throw new UnreadableSnapshotError(file.uri, e.message, { cause: e });
+    throw e;
+  }
+  return { rows: collected.rows(), items: collected.items };
+}
+
+/**
+ * The compacted rows of one snapshot file given as its stored bytes; a file that is not a
+ * snapshot gives no rows and `unreadable` (any other failure, a bug, is thrown).
+ */
 export async function extractSnapshot(
   bytes: Uint8Array,
   file: SnapshotFileRef,
   options: { gzip: boolean; fileIndex: number },
 ): Promise<ExtractedFile> {
-  let json: Buffer | undefined;
   try {
-    json = wholeFile(bytes, options.gzip);
+    const json = wholeFile(bytes, options.gzip, file.uri);
+    const streamed = json === undefined;
+    const { rows, items } = streamed
+      ? await compactSnapshotStream(Readable.from([bytes]), file, options)
+      : parsedRows(json, file);
+    return { lines: UTF8.encode(rowLines(rows, options.fileIndex)), rows: rows.length, items, streamed };
   } catch (e) {
-    throw new Error(`Could not read the snapshot file ${file.uri}: ${errorMessage(e)}`, { cause: e });
+    if (!(e instanceof UnreadableSnapshotError)) throw e;
+    return { lines: new Uint8Array(0), rows: 0, items: 0, streamed: false, unreadable: e.reason };
   }
-  if (json === undefined) {
-    const streamed = await compactSnapshotStream(Readable.from([bytes]), file, options);
-    return {
-      lines: UTF8.encode(rowLines(streamed.rows, options.fileIndex)),
-      rows: streamed.rows.length,
-      items: streamed.items,
-      streamed: true,
-    };
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(json.toString('utf8'));
-  } catch (e) {
-    throw new Error(`Could not read the snapshot file ${file.uri}: ${errorMessage(e)}`, { cause: e });
-  }
-  const collected = new SnapshotRows(file);
-  const items = (document as { configurationItems?: unknown }).configurationItems;
-  if (Array.isArray(items)) for (const item of items) collected.add(item);
-  const rows = collected.rows();
-  return {
-    lines: UTF8.encode(rowLines(rows, options.fileIndex)),
-    rows: rows.length,
-    items: collected.items,
-    streamed: false,
-  };
 }

@@ -3,7 +3,11 @@
  * `AWS::Config::ResourceCompliance` item, with the tags of the target resource's own item in the
  * same file. Items arrive one at a time (a file of any size is streamed), in any order: the tags
  * of every resource and the results of every compliance item are collected, and joined at the end;
- * a resource's `configuration` blob is never kept. Pure: no I/O.
+ * a resource's `configuration` blob is never kept. A field the rows are made of that holds the wrong
+ * type (a `configRuleList` that is not an array, a `complianceType` that is a number) makes the
+ * whole file unreadable (SnapshotShapeError, with its JSON path): dropping only that item would
+ * change the figures without anyone knowing (docs/compaction.md, "Unreadable snapshot files").
+ * Pure: no I/O.
  */
 
 import { compareText, isRecord } from '../model/values.js';
@@ -46,21 +50,61 @@ interface RuleResult {
   compliance: string;
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+/** A snapshot file whose JSON is not what Config writes: `path` says where (`configurationItems[3].…`). */
+export class SnapshotShapeError extends Error {
+  constructor(
+    readonly path: string,
+    expected: string,
+    found: unknown,
+    /** Said instead of describeJson(found). */
+    foundText?: string,
+  ) {
+    super(`${path}: expected ${expected}, found ${foundText ?? describeJson(found)}`);
+    this.name = 'SnapshotShapeError';
+  }
 }
 
-/** `configuration` is an object in the file (a JSON string in some exports): either way, its fields. */
-function configurationOf(item: Record<string, unknown>): Record<string, unknown> | undefined {
+/** `null`, `an array`, `the number 3`, `a string`: what a JSON value is, for messages (never its text). */
+export function describeJson(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'boolean') return `${value}`;
+  if (typeof value === 'string') return 'a string';
+  return 'an object';
+}
+
+/** The string at `path`; a SnapshotShapeError when it is anything else (absent included). */
+function requiredText(value: unknown, path: string): string {
+  if (typeof value !== 'string') throw new SnapshotShapeError(path, 'a string', value);
+  return value;
+}
+
+/** The string at `path`, or undefined when absent or null; a SnapshotShapeError for another type. */
+function optionalText(value: unknown, path: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return requiredText(value, path);
+}
+
+/**
+ * `configuration` is an object in the file (a JSON string in some exports): either way, its
+ * fields; undefined when it is null or absent (a deleted resource's item).
+ */
+function configurationOf(item: Record<string, unknown>, path: string): Record<string, unknown> | undefined {
   const configuration = item.configuration;
+  if (configuration === undefined || configuration === null) return undefined;
   if (isRecord(configuration)) return configuration;
-  if (typeof configuration !== 'string') return undefined;
+  const expected = 'an object (or a JSON object in a string)';
+  if (typeof configuration !== 'string') throw new SnapshotShapeError(path, expected, configuration);
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(configuration);
-    return isRecord(parsed) ? parsed : undefined;
+    parsed = JSON.parse(configuration);
   } catch {
-    return undefined;
+    throw new SnapshotShapeError(path, expected, configuration, 'a string that is not JSON');
   }
+  if (!isRecord(parsed)) throw new SnapshotShapeError(path, expected, parsed);
+  return parsed;
 }
 
 function tagsOf(item: Record<string, unknown>): Record<string, string> {
@@ -107,26 +151,32 @@ export class SnapshotRows {
     return this.#items;
   }
 
+  /** Adds the next element of `configurationItems`; a SnapshotShapeError when it is not what Config writes. */
   add(item: unknown): void {
-    if (!isRecord(item)) return;
+    const at = `configurationItems[${this.#items}]`;
     this.#items++;
-    const type = text(item.resourceType);
-    if (type === undefined) return;
+    if (!isRecord(item)) throw new SnapshotShapeError(at, 'a configuration item (an object)', item);
+    const type = requiredText(item.resourceType, `${at}.resourceType`);
     if (type !== COMPLIANCE_ITEM_TYPE) {
-      const id = text(item.resourceId);
+      const id = optionalText(item.resourceId, `${at}.resourceId`);
       if (id !== undefined) this.#tags.set(`${type}\u0000${id}`, tagsOf(item));
       return;
     }
-    const configuration = configurationOf(item);
-    const resourceType = text(configuration?.targetResourceType);
-    const resourceId = text(configuration?.targetResourceId);
-    const list = configuration?.configRuleList;
-    if (resourceType === undefined || resourceId === undefined || !Array.isArray(list)) return;
-    for (const entry of list) {
-      if (!isRecord(entry)) continue;
-      const rule = text(entry.configRuleName);
-      const compliance = text(entry.complianceType);
-      if (rule === undefined || compliance === undefined) continue;
+    const configuration = configurationOf(item, `${at}.configuration`);
+    if (configuration === undefined) return;
+    const where = `${at}.configuration`;
+    const resourceType = requiredText(configuration.targetResourceType, `${where}.targetResourceType`);
+    const resourceId = requiredText(configuration.targetResourceId, `${where}.targetResourceId`);
+    const list = configuration.configRuleList;
+    if (list === undefined || list === null) return;
+    if (!Array.isArray(list))
+      throw new SnapshotShapeError(`${where}.configRuleList`, 'an array of rule results', list);
+    for (const [i, entry] of list.entries()) {
+      const path = `${where}.configRuleList[${i}]`;
+      if (!isRecord(entry))
+        throw new SnapshotShapeError(path, 'a rule result {configRuleName, complianceType}', entry);
+      const rule = requiredText(entry.configRuleName, `${path}.configRuleName`);
+      const compliance = requiredText(entry.complianceType, `${path}.complianceType`);
       this.#results.push({ resourceType, resourceId, rule, compliance });
     }
   }

@@ -2,7 +2,9 @@
  * One compaction run (docs/compaction.md), whatever the target: which days to write, each day's
  * newest snapshot files extracted in parallel (src/compact/pool.ts) into JSON lines in file order,
  * written as Parquet by the writer, and put into place by the store: the evaluations first, the
- * files table last, so a day counts as compacted only once its rows are there. Where the files
+ * files table last, so a day counts as compacted only once its rows are there. A file that cannot
+ * be read is named (a warning), gives no rows, and is recorded without counts; the day's earlier
+ * file of that account and region is read in its place when there is a readable one. Where the files
  * come from, how Parquet is written and where the objects go are the caller's (a local tree or
  * S3; DuckDB): no SDK here.
  */
@@ -17,6 +19,7 @@ import { addDays } from '../model/dates.js';
 import type { ExtractedFile } from './extract.js';
 import { type CompactedFileRecord, daysToCompact, newestSnapshots, type PickedFile } from './plan.js';
 import { ExtractionPool } from './pool.js';
+import { type UnreadableFile, unreadableWarning } from './unreadable.js';
 
 export interface SnapshotSource {
   /** The snapshot bucket. */
@@ -40,8 +43,9 @@ export interface FileRecord {
   account_id: string;
   region: string;
   snapshot_file: string;
-  items: number;
-  evaluations: number;
+  /** Null (with evaluations) for a file that could not be read: no delivery that day (freshness). */
+  items: number | null;
+  evaluations: number | null;
 }
 
 export interface ParquetWriter {
@@ -76,11 +80,15 @@ export interface CompactedDay {
   rows: number;
   /** Files too large to parse whole, streamed. */
   streamed: number;
+  /** Files that could not be read, in the day's order. */
+  unreadable: UnreadableFile[];
 }
 
 export interface CompactionResult {
   /** Days written by this run, oldest first. */
   written: CompactedDay[];
+  /** The files of the days written that could not be read (each named in a warning). */
+  unreadable: UnreadableFile[];
   /** Days listed and found up to date. */
   unchanged: number;
   /** Days of the window not listed again (compacted before, older than the recheck). */
@@ -112,47 +120,105 @@ const BATCH_FILES = 8;
 /** Batches in flight per worker thread: one being extracted, one waiting (its files being fetched). */
 const BATCHES_PER_WORKER = 2;
 
+interface ExtractedDay {
+  /** The files table's rows: each file read, and each unreadable one (without counts). */
+  records: FileRecord[];
+  /** By position in the day's list, the file whose rows are there (the rows name it by position). */
+  positions: FileRecord[];
+  rows: number;
+  streamed: number;
+  unreadable: UnreadableFile[];
+}
+
+function task(file: PickedFile, fileIndex: number) {
+  return {
+    file: { account: file.account, region: file.region, uri: file.uri },
+    fileIndex,
+    gzip: file.key.endsWith('.gz'),
+  };
+}
+
+function recordOf(file: PickedFile, result: ExtractedFile): FileRecord {
+  const read = result.unreadable === undefined;
+  return {
+    account_id: file.account,
+    region: file.region,
+    snapshot_file: file.uri,
+    items: read ? result.items : null,
+    evaluations: read ? result.rows : null,
+  };
+}
+
+/**
+ * The picked file's result, or, when it could not be read, the first readable of the day's
+ * earlier files of that account and region (tried newest first, one at a time: this is rare).
+ */
+async function readableResult(
+  pool: ExtractionPool,
+  source: SnapshotSource,
+  file: PickedFile,
+  result: ExtractedFile,
+  fileIndex: number,
+  day: ExtractedDay,
+): Promise<{ file: PickedFile; result: ExtractedFile }> {
+  let current = { file, result };
+  for (const earlier of [file, ...file.earlier]) {
+    if (earlier !== file) {
+      const fetched = await source.fetch(earlier);
+      current = { file: earlier, result: await pool.extract({ ...task(earlier, fileIndex), ...fetched }) };
+    }
+    day.records.push(recordOf(current.file, current.result));
+    if (current.result.unreadable === undefined) return current;
+    day.unreadable.push({
+      day: file.day,
+      account: file.account,
+      region: file.region,
+      uri: current.file.uri,
+      reason: current.result.unreadable,
+    });
+  }
+  return current;
+}
+
 async function extractDay(
   pool: ExtractionPool,
   source: SnapshotSource,
   files: readonly PickedFile[],
   out: string,
-): Promise<{ records: FileRecord[]; rows: number; streamed: number }> {
+): Promise<ExtractedDay> {
   const stream = createWriteStream(out);
-  const records: FileRecord[] = [];
-  let rows = 0;
-  let streamed = 0;
+  const day: ExtractedDay = { records: [], positions: [], rows: 0, streamed: 0, unreadable: [] };
   const window = Math.max(2, pool.threads * BATCHES_PER_WORKER);
-  const inFlight: { files: readonly PickedFile[]; results: Promise<ExtractedFile[]> }[] = [];
+  const inFlight: { files: readonly PickedFile[]; first: number; results: Promise<ExtractedFile[]> }[] = [];
   const take = async (batch: (typeof inFlight)[number]): Promise<void> => {
     const results = await batch.results;
-    for (const [i, file] of batch.files.entries()) {
-      const result = results[i] as ExtractedFile;
-      records.push({
-        account_id: file.account,
-        region: file.region,
-        snapshot_file: file.uri,
-        items: result.items,
-        evaluations: result.rows,
-      });
-      rows += result.rows;
-      if (result.streamed) streamed++;
+    for (const [i, picked] of batch.files.entries()) {
+      const unread = day.unreadable.length;
+      const { file, result } = await readableResult(
+        pool,
+        source,
+        picked,
+        results[i] as ExtractedFile,
+        batch.first + i,
+        day,
+      );
+      // Each unreadable file of this position says which file was read in its place, if any.
+      if (result.unreadable === undefined)
+        for (const u of day.unreadable.slice(unread)) u.readInstead = file.uri;
+      day.positions.push(recordOf(file, result));
+      day.rows += result.rows;
+      if (result.streamed) day.streamed++;
       if (!stream.write(result.lines)) await once(stream, 'drain');
     }
   };
   const start = (batch: readonly PickedFile[], first: number): Promise<ExtractedFile[]> =>
     Promise.all(
-      batch.map(async (file, i) => ({
-        file: { account: file.account, region: file.region, uri: file.uri },
-        fileIndex: first + i,
-        gzip: file.key.endsWith('.gz'),
-        ...(await source.fetch(file)),
-      })),
+      batch.map(async (file, i) => ({ ...task(file, first + i), ...(await source.fetch(file)) })),
     ).then((tasks) => pool.extractBatch(tasks));
   try {
     for (let i = 0; i < files.length; i += BATCH_FILES) {
       const batch = files.slice(i, i + BATCH_FILES);
-      inFlight.push({ files: batch, results: start(batch, i) });
+      inFlight.push({ files: batch, first: i, results: start(batch, i) });
       if (inFlight.length >= window) await take(inFlight.shift() as (typeof inFlight)[number]);
     }
     while (inFlight.length > 0) await take(inFlight.shift() as (typeof inFlight)[number]);
@@ -164,7 +230,7 @@ async function extractDay(
   }
   stream.end();
   await once(stream, 'finish');
-  return { records, rows, streamed };
+  return day;
 }
 
 /** Compacts every day of the window whose newest files changed; a rerun over the same files writes nothing. */
@@ -186,7 +252,8 @@ export async function compact(
   // (the files of a day written before are never taken away: the compacted data outlives them).
   const empty = list.filter((d) => !picked.has(d) && !present.has(d));
   const days = [...daysToCompact(picked, records).filter((d) => listed.has(d)), ...empty].sort();
-  if (days.length === 0) return { written: [], unchanged: list.length, skipped: window.length - list.length };
+  if (days.length === 0)
+    return { written: [], unreadable: [], unchanged: list.length, skipped: window.length - list.length };
   const pool = new ExtractionPool(options.workers);
   const work = await mkdtemp(join(tmpdir(), 'org-compliance-compact-'));
   const written: CompactedDay[] = [];
@@ -208,7 +275,7 @@ export async function compact(
           await copyFile(emptyDay.evaluations, evaluations);
           await copyFile(emptyDay.files, filesTable);
         } else {
-          await writer.writeEvaluations(lines, extracted.records, evaluations);
+          await writer.writeEvaluations(lines, extracted.positions, evaluations);
           await writer.writeFiles(extracted.records, filesTable);
           if (files.length === 0) {
             emptyDay = {
@@ -221,7 +288,13 @@ export async function compact(
         }
         await store.putDay(day, evaluations, filesTable);
         await rm(lines, { force: true });
-        const result = { day, files: files.length, rows: extracted.rows, streamed: extracted.streamed };
+        const result = {
+          day,
+          files: files.length,
+          rows: extracted.rows,
+          streamed: extracted.streamed,
+          unreadable: extracted.unreadable,
+        };
         written.push(result);
         options.onDay?.(result, written.length, days.length);
       })();
@@ -235,10 +308,18 @@ export async function compact(
     await rm(work, { recursive: true, force: true });
   }
   const unchanged = list.filter((d) => !days.includes(d)).length;
-  return { written, unchanged, skipped: window.length - list.length };
+  return {
+    written,
+    unreadable: written.flatMap((d) => d.unreadable),
+    unchanged,
+    skipped: window.length - list.length,
+  };
 }
 
-/** A progress line per day written that had files (empty days are written silently). */
+/**
+ * A progress line per day written that had files (empty days are written silently), and a warning
+ * for each file of it that could not be read.
+ */
 export function dayProgress(
   progress: ((message: string) => void) | undefined,
 ): CompactionOptions['onDay'] | undefined {
@@ -246,5 +327,6 @@ export function dayProgress(
   return (day, done, total) => {
     if (day.files > 0)
       progress(`compacted ${day.day}: ${day.files} files, ${day.rows} evaluations (${done}/${total} days)`);
+    for (const file of day.unreadable) progress(`warning: ${unreadableWarning(file)}`);
   };
 }

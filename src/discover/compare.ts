@@ -1,5 +1,6 @@
 import type { Account } from '../model/config.js';
 import type { OrgAccount, OrganizationSnapshot } from '../model/provider.js';
+import { checkOrganization } from './organization-data.js';
 
 export interface AccountMove {
   id: string;
@@ -33,11 +34,16 @@ export interface AccountSetChanges {
 
 const INACTIVE = new Set(['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED']);
 
+/**
+ * How accounts.yaml differs from the Organization; an OrganizationDataError (nothing compared) when
+ * the Organization's data lists an account twice or with a field that is not valid.
+ */
 export function compareAccounts(
   known: readonly Account[],
   org: OrganizationSnapshot,
   expectedOrganizationId?: string,
 ): AccountSetChanges {
+  checkOrganization(org, `organization ${org.organizationId}`);
   const byId = new Map(known.map((a) => [a.id, a]));
   const orgIds = new Set(org.accounts.map((a) => a.id));
   const result: AccountSetChanges = {

@@ -1,7 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as z from 'zod';
-import { errorMessage } from '../../model/errors.js';
 import type { OrganizationSnapshot } from '../../model/provider.js';
 import type { QuickSightKind, QuickSightProperties } from '../../model/quicksight.js';
 import type {
@@ -9,6 +8,7 @@ import type {
   ConfigRuleProperties,
   GlueTableProperties,
 } from '../../model/resources.js';
+import { jsonFieldError, parseOrgJson, parseStateJson } from './json-file.js';
 
 export const DEFAULT_LOCAL_DIR = '.org-compliance';
 
@@ -102,27 +102,28 @@ export class LocalStore {
       }
       throw e;
     }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      throw new Error(`${this.orgPath}: not valid JSON: ${errorMessage(e)}`);
-    }
-    const parsed = orgJsonSchema.safeParse(data);
-    if (!parsed.success) {
+    // Every account once and well formed first (naming each problem with its line), then the rest.
+    return parseOrgJson(this.orgPath, text, (data) => {
+      const parsed = orgJsonSchema.safeParse(data);
+      if (parsed.success) return parsed.data;
       const first = parsed.error.issues[0];
-      const where = first?.path.map(String).join('.') ?? '';
-      throw new Error(`${this.orgPath}: ${where}: ${first?.message ?? 'invalid'}`);
-    }
-    return parsed.data;
+      throw jsonFieldError(
+        this.orgPath,
+        text,
+        (first?.path ?? []) as (string | number)[],
+        first?.message ?? 'invalid',
+      );
+    });
   }
 
   async load(): Promise<LocalState> {
     if (this.state) return this.state;
     try {
-      const data = JSON.parse(await readFile(this.statePath, 'utf8')) as LocalState;
-      if (data.version !== 1)
-        throw new Error(`${this.statePath}: unsupported state version ${String(data.version)}`);
+      // A damaged or newer file is refused with where and why, and never written over.
+      const data = parseStateJson(
+        this.statePath,
+        await readFile(this.statePath, 'utf8'),
+      ) as unknown as LocalState;
       this.state = { ...emptyState(), ...data };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;

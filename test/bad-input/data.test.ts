@@ -1,0 +1,455 @@
+/**
+ * Bad DATA inputs (issue 14, item 5): what the tool reads that is not in the repository. Snapshot
+ * files the compaction cannot read, Organization data listing an account twice or badly, a damaged
+ * state.json, a damaged apply lock. Each case is a row of a table, made from a generated workspace
+ * (an organization and its snapshot files as the demo writes them); every one is named with a place
+ * (an s3:// key and where in the file, or path:line:column and a JSON path), says what would be
+ * valid, prints no stack trace, and writes nothing it should not (hashes before and after).
+ */
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Io, runCli } from '../../src/cli/program.js';
+import { syntheticOrganization } from '../../src/demo/synthetic-org.js';
+import { compareAccounts } from '../../src/discover/compare.js';
+import { OrganizationDataError } from '../../src/discover/organization-data.js';
+import { compactedDirectory } from '../../src/engines/duckdb/compact.js';
+import type { Repository } from '../../src/model/config.js';
+import { addDays, toIsoDate } from '../../src/model/dates.js';
+import type { OrgAccount } from '../../src/model/provider.js';
+import { createLocalTarget } from '../../src/providers/local/target.js';
+import { generatedWorkspace } from '../helpers/generated.js';
+
+// The views read current_date, so the generated data ends today.
+const TODAY = toIsoDate(new Date());
+const YESTERDAY = addDays(TODAY, -1);
+const SHAPE = 'a Config snapshot file is gzipped JSON, an object with a configurationItems array';
+
+function capture(): Io & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l), env: {}, isTTY: false };
+}
+
+async function run(args: string[]): Promise<{ code: number; stdout: string[]; stderr: string[] }> {
+  const io = capture();
+  const code = await runCli(['node', 'org-compliance', ...args], io);
+  const all = [...io.stdout, ...io.stderr].join('\n');
+  // No stack trace, whatever the outcome.
+  expect(all).not.toContain('\n    at ');
+  return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+
+/** sha256 of every file under `dir`, by relative path (an absent directory is empty). */
+async function hashes(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    const full = join(e.parentPath, e.name);
+    out[full.slice(dir.length + 1)] = sha(await readFile(full));
+  }
+  return out;
+}
+
+async function fileHash(path: string): Promise<string | undefined> {
+  return readFile(path)
+    .then(sha)
+    .catch(() => undefined);
+}
+
+let repo: Repository;
+let root: string;
+/** The applied local target, as every case starts from (copied). */
+let pristine: string;
+/** Each case's copy of it. */
+let localDir: string;
+let common: string[];
+let bucket: string;
+
+async function fresh(): Promise<void> {
+  await rm(localDir, { recursive: true, force: true });
+  await cp(pristine, localDir, { recursive: true });
+}
+
+async function reportJson(): Promise<{ json: Record<string, unknown>; stderr: string[] }> {
+  const r = await run(['report', '--format', 'json', ...common]);
+  expect(r.code).toBe(0);
+  return { json: JSON.parse(r.stdout.join('\n')), stderr: r.stderr };
+}
+
+beforeAll(async () => {
+  const shape = { accounts: 5, ous: 3, seed: 11 };
+  const made = await generatedWorkspace({ ...shape, regions: 2, days: 2, today: TODAY });
+  // The Organization the workspace was generated from, as the local target reads it.
+  const organization = syntheticOrganization({ organizationId: 'o-a1b2c3d4e5', ...shape, until: TODAY });
+  await writeFile(join(made.localDir, 'org.json'), `${JSON.stringify(organization, null, 2)}\n`);
+  repo = made.repo;
+  root = made.root;
+  bucket = repo.org.snapshots.bucket;
+  pristine = made.localDir;
+  localDir = join(await mkdtemp(join(tmpdir(), 'org-compliance-bad-data-')), 'local');
+  common = ['--root', root, '--local-dir', localDir, '--today', TODAY];
+  await fresh();
+  const applied = await run(['apply', '--auto-approve', ...common]);
+  if (applied.code !== 0) throw new Error(`apply failed:\n${applied.stderr.join('\n')}`);
+  // The applied target (state.json, compacted days) is what every case starts from.
+  await rm(pristine, { recursive: true, force: true });
+  await cp(localDir, pristine, { recursive: true });
+}, 300_000);
+
+// ---------------------------------------------------------------------------------------------
+// Snapshot files
+// ---------------------------------------------------------------------------------------------
+
+/** The file of one account and region for today: the one each case damages. */
+interface Target {
+  account: string;
+  region: string;
+  key: string;
+  /** The same day's key a later delivery would have. */
+  laterKey: string;
+  gz: Buffer;
+  doc: { configurationItems: Record<string, unknown>[] };
+}
+
+const [y, m, d] = TODAY.split('-').map(Number) as [number, number, number];
+
+/** Today's snapshot files of each account and region that has exactly one (keys in the bucket). */
+async function todaysOnlyFiles(): Promise<{ account: string; region: string; key: string }[]> {
+  const bucketDir = join(pristine, 's3', bucket);
+  const day = new RegExp(
+    `AWSLogs/(\\d{12})/Config/([a-z0-9-]+)/${y}/${m}/${d}/ConfigSnapshot/[^/]+\\.json\\.gz$`,
+  );
+  const byPlace = new Map<string, { account: string; region: string; key: string }[]>();
+  for (const e of await readdir(bucketDir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const key = join(e.parentPath, e.name).slice(bucketDir.length + 1);
+    const match = day.exec(key);
+    if (!match || !repo.org.regions.includes(match[2] as string)) continue;
+    const place = `${match[1]}|${match[2]}`;
+    byPlace.set(place, [
+      ...(byPlace.get(place) ?? []),
+      { account: match[1] as string, region: match[2] as string, key },
+    ]);
+  }
+  return [...byPlace.values()]
+    .filter((files) => files.length === 1)
+    .map((files) => files[0] as (typeof files)[0])
+    .sort((a, b) => a.key.localeCompare(b.key));
+}
+
+function complianceItemIndex(doc: Target['doc']): number {
+  const i = doc.configurationItems.findIndex(
+    (item) =>
+      item.resourceType === 'AWS::Config::ResourceCompliance' &&
+      Array.isArray((item.configuration as { configRuleList?: unknown[] }).configRuleList) &&
+      ((item.configuration as { configRuleList: unknown[] }).configRuleList.length ?? 0) > 0,
+  );
+  if (i < 0) throw new Error('no compliance item with results');
+  return i;
+}
+
+/** A copy of the document with a change to its first compliance item with results. */
+function withCompliance(t: Target, change: (configuration: Record<string, unknown>) => void): Buffer {
+  const doc = structuredClone(t.doc);
+  change(doc.configurationItems[complianceItemIndex(doc)]?.configuration as Record<string, unknown>);
+  return gzipSync(JSON.stringify(doc));
+}
+
+/** Over 32 MiB of JSON on one line (streamed, never parsed whole): the target's items and padding. */
+function enormous(t: Target, tail: (json: string) => string): Buffer {
+  const blob = 'x'.repeat(1024 * 1024);
+  const padding = Array.from({ length: 34 }, (_, i) => ({
+    resourceType: 'AWS::S3::Bucket',
+    resourceId: `padding-${i}`,
+    configuration: { blob },
+  }));
+  const json = JSON.stringify({ ...t.doc, configurationItems: [...padding, ...t.doc.configurationItems] });
+  return gzipSync(tail(json), { level: 1 });
+}
+
+/** A deterministic run of bytes that is not deflate. */
+function garbage(n: number): Buffer {
+  const out = Buffer.alloc(n);
+  let x = 12345;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    out[i] = x >> 16;
+  }
+  return out;
+}
+
+interface SnapshotCase {
+  name: string;
+  /** The bad bytes, made from the good file of the target. */
+  bytes: (t: Target) => Buffer;
+  /** The reason in the warning, after the key. */
+  reason: (t: Target) => string | RegExp;
+  /**
+   * `only`: the bad bytes are the day's only file of that account and region (its figures become
+   * those of a run without the file); `late`: a newer delivery of the same day (the earlier good
+   * file is read in its place, and nothing changes).
+   */
+  as: 'only' | 'late';
+}
+
+const ci = (t: Target) => complianceItemIndex(t.doc);
+
+const SNAPSHOT_CASES: SnapshotCase[] = [
+  {
+    name: 'malformed JSON (a trailing comma)',
+    bytes: () => gzipSync('{"fileVersion":"1.0","configurationItems":[{"resourceType":"AWS::S3::Bucket",}]}'),
+    reason: () =>
+      'not valid JSON: Expected double-quoted property name in JSON at position 77 (line 1 column 78)',
+    as: 'only',
+  },
+  {
+    name: 'null',
+    bytes: () => gzipSync('null'),
+    reason: () => '(top level): expected an object with a configurationItems array, found null',
+    as: 'late',
+  },
+  {
+    name: 'a JSON array',
+    bytes: (t) => gzipSync(JSON.stringify([t.doc])),
+    reason: () => '(top level): expected an object with a configurationItems array, found an array',
+    as: 'only',
+  },
+  {
+    name: '{} without configurationItems',
+    bytes: () => gzipSync('{}'),
+    reason: () => 'configurationItems: expected an array of items, found nothing',
+    as: 'late',
+  },
+  {
+    name: 'truncated gzip',
+    bytes: (t) => t.gz.subarray(0, Math.floor(t.gz.length / 2)),
+    reason: () => 'gzip cut short (unexpected end of file): the file is truncated',
+    as: 'only',
+  },
+  {
+    name: 'corrupt gzip: a wrong CRC',
+    bytes: (t) => {
+      const b = Buffer.from(t.gz);
+      b[b.length - 8] = (b[b.length - 8] as number) ^ 0xff;
+      return b;
+    },
+    reason: () => 'corrupt gzip (incorrect data check)',
+    as: 'late',
+  },
+  {
+    name: 'corrupt gzip: garbage after the header',
+    bytes: (t) => Buffer.concat([t.gz.subarray(0, 10), garbage(4096)]),
+    reason: () => /^corrupt gzip \(invalid [a-z ]+\)$/,
+    as: 'only',
+  },
+  {
+    name: 'a zero-byte object',
+    bytes: () => Buffer.alloc(0),
+    reason: () => 'the object is empty (0 bytes)',
+    as: 'only',
+  },
+  {
+    name: 'plain JSON under a .json.gz key',
+    bytes: (t) => Buffer.from(JSON.stringify(t.doc)),
+    reason: () => 'not gzip (incorrect header check): the bytes do not start as gzip does',
+    as: 'late',
+  },
+  {
+    name: 'configRuleList not an array',
+    bytes: (t) =>
+      withCompliance(t, (c) => {
+        c.configRuleList = { configRuleName: 'x', complianceType: 'COMPLIANT' };
+      }),
+    reason: (t) =>
+      `configurationItems[${ci(t)}].configuration.configRuleList: expected an array of rule results, found an object`,
+    as: 'only',
+  },
+  {
+    name: 'complianceType a number',
+    bytes: (t) =>
+      withCompliance(t, (c) => {
+        (c.configRuleList as Record<string, unknown>[])[0] = {
+          ...(c.configRuleList as Record<string, unknown>[])[0],
+          complianceType: 1,
+        };
+      }),
+    reason: (t) =>
+      `configurationItems[${ci(t)}].configuration.configRuleList[0].complianceType: expected a string, found the number 1`,
+    as: 'late',
+  },
+  {
+    name: 'an enormous single line, cut off (streamed)',
+    bytes: (t) => enormous(t, (json) => json.slice(0, -40)),
+    reason: () => /^not valid JSON: .+/,
+    as: 'only',
+  },
+  {
+    name: 'an enormous single line whose last item has a configuration that is a number (streamed)',
+    bytes: (t) =>
+      enormous(t, (json) =>
+        json.replace(/\]\}$/, ',{"resourceType":"AWS::Config::ResourceCompliance","configuration":7}]}'),
+      ),
+    reason: (t) =>
+      `configurationItems[${34 + t.doc.configurationItems.length}].configuration: expected an object (or a JSON object in a string), found the number 7`,
+    as: 'late',
+  },
+];
+
+async function freshnessOf(account: string, region: string): Promise<Record<string, unknown>> {
+  const session = await createLocalTarget(repo.org, localDir, { today: TODAY }).openQuerySession();
+  try {
+    const rows = await session.query(
+      `SELECT CAST(last_snapshot AS varchar) AS last_snapshot, status FROM ${repo.org.glue.database}.freshness WHERE account_id = '${account}' AND region = '${region}'`,
+      'freshness',
+    );
+    expect(rows).toHaveLength(1);
+    return rows[0] as Record<string, unknown>;
+  } finally {
+    await session.close();
+  }
+}
+
+/** The files table's rows of a day (uri → items, evaluations). */
+async function filesTable(day: string): Promise<Record<string, [unknown, unknown]>> {
+  const path = join(
+    compactedDirectory(join(localDir, 's3'), repo.org.data, 'files'),
+    `dt=${day}`,
+    'part-0.parquet',
+  );
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const rows = (
+      await connection.runAndReadAll(`SELECT snapshot_file, items, evaluations FROM read_parquet('${path}')`)
+    ).getRowObjectsJS() as { snapshot_file: string; items: bigint | null; evaluations: bigint | null }[];
+    return Object.fromEntries(
+      rows.map((r) => [
+        r.snapshot_file,
+        [r.items === null ? null : Number(r.items), r.evaluations === null ? null : Number(r.evaluations)],
+      ]),
+    );
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Removes a day's compacted objects, so that the next run reads the day as on its first compaction. */
+async function forgetDay(day: string): Promise<void> {
+  for (const table of ['evaluations', 'files'] as const)
+    await rm(join(compactedDirectory(join(localDir, 's3'), repo.org.data, table), `dt=${day}`), {
+      recursive: true,
+      force: true,
+    });
+}
+
+describe('snapshot files the compaction cannot read', () => {
+  let target: Target;
+  let baseline: Record<string, unknown>;
+  let withoutFile: Record<string, unknown>;
+  let baselineFreshness: Record<string, unknown>;
+
+  beforeAll(async () => {
+    await fresh();
+    baseline = (await reportJson()).json;
+    const accounts = baseline.accounts as { accountId: string; compliant: number; nonCompliant: number }[];
+    const scored = new Set(accounts.filter((a) => a.compliant + a.nonCompliant > 0).map((a) => a.accountId));
+    const file = (await todaysOnlyFiles()).find((f) => scored.has(f.account));
+    if (!file) throw new Error('no file of a scored account today');
+    const gz = await readFile(join(pristine, 's3', bucket, file.key));
+    target = {
+      ...file,
+      laterKey: file.key.replace(/_(\d{8})T(\d{6})Z_/, (_, day: string) => `_${day}T235959Z_`),
+      gz,
+      doc: JSON.parse(gunzipSync(gz).toString('utf8')),
+    };
+    expect(target.laterKey).not.toBe(target.key);
+    baselineFreshness = await freshnessOf(target.account, target.region);
+    expect(baselineFreshness).toEqual({ last_snapshot: TODAY, status: 'fresh' });
+    // The reference: the same run without that file at all (not delivered today).
+    await rm(join(localDir, 's3', bucket, target.key));
+    await forgetDay(TODAY);
+    withoutFile = (await reportJson()).json;
+    expect(withoutFile).not.toEqual(baseline);
+  }, 300_000);
+
+  it.each(SNAPSHOT_CASES)(
+    '$name ($as): named with its key and why, counted as not delivered, the figures of the others unchanged',
+    async (c) => {
+      await fresh();
+      const key = c.as === 'only' ? target.key : target.laterKey;
+      const uri = `s3://${bucket}/${key}`;
+      const path = join(localDir, 's3', bucket, key);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, c.bytes(target));
+      if (c.as === 'only') await forgetDay(TODAY);
+      // The snapshot files (the compacted data, under the same bucket, is the compaction's to write).
+      const snapshotsDir = join(
+        localDir,
+        's3',
+        bucket,
+        target.key.slice(0, target.key.indexOf('AWSLogs/')),
+        'AWSLogs',
+      );
+      const snapshotsBefore = await hashes(snapshotsDir);
+      const stateBefore = await fileHash(join(localDir, 'state.json'));
+
+      const { json, stderr } = await reportJson();
+
+      const warnings = stderr.filter((l) => l.startsWith('… warning:'));
+      expect(warnings).toHaveLength(1);
+      const prefix = `… warning: the snapshot file ${uri} could not be read: `;
+      expect(warnings[0]?.startsWith(prefix)).toBe(true);
+      const counted =
+        c.as === 'only'
+          ? `; account ${target.account} in ${target.region} counts as not delivered on ${TODAY} (its figures stay those of its newest readable day)`
+          : `; the earlier file s3://${bucket}/${target.key} of that day was read in its place`;
+      expect(warnings[0]?.endsWith(` (${SHAPE})${counted}`)).toBe(true);
+      const reason = (warnings[0] as string).slice(prefix.length, -` (${SHAPE})${counted}`.length);
+      const want = c.reason(target);
+      if (typeof want === 'string') expect(reason).toBe(want);
+      else expect(reason).toMatch(want);
+
+      // The figures: exactly those of a run without the file, or, with an earlier good file of the
+      // day, exactly the baseline's (every other account's are the baseline's either way).
+      expect(json).toEqual(c.as === 'only' ? withoutFile : baseline);
+      const others = (r: Record<string, unknown>) =>
+        (r.accounts as { accountId: string }[]).filter((a) => a.accountId !== target.account);
+      expect(others(json)).toEqual(others(baseline));
+
+      // Freshness: the unreadable file is no delivery; the files table records it without counts.
+      const table = await filesTable(TODAY);
+      expect(table[uri]).toEqual([null, null]);
+      if (c.as === 'only') {
+        expect(table[`s3://${bucket}/${target.key}`]).toEqual([null, null]);
+        expect(await freshnessOf(target.account, target.region)).toEqual({
+          last_snapshot: YESTERDAY,
+          status: 'fresh',
+        });
+      } else {
+        expect(table[`s3://${bucket}/${target.key}`]?.[0]).toBe(target.doc.configurationItems.length);
+        expect(await freshnessOf(target.account, target.region)).toEqual(baselineFreshness);
+      }
+      // Nothing written where it should not be: the snapshot files and the state as they were.
+      expect(await hashes(snapshotsDir)).toEqual(snapshotsBefore);
+      expect(await fileHash(join(localDir, 'state.json'))).toBe(stateBefore);
+
+      // A rerun reads nothing again and writes nothing (the unreadable file is remembered).
+      const compactedDir = join(compactedDirectory(join(localDir, 's3'), repo.org.data, 'files'), '..');
+      const compacted = await hashes(compactedDir);
+      const again = await run(['compact', ...common]);
+      expect(again.code).toBe(0);
+      expect(again.stderr.filter((l) => l.startsWith('… warning:'))).toEqual([]);
+      expect(await hashes(compactedDir)).toEqual(compacted);
+    },
+    120_000,
+  );
+});
