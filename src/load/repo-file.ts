@@ -29,6 +29,16 @@ async function outsideTarget(root: string, file: string): Promise<string | undef
   return rel.startsWith('..') || isAbsolute(rel) ? target : undefined;
 }
 
+/** The first part of `file`'s path (a directory or the file itself) that is a symbolic link. */
+async function firstLink(root: string, file: string): Promise<string> {
+  const parts = file.split('/');
+  for (let n = 1; n <= parts.length; n++) {
+    const prefix = parts.slice(0, n).join('/');
+    if ((await lstat(join(root, prefix))).isSymbolicLink()) return prefix;
+  }
+  return file;
+}
+
 /**
  * The text of `file` (a repository-relative path with forward slashes) under `root`, without a
  * byte-order mark and with LF line ends; `missing` when there is no such file; otherwise the
@@ -37,15 +47,14 @@ async function outsideTarget(root: string, file: string): Promise<string | undef
 export async function readRepoText(root: string, file: string): Promise<RepoText> {
   const path = join(root, file);
   try {
-    const link = await lstat(path);
-    if (link.isSymbolicLink()) {
-      const target = await outsideTarget(root, file);
-      if (target !== undefined) {
-        return fileProblem(
-          file,
-          `is a symbolic link to ${target}, outside the repository; the tool reads only files in the repository (what a pull request reviews): replace the link with the file itself`,
-        );
-      }
+    const target = await outsideTarget(root, file);
+    if (target !== undefined) {
+      const link = await firstLink(root, file);
+      const what = link === file ? 'is a symbolic link' : `is reached through ${link}, a symbolic link,`;
+      return fileProblem(
+        file,
+        `${what} to ${target}, outside the repository; the tool reads only files in the repository (what a pull request reviews): replace the link with the file itself`,
+      );
     }
     const size = (await stat(path)).size;
     if (size > MAX_FILE_BYTES) {

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  cp,
   mkdir,
   mkdtemp,
   readdir,
@@ -45,6 +46,8 @@ type Make =
   | { kind: 'nested'; file: string; prefix: string; open: string; close: string; depth: number }
   /** `file` replaced by a link to a file outside the repository holding the same text. */
   | { kind: 'symlink-outside'; file: string }
+  /** Directory `dir` moved outside the repository, a link to it left in its place. */
+  | { kind: 'symlink-dir-outside'; dir: string }
   /** `file` replaced by a link to a path that does not exist. */
   | { kind: 'symlink-dangling'; file: string }
   /** `file` re-encoded (after the edits). */
@@ -148,6 +151,13 @@ async function make(root: string, outside: string, m: Make): Promise<void> {
       await writeFile(target, await readFile(join(root, m.file)));
       await rm(join(root, m.file));
       await symlink(target, join(root, m.file));
+      return;
+    }
+    case 'symlink-dir-outside': {
+      const target = join(outside, m.dir.replaceAll('/', '_'));
+      await cp(join(root, m.dir), target, { recursive: true });
+      await rm(join(root, m.dir), { recursive: true });
+      await symlink(target, join(root, m.dir));
       return;
     }
     case 'symlink-dangling':
