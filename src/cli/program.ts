@@ -7,7 +7,7 @@ import { FAST_PATH_MAX_BYTES } from '../compact/extract.js';
 import { DEMO_DEFAULTS, type DemoOptions } from '../demo/defaults.js';
 import { type Diagnostic, formatDiagnostic, loadForRun } from '../load/index.js';
 import type { ViewGrammarCheck } from '../load/view-syntax.js';
-import type { AccessMode, Repository } from '../model/config.js';
+import type { AccessMode, Repository, TargetMode } from '../model/config.js';
 import { isCalendarDate, toIsoDate } from '../model/dates.js';
 import type { Target } from '../model/provider.js';
 import { present } from '../model/values.js';
@@ -90,7 +90,7 @@ function today(opts: CommonOptions): string {
 }
 
 /** The target the options name, for the repository's organization. */
-function targetOf(repo: Repository, opts: CommonOptions, io: Io, mode?: AccessMode): Promise<Target> {
+function targetOf(repo: Repository, opts: CommonOptions, io: Io, mode?: TargetMode): Promise<Target> {
   return createTarget(opts.target, repo.org, {
     localDir: opts.localDir,
     today: today(opts),
@@ -303,6 +303,7 @@ function addCompactCommand(program: Command, io: Io, setExit: SetExit): void {
     .action(async (opts: CommonOptions & { workers?: number }) => {
       const repo = await load(opts, io, { quicksight: false, viewGrammar: 'skip' });
       if (!repo) return setExit(EXIT_ERROR);
+      // aws: the compact role (roles.data.compact, else roles.data.write), no management role.
       const target = await targetOf(repo, opts, io, 'write');
       const started = performance.now();
       const result = await target.compact(present({ workers: opts.workers }));
@@ -395,13 +396,19 @@ function addDoctorCommand(program: Command, io: Io, setExit: SetExit): void {
         import('../doctor/render.js'),
       ]);
       const checks =
-        opts.target === 'aws'
-          ? await doctorOnAws(repo, opts, io)
-          : (await import('../doctor/local-checks.js')).localDoctorChecks();
+        opts.target === 'aws' ? await doctorOnAws(repo, opts, io) : await doctorOnLocal(repo, opts);
       const run = { target: opts.target, mode: opts.mode, checks };
       io.out(opts.json ? renderDoctorJson(run) : renderDoctorText(run));
       setExit(exitCodeOf(checks));
     });
+}
+
+async function doctorOnLocal(repo: Repository, opts: DoctorOptions) {
+  const [{ runLocalDoctor }, { localDoctorProbes }] = await Promise.all([
+    import('../doctor/local-checks.js'),
+    import('../providers/local/doctor.js'),
+  ]);
+  return runLocalDoctor(repo.org, localDoctorProbes(resolve(opts.localDir)), Date.now());
 }
 
 async function doctorOnAws(repo: Repository, opts: DoctorOptions, io: Io) {

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { EXIT_ERROR, EXIT_OK, type Io, runCli } from '../../src/cli/program.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EXIT_ERROR, type Io, runCli } from '../../src/cli/program.js';
 import { REPO_ROOT } from '../helpers/repo.js';
 
 function capture() {
@@ -9,39 +12,48 @@ function capture() {
   return { io, out, err };
 }
 
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'org-compliance-doctor-cli-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
 const run = (args: string[], io: Io) =>
   runCli(['node', 'org-compliance', 'doctor', '--root', REPO_ROOT, ...args], io);
 
 describe('org-compliance doctor (CLI)', () => {
-  it('--target local says there is nothing to check, and exits 0', async () => {
+  it('--target local on an empty directory fails on org.json, and exits 1', async () => {
     const { io, out } = capture();
-    expect(await run(['--target', 'local'], io)).toBe(EXIT_OK);
+    expect(await run(['--target', 'local', '--local-dir', dir], io)).toBe(EXIT_ERROR);
     expect(out.join('\n')).toBe(
       [
-        'SKIP  local target  nothing to check: it needs no credentials or services (demo and apply create its directory; validate checks the repository)',
-        'doctor (local, read mode): 0 passed, 0 warnings, 0 failed, 1 skipped',
+        'PASS  local engine    DuckDB and the SQL transpiler are installed',
+        `FAIL  org.json        ${dir}/org.json not found: the local target needs an Organization. Run 'org-compliance demo' to generate one, or write it in the documented shape.`,
+        "                      fix: run 'org-compliance demo' to make a local target with an organization and snapshots",
+        'PASS  state.json      nothing deployed yet: apply deploys to it',
+        'PASS  apply lock      free',
+        'SKIP  snapshot files  skipped: needs org.json (failed)',
+        'doctor (local, read mode): 3 passed, 0 warnings, 1 failed, 1 skipped',
       ].join('\n'),
     );
   });
 
   it('--json gives the same checks for machines', async () => {
     const { io, out } = capture();
-    expect(await run(['--target', 'local', '--json', '--mode', 'write'], io)).toBe(EXIT_OK);
-    expect(JSON.parse(out.join('\n'))).toEqual({
-      target: 'local',
-      mode: 'write',
-      ok: true,
-      exitCode: 0,
-      checks: [
-        {
-          id: 'local',
-          title: 'local target',
-          status: 'skip',
-          detail:
-            'nothing to check: it needs no credentials or services (demo and apply create its directory; validate checks the repository)',
-        },
-      ],
-    });
+    expect(await run(['--target', 'local', '--local-dir', dir, '--json', '--mode', 'write'], io)).toBe(
+      EXIT_ERROR,
+    );
+    const json = JSON.parse(out.join('\n'));
+    expect(json).toMatchObject({ target: 'local', mode: 'write', ok: false, exitCode: 1 });
+    expect(json.checks.map((c: { id: string; status: string }) => `${c.id} ${c.status}`)).toEqual([
+      'engine pass',
+      'organization fail',
+      'state pass',
+      'lock pass',
+      'snapshots skip',
+    ]);
   });
 
   it('refuses a mode that is neither read nor write', async () => {
