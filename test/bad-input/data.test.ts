@@ -453,3 +453,363 @@ describe('snapshot files the compaction cannot read', () => {
     120_000,
   );
 });
+
+// ---------------------------------------------------------------------------------------------
+// Organization data
+// ---------------------------------------------------------------------------------------------
+
+interface OrgJson {
+  organizationId: string;
+  accounts: (Omit<OrgAccount, 'id' | 'name'> & { id: unknown; name: unknown })[];
+}
+
+/** `line:column` of the `nth` (from the end when negative) occurrence of `needle`, plus `shift` characters. */
+function positionOf(text: string, needle: string, nth: number, shift = 0): string {
+  const offsets: number[] = [];
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) offsets.push(i);
+  const offset = (offsets.at(nth) as number) + shift;
+  const before = text.slice(0, offset);
+  return `${before.split('\n').length}:${offset - before.lastIndexOf('\n')}`;
+}
+
+interface OrgCase {
+  name: string;
+  /** Changes the Organization; returns the problem's JSON path, its message, and where its value is written. */
+  damage: (org: OrgJson) => { path: string; message: string; at: (text: string) => string };
+}
+
+/** Where the value of the `nth` member `"field": …` is (the last one by default). */
+const memberValue =
+  (field: string, nth = -1) =>
+  (text: string) =>
+    positionOf(text, `"${field}": `, nth, `"${field}": `.length);
+
+/** The second entry for the first account: a copy, with `change`. */
+function listedAgain(org: OrgJson, change: Partial<OrgJson['accounts'][number]>) {
+  const first = org.accounts[0] as OrgJson['accounts'][number];
+  org.accounts.push({ ...first, ...change });
+  return { first, index: org.accounts.length - 1 };
+}
+
+const AGAIN =
+  ': each account is listed once. From Organizations this happens when an account is moved while it is read: run again.';
+
+const ORG_CASES: OrgCase[] = [
+  {
+    name: 'the same account listed twice',
+    damage: (org) => {
+      const { first, index } = listedAgain(org, {});
+      return {
+        path: `accounts[${index}].id`,
+        message: `account ${first.id} is listed again (first at accounts[0])${AGAIN}`,
+        at: memberValue('id'),
+      };
+    },
+  },
+  {
+    name: 'one id with two names',
+    damage: (org) => {
+      const { first, index } = listedAgain(org, { name: 'renamed-meanwhile' });
+      return {
+        path: `accounts[${index}].id`,
+        message: `account ${first.id} is listed again (first at accounts[0]), and the two disagree: name ${JSON.stringify(first.name)} there, "renamed-meanwhile" here${AGAIN}`,
+        at: memberValue('id'),
+      };
+    },
+  },
+  {
+    name: 'one id under two OUs (moved while the Organization was read)',
+    damage: (org) => {
+      const { first, index } = listedAgain(org, { ouPath: '/Root/Sandbox' });
+      return {
+        path: `accounts[${index}].id`,
+        message: `account ${first.id} is listed again (first at accounts[0]), and the two disagree: ouPath ${JSON.stringify(first.ouPath)} there, "/Root/Sandbox" here${AGAIN}`,
+        at: memberValue('id'),
+      };
+    },
+  },
+  {
+    name: 'one id with two states',
+    damage: (org) => {
+      const { first, index } = listedAgain(org, { state: 'SUSPENDED' });
+      expect(first.state).not.toBe('SUSPENDED');
+      return {
+        path: `accounts[${index}].id`,
+        message: `account ${first.id} is listed again (first at accounts[0]), and the two disagree: state ${JSON.stringify(first.state)} there, "SUSPENDED" here${AGAIN}`,
+        at: memberValue('id'),
+      };
+    },
+  },
+  {
+    name: 'an account id of 11 digits',
+    damage: (org) => {
+      (org.accounts[1] as OrgJson['accounts'][number]).id = '12345678901';
+      return {
+        path: 'accounts[1].id',
+        message:
+          '"12345678901" is not an account id: expected a string of exactly 12 digits, such as "012345678901"',
+        at: memberValue('id', 1),
+      };
+    },
+  },
+  {
+    name: 'an account id written as a number',
+    damage: (org) => {
+      (org.accounts[2] as OrgJson['accounts'][number]).id = 123456789012;
+      return {
+        path: 'accounts[2].id',
+        message:
+          '123456789012 is not an account id: expected a string of exactly 12 digits, such as "012345678901"',
+        at: memberValue('id', 2),
+      };
+    },
+  },
+  {
+    name: 'an empty name',
+    damage: (org) => {
+      const a = org.accounts[1] as OrgJson['accounts'][number];
+      a.name = '  ';
+      return {
+        path: 'accounts[1].name',
+        message: `account ${a.id} has no name: expected its name in the Organization`,
+        at: memberValue('name', 1),
+      };
+    },
+  },
+  {
+    name: 'an OU path whose parent does not exist (an empty OU name)',
+    damage: (org) => {
+      const a = org.accounts[1] as OrgJson['accounts'][number];
+      a.ouPath = '/Root//Prod';
+      return {
+        path: 'accounts[1].ouPath',
+        message: `account ${a.id}: "/Root//Prod" is not an OU path: expected the path from the root, such as "/Root/Workloads/Prod" (no empty OU name)`,
+        at: memberValue('ouPath', 1),
+      };
+    },
+  },
+];
+
+describe('Organization data that lists an account twice or badly', () => {
+  let organization: OrgJson;
+  const accountsYaml = () => join(root, 'config/accounts.yaml');
+
+  beforeAll(async () => {
+    organization = JSON.parse(await readFile(join(pristine, 'org.json'), 'utf8'));
+  });
+
+  /** A local target with this org.json only (discover reads nothing else). */
+  async function orgDir(org: OrgJson): Promise<{ dir: string; orgPath: string; text: string }> {
+    const dir = await mkdtemp(join(tmpdir(), 'org-compliance-bad-org-'));
+    const text = `${JSON.stringify(org, null, 2)}\n`;
+    await writeFile(join(dir, 'org.json'), text);
+    return { dir, orgPath: join(dir, 'org.json'), text };
+  }
+
+  /** The Organization with one more account than accounts.yaml: discover --write would write. */
+  function behind(): OrgJson {
+    const org = structuredClone(organization);
+    org.accounts.push({
+      ...(org.accounts[0] as OrgJson['accounts'][number]),
+      id: '999999999999',
+      name: 'joined-today',
+    });
+    return org;
+  }
+
+  it('the control: the same Organization, valid, makes discover --write write accounts.yaml', async () => {
+    const before = await readFile(accountsYaml());
+    const { dir } = await orgDir(behind());
+    try {
+      const r = await run(['discover', '--write', '--root', root, '--local-dir', dir, '--today', TODAY]);
+      expect(r.code).toBe(2);
+      expect(sha(await readFile(accountsYaml()))).not.toBe(sha(before));
+    } finally {
+      await writeFile(accountsYaml(), before);
+    }
+  });
+
+  it.each(ORG_CASES)('$name: refused naming the account and where, accounts.yaml untouched', async (c) => {
+    const org = behind();
+    const problem = c.damage(org);
+    const { dir, orgPath, text } = await orgDir(org);
+    const before = await fileHash(accountsYaml());
+    for (const args of [['discover', '--write'], ['plan']]) {
+      const r = await run([...args, '--root', root, '--local-dir', dir, '--today', TODAY]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toEqual([]);
+      expect(r.stderr.filter((l) => l.startsWith('Error:'))).toEqual([
+        `Error: The Organization's data (${orgPath}) is refused; nothing was compared or written:\n  ${problem.at(text)}: ${problem.path}: ${problem.message}`,
+      ]);
+    }
+    expect(await fileHash(accountsYaml())).toBe(before);
+    expect(await readdir(dir)).toEqual(['org.json']);
+  });
+
+  it('from Organizations (the aws target): an account listed under two OUs is refused before anything is compared', () => {
+    const account: OrgAccount = {
+      id: '111122223333',
+      name: 'payments-prod',
+      state: 'ACTIVE',
+      ouPath: '/Root/Workloads',
+      joined: '2024-01-02',
+    };
+    const read = {
+      organizationId: 'o-a1b2c3d4e5',
+      accounts: [account, { ...account, ouPath: '/Root/Sandbox' }],
+    };
+    expect(() => compareAccounts([], read)).toThrow(OrganizationDataError);
+    expect(() => compareAccounts([], read)).toThrow(
+      `The Organization's data (organization o-a1b2c3d4e5) is refused; nothing was compared or written:\n  accounts[1].id: account 111122223333 is listed again (first at accounts[0]), and the two disagree: ouPath "/Root/Workloads" there, "/Root/Sandbox" here${AGAIN}`,
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// state.json and the apply lock
+// ---------------------------------------------------------------------------------------------
+
+/** What the refusal of a state file ends with: what the file is, and the ways out. */
+function stateRemedyText(file: string): string {
+  return (
+    `${file} is the local target's record of what it deployed; it was left as it is. ` +
+    'Restore it from a backup, or delete it to start afresh: the local target then owns nothing, ' +
+    'so the next plan proposes to create every rule, table, view and dashboard again and apply ' +
+    're-creates them in the same directory (org.json, the snapshot files and the compacted data are kept).'
+  );
+}
+
+interface StateCase {
+  name: string;
+  /** The damaged text from the good one. */
+  text: (good: string) => string;
+  /** What follows `<file>:` in the refusal. */
+  refusal: (file: string, text: string) => string | RegExp;
+}
+
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `line:column` just after the last character of a text. */
+function endOf(text: string): string {
+  const lines = text.split('\n');
+  return `${lines.length}:${(lines.at(-1) as string).length + 1}`;
+}
+
+const STATE_CASES: StateCase[] = [
+  {
+    name: 'truncated (a write cut short)',
+    text: (good) => good.slice(0, Math.floor(good.length / 2)),
+    refusal: (file, text) =>
+      new RegExp(`^${literal(endOf(text))}: not valid JSON \\(.+\\)\\. ${literal(stateRemedyText(file))}$`),
+  },
+  {
+    name: 'not JSON (merge conflict markers)',
+    text: (good) => `<<<<<<< HEAD\n${good}=======\n{}\n>>>>>>> theirs\n`,
+    refusal: (file) => new RegExp(`^1:1: not valid JSON \\(.+\\)\\. ${literal(stateRemedyText(file))}$`),
+  },
+  {
+    name: 'empty (0 bytes)',
+    text: () => '',
+    refusal: (file) => `1:1: not valid JSON (the file is empty). ${stateRemedyText(file)}`,
+  },
+  {
+    name: 'wrong shape: a list at the top',
+    text: (good) => `[${good}]`,
+    refusal: (file) =>
+      `1:1: (top level): expected an object { version: 1, configRules, glueTables, athenaViews, quicksight }. ${stateRemedyText(file)}`,
+  },
+  {
+    name: 'wrong shape: configRules is a list',
+    text: (good) => JSON.stringify({ ...JSON.parse(good), configRules: [] }, null, 2),
+    refusal: (file, text) =>
+      `${positionOf(text, '"configRules": ', 0, '"configRules": '.length)}: configRules: expected an object (region or kind → name → resource). ${stateRemedyText(file)}`,
+  },
+  {
+    name: 'wrong shape: a view that is a string',
+    text: (good) => {
+      const state = JSON.parse(good);
+      const region = Object.keys(state.athenaViews)[0] as string;
+      const view = Object.keys(state.athenaViews[region])[0] as string;
+      state.athenaViews[region][view] = 'SELECT 1';
+      return JSON.stringify(state, null, 2);
+    },
+    refusal: (file, text) => {
+      const state = JSON.parse(text);
+      const region = Object.keys(state.athenaViews)[0] as string;
+      const view = Object.keys(state.athenaViews[region])[0] as string;
+      return `${positionOf(text, '"SELECT 1"', 0)}: athenaViews.${region}.${view}: expected an object (the resource's properties). ${stateRemedyText(file)}`;
+    },
+  },
+  {
+    name: 'no version',
+    text: (good) => {
+      const { version: _, ...rest } = JSON.parse(good);
+      return JSON.stringify(rest, null, 2);
+    },
+    refusal: (file) => `1:1: version: expected 1, found null. ${stateRemedyText(file)}`,
+  },
+  {
+    name: 'a future format version',
+    text: (good) => JSON.stringify({ ...JSON.parse(good), version: 2 }, null, 2),
+    refusal: (_file, text) =>
+      `${positionOf(text, '"version": ', 0, '"version": '.length)}: version: state format 2 was written by a newer org-compliance (this one reads format 1); it was left as it is: run the newer org-compliance, or restore a backup written in format 1.`,
+  },
+];
+
+describe('a damaged state.json', () => {
+  it.each(STATE_CASES)(
+    '$name: plan and apply refuse naming the file and where, and never write it',
+    async (c) => {
+      await fresh();
+      const file = join(localDir, 'state.json');
+      const text = c.text(await readFile(file, 'utf8'));
+      await writeFile(file, text);
+      const before = await hashes(localDir);
+      const want = c.refusal(file, text);
+      for (const args of [['plan'], ['apply', '--auto-approve']]) {
+        const r = await run([...args, ...common]);
+        expect(r.code).toBe(1);
+        const errors = r.stderr.filter((l) => l.startsWith('Error:'));
+        expect(errors).toHaveLength(1);
+        const refusal = (errors[0] as string).slice(`Error: ${file}:`.length);
+        expect(errors[0]?.startsWith(`Error: ${file}:`)).toBe(true);
+        if (typeof want === 'string') expect(refusal).toBe(want);
+        else expect(refusal).toMatch(want);
+      }
+      // Nothing written: not the state, not a lock left behind, nothing else.
+      expect(await hashes(localDir)).toEqual(before);
+    },
+    60_000,
+  );
+});
+
+describe('a damaged apply lock', () => {
+  const LOCKS = [
+    { name: 'not JSON', text: 'half a lo' },
+    {
+      name: 'JSON without an expiry',
+      text: '{"id":"x","holder":"ci-runner pid 4242","acquired":"2026-12-01T10:00:00.000Z"}\n',
+    },
+  ];
+
+  it.each(LOCKS)(
+    '$name: apply refuses naming the lock and the remedy, writes nothing; --force-unlock clears it',
+    async (c) => {
+      await fresh();
+      const lock = join(localDir, 'apply.lock');
+      await writeFile(lock, c.text);
+      const before = await hashes(localDir);
+      const r = await run(['apply', '--auto-approve', ...common]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.filter((l) => !l.startsWith('… ') && !l.includes(': warning: '))).toEqual([
+        `The apply lock at ${lock} is an unreadable lock file (${Buffer.byteLength(c.text)} bytes, not a lock record): nothing was written, and it does not expire by itself. ` +
+          'If no apply is running, --force-unlock removes it (a lock is the JSON {id, holder, acquired, expires} that apply writes).',
+      ]);
+      expect(await hashes(localDir)).toEqual(before);
+      // The remedy works: forced, the apply runs (nothing to change) and leaves no lock.
+      expect((await run(['apply', '--auto-approve', '--force-unlock', ...common])).code).toBe(0);
+      expect(await fileHash(lock)).toBeUndefined();
+    },
+    60_000,
+  );
+});
