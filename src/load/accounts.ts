@@ -35,6 +35,18 @@ export function checkAccountId(file: YamlFile, path: (string | number)[], value:
   return true;
 }
 
+/** An account leaves after it joins: `closed` (when both dates are valid) is not before `joined`. */
+function closedAfterJoined(file: YamlFile, path: (string | number)[], e: Record<string, unknown>): boolean {
+  const { joined, closed } = e;
+  if (typeof joined !== 'string' || typeof closed !== 'string') return true;
+  if (!isCalendarDate(joined) || !isCalendarDate(closed) || closed >= joined) return true;
+  file.error(
+    [...path, 'closed'],
+    `${closed} is before joined (${joined}): an account leaves the organization after it joins; fix either date (discover --write sets closed to the day it first sees the account out of ACTIVE)`,
+  );
+  return false;
+}
+
 export function parseAccounts(file: YamlFile): Account[] | undefined {
   const data = file.data();
   if (data === null || data === undefined) {
@@ -124,19 +136,7 @@ export function parseAccounts(file: YamlFile): Account[] | undefined {
         ok = false;
       }
     }
-    if (
-      typeof e.joined === 'string' &&
-      typeof e.closed === 'string' &&
-      isCalendarDate(e.joined) &&
-      isCalendarDate(e.closed) &&
-      e.closed < e.joined
-    ) {
-      file.error(
-        [...path, 'closed'],
-        `${e.closed} is before joined (${e.joined}): an account leaves the organization after it joins; fix either date (discover --write sets closed to the day it first sees the account out of ACTIVE)`,
-      );
-      ok = false;
-    }
+    if (!closedAfterJoined(file, path, e)) ok = false;
     if (typeof e.id === 'string' && ACCOUNT_ID.test(e.id)) {
       const prev = firstSeen.get(e.id);
       if (prev !== undefined) {
