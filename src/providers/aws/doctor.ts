@@ -85,11 +85,15 @@ export function awsDoctorProbes(
 }
 
 export function createDoctorProbes(o: AwsDoctorOptions): DoctorProbes {
+  return { ...identityProbes(o), ...organizationProbes(o), ...dataProbes(o), ...serviceProbes(o) };
+}
+
+/** Who runs doctor, the roles of the mode, the account of the data credentials. */
+function identityProbes(
+  o: AwsDoctorOptions,
+): Pick<DoctorProbes, 'callerIdentity' | 'assumeRole' | 'dataAccount'> {
   const { org, send } = o;
   const home = org.homeRegion;
-  const orgRegion = organizationsRegion(home);
-  const glue = org.glue.region;
-  const bucket = org.snapshots.bucket;
   return {
     async callerIdentity() {
       const answer = await send(o.base.sts(home), new GetCallerIdentityCommand({}), {
@@ -116,6 +120,23 @@ export function createDoctorProbes(o: AwsDoctorOptions): DoctorProbes {
       if (!answer.Account) throw new Error('STS GetCallerIdentity returned no account id');
       return answer.Account;
     },
+  };
+}
+
+/** Organizations and Organization Config Rules, with the management credentials. */
+function organizationProbes(
+  o: AwsDoctorOptions,
+): Pick<
+  DoctorProbes,
+  | 'organization'
+  | 'delegatedAdministrators'
+  | 'organizationRuleNames'
+  | 'organizationRuleStatuses'
+  | 'memberDeployments'
+> {
+  const { send } = o;
+  const orgRegion = organizationsRegion(o.org.homeRegion);
+  return {
     async organization() {
       const organizations = o.clients.organizations();
       const described = await send(organizations, new DescribeOrganizationCommand({}), {
@@ -188,6 +209,17 @@ export function createDoctorProbes(o: AwsDoctorOptions): DoctorProbes {
         more: page.NextToken !== undefined && page.NextToken !== '',
       };
     },
+  };
+}
+
+/** The snapshot bucket, Glue and Athena, with the data credentials. */
+function dataProbes(
+  o: AwsDoctorOptions,
+): Pick<DoctorProbes, 'firstKey' | 'readFirstByte' | 'glueDatabase' | 'glueTable' | 'athenaResultPlacement'> {
+  const { org, send } = o;
+  const glue = org.glue.region;
+  const bucket = org.snapshots.bucket;
+  return {
     async firstKey(prefix: string) {
       const page = await send(
         o.clients.s3(glue),
@@ -231,6 +263,18 @@ export function createDoctorProbes(o: AwsDoctorOptions): DoctorProbes {
       });
       return (await runner.resultPlacement()).description;
     },
+  };
+}
+
+/** QuickSight with the data credentials; SES with the default chain, as the report sends. */
+function serviceProbes(
+  o: AwsDoctorOptions,
+): Pick<
+  DoctorProbes,
+  'quickSightSubscription' | 'quickSightPrincipalExists' | 'sesIdentity' | 'sesProductionAccess'
+> {
+  const { send } = o;
+  return {
     quickSightSubscription: (accountId: string, region: string) => subscription(o, accountId, region),
     quickSightPrincipalExists: (principal: QuickSightPrincipal) => principalExists(o, principal),
     async sesIdentity(identity: string, region: string) {
