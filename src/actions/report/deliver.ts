@@ -33,11 +33,28 @@ export interface DeliveryDeps {
 
 const ADDRESS = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[A-Za-z]{2,}/g;
 
-/** Replaces every secret and anything shaped like an e-mail address. */
+/** Replaces every secret (as is and URL-encoded, longest first) and anything shaped like an e-mail address. */
 export function redact(text: string, secrets: readonly string[]): string {
+  const forms = [...new Set(secrets.flatMap((s) => (s ? [s, encodeURIComponent(s)] : [])))];
   let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join('***');
+  for (const form of forms.sort((a, b) => b.length - a.length)) out = out.split(form).join('***');
   return out.replace(ADDRESS, '***');
+}
+
+/**
+ * What of a webhook URL is secret: the whole URL, and its path and query alone (the host is
+ * public; the path is the credential), with each path segment of 8 characters or more.
+ */
+export function webhookSecrets(url: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [url];
+  }
+  const tail = `${parsed.pathname}${parsed.search}`;
+  const segments = parsed.pathname.split('/').filter((part) => part.length >= 8);
+  return [url, ...(tail.length > 1 ? [tail] : []), ...segments];
 }
 
 export function isEmailAddress(s: string): boolean {
@@ -160,7 +177,7 @@ export async function postReportToWebhook(
   } catch (e) {
     const cause = (e as { cause?: Error }).cause?.message ?? '';
     throw new Error(
-      `Could not reach the chat webhook: ${redact(`${errorMessage(e)} ${cause}`.trim(), [url])}`,
+      `Could not reach the chat webhook: ${redact(`${errorMessage(e)} ${cause}`.trim(), webhookSecrets(url))}`,
     );
   }
   if (status < 200 || status >= 300) throw new Error(`The chat webhook answered HTTP ${status}`);
@@ -203,7 +220,7 @@ export async function deliverReport(
         await postReportToWebhook(delivery.webhookUrl, renderReportChat(report, context), deps.fetch);
         log('Posted the report to the chat webhook');
       } catch (e) {
-        errors.push(redact(errorMessage(e), [delivery.webhookUrl]));
+        errors.push(redact(errorMessage(e), webhookSecrets(delivery.webhookUrl)));
       }
     }
   }

@@ -7,7 +7,7 @@ import { runReportOn } from '../../pipeline/report.js';
 import { renderReportHtml, renderReportMarkdown } from '../../report/compliance.js';
 import { ActionInputError, prepare, runAction } from '../common.js';
 import { Inputs, Outputs } from '../names.js';
-import { type Delivery, deliverReport, isEmailAddress } from './deliver.js';
+import { type Delivery, deliverReport, isEmailAddress, webhookSecrets } from './deliver.js';
 
 const FORMATS = ['md', 'json', 'html'] as const;
 
@@ -20,12 +20,15 @@ export function run(): Promise<void> {
       );
     const dryRun = booleanInput(Inputs.dryRun);
     const webhookUrl = core.getInput(Inputs.webhookUrl);
-    if (webhookUrl) core.setSecret(webhookUrl);
+    // The runner masks what it is told: the URL, and its secret path on its own.
+    if (webhookUrl) for (const secret of webhookSecrets(webhookUrl)) core.setSecret(secret);
 
     const { repo, target, today } = await prepare();
     const settings = reportSettings(repo.org);
     const recipients = listInput(core.getInput(Inputs.recipients));
     const to = recipients.length ? recipients : settings.recipients;
+    // Recipients are people's addresses: masked in the log whatever prints them.
+    for (const address of to) core.setSecret(address);
     const bad = to.findIndex((r) => !isEmailAddress(r));
     if (bad >= 0)
       throw new ActionInputError(`Input '${Inputs.recipients}': entry ${bad + 1} is not an e-mail address`);
