@@ -14,9 +14,10 @@
  * - STS GetCallerIdentity answers the configured caller ARN.
  * - S3 ListObjectsV2: keys in UTF-8 binary order under Prefix, MaxKeys (S3 returns at most 1,000),
  *   ContinuationToken; NoSuchBucket for a bucket that was never made (or holds nothing).
- * - QuickSight: DescribeAccountSubscription (ResourceNotFoundException without a subscription);
- *   DescribeUser and DescribeGroup only in the identity region (AccessDeniedException naming it
- *   elsewhere), only in a subscribed account, groups only in Enterprise.
+ * - QuickSight: DescribeAccountSubscription (ResourceNotFoundException without a subscription),
+ *   DescribeUser and DescribeGroup answer only in the identity region (elsewhere an
+ *   AccessDeniedException naming it, as QuickSight answers account-level and identity calls);
+ *   users and groups only in a subscribed account, groups only in Enterprise.
  * - SESv2 GetEmailIdentity (NotFoundException for an unknown identity) and GetAccount.
  * - `deny(service, operation)`: that call is refused as for a missing permission (AccessDenied with
  *   HTTP 403 on S3, AccessDeniedException elsewhere).
@@ -330,6 +331,8 @@ export class DoctorFakeAws extends FakeAws {
         );
       }
       const subscription = this.quickSightSubscription;
+      if (subscription && region !== subscription.identityRegion)
+        throw wrongIdentityRegion(region, subscription.identityRegion);
       if (operation === 'DescribeAccountSubscription') {
         if (!subscription)
           throw awsError(
@@ -359,13 +362,6 @@ export class DoctorFakeAws extends FakeAws {
         'ResourceNotFoundException',
         `Account ${this.accountId} is not signed up with QuickSight with namespace ${namespace}.`,
         { status: 404 },
-      );
-    }
-    if (region !== subscription.identityRegion) {
-      throw awsError(
-        'AccessDeniedException',
-        `Operation is being called from endpoint ${region}, but your identity region is ${subscription.identityRegion}. Please use the ${subscription.identityRegion} endpoint.`,
-        { status: 401 },
       );
     }
     const group = operation === 'DescribeGroup';
@@ -410,4 +406,13 @@ export class DoctorFakeAws extends FakeAws {
     }
     throw awsError('UnknownOperationException', `The fake SES does not implement ${operation}`);
   }
+}
+
+/** QuickSight's answer to an account-level or identity call made outside the identity region. */
+function wrongIdentityRegion(region: string, identityRegion: string): Error {
+  return awsError(
+    'AccessDeniedException',
+    `Operation is being called from endpoint ${region}, but your identity region is ${identityRegion}. Please use the ${identityRegion} endpoint.`,
+    { status: 401 },
+  );
 }

@@ -556,11 +556,12 @@ async function checkQuickSight(
   let accountId = input.org.quicksight.accountId;
   const subscription = await gated(data, 'quicksight', title, async () => {
     accountId ??= await probes.dataAccount();
-    return judgeSubscription(
-      input,
-      accountId,
-      await probes.quickSightSubscription(accountId, input.org.quicksight.identityRegion),
-    );
+    try {
+      const found = await probes.quickSightSubscription(accountId, input.org.quicksight.identityRegion);
+      return judgeSubscription(input, accountId, found);
+    } catch (error) {
+      return wrongIdentityRegion('quicksight', title, input.org, error);
+    }
   });
   const principals = await gated(
     [subscription],
@@ -569,6 +570,26 @@ async function checkQuickSight(
     () => checkPrincipals(input, probes, accountId ?? ''),
   );
   return [subscription, principals];
+}
+
+/**
+ * QuickSight answers account-level and user and group calls in its identity region only, and
+ * elsewhere says which region that is: the fix is quicksight.identityRegion. Other errors are rethrown.
+ */
+function wrongIdentityRegion(id: string, title: string, org: OrgConfig, error: unknown): CheckResult {
+  const region = identityRegionOf(error);
+  if (!region) throw error;
+  return fail(
+    id,
+    title,
+    oneLine(error),
+    `set quicksight.identityRegion in config/org.yaml to ${region} (it is ${org.quicksight.identityRegion})`,
+  );
+}
+
+/** The identity region QuickSight names when a call went to another region, else undefined. */
+function identityRegionOf(error: unknown): string | undefined {
+  return /identity region is ([a-z0-9-]+)/.exec(oneLine(error))?.[1];
 }
 
 /** Groups and namespaces other than `default` exist in QuickSight Enterprise only. */
@@ -617,20 +638,22 @@ async function checkPrincipals(
   const { owners, viewers } = input.org.quicksight;
   const written = [...new Set([...owners, ...viewers])];
   const missing: string[] = [];
-  try {
-    for (const principal of written.map((p) => quickSightPrincipal(p, input.org, accountId))) {
+  for (const principal of written.map((p) => quickSightPrincipal(p, input.org, accountId))) {
+    try {
       if (!(await probes.quickSightPrincipalExists(principal))) missing.push(principal.written);
+    } catch (error) {
+      // An ARN naming another region than the identity region org.yaml rightly gives: the ARN is wrong.
+      const arnWrong =
+        principal.written.startsWith('arn:') &&
+        identityRegionOf(error) === input.org.quicksight.identityRegion;
+      if (!arnWrong) return wrongIdentityRegion(id, title, input.org, error);
+      return fail(
+        id,
+        title,
+        oneLine(error),
+        `write ${principal.written} with region ${input.org.quicksight.identityRegion}, QuickSight's identity region, or as ${principal.type}/${principal.name}`,
+      );
     }
-  } catch (error) {
-    // QuickSight answers users and groups in its identity region only, and says which that is.
-    const region = /identity region is ([a-z0-9-]+)/.exec(oneLine(error))?.[1];
-    if (!region) throw error;
-    return fail(
-      id,
-      title,
-      oneLine(error),
-      `set quicksight.identityRegion in config/org.yaml to ${region} (it is ${input.org.quicksight.identityRegion})`,
-    );
   }
   if (missing.length === 0) {
     return pass(id, title, `${written.length} found (owners: ${owners.length}, viewers: ${viewers.length})`);

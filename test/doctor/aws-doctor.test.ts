@@ -546,13 +546,30 @@ describe('doctor --target aws: QuickSight', () => {
       identityRegion: 'eu-west-1',
     };
     const moved = await runAwsDoctor(input(), probesOf(elsewhere));
-    expect(byId(moved, 'quicksight-principals')).toEqual({
+    expect(byId(moved, 'quicksight')).toEqual({
+      id: 'quicksight',
+      title: 'quicksight subscription',
+      status: 'fail',
+      detail:
+        'Could not read the QuickSight subscription of account 111111111111 (DescribeAccountSubscription in us-east-1): Operation is being called from endpoint us-east-1, but your identity region is eu-west-1. Please use the eu-west-1 endpoint.',
+      remedy: 'set quicksight.identityRegion in config/org.yaml to eu-west-1 (it is us-east-1)',
+    });
+    expect(byId(moved, 'quicksight-principals').detail).toBe(
+      'skipped: needs quicksight subscription (failed)',
+    );
+  });
+
+  it('an owner ARN in another region than the identity region fails with the ARN to write', async () => {
+    const arn = 'arn:aws:quicksight:eu-west-1:111111111111:group/default/org-compliance-admins';
+    const o = org({ quicksight: { ...org().quicksight, owners: [arn] } });
+    const checks = await runAwsDoctor(input({ org: o }), probesOf(healthyFake(o), o));
+    expect(byId(checks, 'quicksight-principals')).toEqual({
       id: 'quicksight-principals',
       title: 'quicksight owners and viewers',
       status: 'fail',
       detail:
-        'Could not read QuickSight group org-compliance-admins (namespace default) (DescribeGroup in us-east-1): Operation is being called from endpoint us-east-1, but your identity region is eu-west-1. Please use the eu-west-1 endpoint.',
-      remedy: 'set quicksight.identityRegion in config/org.yaml to eu-west-1 (it is us-east-1)',
+        'Could not read QuickSight group org-compliance-admins (namespace default) (DescribeGroup in eu-west-1): Operation is being called from endpoint eu-west-1, but your identity region is us-east-1. Please use the us-east-1 endpoint.',
+      remedy: `write ${arn} with region us-east-1, QuickSight's identity region, or as group/org-compliance-admins`,
     });
   });
 
