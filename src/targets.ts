@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { checkLocalEngine, loadLocalEngine } from './engines/local-engine.js';
-import type { AccessMode, OrgConfig } from './model/config.js';
+import type { OrgConfig, TargetMode } from './model/config.js';
 import type { ProgressReporter, Target } from './model/provider.js';
 import { present } from './model/values.js';
 import { DEFAULT_LOCAL_DIR } from './providers/local/store.js';
@@ -11,8 +11,8 @@ export const TARGET_NAMES: readonly TargetName[] = ['aws', 'local'];
 
 export interface TargetOptions {
   localDir?: string;
-  /** aws: assume the read roles (plan, discover) or the write roles (apply) of config/org.yaml. */
-  mode?: AccessMode;
+  /** aws: assume the read roles (plan, discover), the write roles (apply) or the compact role (compact) of config/org.yaml. */
+  mode?: TargetMode;
   /** The day the local engine takes as today (the dt projection's NOW). */
   today?: string;
   progress?: ProgressReporter;

@@ -304,7 +304,7 @@ function addCompactCommand(program: Command, io: Io, setExit: SetExit): void {
       const repo = await load(opts, io, { quicksight: false, viewGrammar: 'skip' });
       if (!repo) return setExit(EXIT_ERROR);
       // aws: the compact role (roles.data.compact, else roles.data.write), no management role.
-      const target = await targetOf(repo, opts, io, 'write');
+      const target = await targetOf(repo, opts, io, 'compact');
       const started = performance.now();
       const result = await target.compact(present({ workers: opts.workers }));
       const rows = result.written.reduce((n, d) => n + d.rows, 0);

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { OrgConfig } from '../model/config.js';
+import type { DataRoles, OrgConfig } from '../model/config.js';
 import { daysBetween, isCalendarDate } from '../model/dates.js';
 import { regionPartition, unknownRegionProblem } from '../model/regions.js';
 import { present } from '../model/values.js';
@@ -158,7 +158,8 @@ const orgSchema = strictMap({
   }),
   roles: strictMap({
     management: strictMap({ read: roleArn, write: roleArn }).optional(),
-    data: strictMap({ read: roleArn, write: roleArn }).optional(),
+    // compact: the nightly job's compaction (snapshot reads, the compacted tables); absent, write.
+    data: strictMap({ read: roleArn, write: roleArn, compact: roleArn.optional() }).optional(),
   }).default({}),
 });
 
@@ -219,6 +220,12 @@ function checkComplianceWindows(file: YamlFile, c: z.infer<typeof orgSchema>['co
       `${c.staleAfterDays} days is longer than windowDays (${c.windowDays}): an account/region would leave the score before it is flagged stale; set staleAfterDays to at most ${c.windowDays}`,
     );
   }
+}
+
+/** roles.data as given: `compact` only when it is written (compaction falls back to `write`). */
+function dataRoles(data: z.infer<typeof orgSchema>['roles']['data']): DataRoles | undefined {
+  if (!data) return undefined;
+  return { read: data.read, write: data.write, ...present({ compact: data.compact }) };
 }
 
 export interface OrgCheckContext {
@@ -289,6 +296,6 @@ export function parseOrg(file: YamlFile, ctx: OrgCheckContext = {}): OrgConfig |
       viewers: o.quicksight.viewers,
       viewersCanAuthor: o.quicksight.viewersCanAuthor,
     },
-    roles: present({ management: o.roles.management, data: o.roles.data }),
+    roles: present({ management: o.roles.management, data: dataRoles(o.roles.data) }),
   };
 }

@@ -87,7 +87,7 @@ export interface OrgConfig {
     /** Organizations and Organization Config Rules: the management account or a delegated administrator. */
     management?: RolePair;
     /** Glue (and the other data services) in the account that holds the snapshot bucket. */
-    data?: RolePair;
+    data?: DataRoles;
   };
 }
 
@@ -151,6 +151,20 @@ export interface RolePair {
 }
 
 export type AccessMode = 'read' | 'write';
+
+/**
+ * The data account's roles: the pair, and the role `compact` assumes (the nightly job): the
+ * snapshot files read, the compacted tables written, nothing else. Absent: `compact` assumes `write`.
+ */
+export interface DataRoles extends RolePair {
+  compact?: string;
+}
+
+/**
+ * Which roles a run of the aws target assumes: the read or the write pair, or compaction's
+ * (`roles.data.compact`, else `roles.data.write`, and no management role at all).
+ */
+export type TargetMode = AccessMode | 'compact';
 
 export interface Account {
   id: string;

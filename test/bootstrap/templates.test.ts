@@ -48,7 +48,7 @@ describe('bootstrap/ is what permissions.ts declares', () => {
     const text = await read(file);
     expect(fillGenerated(text, file)).toBe(text);
     // Every role of the file has its generated section.
-    expect(text.match(/# generated: /g)?.length).toBe(file.includes('data') ? 5 : 2);
+    expect(text.match(/# generated: /g)?.length).toBe(file.includes('data') ? 6 : 2);
   });
 
   it('the Log Archive statements are the data roles’ Snapshots and SnapshotKey statements', async () => {
@@ -63,6 +63,7 @@ describe('bootstrap/ is what permissions.ts declares', () => {
           AWS: [
             'arn:aws:iam::<DataAccountId>:role/org-compliance-data-read',
             'arn:aws:iam::<DataAccountId>:role/org-compliance-data-write',
+            'arn:aws:iam::<DataAccountId>:role/org-compliance-data-compact',
           ],
         },
         Action: 's3:ListBucket',
@@ -75,6 +76,7 @@ describe('bootstrap/ is what permissions.ts declares', () => {
           AWS: [
             'arn:aws:iam::<DataAccountId>:role/org-compliance-data-read',
             'arn:aws:iam::<DataAccountId>:role/org-compliance-data-write',
+            'arn:aws:iam::<DataAccountId>:role/org-compliance-data-compact',
           ],
         },
         Action: 's3:GetObject',
@@ -97,7 +99,7 @@ describe('bootstrap/ is what permissions.ts declares', () => {
       "t.yaml:2: no '# end generated: github-plan' after this line",
     );
     expect(() => fillGenerated('  # generated: nobody\n  # end generated: nobody', 't.yaml')).toThrow(
-      "t.yaml:1: '# generated: nobody' names no role of permissions.ts; one of management-read, management-write, data-read, data-write, github-plan, github-nightly, github-apply",
+      "t.yaml:1: '# generated: nobody' names no role of permissions.ts; one of management-read, management-write, data-read, data-write, data-compact, github-plan, github-nightly, github-apply",
     );
   });
 });
@@ -164,10 +166,9 @@ describe('the trust policies', () => {
       { 'Fn::GetAtt': 'PlanEntryRole.Arn' },
       { 'Fn::GetAtt': 'NightlyEntryRole.Arn' },
     ]);
-    expect(principals(data, 'DataWriteRole')).toEqual([
-      { 'Fn::GetAtt': 'ApplyEntryRole.Arn' },
-      { 'Fn::GetAtt': 'NightlyEntryRole.Arn' },
-    ]);
+    // The nightly jobs reach no write role: compaction has a role of its own.
+    expect(principals(data, 'DataWriteRole')).toEqual([{ 'Fn::GetAtt': 'ApplyEntryRole.Arn' }]);
+    expect(principals(data, 'DataCompactRole')).toEqual([{ 'Fn::GetAtt': 'NightlyEntryRole.Arn' }]);
     const entry = (name: string) => ({
       'Fn::Sub': `arn:\${AWS::Partition}:iam::\${DataAccountId}:role/${name}`,
     });
@@ -176,6 +177,26 @@ describe('the trust policies', () => {
       entry('org-compliance-github-nightly'),
     ]);
     expect(principals(management, 'ManagementWriteRole')).toEqual([entry('org-compliance-github-apply')]);
+  });
+});
+
+describe('the data account’s outputs', () => {
+  it('give each role config/org.yaml names under roles.data, compact included', async () => {
+    const { Outputs } = parse(await read('bootstrap/data-account.yaml'), {
+      customTags: CFN_TAGS,
+    } as never) as { Outputs: Record<string, { Description: string; Value: unknown }> };
+    const roles = Object.entries(Outputs)
+      .filter(([, o]) => o.Description.startsWith('roles.'))
+      .map(([id, o]) => [id, o.Description, plain(o.Value)]);
+    expect(roles).toEqual([
+      ['DataReadRoleArn', 'roles.data.read in config/org.yaml.', { 'Fn::GetAtt': 'DataReadRole.Arn' }],
+      ['DataWriteRoleArn', 'roles.data.write in config/org.yaml.', { 'Fn::GetAtt': 'DataWriteRole.Arn' }],
+      [
+        'DataCompactRoleArn',
+        'roles.data.compact in config/org.yaml.',
+        { 'Fn::GetAtt': 'DataCompactRole.Arn' },
+      ],
+    ]);
   });
 });
 

@@ -1,11 +1,12 @@
 /**
  * Credentials for the aws target: the default chain, or the roles config/org.yaml names, assumed
  * with the SDK's own `fromTemporaryCredentials` (refreshed before they expire). Plans and
- * discover use the read roles; apply uses the write roles.
+ * discover use the read roles; apply uses the write roles; compaction uses the data account's
+ * compact role (roles.data.compact, else roles.data.write) and no management role at all.
  */
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { AccessMode, OrgConfig } from '../../model/config.js';
+import type { DataRoles, OrgConfig, TargetMode } from '../../model/config.js';
 import type { AwsCredentialSources } from './clients.js';
 
 export interface RoleCredentialOptions {
@@ -15,7 +16,7 @@ export interface RoleCredentialOptions {
   stsClientConfig?: Record<string, unknown>;
 }
 
-export function roleSessionName(mode: AccessMode): string {
+export function roleSessionName(mode: TargetMode): string {
   return `org-compliance-${mode}`;
 }
 
@@ -41,7 +42,7 @@ export function shared(
 
 export function assumeRole(
   roleArn: string,
-  mode: AccessMode,
+  mode: TargetMode,
   region: string,
   options: RoleCredentialOptions = {},
 ): AwsCredentialIdentityProvider {
@@ -57,14 +58,35 @@ export function assumeRole(
   );
 }
 
+/** The data role `compact` assumes: roles.data.compact, else (set-ups from before it) roles.data.write. */
+export function compactRoleArn(data: DataRoles): string {
+  return data.compact ?? data.write;
+}
+
+/**
+ * Compaction's management credentials: none. Organizations and Config are not compaction's
+ * business, so a client of theirs fails before anything is sent, and no management role is assumed.
+ */
+export const NO_MANAGEMENT_CREDENTIALS: AwsCredentialIdentityProvider = async () => {
+  throw new Error(
+    'compact uses no management credentials: it reads the snapshot files and writes the compacted tables with the data credentials only (roles.data.compact in config/org.yaml), so nothing of Organizations or Config may be called while compacting',
+  );
+};
+
 /** The credential source for each group of clients, from the roles in org.yaml. */
 export function credentialSources(
   org: OrgConfig,
-  mode: AccessMode,
+  mode: TargetMode,
   options: RoleCredentialOptions = {},
 ): AwsCredentialSources {
-  const sources: AwsCredentialSources = {};
   const { management, data } = org.roles;
+  if (mode === 'compact') {
+    return {
+      management: NO_MANAGEMENT_CREDENTIALS,
+      ...(data ? { data: assumeRole(compactRoleArn(data), mode, org.glue.region, options) } : {}),
+    };
+  }
+  const sources: AwsCredentialSources = {};
   if (management) sources.management = assumeRole(management[mode], mode, org.homeRegion, options);
   if (data) sources.data = assumeRole(data[mode], mode, org.glue.region, options);
   return sources;

@@ -12,14 +12,15 @@
  */
 
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: resources are CloudFormation !Sub strings, `${Parameter}` kept as written
-import type { AccessMode } from '../../model/config.js';
+import type { TargetMode } from '../../model/config.js';
 
-/** A role of the set-up: the four config/org.yaml names, and the three GitHub entry roles. */
+/** A role of the set-up: the five config/org.yaml names, and the three GitHub entry roles. */
 export type PolicyRole =
   | 'management-read'
   | 'management-write'
   | 'data-read'
   | 'data-write'
+  | 'data-compact'
   | 'github-plan'
   | 'github-nightly'
   | 'github-apply';
@@ -27,9 +28,17 @@ export type PolicyRole =
 /** Which clients a credential source serves (clients.ts: AwsCredentialSources). */
 export type CredentialGroup = 'management' | 'data';
 
-/** The role config/org.yaml names for a group of clients in a mode. */
-export function roleOf(group: CredentialGroup, mode: AccessMode): PolicyRole {
-  return `${group}-${mode}`;
+/**
+ * The role config/org.yaml names for a group of clients in a mode. Compaction has a data role
+ * only (credentials.ts gives its management clients no credentials): asking for its management
+ * role throws.
+ */
+export function roleOf(group: CredentialGroup, mode: TargetMode): PolicyRole {
+  if (mode !== 'compact') return `${group}-${mode}`;
+  if (group === 'data') return 'data-compact';
+  throw new Error(
+    'compact has no management role: it sends nothing to Organizations or Config (roles.data.compact is its only role)',
+  );
 }
 
 /**
@@ -267,6 +276,18 @@ const MANAGEMENT_WRITE: PolicyStatement[] = [
   },
 ];
 
+/** Reading the snapshot files of a Log Archive bucket (Control Tower) needs its KMS key. */
+const SNAPSHOT_KEY: PolicyStatement = {
+  sid: 'SnapshotKey',
+  grants: onBehalf(
+    'S3 decrypts the KMS-encrypted snapshot files for GetObject (doctor, compact), as the caller',
+    'kms:Decrypt',
+  ),
+  resources: ['${SnapshotKmsKeyArn}'],
+  condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' } },
+  when: 'HasSnapshotKmsKey',
+};
+
 /** What both data roles have: the catalog, the queries, the reference data and QuickSight reads. */
 const DATA_READ: PolicyStatement[] = [
   {
@@ -335,26 +356,17 @@ const DATA_READ: PolicyStatement[] = [
     sid: 'Snapshots',
     grants: [
       ...sent(
-        'doctor looks for recent snapshot files of a sample; compact (write) lists each projected account/region/day prefix',
+        'doctor looks for recent snapshot files of a sample; compact (with the write role when roles.data.compact is not set) lists each projected account/region/day prefix',
         's3:ListBucket',
       ),
       ...sent(
-        'doctor reads one byte of a snapshot file; compact (write) downloads the newest file of each account, region and day',
+        'doctor reads one byte of a snapshot file; compact (with the write role when roles.data.compact is not set) downloads the newest file of each account, region and day',
         's3:GetObject',
       ),
     ],
     resources: [`${S3}\${SnapshotBucket}`, `${S3}\${SnapshotBucket}/*`],
   },
-  {
-    sid: 'SnapshotKey',
-    grants: onBehalf(
-      'S3 decrypts the KMS-encrypted snapshot files for GetObject (doctor, compact), as the caller',
-      'kms:Decrypt',
-    ),
-    resources: ['${SnapshotKmsKeyArn}'],
-    condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' } },
-    when: 'HasSnapshotKmsKey',
-  },
+  SNAPSHOT_KEY,
   {
     sid: 'QuickSightList',
     grants: [
@@ -424,7 +436,7 @@ const DATA_WRITE: PolicyStatement[] = [
     sid: 'ToolDataWrite',
     grants: [
       ...sent(
-        'apply writes the reference tables’ objects; compact writes one Parquet object per day and table',
+        'apply writes the reference tables’ objects; compact, when roles.data.compact is not set, writes one Parquet object per day and table',
         's3:PutObject',
       ),
     ],
@@ -432,7 +444,10 @@ const DATA_WRITE: PolicyStatement[] = [
   },
   {
     sid: 'ToolDataList',
-    grants: sent('compact lists the compacted files table’s days', 's3:ListBucket'),
+    grants: sent(
+      'compact, when roles.data.compact is not set, lists the compacted files table’s days',
+      's3:ListBucket',
+    ),
     resources: [`${S3}\${DataBucket}`],
     condition: { StringLike: { 's3:prefix': '${DataPrefix}/compacted/*' } },
   },
@@ -491,6 +506,46 @@ const DATA_WRITE: PolicyStatement[] = [
   },
 ];
 
+/**
+ * Compaction's own role (roles.data.compact; the nightly report job assumes it): the deployed
+ * snapshot table read for its projection, the snapshot files read, the compacted tables listed,
+ * read back and written. No Glue, Athena or QuickSight write, nothing else under data.prefix, and
+ * no delete: the compacted days are put over, never removed.
+ */
+const DATA_COMPACT: PolicyStatement[] = [
+  {
+    sid: 'SnapshotTable',
+    grants: sent(
+      'compact reads the deployed snapshot table: its partition projection says which prefixes to list',
+      'glue:GetTable',
+    ),
+    resources: GLUE_CATALOG,
+  },
+  {
+    sid: 'Snapshots',
+    grants: [
+      ...sent('compact lists each projected account/region/day prefix', 's3:ListBucket'),
+      ...sent('compact downloads the newest file of each account, region and day', 's3:GetObject'),
+    ],
+    resources: [`${S3}\${SnapshotBucket}`, `${S3}\${SnapshotBucket}/*`],
+  },
+  SNAPSHOT_KEY,
+  {
+    sid: 'CompactedList',
+    grants: sent('compact lists the compacted files table’s days', 's3:ListBucket'),
+    resources: [`${S3}\${DataBucket}`],
+    condition: { StringLike: { 's3:prefix': '${DataPrefix}/compacted/*' } },
+  },
+  {
+    sid: 'CompactedObjects',
+    grants: [
+      ...sent('compact reads back the files table of each day it lists again', 's3:GetObject'),
+      ...sent('compact writes one Parquet object per day and table', 's3:PutObject'),
+    ],
+    resources: [`${DATA_OBJECTS}/compacted/*`],
+  },
+];
+
 const assume = (why: string, ...roles: string[]): PolicyStatement => ({
   sid: 'AssumeToolRoles',
   grants: onBehalf(why, 'sts:AssumeRole'),
@@ -505,6 +560,7 @@ export const ROLE_NAMES: Readonly<Record<PolicyRole, string>> = {
   'management-write': 'org-compliance-write',
   'data-read': 'org-compliance-data-read',
   'data-write': 'org-compliance-data-write',
+  'data-compact': 'org-compliance-data-compact',
   'github-plan': 'org-compliance-github-plan',
   'github-nightly': 'org-compliance-github-nightly',
   'github-apply': 'org-compliance-github-apply',
@@ -520,12 +576,13 @@ export const ROLE_POLICIES: Readonly<Record<PolicyRole, readonly PolicyStatement
   'management-write': MANAGEMENT_WRITE,
   'data-read': DATA_READ,
   'data-write': DATA_WRITE,
+  'data-compact': DATA_COMPACT,
   'github-plan': [assume(`${CREDENTIALS_CHAIN}: plan, the read roles`, ...READ_ROLES)],
   'github-nightly': [
     assume(
-      `${CREDENTIALS_CHAIN}: discover, drift and report the read roles; compact (in the report job) the data write role, the only write role it reaches`,
+      `${CREDENTIALS_CHAIN}: discover, drift and report the read roles; compact (in the report job) the data compact role, which writes the compacted tables only`,
       ...READ_ROLES,
-      DATA_ROLE(ROLE_NAMES['data-write']),
+      DATA_ROLE(ROLE_NAMES['data-compact']),
     ),
     {
       sid: 'ReportEmail',

@@ -101,8 +101,11 @@ export function fillGenerated(text: string, file: string): string {
   return out.join('\n');
 }
 
-/** The data roles that read the snapshot bucket (doctor samples it; compact reads it). */
-const SNAPSHOT_READERS: PolicyRole[] = ['data-read', 'data-write'];
+/**
+ * The data roles that read the snapshot bucket: doctor samples it (read, write), compact reads it
+ * (compact, or write when roles.data.compact is not set).
+ */
+const SNAPSHOT_READERS: PolicyRole[] = ['data-read', 'data-write', 'data-compact'];
 
 /** A `${…}` of the templates as the placeholder a person replaces in a snippet. */
 function placeholders(value: string): string {

@@ -7,7 +7,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { type CompactionResult, dayProgress } from '../../compact/run.js';
 import { loadLocalEngine } from '../../engines/local-engine.js';
-import type { AccessMode, OrgConfig } from '../../model/config.js';
+import type { OrgConfig, TargetMode } from '../../model/config.js';
 import { toIsoDate } from '../../model/dates.js';
 import { organizationsRegion } from '../../model/partition.js';
 import type { CompactOptions, ProgressReporter, Provider, Target } from '../../model/provider.js';
@@ -29,8 +29,11 @@ import { AwsTableDataProvider } from './table-data.js';
 import { WriteCounter } from './write-counter.js';
 
 export interface AwsTargetOptions {
-  /** Which roles from config/org.yaml to assume: read for plan and discover, write for apply. Default read. */
-  mode?: AccessMode;
+  /**
+   * Which roles from config/org.yaml to assume: read for plan and discover, write for apply,
+   * compact for compaction (the data account's compact role, no management role). Default read.
+   */
+  mode?: TargetMode;
   /** Injected clients (tests); otherwise built by createAwsClients with `endpoint`. */
   clients?: AwsClients;
   /** Endpoint override for every client (moto, LocalStack); `AWS_ENDPOINT_URL` works without it. */

@@ -89,3 +89,42 @@ describe('credentials from the roles in org.yaml', () => {
     ]);
   });
 });
+
+describe('credentials for compact', () => {
+  const COMPACT = 'arn:aws:iam::222222222222:role/org-compliance-data-compact';
+  const compacting = (roles: typeof ROLES & { data: { compact?: string } }) => {
+    const sts = fakeSts();
+    const sources = credentialSources({ ...ORG, roles }, 'compact', {
+      stsClientConfig: { requestHandler: sts.requestHandler, credentials: baseCredentials },
+    });
+    return { sts, clients: createAwsClients({ credentials: sources }) };
+  };
+
+  it('assume roles.data.compact for the data clients, in a session of its own', async () => {
+    const { sts, clients } = compacting({ ...ROLES, data: { ...ROLES.data, compact: COMPACT } });
+    expect((await clients.s3('eu-west-1').config.credentials()).accessKeyId).toBe('ASIA222222222222');
+    expect((await clients.glue('eu-west-1').config.credentials()).accessKeyId).toBe('ASIA222222222222');
+    expect(sts.requests.map((r) => [r.body.get('RoleArn'), r.body.get('RoleSessionName')])).toEqual([
+      [COMPACT, 'org-compliance-compact'],
+    ]);
+  });
+
+  it('assume roles.data.write when roles.data.compact is not set (set-ups from before it)', async () => {
+    const { sts, clients } = compacting(ROLES);
+    await clients.s3('eu-west-1').config.credentials();
+    expect(sts.requests.map((r) => r.body.get('RoleArn'))).toEqual([ROLES.data.write]);
+  });
+
+  it('never assume a management role: its clients fail before anything is sent', async () => {
+    const { sts, clients } = compacting({ ...ROLES, data: { ...ROLES.data, compact: COMPACT } });
+    const refused =
+      'compact uses no management credentials: it reads the snapshot files and writes the compacted tables with the data credentials only (roles.data.compact in config/org.yaml), so nothing of Organizations or Config may be called while compacting';
+    await expect(clients.organizations().config.credentials()).rejects.toThrow(refused);
+    await expect(clients.config('eu-west-1').config.credentials()).rejects.toThrow(refused);
+    expect(sts.requests).toEqual([]);
+    // Without roles in org.yaml either: the data clients take the default chain, management none.
+    const bare = credentialSources({ ...ORG, roles: {} }, 'compact');
+    expect(Object.keys(bare)).toEqual(['management']);
+    await expect(bare.management?.()).rejects.toThrow(refused);
+  });
+});

@@ -1,8 +1,9 @@
 /**
  * The roles' policies (src/providers/aws/permissions.ts) against what the code sends. Every command
  * of a whole run of the aws target — plan, apply (creates, updates, deletes, the apply lock),
- * compaction, the report's queries, a query stopped at its bound, discover, the QuickSight export,
- * the report e-mail — is recorded with the credential group of the client that sent it, through
+ * compaction (with its own role, and with the data write role of a set-up without one), the report's
+ * queries, a query stopped at its bound, discover, the QuickSight export, the report e-mail — is
+ * recorded with the role whose credentials the client that sent it carries, through
  * the clients createAwsClients builds (answered by the in-process fake AWS). The test fails when a
  * command needs an action its role does not grant, when a role grants an action that nothing sends
  * and that is not a documented exception, or when the code imports a command the mapping lacks.
@@ -22,7 +23,7 @@ import { syntheticOrganization } from '../../../src/demo/synthetic-org.js';
 import { runAwsDoctor } from '../../../src/doctor/aws-checks.js';
 import { projectionOf, snapshotPrefixes } from '../../../src/engines/duckdb/partitions.js';
 import { loadRepository } from '../../../src/load/index.js';
-import type { AccessMode, OrgConfig, Repository } from '../../../src/model/config.js';
+import type { AccessMode, OrgConfig, Repository, TargetMode } from '../../../src/model/config.js';
 import { parseS3Uri } from '../../../src/model/table-data.js';
 import { runPlan } from '../../../src/pipeline/plan.js';
 import { AthenaQueryRunner } from '../../../src/providers/aws/athena.js';
@@ -33,6 +34,7 @@ import {
   actionsOf,
   CLIENT_PACKAGES,
   COMMAND_ACTIONS,
+  type CredentialGroup,
   grantedActions,
   type PolicyRole,
   ROLE_POLICIES,
@@ -106,24 +108,29 @@ class BinaryObjects {
 /** Answers for one operation that replace the fake's (a query that never settles, for one). */
 type Overrides = Partial<Record<string, (input: Json, region: string) => unknown>>;
 
+/** Whose credentials a client of a group carries: the roles of a mode, or (a set-up's fallback) named. */
+type RolesOf = TargetMode | ((group: CredentialGroup) => PolicyRole);
+
 /**
  * The clients createAwsClients builds, with distinct credentials per group, observed, and answered
- * from the fake before anything would go on the wire.
+ * from the fake before anything would go on the wire. A command of a group that has no role in the
+ * mode (compaction's management clients) throws: the run that sent it fails.
  */
 function recordingClients(
   fake: FakeAws,
   binary: BinaryObjects,
-  mode: AccessMode,
+  mode: RolesOf,
   log: Recorded[],
   overrides: Overrides = {},
 ): AwsClients {
+  const roleFor = typeof mode === 'function' ? mode : (group: CredentialGroup) => roleOf(group, mode);
   const built = createAwsClients({
     credentials: {
       management: async () => ({ accessKeyId: 'AKIDMANAGEMENT', secretAccessKey: 'unused' }),
       data: async () => ({ accessKeyId: 'AKIDDATA', secretAccessKey: 'unused' }),
     },
   });
-  const observed = observeCommands(built, (sent) => log.push({ ...sent, role: roleOf(sent.group, mode) }));
+  const observed = observeCommands(built, (sent) => log.push({ ...sent, role: roleFor(sent.group) }));
   const answered = new WeakSet<object>();
   const answering =
     (region: string): InitializeMiddleware<object, object> =>
@@ -246,9 +253,20 @@ async function recordEverything(): Promise<Recorded[]> {
   for (const mode of ['read', 'write'] as const) await doctor(repo, mode, fake, binary, log);
   await reportEmail(log);
 
-  // compact (write): one snapshot file delivered today for one account and region, over 3 days.
-  await compactOnce(repo, fake, binary, log);
+  // compact with its own role: one snapshot file delivered today for one account and region, over
+  // 3 days; then, the compacted objects gone, as a set-up without roles.data.compact runs it.
+  await compactOnce(repo, fake, binary, log, 'compact');
+  for (const at of binary.objects.keys()) if (at.includes('/compacted/')) binary.objects.delete(at);
+  await compactOnce(repo, fake, binary, log, compactingWith('data-write'));
   return log;
+}
+
+/** Compaction's roles when it runs with `role`: that data role, and no management role at all. */
+function compactingWith(role: PolicyRole): (group: CredentialGroup) => PolicyRole {
+  return (group) => {
+    if (group === 'data') return role;
+    throw new Error('compaction sent a command with the management credentials');
+  };
 }
 
 /** The report action's e-mail, sent with the nightly entry role's own credentials. */
@@ -389,16 +407,24 @@ async function stoppedQuery(
   await expect(runner.run('SELECT 1', 'a query that never ends')).rejects.toThrow(/stop/i);
 }
 
-async function compactOnce(repo: Repository, fake: FakeAws, binary: BinaryObjects, log: Recorded[]) {
+async function compactOnce(
+  repo: Repository,
+  fake: FakeAws,
+  binary: BinaryObjects,
+  log: Recorded[],
+  roles: RolesOf,
+) {
   const short = structuredClone(repo);
   short.org.compliance.trendDays = 2;
   const target = createAwsTarget(short.org, {
-    mode: 'write',
-    clients: recordingClients(fake, binary, 'write', log),
+    mode: 'compact',
+    clients: recordingClients(fake, binary, roles, log),
     sleep,
     now: () => NOW,
   });
-  const [table] = await target.providers['glue-table'].read([]);
+  // The test's own look at the deployed table, not recorded.
+  const reader = createAwsTarget(short.org, { clients: recordingClients(fake, binary, 'read', []), sleep });
+  const [table] = await reader.providers['glue-table'].read([]);
   if (!table) throw new Error('the snapshot table was not deployed');
   const projection = projectionOf(table.properties, TODAY);
   const [prefix] = snapshotPrefixes(projection, [TODAY]);
@@ -561,7 +587,13 @@ function outOfScope(log: readonly Recorded[], org: OrgConfig): string[] {
   return [...out].sort();
 }
 
-const CONFIG_ROLES: PolicyRole[] = ['management-read', 'management-write', 'data-read', 'data-write'];
+const CONFIG_ROLES: PolicyRole[] = [
+  'management-read',
+  'management-write',
+  'data-read',
+  'data-write',
+  'data-compact',
+];
 /** The roles whose every declared action some command needs (the entry roles' AssumeRole is the SDK's). */
 const CHECKED_ROLES: PolicyRole[] = [...CONFIG_ROLES, 'github-nightly'];
 
@@ -617,6 +649,59 @@ describe('the roles’ policies against the commands the code sends', () => {
     expect(grantedActions('github-apply').sent).toEqual([]);
   });
 
+  it('compaction sends, with its own role, only the snapshot table read, the snapshot files read, and the compacted tables listed, read and written', () => {
+    const compacting = log.filter((c) => c.role === 'data-compact');
+    expect([...new Set(compacting.map((c) => `${c.client} ${c.command}`))].sort()).toEqual([
+      'GlueClient GetTableCommand',
+      'S3Client GetObjectCommand',
+      'S3Client ListObjectsV2Command',
+      'S3Client PutObjectCommand',
+    ]);
+    expect(grantedActions('data-compact')).toEqual({
+      sent: ['glue:GetTable', 's3:GetObject', 's3:ListBucket', 's3:PutObject'],
+      onBehalf: ['kms:Decrypt'],
+    });
+    const written = compacting.filter((c) => c.command === 'PutObjectCommand').map((c) => c.input.Key);
+    expect(written.length).toBe(6);
+    for (const key of written) expect(String(key)).toMatch(`${org.data.prefix}/compacted/`);
+    // A set-up without roles.data.compact compacts with the write role, which still allows it.
+    expect(
+      log.filter((c) => c.role === 'data-write' && String(c.input.Key).includes('/compacted/')),
+    ).not.toEqual([]);
+  });
+
+  it('would fail for a compaction command outside its role, and for one with the management credentials', () => {
+    const compacting = (client: string, command: string, input: Record<string, unknown>): Recorded => ({
+      group: 'data',
+      role: 'data-compact',
+      client,
+      command,
+      region: 'eu-west-1',
+      input,
+    });
+    const reference = { Bucket: org.data.bucket, Key: `${org.data.prefix}/reference/accounts/accounts.json` };
+    expect(
+      missingGrants([
+        compacting('GlueClient', 'UpdateTableCommand', { DatabaseName: org.glue.database }),
+        compacting('S3Client', 'DeleteObjectCommand', reference),
+        compacting('QuickSightClient', 'ListDataSetsCommand', {}),
+      ]),
+    ).toEqual([
+      'data-compact: glue:UpdateTable (UpdateTableCommand)',
+      'data-compact: quicksight:ListDataSets (ListDataSetsCommand)',
+      'data-compact: s3:DeleteObject (DeleteObjectCommand)',
+    ]);
+    expect(outOfScope([compacting('S3Client', 'PutObjectCommand', reference)], org)).toEqual([
+      `data-compact: s3:PutObject on arn:aws:s3:::${reference.Bucket}/${reference.Key}`,
+    ]);
+    expect(() => roleOf('management', 'compact')).toThrow(
+      'compact has no management role: it sends nothing to Organizations or Config (roles.data.compact is its only role)',
+    );
+    expect(() => compactingWith('data-compact')('management')).toThrow(
+      'compaction sent a command with the management credentials',
+    );
+  });
+
   it('would fail for a command its role lacks, and for a grant nothing sends', () => {
     const extra: Recorded = {
       group: 'management',
@@ -644,10 +729,11 @@ describe('the entry roles', () => {
         .filter((s) => s.grants.some((g) => g.action === 'sts:AssumeRole'))
         .flatMap((s) => s.resources.map((r) => r.replace(/^.*:role\//, '')));
     expect(assumable('github-plan')).toEqual(['org-compliance-read', 'org-compliance-data-read']);
+    // The nightly jobs reach no write role: compaction has a role of its own.
     expect(assumable('github-nightly')).toEqual([
       'org-compliance-read',
       'org-compliance-data-read',
-      'org-compliance-data-write',
+      'org-compliance-data-compact',
     ]);
     expect(assumable('github-apply')).toEqual(['org-compliance-write', 'org-compliance-data-write']);
   });
