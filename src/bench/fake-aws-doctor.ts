@@ -110,7 +110,13 @@ export class DoctorFakeAws extends FakeAws {
       const operation = (context.commandName ?? '').replace(/Command$/, '');
       const input = structuredClone(args.input as Json);
       this.sesCalls.push({ operation, region, input });
-      this.#refuseDenied('ses', operation);
+      this.#refuseDenied(
+        'ses',
+        operation,
+        input.EmailIdentity === undefined
+          ? undefined
+          : `arn:aws:ses:${region}:${this.accountId}:identity/${String(input.EmailIdentity)}`,
+      );
       return {
         response: undefined,
         output: { $metadata: {}, ...(this.#ses(operation, region, input) as object) },
@@ -184,12 +190,14 @@ export class DoctorFakeAws extends FakeAws {
     return undefined;
   }
 
-  #refuseDenied(service: string, operation: string): void {
+  /** IAM's refusal; with a resource, its message names it (`… on resource: <arn> because …`), as AWS's does. */
+  #refuseDenied(service: string, operation: string, resource?: string): void {
     if (!this.#denied.has(`${service}:${operation}`)) return;
     if (service === 's3') throw awsError('AccessDenied', 'Access Denied', { status: 403 });
+    const on = resource === undefined ? '' : ` on resource: ${resource}`;
     throw awsError(
       'AccessDeniedException',
-      `User: ${this.callerArn} is not authorized to perform: ${service}:${operation} because no identity-based policy allows the ${service}:${operation} action`,
+      `User: ${this.callerArn} is not authorized to perform: ${service}:${operation}${on} because no identity-based policy allows the ${service}:${operation} action`,
       { status: 403 },
     );
   }

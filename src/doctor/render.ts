@@ -4,7 +4,7 @@
  * as JSON for machines. Pure.
  */
 import type { AccessMode } from '../model/config.js';
-import { type CheckResult, type CheckStatus, exitCodeOf } from './checks.js';
+import { type CheckResult, type CheckStatus, exitCodeOf, withoutAddresses } from './checks.js';
 
 export interface DoctorRun {
   target: 'aws' | 'local';
@@ -14,10 +14,19 @@ export interface DoctorRun {
 
 const LABEL: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
 
+/** The checks as printed: no e-mail address in any detail or remedy. */
+function printable(checks: readonly CheckResult[]): CheckResult[] {
+  return checks.map((c) => ({
+    ...c,
+    detail: withoutAddresses(c.detail),
+    ...(c.remedy === undefined ? {} : { remedy: withoutAddresses(c.remedy) }),
+  }));
+}
+
 export function renderDoctorText(run: DoctorRun): string {
   const width = Math.max(...run.checks.map((c) => c.title.length), 0);
   const lines: string[] = [];
-  for (const check of run.checks) {
+  for (const check of printable(run.checks)) {
     lines.push(`${LABEL[check.status]}  ${check.title.padEnd(width)}  ${check.detail}`);
     if (check.remedy) lines.push(`      ${' '.repeat(width)}  fix: ${check.remedy}`);
   }
@@ -41,7 +50,7 @@ export function summaryLine(run: DoctorRun): string {
 export function renderDoctorJson(run: DoctorRun): string {
   const exitCode = exitCodeOf(run.checks);
   return JSON.stringify(
-    { target: run.target, mode: run.mode, ok: exitCode === 0, exitCode, checks: run.checks },
+    { target: run.target, mode: run.mode, ok: exitCode === 0, exitCode, checks: printable(run.checks) },
     null,
     2,
   );

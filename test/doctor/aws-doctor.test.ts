@@ -610,6 +610,21 @@ describe('doctor --target aws: SES', () => {
     ]);
   });
 
+  it('a refused SES read fails without printing the address AWS names in its message', async () => {
+    const fake = healthyFake();
+    fake.deny('ses', 'GetEmailIdentity');
+    const checks = await runAwsDoctor(input({ email: email('compliance@example.com') }), probesOf(fake));
+    expect(byId(checks, 'ses').detail).toContain('identity/compliance@example.com');
+    const text = renderDoctorText({ target: 'aws', mode: 'read', checks });
+    const json = renderDoctorJson({ target: 'aws', mode: 'read', checks });
+    for (const printed of [text, json]) {
+      expect(printed).not.toContain('compliance@');
+      expect(printed).toContain(
+        'is not authorized to perform: ses:GetEmailIdentity on resource: arn:aws:ses:eu-west-1:111111111111:identity/*** because',
+      );
+    }
+  });
+
   it('an unverified sender fails; the sandbox is a warning; recipients without a sender fail', async () => {
     const fake = healthyFake();
     fake.sesIdentities.set('eu-west-1/example.com', false);
