@@ -10,10 +10,13 @@ import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Io, runCli } from '../../src/cli/program.js';
+import { extractSnapshot } from '../../src/compact/extract.js';
+import { compactSnapshotStream } from '../../src/compact/stream.js';
 import { syntheticOrganization } from '../../src/demo/synthetic-org.js';
 import { compareAccounts } from '../../src/discover/compare.js';
 import { OrganizationDataError } from '../../src/discover/organization-data.js';
@@ -812,4 +815,89 @@ describe('a damaged apply lock', () => {
     },
     60_000,
   );
+});
+
+// ---------------------------------------------------------------------------------------------
+// The reasons, item by item: the same on the fast path and the stream
+// ---------------------------------------------------------------------------------------------
+
+const FILE = { account: '111122223333', region: 'eu-west-1', uri: 's3://acme-config-snapshots/k.json.gz' };
+
+/** A compliance item for an account-level result, with `configuration` changed. */
+function compliance(configuration: unknown): Record<string, unknown> {
+  return {
+    resourceType: 'AWS::Config::ResourceCompliance',
+    resourceId: 'AWS::::Account/111122223333',
+    configuration,
+  };
+}
+const RESULT = { configRuleName: 'OrgConfigRule-iam-root-mfa-ab12cd', complianceType: 'NON_COMPLIANT' };
+const TARGET = { targetResourceType: 'AWS::::Account', targetResourceId: '111122223333' };
+
+const ITEM_CASES: { name: string; items: unknown[]; reason: string | undefined; rows: number }[] = [
+  {
+    name: 'an item that is a string',
+    items: ['AWS::S3::Bucket'],
+    reason: 'configurationItems[0]: expected a configuration item (an object), found a string',
+    rows: 0,
+  },
+  {
+    name: 'an item without resourceType',
+    items: [{ resourceId: 'b' }],
+    reason: 'configurationItems[0].resourceType: expected a string, found nothing',
+    rows: 0,
+  },
+  {
+    name: 'a resourceId that is a number',
+    items: [{ resourceType: 'AWS::S3::Bucket', resourceId: 7 }],
+    reason: 'configurationItems[0].resourceId: expected a string, found the number 7',
+    rows: 0,
+  },
+  {
+    name: 'a configuration string that is not JSON',
+    items: [compliance('{"targetResourceType":')],
+    reason:
+      'configurationItems[0].configuration: expected an object (or a JSON object in a string), found a string that is not JSON',
+    rows: 0,
+  },
+  {
+    name: 'a targetResourceId that is a number',
+    items: [compliance({ ...TARGET, targetResourceId: 111122223333, configRuleList: [RESULT] })],
+    reason:
+      'configurationItems[0].configuration.targetResourceId: expected a string, found the number 111122223333',
+    rows: 0,
+  },
+  {
+    name: 'a rule result that is a string',
+    items: [compliance({ ...TARGET, configRuleList: ['NON_COMPLIANT'] })],
+    reason:
+      'configurationItems[0].configuration.configRuleList[0]: expected a rule result {configRuleName, complianceType}, found a string',
+    rows: 0,
+  },
+  {
+    name: 'a rule result without configRuleName',
+    items: [compliance({ ...TARGET, configRuleList: [RESULT, { complianceType: 'COMPLIANT' }] })],
+    reason:
+      'configurationItems[0].configuration.configRuleList[1].configRuleName: expected a string, found nothing',
+    rows: 0,
+  },
+  // Valid: a deleted resource's item has no configuration; a compliance item may list no rule.
+  {
+    name: 'valid: configuration null (a deleted resource)',
+    items: [compliance(null), compliance({ ...TARGET, configRuleList: [RESULT] })],
+    reason: undefined,
+    rows: 1,
+  },
+  { name: 'valid: no configRuleList', items: [compliance({ ...TARGET })], reason: undefined, rows: 0 },
+];
+
+describe('the reason of an unreadable file names the item and field, on both paths', () => {
+  it.each(ITEM_CASES)('$name', async (c) => {
+    const json = JSON.stringify({ fileVersion: '1.0', configurationItems: c.items });
+    const whole = await extractSnapshot(gzipSync(json), FILE, { gzip: true, fileIndex: 0 });
+    expect([whole.unreadable, whole.rows]).toEqual([c.reason, c.rows]);
+    const streamed = compactSnapshotStream(Readable.from([Buffer.from(json)]), FILE, { gzip: false });
+    if (c.reason === undefined) expect((await streamed).rows).toHaveLength(c.rows);
+    else await expect(streamed).rejects.toThrow(`Could not read the snapshot file ${FILE.uri}: ${c.reason}`);
+  });
 });
