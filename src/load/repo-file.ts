@@ -56,7 +56,9 @@ export async function readRepoText(root: string, file: string): Promise<RepoText
         `${what} to ${target}, outside the repository; the tool reads only files in the repository (what a pull request reviews): replace the link with the file itself`,
       );
     }
-    const size = (await stat(path)).size;
+    const info = await stat(path);
+    if (info.isDirectory()) return fileProblem(file, 'is a directory; expected a file here');
+    const size = info.size;
     if (size > MAX_FILE_BYTES) {
       return fileProblem(
         file,

@@ -52,8 +52,14 @@ export async function readViewSources(
   try {
     names = (await readdir(join(root, VIEWS_DIR))).filter((f) => f.endsWith('.sql')).sort();
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { sources: [], diagnostics: [] };
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { sources: [], diagnostics: [] };
+    if (code !== 'ENOTDIR') throw e;
+    const message = `is a file, not a directory: ${VIEWS_DIR}/ holds one <name>.sql file per view`;
+    return {
+      sources: [],
+      diagnostics: [{ severity: 'error', file: VIEWS_DIR, line: 1, column: 1, field: '', message }],
+    };
   }
   const sources: ViewSource[] = [];
   const diagnostics: Diagnostic[] = [];

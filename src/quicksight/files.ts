@@ -180,8 +180,12 @@ export async function readQuickSightSources(
     try {
       names = (await readdir(join(root, dir))).sort();
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') continue;
+      if (code !== 'ENOTDIR') throw e;
+      const message = `is a file, not a directory: ${dir}/ holds one <id>.json file per definition`;
+      diagnostics.push({ severity: 'error', file: dir, line: 1, column: 1, field: '', message });
+      continue;
     }
     for (const name of names) {
       const file = `${dir}/${name}`;

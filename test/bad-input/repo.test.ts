@@ -48,6 +48,8 @@ type Make =
   | { kind: 'symlink-outside'; file: string }
   /** Directory `dir` moved outside the repository, a link to it left in its place. */
   | { kind: 'symlink-dir-outside'; dir: string }
+  /** Directory `dir` replaced by a file holding `text`. */
+  | { kind: 'replace-dir'; dir: string; text: string }
   /** `file` replaced by a link to a path that does not exist. */
   | { kind: 'symlink-dangling'; file: string }
   /** `file` re-encoded (after the edits). */
@@ -73,7 +75,7 @@ interface Refusal {
 interface Case {
   what: string;
   args?: string[];
-  /** Files copied within the repository before the edits (`to` may then be edited). */
+  /** Files copied within the repository before the edits (`to` may then be edited); then `remove`, then `write`. */
   copy?: { from: string; to: string }[];
   edit?: Edit[];
   write?: Record<string, string>;
@@ -125,11 +127,11 @@ async function build(root: string, outside: string, c: Case): Promise<void> {
       text.replace(e.find, () => e.replace),
     );
   }
+  for (const file of c.remove ?? []) await rm(join(root, file));
   for (const [file, text] of Object.entries(c.write ?? {})) {
     await mkdir(dirname(join(root, file)), { recursive: true });
     await writeFile(join(root, file), text);
   }
-  for (const file of c.remove ?? []) await rm(join(root, file));
   for (const m of c.make ?? []) await make(root, outside, m);
 }
 
@@ -160,6 +162,10 @@ async function make(root: string, outside: string, m: Make): Promise<void> {
       await symlink(target, join(root, m.dir));
       return;
     }
+    case 'replace-dir':
+      await rm(join(root, m.dir), { recursive: true });
+      await writeFile(join(root, m.dir), m.text);
+      return;
     case 'symlink-dangling':
       await rm(join(root, m.file));
       await symlink(join(outside, 'does-not-exist'), join(root, m.file));
