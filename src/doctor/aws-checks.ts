@@ -100,10 +100,18 @@ async function gated(
   }
 }
 
+/** The checks whose calls the management role makes (the others: the data role; SES: the default credentials). */
+const MANAGEMENT_CHECKS = new Set(['organizations', 'config-rules', 'recorders']);
+
 /** The remedy of an unexpected failure: a missing permission, or what the message says. */
 function accessRemedy(error: unknown, id: string): string {
   if (isAccessDenied(error)) {
-    return `grant the permission the message names to the role that makes this call (${id === 'organizations' || id.startsWith('config') || id === 'recorders' ? SETUP_DOCS.managementRead : SETUP_DOCS.dataRead})`;
+    const docs = MANAGEMENT_CHECKS.has(id)
+      ? SETUP_DOCS.managementRead
+      : id === 'ses'
+        ? SETUP_DOCS.nightlyRole
+        : SETUP_DOCS.dataRead;
+    return `grant the permission the message names to the role that makes this call (${docs})`;
   }
   return `fix what the message says, then run doctor again (${SETUP_DOCS.doctor})`;
 }

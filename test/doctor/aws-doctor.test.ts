@@ -615,6 +615,9 @@ describe('doctor --target aws: SES', () => {
     fake.deny('ses', 'GetEmailIdentity');
     const checks = await runAwsDoctor(input({ email: email('compliance@example.com') }), probesOf(fake));
     expect(byId(checks, 'ses').detail).toContain('identity/compliance@example.com');
+    expect(byId(checks, 'ses').remedy).toBe(
+      'grant the permission the message names to the role that makes this call (docs/setup.md#org-compliance-github-nightly--the-nightly-jobs-on-main-read-only)',
+    );
     const text = renderDoctorText({ target: 'aws', mode: 'read', checks });
     const json = renderDoctorJson({ target: 'aws', mode: 'read', checks });
     for (const printed of [text, json]) {
