@@ -43,7 +43,8 @@ export function redact(text: string, secrets: readonly string[]): string {
 
 /**
  * What of a webhook URL is secret: the whole URL, and its path and query alone (the host is
- * public; the path is the credential), with each path segment of 8 characters or more.
+ * public; the path is the credential), with each path segment long enough to be a token (12
+ * characters or more: not `services` or `webhooks`).
  */
 export function webhookSecrets(url: string): string[] {
   let parsed: URL;
@@ -53,7 +54,7 @@ export function webhookSecrets(url: string): string[] {
     return [url];
   }
   const tail = `${parsed.pathname}${parsed.search}`;
-  const segments = parsed.pathname.split('/').filter((part) => part.length >= 8);
+  const segments = parsed.pathname.split('/').filter((part) => part.length >= 12);
   return [url, ...(tail.length > 1 ? [tail] : []), ...segments];
 }
 
