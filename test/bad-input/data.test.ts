@@ -676,9 +676,10 @@ describe('Organization data that lists an account twice or badly', () => {
 function stateRemedyText(file: string): string {
   return (
     `${file} is the local target's record of what it deployed; it was left as it is. ` +
-    'Restore it from a backup, or delete it to start afresh: the local target then owns nothing, ' +
-    'so the next plan proposes to create every rule, table, view and dashboard again and apply ' +
-    're-creates them in the same directory (org.json, the snapshot files and the compacted data are kept).'
+    'Restore it from a backup, or delete it to start afresh: the local target then remembers nothing it deployed, ' +
+    'so the next plan proposes to create every rule, table, view and dashboard again (only the reference data ' +
+    'under s3/ is found as it is) and apply re-creates them in the same directory; org.json, the snapshot files ' +
+    'and the compacted data are kept.'
   );
 }
 
@@ -784,6 +785,33 @@ describe('a damaged state.json', () => {
     },
     60_000,
   );
+});
+
+describe('the remedy of a damaged state.json: delete it', () => {
+  it('the local target then remembers nothing it deployed: plan proposes to create it all again, and apply converges', async () => {
+    await fresh();
+    const applied = await run(['plan', ...common]);
+    expect(applied.code).toBe(0);
+    const resources = Number(
+      /No changes\. (\d+) resource\(s\) up to date\./.exec(applied.stdout.join('\n'))?.[1],
+    );
+    expect(resources).toBeGreaterThan(0);
+    await rm(join(localDir, 'state.json'));
+    const afresh = await run(['plan', ...common]);
+    expect(afresh.code).toBe(2);
+    // Everything again, but the reference data objects (one per reference table, under s3/).
+    const tables = (
+      await readdir(join(localDir, 's3', repo.org.data.bucket, repo.org.data.prefix, 'reference'))
+    ).length;
+    expect(tables).toBeGreaterThan(0);
+    expect(afresh.stdout.join('\n')).toContain(
+      `Plan: ${resources - tables} to create, 0 to update, 0 to delete, ${tables} unchanged.`,
+    );
+    expect((await run(['apply', '--auto-approve', ...common])).code).toBe(0);
+    const again = await run(['plan', ...common]);
+    expect(again.code).toBe(0);
+    expect(again.stdout.join('\n')).toContain(`No changes. ${resources} resource(s) up to date.`);
+  }, 120_000);
 });
 
 describe('a damaged apply lock', () => {

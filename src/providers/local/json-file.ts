@@ -87,9 +87,10 @@ export function parseOrgJson(
 export function stateRemedy(file: string): string {
   return (
     `${file} is the local target's record of what it deployed; it was left as it is. ` +
-    'Restore it from a backup, or delete it to start afresh: the local target then owns nothing, ' +
-    'so the next plan proposes to create every rule, table, view and dashboard again and apply ' +
-    're-creates them in the same directory (org.json, the snapshot files and the compacted data are kept).'
+    'Restore it from a backup, or delete it to start afresh: the local target then remembers nothing it deployed, ' +
+    'so the next plan proposes to create every rule, table, view and dashboard again (only the reference data ' +
+    'under s3/ is found as it is) and apply re-creates them in the same directory; org.json, the snapshot files ' +
+    'and the compacted data are kept.'
   );
 }
 
