@@ -5,7 +5,7 @@
  * AWS calls) and judges the answer; a check whose prerequisite did not pass is skipped, saying
  * which. The calls are bounded (see the constants). Pure apart from the probes it is given.
  */
-import type { AccessMode, Account, OrgConfig, RuleSpec } from '../model/config.js';
+import type { AccessMode, Account, OrgConfig, RuleSpec, TargetMode } from '../model/config.js';
 import { addDays, toProjectionDate } from '../model/dates.js';
 import { deployRegions } from '../model/rule-regions.js';
 import {
@@ -171,13 +171,45 @@ async function checkRoles(
       );
     }
   }
+  const data = input.org.roles.data;
+  if (data) results.push(await compactRole(input, probes, credentials, data.compact));
   return results;
+}
+
+/**
+ * roles.data.compact: compact assumes it in the nightly report job, whose nightly entry role runs
+ * doctor in read mode; without it compact assumes roles.data.write, which that role should not reach.
+ */
+async function compactRole(
+  input: AwsDoctorInput,
+  probes: DoctorProbes,
+  credentials: CheckResult,
+  arn: string | undefined,
+): Promise<CheckResult> {
+  const id = 'role:data:compact';
+  const title = 'roles.data.compact';
+  if (arn === undefined) {
+    return warn(
+      id,
+      title,
+      'not set: compact assumes roles.data.write, which the nightly entry role should not reach',
+      `set roles.data.compact in config/org.yaml to the compact role (DataCompactRoleArn of bootstrap/data-account.yaml; ${SETUP_DOCS.roles})`,
+    );
+  }
+  if (input.mode !== 'read') {
+    return skip(
+      id,
+      title,
+      'not checked: compact assumes it in the nightly report job; run `doctor` (read mode) there',
+    );
+  }
+  return gated([credentials], id, title, () => assumeOne(probes, 'data', 'compact', arn, id, title));
 }
 
 async function assumeOne(
   probes: DoctorProbes,
   group: RoleGroup,
-  mode: AccessMode,
+  mode: TargetMode,
   arn: string,
   id: string,
   title: string,

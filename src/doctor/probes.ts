@@ -3,7 +3,7 @@
  * (aws-checks.ts) stay pure and the calls live in the provider (src/providers/aws/doctor.ts).
  * Every method throws what the call threw (an error whose `name` is the service's error name).
  */
-import type { AccessMode } from '../model/config.js';
+import type { TargetMode } from '../model/config.js';
 
 export type RoleGroup = 'management' | 'data';
 
@@ -56,8 +56,8 @@ export interface SesIdentity {
 export interface DoctorProbes {
   /** STS GetCallerIdentity with the default credential chain (who runs doctor). */
   callerIdentity(): Promise<CallerIdentity>;
-  /** Obtains the credentials of the role of `group` in `mode` (sts:AssumeRole). */
-  assumeRole(group: RoleGroup, mode: AccessMode, arn: string): Promise<void>;
+  /** Obtains the credentials of the role of `group` in `mode` (sts:AssumeRole); `compact`: roles.data.compact. */
+  assumeRole(group: RoleGroup, mode: TargetMode, arn: string): Promise<void>;
   /** The account of the data credentials (STS GetCallerIdentity with them). */
   dataAccount(): Promise<string>;
   /** Organizations DescribeOrganization, then ListRoots (the walk discover and plan make starts there). */

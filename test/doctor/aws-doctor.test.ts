@@ -108,6 +108,7 @@ const ROLES = {
   data: {
     read: 'arn:aws:iam::111111111111:role/org-compliance-data-read',
     write: 'arn:aws:iam::111111111111:role/org-compliance-data-write',
+    compact: 'arn:aws:iam::111111111111:role/org-compliance-data-compact',
   },
 };
 const CALLER = 'arn:aws:sts::111111111111:assumed-role/org-compliance-github-nightly/doctor';
@@ -159,14 +160,19 @@ describe('doctor --target aws: credentials and roles', () => {
   it("assumes the mode's roles; a refused one fails with its trust policy named, the other mode's are not checked", async () => {
     const fake = healthyFake();
     const o = org({ roles: ROLES });
-    const sts = fakeStsHandler(CALLER, [ROLES.management.read]);
-    const credentials = credentialSources(o, 'read', {
+    const sts = fakeStsHandler(CALLER, [ROLES.management.read, ROLES.data.compact]);
+    const stsOptions = {
       stsClientConfig: {
         requestHandler: sts.requestHandler,
         credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' },
       },
-    });
-    const checks = await runAwsDoctor(input({ org: o }), probesOf(fake, o, credentials));
+    };
+    const credentials = credentialSources(o, 'read', stsOptions);
+    const compact = credentialSources(o, 'compact', stsOptions).data;
+    const checks = await runAwsDoctor(
+      input({ org: o }),
+      probesOf(fake, o, credentials, fake.clients(), compact),
+    );
     const roles = checks.filter((c) => c.id.startsWith('role:'));
     expect(roles).toEqual([
       {
@@ -198,8 +204,14 @@ describe('doctor --target aws: credentials and roles', () => {
         detail:
           'not checked: doctor runs in read mode; run `doctor --mode write` where apply runs (the production environment)',
       },
+      {
+        id: 'role:data:compact',
+        title: 'roles.data.compact',
+        status: 'pass',
+        detail: 'assumed arn:aws:iam::111111111111:role/org-compliance-data-compact',
+      },
     ]);
-    expect(sts.requests).toEqual([ROLES.management.read, ROLES.data.read]);
+    expect(sts.requests).toEqual([ROLES.management.read, ROLES.data.read, ROLES.data.compact]);
     // The management side runs; the data side waits for its role.
     expect(status(checks)).toMatchObject({
       organizations: 'pass',
@@ -231,11 +243,39 @@ describe('doctor --target aws: credentials and roles', () => {
       ['role:management:write', 'pass'],
       ['role:data:read', 'skip'],
       ['role:data:write', 'pass'],
+      ['role:data:compact', 'skip'],
     ]);
+    expect(byId(checks, 'role:data:compact').detail).toBe(
+      'not checked: compact assumes it in the nightly report job; run `doctor` (read mode) there',
+    );
     expect(byId(checks, 'role:data:read').detail).toBe(
       'not checked: doctor runs in write mode; run `doctor --mode read` where plans run',
     );
     expect(sts.requests).toEqual([ROLES.management.write, ROLES.data.write]);
+    expect(exitCodeOf(checks)).toBe(0);
+  });
+});
+
+describe('doctor --target aws: the compact role', () => {
+  it('warns when roles.data is set without compact: compact would assume the write role', async () => {
+    const o = org({ roles: { data: { read: ROLES.data.read, write: ROLES.data.write } } });
+    const sts = fakeStsHandler(CALLER, [ROLES.data.read]);
+    const credentials = credentialSources(o, 'read', {
+      stsClientConfig: {
+        requestHandler: sts.requestHandler,
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' },
+      },
+    });
+    const checks = await runAwsDoctor(input({ org: o }), probesOf(healthyFake(), o, credentials));
+    expect(byId(checks, 'role:data:compact')).toEqual({
+      id: 'role:data:compact',
+      title: 'roles.data.compact',
+      status: 'warn',
+      detail: 'not set: compact assumes roles.data.write, which the nightly entry role should not reach',
+      remedy:
+        'set roles.data.compact in config/org.yaml to the compact role (DataCompactRoleArn of bootstrap/data-account.yaml; docs/setup.md#3-the-roles-configorgyaml-names)',
+    });
+    expect(sts.requests).toEqual([ROLES.data.read]);
     expect(exitCodeOf(checks)).toBe(0);
   });
 });

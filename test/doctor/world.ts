@@ -125,12 +125,14 @@ export function probesOf(
   o: OrgConfig = org(),
   credentials: AwsCredentialSources = {},
   base: AwsClients = fake.clients(),
+  compactCredentials?: AwsCredentialSources['data'],
 ) {
   return createDoctorProbes({
     org: o,
     base,
     clients: fake.clients(),
     credentials,
+    ...(compactCredentials ? { compactCredentials } : {}),
     ses: (region) => fake.ses(region),
     send: createSend({ retry: { maxAttempts: 1 } }),
   });

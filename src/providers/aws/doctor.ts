@@ -25,8 +25,9 @@ import {
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetAccountCommand, GetEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { DoctorProbes, QuickSightPrincipal, RoleGroup } from '../../doctor/probes.js';
-import type { AccessMode, OrgConfig } from '../../model/config.js';
+import type { AccessMode, OrgConfig, TargetMode } from '../../model/config.js';
 import { organizationsRegion } from '../../model/partition.js';
 import { present } from '../../model/values.js';
 import { AthenaQueryRunner } from './athena.js';
@@ -51,6 +52,8 @@ export interface AwsDoctorOptions {
   clients: AwsClients;
   /** The credential providers of the mode's roles (absent: no role for that group). */
   credentials: AwsCredentialSources;
+  /** The provider of roles.data.compact, when config/org.yaml names it (compact's role). */
+  compactCredentials?: AwsCredentialIdentityProvider;
   /** SESv2 on the default credential chain, as the report action sends. */
   ses: (region: string) => Pick<SESv2Client, 'send'>;
   send: AwsSend;
@@ -65,12 +68,16 @@ export function awsDoctorProbes(
   const endpoint = present({ endpoint: options.endpoint });
   const orgRegion = organizationsRegion(org.homeRegion);
   const credentials = credentialSources(org, mode, endpoint);
+  const compactCredentials = org.roles.data?.compact
+    ? credentialSources(org, 'compact', endpoint).data
+    : undefined;
   const ses = new Map<string, SESv2Client>();
   return createDoctorProbes({
     org,
     base: createAwsClients({ ...endpoint, organizationsRegion: orgRegion }),
     clients: createAwsClients({ ...endpoint, credentials, organizationsRegion: orgRegion }),
     credentials,
+    ...present({ compactCredentials }),
     ses: (region) => {
       let client = ses.get(region);
       if (!client) {
@@ -102,8 +109,8 @@ function identityProbes(
       });
       return { account: answer.Account ?? '', arn: answer.Arn ?? '' };
     },
-    async assumeRole(group: RoleGroup, mode: AccessMode, arn: string) {
-      const provider = o.credentials[group];
+    async assumeRole(group: RoleGroup, mode: TargetMode, arn: string) {
+      const provider = mode === 'compact' ? o.compactCredentials : o.credentials[group];
       if (!provider) throw new Error(`config/org.yaml names no ${group} role for ${mode}`);
       try {
         await provider();

@@ -53,6 +53,7 @@ function roles(): OrgConfig['roles'] {
     data: {
       read: `arn:aws:iam::${DATA_ACCOUNT}:role/org-compliance-data-read`,
       write: `arn:aws:iam::${DATA_ACCOUNT}:role/org-compliance-data-write`,
+      compact: `arn:aws:iam::${DATA_ACCOUNT}:role/org-compliance-data-compact`,
     },
   };
 }
@@ -143,6 +144,7 @@ describe('doctor --target aws on moto', () => {
       ['role:management:write', 'skip'],
       ['role:data:read', 'pass'],
       ['role:data:write', 'skip'],
+      ['role:data:compact', 'pass'],
       ['organizations', 'pass'],
       ['config-rules', 'fail'],
       ['recorders', 'skip'],
