@@ -140,7 +140,7 @@ function fingerprint(service: AwsService, request: HttpRequest): string {
     typeof body === 'string'
       ? body
       : body instanceof Uint8Array
-        ? Buffer.from(body).toString('utf8')
+        ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
         : body === undefined || body === null
           ? ''
           : `<${typeof body}>`;
