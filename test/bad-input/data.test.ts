@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Io, runCli } from '../../src/cli/program.js';
 import { extractSnapshot } from '../../src/compact/extract.js';
 import { compactSnapshotStream } from '../../src/compact/stream.js';
@@ -67,6 +67,19 @@ async function fileHash(path: string): Promise<string | undefined> {
     .catch(() => undefined);
 }
 
+/** Directories this file made, removed after it (the generated workspace with them). */
+const made: string[] = [];
+
+async function scratch(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+afterAll(async () => {
+  for (const dir of made) await rm(dir, { recursive: true, force: true });
+});
+
 let repo: Repository;
 let root: string;
 /** The applied local target, as every case starts from (copied). */
@@ -89,15 +102,16 @@ async function reportJson(): Promise<{ json: Record<string, unknown>; stderr: st
 
 beforeAll(async () => {
   const shape = { accounts: 5, ous: 3, seed: 11 };
-  const made = await generatedWorkspace({ ...shape, regions: 2, days: 2, today: TODAY });
+  const workspace = await generatedWorkspace({ ...shape, regions: 2, days: 2, today: TODAY });
+  made.push(dirname(workspace.root));
   // The Organization the workspace was generated from, as the local target reads it.
   const organization = syntheticOrganization({ organizationId: 'o-a1b2c3d4e5', ...shape, until: TODAY });
-  await writeFile(join(made.localDir, 'org.json'), `${JSON.stringify(organization, null, 2)}\n`);
-  repo = made.repo;
-  root = made.root;
+  await writeFile(join(workspace.localDir, 'org.json'), `${JSON.stringify(organization, null, 2)}\n`);
+  repo = workspace.repo;
+  root = workspace.root;
   bucket = repo.org.snapshots.bucket;
-  pristine = made.localDir;
-  localDir = join(await mkdtemp(join(tmpdir(), 'org-compliance-bad-data-')), 'local');
+  pristine = workspace.localDir;
+  localDir = join(await scratch('org-compliance-bad-data-'), 'local');
   common = ['--root', root, '--local-dir', localDir, '--today', TODAY];
   await fresh();
   const applied = await run(['apply', '--auto-approve', ...common]);
@@ -603,7 +617,7 @@ describe('Organization data that lists an account twice or badly', () => {
 
   /** A local target with this org.json only (discover reads nothing else). */
   async function orgDir(org: OrgJson): Promise<{ dir: string; orgPath: string; text: string }> {
-    const dir = await mkdtemp(join(tmpdir(), 'org-compliance-bad-org-'));
+    const dir = await scratch('org-compliance-bad-org-');
     const text = `${JSON.stringify(org, null, 2)}\n`;
     await writeFile(join(dir, 'org.json'), text);
     return { dir, orgPath: join(dir, 'org.json'), text };
