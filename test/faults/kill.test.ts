@@ -143,7 +143,7 @@ describe('fault matrix: apply killed with SIGKILL on the aws target, then re-run
       expect(plan.code, plan.stdout).toBe(0);
       expect(canonicalState(fake)).toEqual(clean.state);
       expect(fake.objects.has(lockKey)).toBe(false);
-    });
+    }, 300_000);
   }
 });
 
@@ -242,6 +242,6 @@ describe('fault matrix: apply killed with SIGKILL on the local target, then re-r
       expect(existsSync(join(dir, 'apply.lock'))).toBe(false);
       const plan = await startCli(['plan', ...args], baseEnv()).done;
       expect(plan.code, plan.stdout).toBe(0);
-    });
+    }, 300_000);
   }
 });
