@@ -108,7 +108,10 @@ export function parseLockRecord(text: string): LockRecord | undefined {
       typeof v.id === 'string' &&
       typeof v.holder === 'string' &&
       typeof v.acquired === 'string' &&
-      typeof v.expires === 'string'
+      typeof v.expires === 'string' &&
+      // An expiry that is not a time would compare as already past: such a lock is unreadable,
+      // removed only by --force-unlock, never taken over as if expired.
+      !Number.isNaN(Date.parse(v.expires))
     )
       return { id: v.id, holder: v.holder, acquired: v.acquired, expires: v.expires };
   } catch {

@@ -313,7 +313,8 @@ function addCompactCommand(program: Command, io: Io, setExit: SetExit): void {
       io.out(
         `Compacted ${result.written.length} day(s) (${files.toLocaleString('en-US')} snapshot files, ${rows.toLocaleString('en-US')} evaluations` +
           `${streamed > 0 ? `, ${streamed} file(s) over ${FAST_PATH_MAX_BYTES / 1024 / 1024} MiB streamed` : ''}) in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
-          `${result.unchanged} day(s) up to date${result.skipped > 0 ? `, ${result.skipped} compacted earlier and not listed again` : ''}.`,
+          `${result.unchanged} day(s) up to date${result.skipped > 0 ? `, ${result.skipped} compacted earlier and not listed again` : ''}` +
+          `${result.unreadable.length > 0 ? `; ${result.unreadable.length} snapshot file(s) could not be read (named in the warnings above)` : ''}.`,
       );
       setExit(EXIT_OK);
     });

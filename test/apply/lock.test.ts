@@ -74,6 +74,18 @@ describe('the local apply lock', () => {
   });
 });
 
+it('a lock whose expiry is not a time is unreadable: never taken over as if expired', async () => {
+  const d = await dir();
+  const lock = new LocalApplyLock(d);
+  const text = JSON.stringify({ ...record('x'), expires: 'tomorrow' });
+  await writeFile(lock.location, text);
+  const refused = await lock.acquire(record('a'), later(10 * LEASE_MS));
+  expect(refused.acquired).toBe(false);
+  expect(!refused.acquired && refused.held.holder).toBe(
+    `an unreadable lock file (${text.length} bytes, not a lock record)`,
+  );
+});
+
 describe('withApplyLock', () => {
   it('runs the work holding the lock and releases it after, also when the work fails', async () => {
     const d = await dir();

@@ -16,6 +16,7 @@
  *   setting to add before any query is sent.
  */
 
+import { randomUUID } from 'node:crypto';
 import {
   type AthenaError,
   GetQueryExecutionCommand,
@@ -339,6 +340,9 @@ export class AthenaQueryRunner {
   async #start(sql: string, what: string, write: boolean): Promise<string> {
     const placement = await this.resultPlacement();
     const input: StartQueryExecutionInput = {
+      // One token for every attempt of this start: if an answer is lost and the call is retried,
+      // Athena recognises the same request instead of running the query a second time.
+      ClientRequestToken: randomUUID(),
       QueryString: sql,
       WorkGroup: this.workgroup,
       QueryExecutionContext: { Catalog: ATHENA_CATALOG, Database: this.database },

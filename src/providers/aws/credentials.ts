@@ -7,7 +7,7 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { DataRoles, OrgConfig, TargetMode } from '../../model/config.js';
-import type { AwsCredentialSources } from './clients.js';
+import { type AwsCredentialSources, HTTP_TIMEOUTS } from './clients.js';
 
 export interface RoleCredentialOptions {
   /** STS endpoint override (moto, tests); `AWS_ENDPOINT_URL` works without it. */
@@ -51,6 +51,12 @@ export function assumeRole(
       params: { RoleArn: roleArn, RoleSessionName: roleSessionName(mode), DurationSeconds: 3600 },
       clientConfig: {
         region,
+        // The same timeouts as every other client (the SDK's own would wait 5 minutes on a hung
+        // connection before AssumeRole is retried).
+        requestHandler: {
+          connectionTimeout: HTTP_TIMEOUTS.connectionMs,
+          socketTimeout: HTTP_TIMEOUTS.socketIdleMs,
+        },
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
         ...options.stsClientConfig,
       },

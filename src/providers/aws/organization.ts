@@ -75,12 +75,24 @@ export class AwsOrganizationSource implements OrganizationSource {
     ]);
     const accounts: OrgAccount[] = [];
     let parentsDone = 0;
+    // Organizations is a tree; an answer naming an OU twice would otherwise be walked forever.
+    const seen = new Map<string, string>(roots.map((root) => [root.id, root.path]));
 
     const walk = async (parent: Parent): Promise<void> => {
       const children: Promise<void>[] = [];
       const [, found] = await Promise.all([
         this.#childUnits(parent, limit, (units) => {
-          for (const unit of units) children.push(walk(unit));
+          for (const unit of units) {
+            const before = seen.get(unit.id);
+            if (before !== undefined) {
+              throw new Error(
+                `ListOrganizationalUnitsForParent named ${unit.id} under ${parent.path} after naming it as ${before}: ` +
+                  'an organizational unit has one parent, so the answer is not a tree; nothing was read further (run discover again; if it persists, it is an AWS fault to report)',
+              );
+            }
+            seen.set(unit.id, unit.path);
+            children.push(walk(unit));
+          }
         }),
         this.#childAccounts(parent, limit),
       ]);

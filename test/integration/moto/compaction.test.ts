@@ -163,7 +163,18 @@ describe('compaction on S3 (moto)', () => {
     const later = target0.key.replace(/_(\d{8})T(\d{6})Z_/, (_, d: string) => `_${d}T235959Z_`);
     expect(later).not.toBe(target0.key);
     const bucketDir = join(s3Root, repo.org.snapshots.bucket);
-    const doc = JSON.parse(gunzipSync(await readFile(join(bucketDir, target0.key))).toString('utf8'));
+    const doc = JSON.parse(gunzipSync(await readFile(join(bucketDir, target0.key))).toString('utf8')) as {
+      configurationItems: {
+        resourceType: string;
+        configuration: { configRuleList?: { complianceType: string }[] };
+      }[];
+    };
+    // The later file says one result has changed: the day's rows must be those of the later file.
+    const result0 = doc.configurationItems.find(
+      (i) => i.resourceType === 'AWS::Config::ResourceCompliance' && i.configuration.configRuleList?.length,
+    )?.configuration.configRuleList?.[0];
+    if (!result0) throw new Error('no rule result in the file to deliver late');
+    result0.complianceType = result0.complianceType === 'COMPLIANT' ? 'NON_COMPLIANT' : 'COMPLIANT';
     const body = gzipSync(JSON.stringify(doc));
     await s3.send(new PutObjectCommand({ Bucket: repo.org.snapshots.bucket, Key: later, Body: body }));
     await writeFile(join(bucketDir, later), body);
@@ -174,7 +185,7 @@ describe('compaction on S3 (moto)', () => {
     expect(target.writesByOperation()).toEqual({ PutObject: 2 });
     const after = await storedObjects();
     const changed = Object.keys(after).filter((k) => after[k]?.sha !== before[k]?.sha);
-    // The same rows, from another file: the files table and the rows' snapshot_file differ.
+    // The rows of the later file (one result differs) and the files table; no other day.
     expect(changed.sort()).toEqual([
       'evaluations/dt=2026-11-29/part-0.parquet',
       'files/dt=2026-11-29/part-0.parquet',

@@ -27,6 +27,9 @@ import { createAwsTarget } from '../../../src/providers/aws/target.js';
 import { WriteCounter } from '../../../src/providers/aws/write-counter.js';
 import { commandNames, fakeTime, metadata, ORG, regionalClients } from './fakes.js';
 
+/** Every StartQueryExecution carries its own idempotency token (one for all its attempts). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 const { clients, athena, glue } = regionalClients(['eu-west-1']);
 const athenaMock = mockClient(athena.get('eu-west-1') as NonNullable<ReturnType<typeof athena.get>>);
 const glueMock = mockClient(glue.get('eu-west-1') as NonNullable<ReturnType<typeof glue.get>>);
@@ -125,6 +128,34 @@ describe('parseAthenaPosition', () => {
 });
 
 describe('AthenaQueryRunner', () => {
+  it('a start retried after a throttle sends the same idempotency token, so Athena runs the query once', async () => {
+    athenaMock
+      .on(StartQueryExecutionCommand)
+      .rejectsOnce(
+        Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: metadata(400) }),
+      )
+      .resolves({ QueryExecutionId: QUERY_ID });
+    athenaMock.on(GetQueryExecutionCommand).resolves(execution('SUCCEEDED'));
+    athenaMock
+      .on(GetQueryResultsCommand)
+      .resolves({
+        ResultSet: { ResultSetMetadata: { ColumnInfo: COLUMN_INFO }, Rows: [row('account', 'noncompliant')] },
+      });
+    const { athenaRunner } = runner();
+
+    await athenaRunner.run('SELECT account, noncompliant FROM summary', 'the summary report');
+    await athenaRunner.run('SELECT account, noncompliant FROM summary', 'the summary report again');
+
+    const tokens = athenaMock
+      .commandCalls(StartQueryExecutionCommand)
+      .map((c) => c.args[0].input.ClientRequestToken);
+    expect(tokens).toHaveLength(3);
+    expect(tokens[0]).toMatch(UUID);
+    // The retry repeats the first start's token; the next query has its own.
+    expect(tokens[1]).toBe(tokens[0]);
+    expect(tokens[2]).not.toBe(tokens[0]);
+  });
+
   it('starts the query in the workgroup and database, polls until SUCCEEDED, and reads every result page', async () => {
     athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
     athenaMock
@@ -167,6 +198,7 @@ describe('AthenaQueryRunner', () => {
       'GetQueryResults',
     ]);
     expect(athenaMock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input).toEqual({
+      ClientRequestToken: expect.stringMatching(UUID),
       QueryString: 'SELECT account, noncompliant FROM summary',
       WorkGroup: 'org-compliance',
       QueryExecutionContext: { Catalog: 'AwsDataCatalog', Database: 'org_compliance' },
@@ -234,6 +266,7 @@ describe('AthenaQueryRunner', () => {
     const result = await athenaRunner.run('DROP VIEW IF EXISTS "org_compliance"."v"', 'drop of view v');
 
     expect(athenaMock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input).toEqual({
+      ClientRequestToken: expect.stringMatching(UUID),
       QueryString: 'DROP VIEW IF EXISTS "org_compliance"."v"',
       WorkGroup: 'org-compliance',
       QueryExecutionContext: { Catalog: 'AwsDataCatalog', Database: 'org_compliance' },
@@ -405,6 +438,7 @@ describe('Athena wiring', () => {
     });
 
     expect(athenaMock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input).toEqual({
+      ClientRequestToken: expect.stringMatching(UUID),
       QueryString: 'CREATE OR REPLACE VIEW "org_compliance"."evaluations" AS\nSELECT 1 AS one',
       WorkGroup: 'org-compliance',
       QueryExecutionContext: { Catalog: 'AwsDataCatalog', Database: 'org_compliance' },
@@ -562,6 +596,7 @@ describe('AthenaQueryRunner: the workgroup check before the first query', () => 
     await athenaRunner.run('SELECT 1', 'a query');
 
     expect(athenaMock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input).toEqual({
+      ClientRequestToken: expect.stringMatching(UUID),
       QueryString: 'SELECT 1',
       WorkGroup: 'org-compliance',
       QueryExecutionContext: { Catalog: 'AwsDataCatalog', Database: 'org_compliance' },

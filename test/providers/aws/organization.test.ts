@@ -104,6 +104,7 @@ function organizationTree(prodCount = 23): FakeParent {
 function index(root: FakeParent): Map<string, FakeParent> {
   const byId = new Map<string, FakeParent>();
   const visit = (parent: FakeParent) => {
+    if (byId.has(parent.id)) return; // A parent named twice (the not-a-tree test) is indexed once.
     byId.set(parent.id, parent);
     parent.children.forEach(visit);
   };
@@ -357,6 +358,19 @@ describe('AwsOrganizationSource', () => {
 
     await expect(source().reader.readOrganization()).rejects.toThrow(
       /Account 890123456789 under \/Root\/Closed has no State in ListAccountsForParent's answer/,
+    );
+  });
+
+  it('refuses an answer that names an OU under two parents (not a tree) instead of walking it forever', async () => {
+    const tree = organizationTree();
+    const workloads = tree.children[0] as FakeParent;
+    const dev = workloads.children[1] as FakeParent;
+    // Experiments, under Dev, names Workloads as its child: Workloads → Dev → Experiments → Workloads.
+    (dev.children[0] as FakeParent).children.push(workloads);
+    serve(tree);
+
+    await expect(source().reader.readOrganization()).rejects.toThrow(
+      `ListOrganizationalUnitsForParent named ${workloads.id} under /Root/Workloads/Dev/Experiments after naming it as /Root/Workloads`,
     );
   });
 });

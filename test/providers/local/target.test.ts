@@ -154,7 +154,7 @@ describe('local target, end to end', () => {
 
   it('a closed account beyond the retention window leaves the projection enum', async () => {
     await editFile(join(root, 'config/accounts.yaml'), (t) =>
-      t.replace("closed: '2026-10-01'", "closed: '2024-01-01'"),
+      t.replace("closed: '2026-10-01'", "closed: '2025-06-01'"),
     );
     const repo = await load(root);
     const target = createLocalTarget(repo.org, localDir);
