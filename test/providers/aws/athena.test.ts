@@ -136,11 +136,9 @@ describe('AthenaQueryRunner', () => {
       )
       .resolves({ QueryExecutionId: QUERY_ID });
     athenaMock.on(GetQueryExecutionCommand).resolves(execution('SUCCEEDED'));
-    athenaMock
-      .on(GetQueryResultsCommand)
-      .resolves({
-        ResultSet: { ResultSetMetadata: { ColumnInfo: COLUMN_INFO }, Rows: [row('account', 'noncompliant')] },
-      });
+    athenaMock.on(GetQueryResultsCommand).resolves({
+      ResultSet: { ResultSetMetadata: { ColumnInfo: COLUMN_INFO }, Rows: [row('account', 'noncompliant')] },
+    });
     const { athenaRunner } = runner();
 
     await athenaRunner.run('SELECT account, noncompliant FROM summary', 'the summary report');
