@@ -418,6 +418,7 @@ describe('AwsAthenaViewProvider.apply', () => {
       'CREATE OR REPLACE VIEW "org_compliance"."evaluations" AS\nSELECT account, region\nFROM "org_compliance"."config_snapshots"',
     ]);
     expect(athenaMock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input).toEqual({
+      ClientRequestToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
       QueryString:
         'CREATE OR REPLACE VIEW "org_compliance"."evaluations" AS\nSELECT account, region\nFROM "org_compliance"."config_snapshots"',
       WorkGroup: 'primary',
