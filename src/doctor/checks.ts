@@ -139,16 +139,6 @@ export function someOf(names: readonly string[], max = 5): string {
   return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
 }
 
-const ADDRESS = /[^\s@<>"'(),;:/]+@[^\s@<>"'(),;:/]+\.[A-Za-z]{2,}/g;
-
-/**
- * `text` with everything shaped like an e-mail address replaced by `***`: doctor never prints one
- * (an AWS error can name the sender's SES identity, a session name can be an address).
- */
-export function withoutAddresses(text: string): string {
-  return text.replace(ADDRESS, '***');
-}
-
 /** `37.5%`. */
 export function share(part: number, whole: number): string {
   return whole === 0 ? '0%' : `${((part / whole) * 100).toFixed(1).replace(/\.0$/, '')}%`;

@@ -4,7 +4,8 @@
  * as JSON for machines. Pure.
  */
 import type { AccessMode } from '../model/config.js';
-import { type CheckResult, type CheckStatus, exitCodeOf, withoutAddresses } from './checks.js';
+import { withoutAddresses } from '../model/redact.js';
+import { type CheckResult, type CheckStatus, exitCodeOf } from './checks.js';
 
 export interface DoctorRun {
   target: 'aws' | 'local';

@@ -3,8 +3,10 @@
  * SendEmail) and a Slack-compatible chat webhook (JSON `{text}`). Addresses and the webhook URL
  * are never written to the log or to error messages: errors name what failed, with them redacted.
  */
+
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { errorMessage } from '../../model/errors.js';
+import { withoutAddresses } from '../../model/redact.js';
 import type { ComplianceReport, ReportContext } from '../../report/compliance.js';
 import { percent } from '../../report/compliance.js';
 import { neverDeliveredTitle, snapshotDelivery, stoppedTitle } from '../../report/snapshot-delivery.js';
@@ -31,14 +33,12 @@ export interface DeliveryDeps {
   log?: (message: string) => void;
 }
 
-const ADDRESS = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[A-Za-z]{2,}/g;
-
 /** Replaces every secret (as is and URL-encoded, longest first) and anything shaped like an e-mail address. */
 export function redact(text: string, secrets: readonly string[]): string {
   const forms = [...new Set(secrets.flatMap((s) => (s ? [s, encodeURIComponent(s)] : [])))];
   let out = text;
   for (const form of forms.sort((a, b) => b.length - a.length)) out = out.split(form).join('***');
-  return out.replace(ADDRESS, '***');
+  return withoutAddresses(out);
 }
 
 /**
