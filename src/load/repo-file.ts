@@ -9,7 +9,7 @@
 import { isUtf8 } from 'node:buffer';
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import type { Diagnostic } from '../model/diagnostics.js';
+import { type Diagnostic, position } from '../model/diagnostics.js';
 import { errorMessage } from '../model/errors.js';
 
 /** The largest file the loader reads: 8 MiB, some 60,000 accounts in config/accounts.yaml. */
@@ -95,8 +95,7 @@ export function decodeText(file: string, bytes: Uint8Array): RepoText {
   if (!isUtf8(bytes)) {
     const at = firstInvalidUtf8(bytes);
     const before = new TextDecoder().decode(bytes.subarray(0, at));
-    const line = before.split('\n').length;
-    const column = before.length - before.lastIndexOf('\n');
+    const { line, column } = position(before, before.length);
     return fileProblem(
       file,
       `byte 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')} at offset ${at} is not UTF-8; save the file as UTF-8 (it looks like another encoding, such as Latin-1 or Windows-1252)`,

@@ -14,6 +14,7 @@
 import { renderView } from '../desired/views.js';
 import type { OrgConfig, ViewSource } from '../model/config.js';
 import type { Diagnostic } from '../model/diagnostics.js';
+import { position } from '../model/diagnostics.js';
 import { editDistance, nearest } from '../model/nearest.js';
 import {
   describeParseFailure,
@@ -22,7 +23,7 @@ import {
   type TrinoParser,
 } from './trino-grammar.js';
 import { isKeyword, type LexProblem, lexView, type Token } from './view-tokens.js';
-import { PLACEHOLDER_PATTERN, PLACEHOLDERS, position, VIEWS_DIR } from './views.js';
+import { PLACEHOLDER_PATTERN, PLACEHOLDERS, VIEWS_DIR } from './views.js';
 
 /** What is allowed, said in every message about the shape of a view file. */
 export const ONE_QUERY =

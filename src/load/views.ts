@@ -7,7 +7,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OrgConfig, ViewSource } from '../model/config.js';
-import type { Diagnostic } from '../model/diagnostics.js';
+import { type Diagnostic, position } from '../model/diagnostics.js';
 import { readRepoText } from './repo-file.js';
 
 export const VIEWS_DIR = 'sql/views';
@@ -33,13 +33,6 @@ export const GENERATED_VIEWS = ['accounts', 'catalog_rules', 'exceptions', 'proj
 /** A placeholder as written in a view file (and filled by `renderView`). */
 export const PLACEHOLDER_PATTERN = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 const REFERENCE = /\{\{\s*db\s*\}\}\.("?)([A-Za-z_][A-Za-z0-9_]*)\1/g;
-
-/** The 1-based line and column of a UTF-16 offset into a file's text. */
-export function position(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
-}
 
 /**
  * The files of sql/views/ (see readRepoText for what a file must be); a file that cannot be read

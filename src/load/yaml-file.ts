@@ -10,7 +10,7 @@ import {
   parseDocument,
   visit,
 } from 'yaml';
-import { type Diagnostic, fieldPath, type Severity } from '../model/diagnostics.js';
+import { type Diagnostic, fieldPath, position, type Severity } from '../model/diagnostics.js';
 import { errorMessage } from '../model/errors.js';
 import { readRepoText } from './repo-file.js';
 
@@ -44,12 +44,10 @@ export class YamlFile {
     if (deep !== undefined) {
       // Not parsed: an empty document stands in, with the one error.
       const yf = new YamlFile(file, text, parseDocument('', { lineCounter: lines }), lines);
-      const before = text.slice(0, deep);
       yf.diagnostics.push({
         severity: 'error',
         file,
-        line: before.split('\n').length,
-        column: deep - before.lastIndexOf('\n'),
+        ...position(text, deep),
         field: '',
         message: `collections nested more than ${MAX_FLOW_DEPTH} levels deep ('[' or '{' inside each other); no configuration nests this deep: is the file damaged?`,
       });

@@ -42,3 +42,10 @@ export function fieldPath(path: readonly (string | number)[]): string {
   }
   return out;
 }
+
+/** The 1-based line and column of a UTF-16 offset into a file's text. */
+export function position(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}

@@ -10,6 +10,7 @@ import {
   OrganizationDataError,
   organizationProblems,
 } from '../../discover/organization-data.js';
+import { position } from '../../model/diagnostics.js';
 import type { OrganizationSnapshot } from '../../model/provider.js';
 import { isRecord } from '../../model/values.js';
 import { JsonDocument, type JsonPath, JsonSyntaxError } from '../../quicksight/files.js';
@@ -49,9 +50,8 @@ export function parseJsonFile(file: string, text: string, remedy: string): unkno
 
 /** 1-based `line:column` of an offset in a text. */
 function offsetPosition(text: string, offset: number): string {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return `${line}:${offset - before.lastIndexOf('\n')}`;
+  const { line, column } = position(text, offset);
+  return `${line}:${column}`;
 }
 
 /** `accounts[3].id` from `['accounts', 3, 'id']`. */

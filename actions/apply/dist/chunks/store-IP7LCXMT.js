@@ -1,2 +1,0 @@
-import{createRequire as __ocRequire}from'node:module';import{fileURLToPath as __ocPath}from'node:url';import{dirname as __ocDirname}from'node:path';const require=__ocRequire(import.meta.url);const __filename=__ocPath(import.meta.url);const __dirname=__ocDirname(__filename);
-import{b as a,c as b}from"./chunk-HN4FH5AD.js";import"./chunk-QAMLWMKH.js";import"./chunk-QYKZ6TPN.js";import"./chunk-5IZJANUQ.js";import"./chunk-KAURBKGW.js";import"./chunk-P3RODNCL.js";export{a as DEFAULT_LOCAL_DIR,b as LocalStore};

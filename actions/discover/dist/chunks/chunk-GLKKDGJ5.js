@@ -1,0 +1,2 @@
+import{createRequire as __ocRequire}from'node:module';import{fileURLToPath as __ocPath}from'node:url';import{dirname as __ocDirname}from'node:path';const require=__ocRequire(import.meta.url);const __filename=__ocPath(import.meta.url);const __dirname=__ocDirname(__filename);
+import{e}from"./chunk-REDF3PWS.js";var n=["glue-table","table-data","athena-view","config-rule",...e];function o(r,t,i){return`${r}/${t}/${i}`}export{o as a};
