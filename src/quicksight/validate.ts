@@ -12,6 +12,7 @@ import { didYouMean } from '../model/nearest.js';
 import type { QuickSightKind, QuickSightSource } from '../model/quicksight.js';
 import { isRecord } from '../model/values.js';
 import { dataSetColumns, expressionReferences } from './columns.js';
+import { checkCustomActions } from './custom-actions.js';
 import { diagnosticAt, ID_MEMBER, type JsonPath } from './files.js';
 import { REQUEST_MEMBERS } from './normalize.js';
 import {
@@ -504,6 +505,7 @@ function checkDefinition(
   checkLayouts(ctx, sheets);
   checkFilters(ctx, sheets);
   checkVisualFields(ctx);
+  checkCustomActions(def, ctx.at);
   return out;
 }
 
