@@ -1,3 +1,4 @@
+import type { PlanImpact } from './impact.js';
 import type {
   CurrentResource,
   DesiredResource,
@@ -65,6 +66,11 @@ export interface Plan {
   hasChanges: boolean;
   /** Changes that touch a resource the tool does not own: apply refuses to run while any exist. */
   conflicts: Notice[];
+  /**
+   * What the plan's changes to the exceptions, the exclusion tag, the catalog or a rule's
+   * excludedAccounts do to today's data (plan only, when it has such a change).
+   */
+  impact?: PlanImpact;
 }
 
 export type ChangeOutcome = 'done' | 'failed' | 'skipped';

@@ -13,6 +13,7 @@ import {
 } from '../model/resources.js';
 import { present } from '../model/values.js';
 import { plan } from '../plan/plan.js';
+import { planImpact } from './impact.js';
 
 export interface PlanRun {
   plan: Plan;
@@ -56,6 +57,11 @@ export interface RunPlanOptions {
    * read nor planned, so a partial run needs only the permissions (and services) of its kinds.
    */
   inScope?: (kind: ResourceKind) => boolean;
+  /**
+   * Measure what changes to the exceptions, the exclusion tag, the catalog or excludedAccounts do
+   * to today's data (one query, only when the plan has such a change): plan, not apply.
+   */
+  impact?: boolean;
 }
 
 /** desired (from the repository) + current (from the target) → plan. The only I/O is the target's reads. */
@@ -78,5 +84,10 @@ export async function runPlan(repo: Repository, target: Target, options: RunPlan
     target.organization.readOrganization(progress),
   ]);
   const result = plan(desired, current);
+  if (options.impact) {
+    const measured = await planImpact(repo, result, target, progress);
+    if (measured.impact) result.impact = measured.impact;
+    result.notices.push(...measured.notices);
+  }
   return { plan: result, accounts: compareAccounts(repo.accounts, org, repo.org.organizationId) };
 }
