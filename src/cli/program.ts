@@ -189,7 +189,7 @@ function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
       if (!repo) return setExit(EXIT_ERROR);
       const target = await targetOf(repo, opts, io);
       const { runPlan, renderPlanText } = await planModules();
-      const run = await runPlan(repo, target, { today: today(opts), progress: progress(io) });
+      const run = await runPlan(repo, target, { today: today(opts), progress: progress(io), impact: true });
       if (opts.json) io.out(JSON.stringify({ ...run.plan, accounts: run.accounts }, null, 2));
       else {
         io.out(renderPlanText(run.plan, { verbose: opts.verbose ?? false }));

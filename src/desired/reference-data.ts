@@ -120,9 +120,17 @@ export function catalogRulesTable(rules: RuleSpec[]): ReferenceTable {
       ['category', 'varchar'],
       ['identifier', 'varchar'],
       ['regions', 'varchar'],
+      // The rule's excludedAccounts, comma-separated (NULL when none): coverage lists no gap there.
+      ['excluded_accounts', 'varchar'],
     ],
     keyColumn: 'rule',
-    rows: rules.map((r) => [r.name, r.category, r.identifier, ruleRegionsText(r)]),
+    rows: rules.map((r) => [
+      r.name,
+      r.category,
+      r.identifier,
+      ruleRegionsText(r),
+      r.excludedAccounts.length ? [...r.excludedAccounts].sort().join(',') : null,
+    ]),
   };
 }
 

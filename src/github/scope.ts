@@ -4,6 +4,7 @@
  */
 import { kindInScope, SCOPE_GROUPS } from '../model/kinds.js';
 import type { Plan } from '../model/plan.js';
+import { present } from '../model/values.js';
 
 export { kindInScope };
 
@@ -35,5 +36,6 @@ export function planInScope(plan: Plan, scope: Scope): Plan {
       noop: count('no-op'),
     },
     hasChanges: changes.some((c) => c.action !== 'no-op'),
+    ...present({ impact: plan.impact }),
   };
 }

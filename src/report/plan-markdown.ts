@@ -1,5 +1,6 @@
 import type { AccountSetChanges } from '../discover/compare.js';
 import type { ApplyResult, Change, Plan } from '../model/plan.js';
+import { renderImpactMarkdown } from './plan-impact.js';
 import { describeDiff, summaryLine } from './plan-text.js';
 
 const ICON: Record<Change['action'], string> = { create: '➕', update: '✏️', delete: '🗑️', 'no-op': '' };
@@ -36,6 +37,7 @@ export function renderPlanMarkdown(plan: Plan, accounts?: AccountSetChanges): st
       out.push('</details>', '');
     }
   }
+  if (plan.impact) out.push(...renderImpactMarkdown(plan.impact));
   const problems = [...plan.conflicts, ...plan.notices.filter((n) => n.level !== 'info')];
   if (problems.length) {
     out.push('#### Needs attention', '');

@@ -1,5 +1,6 @@
 import type { AccountSetChanges } from '../discover/compare.js';
 import type { ApplyResult, Change, FieldDiff, Plan } from '../model/plan.js';
+import { renderImpactText } from './plan-impact.js';
 
 const SYMBOL: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', 'no-op': ' ' };
 
@@ -61,6 +62,7 @@ export function renderPlanText(plan: Plan, options: { verbose?: boolean } = {}):
       for (const d of c.diffs) lines.push(`    ~ ${d.path}: ${describeDiff(d)}`);
     }
   }
+  if (plan.impact) lines.push(...renderImpactText(plan.impact));
   for (const n of plan.conflicts) lines.push(`! ${n.message}`);
   for (const n of plan.notices) lines.push(`${n.level === 'info' ? 'i' : '!'} ${n.message}`);
   lines.push(summaryLine(plan));

@@ -20,6 +20,7 @@ export function run(): Promise<void> {
         today,
         progress: (m) => core.info(m),
         inScope: (kind) => kindInScope(kind, scope),
+        impact: true,
       });
     } catch (e) {
       await core.summary
