@@ -99,6 +99,7 @@ export async function apply(plan: Plan, target: Target, options: ApplyOptions = 
     if (failed && kind && !failedKinds.has(kind))
       failedKinds.set(kind, `${failed.change.kind} ${failed.change.name}`);
   }
+  if (target.afterApply && results.some((r) => r.outcome === 'done')) await target.afterApply(progress);
   return {
     results,
     writes: target.writeCount() - writesBefore,

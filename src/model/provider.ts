@@ -91,6 +91,12 @@ export interface Target {
    * (docs/compaction.md): the days not yet written, and the days whose newest files changed.
    */
   compact(options?: CompactOptions): Promise<CompactionResult>;
+  /**
+   * Called by apply once every change of a plan was carried out (or failed): what the target
+   * derives from what was deployed (the local target draws its dashboard pages again when the
+   * data they show changed).
+   */
+  afterApply?(progress?: ProgressReporter): Promise<void>;
 }
 
 export interface CompactOptions {

@@ -2,9 +2,11 @@
  * QuickSight on the local target: what apply "deploys" is kept in state.json (the resolved,
  * normalised bodies and permissions, like the aws target reads them back), and deploying a
  * dashboard renders it to a static page, quicksight/dashboards/<id>.html under the local
- * directory, with its data sets' rows from DuckDB. Deleting a dashboard removes its page.
+ * directory, with its data sets' rows from DuckDB. Deleting a dashboard removes its page. The page
+ * is drawn again whenever the data it shows changes (refreshDashboardPages): the local target
+ * calls it after an apply that changed anything and after a compaction that wrote days.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadLocalEngine } from '../../engines/local-engine.js';
 import { assertKind } from '../../model/kinds.js';
@@ -75,36 +77,71 @@ export class LocalQuickSightProvider<K extends QuickSightKind> implements Provid
   /** Renders before the state records the dashboard: a page that cannot be built fails the change. */
   private async render(dashboard: QuickSightProperties, page: string): Promise<void> {
     const state = await this.o.store.load();
-    const dataSets = new Map(
-      Object.values(state.quicksight['quicksight-data-set'] ?? {}).map((d) => [d.id, d.body] as const),
-    );
-    this.o.progress?.(`Rendering dashboard ${dashboard.id} with data from DuckDB`);
-    // Loaded when a dashboard is drawn: the renderer and ECharts take most of a second to load,
-    // which a command that draws nothing (the report) should not pay.
-    const { renderDeployedDashboard } = await loadLocalEngine(
-      'Drawing the local dashboard',
-      () => import('../../quicksight/render/index.js'),
-    );
-    const session = await this.o.openSession();
-    let html: string;
-    try {
-      html = (
-        await renderDeployedDashboard({
-          body: dashboard.body,
-          dashboardId: dashboard.id,
-          dataSets,
-          query: (sql, what) => session.query(sql, what),
-          generatedAt: this.o.today,
-        })
-      ).html;
-    } finally {
-      await session.close();
-    }
-    await mkdir(dirname(page), { recursive: true });
-    const tmp = `${page}.${process.pid}.tmp`;
-    await writeFile(tmp, html);
-    await rename(tmp, page);
+    await drawPage(this.o, state.quicksight['quicksight-data-set'] ?? {}, dashboard, page, false);
   }
+}
+
+/**
+ * Reads a dashboard's data and writes its page, unless `onlyIfChanged` and the page on disk
+ * already carries the fingerprint of this data (then nothing is written). True when written.
+ */
+async function drawPage(
+  o: LocalQuickSightOptions,
+  deployedDataSets: Record<string, QuickSightProperties>,
+  dashboard: QuickSightProperties,
+  page: string,
+  onlyIfChanged: boolean,
+): Promise<boolean> {
+  const dataSets = new Map(Object.values(deployedDataSets).map((d) => [d.id, d.body] as const));
+  // Loaded when a dashboard is drawn: the renderer and ECharts take most of a second to load,
+  // which a command that draws nothing (the report) should not pay.
+  const { loadDeployedDashboard, drawDashboard, pageFingerprint } = await loadLocalEngine(
+    'Drawing the local dashboard',
+    () => import('../../quicksight/render/index.js'),
+  );
+  const session = await o.openSession();
+  let loaded: Awaited<ReturnType<typeof loadDeployedDashboard>>;
+  try {
+    loaded = await loadDeployedDashboard({
+      body: dashboard.body,
+      dashboardId: dashboard.id,
+      dataSets,
+      query: (sql, what) => session.query(sql, what),
+      generatedAt: o.today,
+    });
+  } finally {
+    await session.close();
+  }
+  if (onlyIfChanged) {
+    const before = await readFile(page, 'utf8').catch(() => '');
+    if (pageFingerprint(before) === loaded.fingerprint) return false;
+  }
+  o.progress?.(`Rendering dashboard ${dashboard.id} with data from DuckDB`);
+  const html = drawDashboard(loaded).html;
+  await mkdir(dirname(page), { recursive: true });
+  const tmp = `${page}.${process.pid}.tmp`;
+  await writeFile(tmp, html);
+  await rename(tmp, page);
+  return true;
+}
+
+/**
+ * Draws again every deployed dashboard whose data changed since its page was drawn (the page
+ * records a fingerprint of the definition and of every row it read): after an apply that changed
+ * reference data, views or data sets, and after a compaction that wrote days. Returns the ids of
+ * the dashboards drawn.
+ */
+export async function refreshDashboardPages(o: LocalQuickSightOptions): Promise<string[]> {
+  const state = await o.store.load();
+  const drawn: string[] = [];
+  const dashboards = Object.values(state.quicksight['quicksight-dashboard'] ?? {}).sort((a, b) =>
+    a.id.localeCompare(b.id),
+  );
+  for (const d of dashboards) {
+    const page = dashboardPagePath(o.store.dir, d.id);
+    if (await drawPage(o, state.quicksight['quicksight-data-set'] ?? {}, d, page, true)) drawn.push(d.id);
+  }
+  return drawn;
 }
 
 export type LocalQuickSightProviders = { [K in QuickSightKind]: LocalQuickSightProvider<K> };

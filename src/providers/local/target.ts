@@ -20,7 +20,7 @@ import { type CurrentResource, resourceKey } from '../../model/resources.js';
 import { present } from '../../model/values.js';
 import { LocalAthenaViewProvider, openLocalEngine } from './athena-views.js';
 import { LocalApplyLock } from './lock.js';
-import { createLocalQuickSight, LOCAL_ACCOUNT_ID } from './quicksight.js';
+import { createLocalQuickSight, LOCAL_ACCOUNT_ID, refreshDashboardPages } from './quicksight.js';
 import { LocalStore } from './store.js';
 import { LocalTableDataProvider } from './table-data.js';
 
@@ -126,7 +126,7 @@ export function createLocalTarget(
       () => import('../../engines/duckdb/compact.js'),
     );
     const progress = o.progress ?? options.progress;
-    return compactLocal({
+    const result = await compactLocal({
       s3Root: store.s3Path(''),
       table,
       data: org.data,
@@ -135,6 +135,23 @@ export function createLocalTarget(
       ...present({ workers: o.workers }),
       ...present({ onDay: dayProgress(progress) }),
     });
+    // New days change what the dashboard pages show (not while they are being drawn).
+    if (result.written.length > 0 && !refreshing) await refreshPages(progress);
+    return result;
+  };
+  let refreshing = false;
+  const refreshPages = async (progress?: ProgressReporter): Promise<void> => {
+    refreshing = true;
+    try {
+      await refreshDashboardPages({
+        store,
+        today,
+        openSession: openQuerySession,
+        ...present({ progress: progress ?? options.progress }),
+      });
+    } finally {
+      refreshing = false;
+    }
   };
   const openQuerySession = async (): Promise<QuerySession> => {
     // The views read the compacted tables: bring them up to date with the snapshot files first
@@ -178,5 +195,6 @@ export function createLocalTarget(
     quickSightAccountId: async () => org.quicksight.accountId ?? LOCAL_ACCOUNT_ID,
     openQuerySession,
     compact,
+    afterApply: refreshPages,
   };
 }

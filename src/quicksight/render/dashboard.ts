@@ -3,10 +3,11 @@
  * Picks the dashboard, follows `"Definition": "${analysis:<id>}"` to its analysis, reads the data
  * sets it declares through the engine, and renders.
  */
+import { createHash } from 'node:crypto';
 import type { QuickSightSource } from '../../model/quicksight.js';
 import { loadDefinitionData, type SqlRunner } from './data-sets.js';
 import { renderDashboardHtml } from './html.js';
-import type { QuickSightDefinition } from './types.js';
+import type { DataSetData, QuickSightDefinition } from './types.js';
 
 export interface LocalDashboardOptions {
   /** The files of quicksight/, parsed. */
@@ -25,6 +26,8 @@ export interface LocalDashboard {
   dashboardId: string;
   title: string;
   definition: QuickSightDefinition;
+  /** The fingerprint of what the page shows (see LoadedDashboard). */
+  fingerprint: string;
   html: string;
 }
 
@@ -60,19 +63,59 @@ export async function renderLocalDashboard(o: LocalDashboardOptions): Promise<Lo
         : 'no dashboard in quicksight/dashboards/',
     );
   const definition = dashboardDefinition(dashboard, o.sources);
-  return render({
-    dashboardId: dashboard.id,
-    title: String(dashboard.json.Name ?? dashboard.id),
-    definition,
-    dataSets: new Map(o.sources.filter((s) => s.kind === 'quicksight-data-set').map((s) => [s.id, s.json])),
-    query: o.query,
-    placeholders: o.placeholders,
-    generatedAt: o.generatedAt,
-  });
+  return drawDashboard(
+    await load({
+      dashboardId: dashboard.id,
+      title: String(dashboard.json.Name ?? dashboard.id),
+      definition,
+      dataSets: new Map(o.sources.filter((s) => s.kind === 'quicksight-data-set').map((s) => [s.id, s.json])),
+      query: o.query,
+      placeholders: o.placeholders,
+      generatedAt: o.generatedAt,
+    }),
+  );
 }
 
-/** Reads the data sets a definition declares through the engine, then draws the page. */
-async function render(o: {
+/** A dashboard's definition with the rows of its data sets, read and not yet drawn. */
+export interface LoadedDashboard {
+  dashboardId: string;
+  title: string;
+  definition: QuickSightDefinition;
+  dataSets: Map<string, DataSetData>;
+  generatedAt: string;
+  /**
+   * `sha256:<hex>` of the title, definition and every row read: a page drawn from the same
+   * fingerprint shows the same thing, so a page carrying it need not be drawn again.
+   */
+  fingerprint: string;
+}
+
+/** The fingerprint a page records in its `<meta name="org-compliance-data">`. */
+export function dataFingerprint(
+  title: string,
+  definition: QuickSightDefinition,
+  dataSets: Map<string, DataSetData>,
+  generatedAt: string,
+): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ title, definition, generatedAt }));
+  for (const id of [...dataSets.keys()].sort()) {
+    const d = dataSets.get(id) as DataSetData;
+    hash.update(`\u0000${id}\u0000${JSON.stringify(d.columns)}`);
+    // Engines return rows in any order when the query names none: the rows are hashed as a set.
+    const rows = d.rows.map((row) => JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+    for (const row of rows.sort()) hash.update(`${row}\n`);
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/** The fingerprint recorded in a rendered page, if any. */
+export function pageFingerprint(html: string): string | undefined {
+  return /<meta name="org-compliance-data" content="([^"]+)">/.exec(html)?.[1];
+}
+
+/** Reads the data sets a definition declares through the engine. */
+async function load(o: {
   dashboardId: string;
   title: string;
   definition: QuickSightDefinition;
@@ -80,7 +123,7 @@ async function render(o: {
   query: SqlRunner;
   placeholders: Record<string, string>;
   generatedAt: string;
-}): Promise<LocalDashboard> {
+}): Promise<LoadedDashboard> {
   const data = await loadDefinitionData(o.definition, o.dataSets, o.query, {
     placeholders: o.placeholders,
     now: new Date(o.generatedAt.length === 10 ? `${o.generatedAt}T00:00:00Z` : o.generatedAt),
@@ -89,11 +132,25 @@ async function render(o: {
     dashboardId: o.dashboardId,
     title: o.title,
     definition: o.definition,
+    dataSets: data,
+    generatedAt: o.generatedAt,
+    fingerprint: dataFingerprint(o.title, o.definition, data, o.generatedAt),
+  };
+}
+
+/** Draws the page of a loaded dashboard. */
+export function drawDashboard(d: LoadedDashboard): LocalDashboard {
+  return {
+    dashboardId: d.dashboardId,
+    title: d.title,
+    definition: d.definition,
+    fingerprint: d.fingerprint,
     html: renderDashboardHtml({
-      title: o.title,
-      definition: o.definition,
-      dataSets: data,
-      generatedAt: o.generatedAt,
+      title: d.title,
+      definition: d.definition,
+      dataSets: d.dataSets,
+      generatedAt: d.generatedAt,
+      fingerprint: d.fingerprint,
     }),
   };
 }
@@ -110,10 +167,15 @@ export interface DeployedDashboardOptions {
 
 /** The page of a dashboard as the local target deployed it: resolved bodies, not the files. */
 export async function renderDeployedDashboard(o: DeployedDashboardOptions): Promise<LocalDashboard> {
+  return drawDashboard(await loadDeployedDashboard(o));
+}
+
+/** The data of a dashboard as the local target deployed it, read and fingerprinted, not drawn. */
+export async function loadDeployedDashboard(o: DeployedDashboardOptions): Promise<LoadedDashboard> {
   const definition = o.body.Definition;
   if (!definition || typeof definition !== 'object')
     throw new Error(`dashboard ${o.dashboardId} has no Definition to render`);
-  return render({
+  return load({
     dashboardId: o.dashboardId,
     title: String(o.body.Name ?? o.dashboardId),
     definition: definition as QuickSightDefinition,

@@ -254,7 +254,7 @@ export function renderDashboardHtml(input: RenderDashboardInput): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(input.title)}</title>
+${input.fingerprint ? `<meta name="org-compliance-data" content="${esc(input.fingerprint)}">\n` : ''}<title>${esc(input.title)}</title>
 <style>${CSS}${rules.join('\n')}</style>
 </head><body>
 <header><h1>${esc(input.title)}</h1><p>Rendered locally from the QuickSight definition · data as of ${esc(when)}</p></header>

@@ -3,8 +3,13 @@
 export {
   type DeployedDashboardOptions,
   dashboardDefinition,
+  dataFingerprint,
+  drawDashboard,
+  type LoadedDashboard,
   type LocalDashboard,
   type LocalDashboardOptions,
+  loadDeployedDashboard,
+  pageFingerprint,
   renderDeployedDashboard,
   renderLocalDashboard,
 } from './dashboard.js';

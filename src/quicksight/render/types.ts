@@ -27,6 +27,8 @@ export interface RenderDashboardInput {
   dataSets: Map<string, DataSetData>;
   /** ISO date or timestamp: shown on the page, and "now" for relative date filters. */
   generatedAt: string;
+  /** Recorded in the page's `<meta name="org-compliance-data">` (see dashboard.ts). */
+  fingerprint?: string;
 }
 
 export type Row = Record<string, unknown>;
