@@ -95,7 +95,12 @@ function labelWidth(categories: string[], size: ChartSize): number {
 }
 
 export function barChartSvg(
-  o: CartesianOptions & { horizontal: boolean; arrangement: 'CLUSTERED' | 'STACKED' | 'STACKED_PERCENT' },
+  o: CartesianOptions & {
+    horizontal: boolean;
+    arrangement: 'CLUSTERED' | 'STACKED' | 'STACKED_PERCENT';
+    /** One colour per bar of a single series (the page's colour of its category). */
+    itemColors?: (string | undefined)[];
+  },
 ): string {
   const percent = o.arrangement === 'STACKED_PERCENT';
   const totals = o.categories.map((_, i) => o.series.reduce((n, s) => n + Math.abs(s.values[i] ?? 0), 0));
@@ -161,9 +166,11 @@ export function barChartSvg(
         type: 'bar',
         name: s.name,
         stack: stacked ? 'total' : undefined,
-        data: s.values.map((v, i) =>
-          v === null ? null : percent ? (totals[i] ? v / (totals[i] as number) : 0) : v,
-        ),
+        data: s.values.map((v, i) => {
+          const value = v === null ? null : percent ? (totals[i] ? v / (totals[i] as number) : 0) : v;
+          const color = o.series.length === 1 ? o.itemColors?.[i] : undefined;
+          return color && value !== null ? { value, itemStyle: { color } } : value;
+        }),
         itemStyle: s.color ? { color: s.color } : undefined,
         barMaxWidth: 36,
         label: o.dataLabels
@@ -236,7 +243,7 @@ export function lineChartSvg(o: CartesianOptions & { type: 'LINE' | 'AREA' | 'ST
 }
 
 export interface PieOptions {
-  slices: { name: string; value: number }[];
+  slices: { name: string; value: number; color?: string }[];
   size: ChartSize;
   format: (v: number) => string;
   /** Inner radius as a share of the outer radius (0 for a pie). */
@@ -272,7 +279,9 @@ export function pieChartSvg(o: PieOptions): string {
           type: 'pie',
           radius,
           center: ['50%', showLegend ? '46%' : '50%'],
-          data: o.slices,
+          data: o.slices.map((s) =>
+            s.color ? { name: s.name, value: s.value, itemStyle: { color: s.color } } : s,
+          ),
           avoidLabelOverlap: true,
           label:
             o.labels === 'NONE'

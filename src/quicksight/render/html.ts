@@ -4,6 +4,7 @@
  * inline SVG. No script, no network: it opens from disk.
  */
 import type { SheetDefinition, Visual } from '@aws-sdk/client-quicksight';
+import { valueColors } from './colors.js';
 import { type Frame, makeFrame, parameterValues } from './fields.js';
 import { formatDate, parseDate } from './format.js';
 import type { RenderDashboardInput } from './types.js';
@@ -160,6 +161,8 @@ table.qs-table{border-collapse:collapse;width:100%;font-size:12.5px}
 .qs-table th,.qs-table td{padding:4px 8px;border-bottom:1px solid #eaeef2;text-align:left;white-space:nowrap}
 .qs-table thead th{position:sticky;top:0;background:#f6f8fa;border-bottom:1px solid #d0d7de;font-weight:600;z-index:1}
 .qs-table tbody th{font-weight:500}
+.qs-table tr>:first-child{position:sticky;left:0;background:#fff;box-shadow:inset -1px 0 0 #d0d7de}
+.qs-table thead tr>:first-child{background:#f6f8fa;z-index:2}
 .qs-table .num{text-align:right;font-variant-numeric:tabular-nums}
 .qs-table .wrap{white-space:normal;min-width:18em}
 .qs-table tr.total td,.qs-table tr.total th{font-weight:600;border-top:2px solid #d0d7de}
@@ -179,6 +182,11 @@ export function renderDashboardHtml(input: RenderDashboardInput): string {
   for (const [id, data] of input.dataSets)
     frames.set(id, makeFrame(id, data, def.CalculatedFields ?? [], params, now));
   const formats = columnFormats(def.ColumnConfigurations);
+  const colors = valueColors(
+    (def.Sheets ?? []).flatMap((s) => s.Visuals ?? []),
+    def.ColumnConfigurations,
+    frames.values(),
+  );
   const sheets = def.Sheets ?? [];
   const inputs: string[] = [];
   const labels: string[] = [];
@@ -216,6 +224,7 @@ export function renderDashboardHtml(input: RenderDashboardInput): string {
       const placement = at.get(id) ?? defaultPlacement(type);
       const env: VisualEnv = {
         frames,
+        valueColors: colors,
         filterGroups: def.FilterGroups,
         columnFormats: formats,
         filterContext: { params, now },

@@ -32,6 +32,7 @@ import {
   pieChartSvg,
   sparklineSvg,
 } from './charts.js';
+import { colorOf, type ValueColors } from './colors.js';
 import { ExpressionError, isNullish, toNumber } from './expression.js';
 import {
   dimensionField,
@@ -98,6 +99,8 @@ export function titleText(t: TitleOptions): string {
 
 export interface VisualEnv {
   frames: Map<string, Frame>;
+  /** One colour per value of the columns the page colours by (colors.ts). */
+  valueColors: ValueColors;
   filterGroups: FilterGroup[] | undefined;
   columnFormats: Map<string, ValueFormat>;
   filterContext: FilterContext;
@@ -199,15 +202,33 @@ function colorMap(palette: VisualPalette | undefined): Map<string, string> {
 }
 
 function seriesColors(
+  env: VisualEnv,
   palette: VisualPalette | undefined,
+  color: Field | undefined,
   series: { name: string; colorValue?: unknown }[],
 ): (string | undefined)[] {
   const map = colorMap(palette);
   const chart = palette?.ChartColor;
   return series.map((s, i) => {
-    const byValue = s.colorValue !== undefined ? map.get(String(s.colorValue)) : undefined;
+    const byValue =
+      s.colorValue !== undefined
+        ? (map.get(String(s.colorValue)) ??
+          (color ? colorOf(env.valueColors, color.column, s.colorValue) : undefined))
+        : undefined;
     return byValue ?? (series.length === 1 && i === 0 ? chart : undefined);
   });
+}
+
+/** Colours of single-series bars or pie slices whose category the page colours by. */
+function categoryColors(
+  env: VisualEnv,
+  palette: VisualPalette | undefined,
+  category: Field | undefined,
+  categories: unknown[],
+): (string | undefined)[] | undefined {
+  if (!category || !env.valueColors.has(category.column)) return undefined;
+  const map = colorMap(palette);
+  return categories.map((c) => map.get(String(c)) ?? colorOf(env.valueColors, category.column, c));
 }
 
 function barChart(env: VisualEnv, id: string, cfg: BarChartConfiguration): RenderedVisual {
@@ -229,7 +250,11 @@ function barChart(env: VisualEnv, id: string, cfg: BarChartConfiguration): Rende
   const cat = category ? shown(env, p.frame, category) : undefined;
   const val = shown(env, p.frame, values[0] as Field);
   const colorShown = color ? shown(env, p.frame, color) : undefined;
-  const colors = seriesColors(cfg.VisualPalette, data.series);
+  const colors = seriesColors(env, cfg.VisualPalette, color, data.series);
+  const itemColors =
+    data.series.length === 1 && !color && !cfg.VisualPalette?.ChartColor
+      ? categoryColors(env, cfg.VisualPalette, category, data.categories)
+      : undefined;
   const arrangement = cfg.BarsArrangement ?? 'CLUSTERED';
   const svg = barChartSvg({
     categories: data.categories.map((c) => cat?.text(c) ?? ''),
@@ -245,6 +270,7 @@ function barChart(env: VisualEnv, id: string, cfg: BarChartConfiguration): Rende
     format: (v) => val.text(v),
     horizontal: cfg.Orientation === 'HORIZONTAL',
     arrangement,
+    ...(itemColors ? { itemColors } : {}),
     categoryAxisName: axisLabel(cfg.CategoryLabelOptions) ?? cat?.label ?? '',
     valueAxisName: axisLabel(cfg.ValueLabelOptions) ?? (values.length === 1 ? val.label : ''),
     dataLabels: visible(cfg.DataLabels, false),
@@ -271,7 +297,7 @@ function lineChart(env: VisualEnv, id: string, cfg: LineChartConfiguration): Ren
   const cat = category ? shown(env, p.frame, category) : undefined;
   const val = shown(env, p.frame, values[0] as Field);
   const colorShown = color ? shown(env, p.frame, color) : undefined;
-  const colors = seriesColors(cfg.VisualPalette, data.series);
+  const colors = seriesColors(env, cfg.VisualPalette, color, data.series);
   const type = cfg.Type ?? 'LINE';
   const svg = lineChartSvg({
     categories: data.categories.map((c) => cat?.text(c) ?? ''),
@@ -317,9 +343,14 @@ function pieChart(env: VisualEnv, id: string, cfg: PieChartConfiguration): Rende
   const donut = cfg.DonutOptions;
   const thickness = donut?.ArcOptions?.ArcThickness;
   const hole = donut ? (HOLES[thickness ?? 'MEDIUM'] ?? 0.62) : 0;
+  const sliceColors = categoryColors(env, cfg.VisualPalette, category, data.categories);
   const slices = data.categories
-    .map((c, i) => ({ name: cat?.text(c) ?? val.label, value: data.series[0]?.values[i] ?? 0 }))
-    .filter((s) => s.value !== null && s.value !== 0) as { name: string; value: number }[];
+    .map((c, i) => ({
+      name: cat?.text(c) ?? val.label,
+      value: data.series[0]?.values[i] ?? 0,
+      ...(sliceColors?.[i] ? { color: sliceColors[i] as string } : {}),
+    }))
+    .filter((s) => s.value !== null && s.value !== 0) as { name: string; value: number; color?: string }[];
   const total = slices.reduce((n, s) => n + s.value, 0);
   const labels = cfg.DataLabels;
   const svg = pieChartSvg({
@@ -551,6 +582,29 @@ function cellStyle(colors: CellColors, fieldId: string, v: unknown): string {
 
 const MAX_ROWS = 1000;
 
+/** The field id of the count column of a table whose identical lines are shown once. */
+export const ROWS_FIELD = '__rows';
+
+/**
+ * Identical lines once each, where they first appear, with how many there were; counts is
+ * undefined when no line repeats (the table then shows no count column).
+ */
+export function collapseIdentical(lines: unknown[][]): { lines: unknown[][]; counts?: number[] } {
+  const at = new Map<string, number>();
+  const out: unknown[][] = [];
+  const counts: number[] = [];
+  for (const l of lines) {
+    const k = JSON.stringify(l.map((v) => (typeof v === 'bigint' ? String(v) : v)));
+    const i = at.get(k);
+    if (i === undefined) {
+      at.set(k, out.length);
+      out.push(l);
+      counts.push(1);
+    } else counts[i] = (counts[i] ?? 0) + 1;
+  }
+  return out.length === lines.length ? { lines } : { lines: out, counts };
+}
+
 function cell(s: Shown, v: unknown, colors: CellColors, tag = 'td', wrap = false): string {
   const cls = s.kind === 'number' ? ' class="num"' : wrap ? ' class="wrap"' : '';
   return `<${tag}${cls} data-field-id="${esc(s.field.fieldId)}" data-value="${esc(rawValue(v))}"${cellStyle(colors, s.field.fieldId, v)}>${esc(s.text(v))}</${tag}>`;
@@ -587,6 +641,8 @@ function table(
   const sort = cfg.SortConfiguration?.RowSort;
   let lines: unknown[][];
   let totals: unknown[] | undefined;
+  /** Unaggregated lines that repeat identically are shown once, with how many rows they stand for. */
+  let counts: number[] | undefined;
   const showTotals = cfg.TotalOptions?.TotalsVisibility === 'VISIBLE';
   if (aggregated) {
     const groups = sortGroups(
@@ -614,6 +670,7 @@ function table(
       totals = columns.map((c, i) =>
         c.kind === 'number' ? lines.reduce<number>((n, l) => n + (toNumber(l[i]) ?? 0), 0) : null,
       );
+    ({ lines, counts } = collapseIdentical(lines));
   }
   const valuesByField = new Map(
     columns.map((c, i) => [
@@ -639,9 +696,12 @@ function table(
       (c, i) =>
         `<th class="${c.kind === 'number' ? 'num' : wrap[i] ? 'wrap' : ''}" data-field-id="${esc(c.field.fieldId)}">${esc(c.label)}</th>`,
     )
-    .join('')}</tr></thead>`;
+    .join('')}${counts ? `<th class="num" data-field-id="${ROWS_FIELD}">Rows</th>` : ''}</tr></thead>`;
   const body = shownLines
-    .map((l) => `<tr>${columns.map((c, i) => cell(c, l[i], colors, 'td', wrap[i])).join('')}</tr>`)
+    .map(
+      (l, n) =>
+        `<tr>${columns.map((c, i) => cell(c, l[i], colors, 'td', wrap[i])).join('')}${counts ? `<td class="num" data-field-id="${ROWS_FIELD}" data-value="${counts[n]}">${(counts[n] ?? 0).toLocaleString('en-US')}</td>` : ''}</tr>`,
+    )
     .join('\n');
   const totalLabel = cfg.TotalOptions?.CustomLabel ?? 'Total';
   const totalRow = totals
@@ -651,7 +711,7 @@ function table(
             ? `<td>${esc(totalLabel)}</td>`
             : cell(c, (totals as unknown[])[i], new Map()),
         )
-        .join('')}</tr>`
+        .join('')}${counts ? '<td></td>' : ''}</tr>`
     : '';
   const start = cfg.TotalOptions?.Placement === 'START';
   return {
