@@ -99,6 +99,29 @@ describe('Athena (Trino) SQL on DuckDB', () => {
     expect(await one(`SELECT current_date - INTERVAL '7' DAY < current_date`)).toBe(true);
   });
 
+  it("current_date minus whole days is a date, as in Trino: as text it is the ISO day, so a window's first day is kept", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const back = (n: number) =>
+      new Date(Date.parse(`${today}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+    // DuckDB alone: a timestamp, whose text '… 00:00:00' sorts after the day it names.
+    const reader = await connection.runAndReadAll(
+      `SELECT CAST(CURRENT_DATE - INTERVAL '7' DAY AS VARCHAR) AS t`,
+    );
+    expect(reader.getRowObjectsJson()[0]?.t).toBe(`${back(7)} 00:00:00`);
+    expect(await one(`SELECT CAST(current_date - INTERVAL '7' DAY AS varchar)`)).toBe(back(7));
+    expect(await one(`SELECT '${back(7)}' >= CAST(current_date - INTERVAL '7' DAY AS varchar)`)).toBe(true);
+    expect(
+      await one(
+        `SELECT CAST(current_date - INTERVAL '7' DAY - INTERVAL '7' DAY - INTERVAL '2' DAY AS varchar)`,
+      ),
+    ).toBe(back(16));
+    expect(await one(`SELECT typeof(current_date - INTERVAL '1' DAY)`)).toBe('DATE');
+    // Quoted text and comments are left alone.
+    expect(
+      trinoToDuckDb(`SELECT 'current_date - INTERVAL ''7'' DAY' AS s -- current_date - INTERVAL '1' DAY`),
+    ).toContain("'current_date - INTERVAL ''7'' DAY'");
+  });
+
   it("LIKE with ESCAPE '\\' matches literal % and _", async () => {
     expect(await one(`SELECT 'a_b' LIKE 'a\\_b' ESCAPE '\\'`)).toBe(true);
     expect(await one(`SELECT 'axb' LIKE 'a\\_b' ESCAPE '\\'`)).toBe(false);

@@ -107,13 +107,34 @@ export function expandRowUnnest(sql: string): string {
   return out + sql.slice(at);
 }
 
+const DAYS_BACK = /\bCURRENT_DATE((?:\s*-\s*INTERVAL\s*'x+'\s*DAY\b)+)/gi;
+
+/**
+ * Trino's `current_date - INTERVAL 'N' DAY` is a date; DuckDB's is a timestamp, whose text is
+ * `2026-11-25 00:00:00`, so a view's `dt >= CAST(current_date - INTERVAL 'N' DAY AS varchar)`
+ * left out the window's first day there. `CURRENT_DATE` minus one or more whole-day intervals
+ * becomes `(CURRENT_DATE - <days>)`, a date in DuckDB too; quoted text and comments are skipped.
+ */
+export function daysBackAsDate(sql: string): string {
+  const masked = maskQuoted(sql);
+  let out = '';
+  let at = 0;
+  for (const m of masked.matchAll(DAYS_BACK)) {
+    const original = sql.slice(m.index, m.index + m[0].length);
+    const days = [...original.matchAll(/'\s*(\d+)\s*'/g)].reduce((n, d) => n + Number(d[1]), 0);
+    out += `${sql.slice(at, m.index)}(CURRENT_DATE - ${days})`;
+    at = m.index + m[0].length;
+  }
+  return out + sql.slice(at);
+}
+
 export function trinoToDuckDb(sql: string): string {
   const result = transpile(sql, Dialect.Trino, Dialect.DuckDB);
   const out = result.sql?.[0];
   if (!result.success || out === undefined) {
     throw new TranspileError(`could not translate Athena SQL for DuckDB: ${result.error ?? 'no output'}`);
   }
-  return expandRowUnnest(out)
+  return daysBackAsDate(expandRowUnnest(out))
     .replace(
       /\b(STRPTIME|STRFTIME)\(([^()]*?),\s*'((?:[^']|'')*)'\)/g,
       (_, fn: string, arg: string, fmt: string) => `${fn}(${arg}, '${convertFormat(fmt)}')`,
