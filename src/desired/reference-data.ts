@@ -8,6 +8,7 @@
  */
 
 import { globToLike } from '../load/exceptions.js';
+import { catalogRuleFacts } from '../load/managed-rules.js';
 import { ruleRegionsText } from '../load/rules.js';
 import type { Account, ExceptionSpec, OrgConfig, Repository, RuleSpec } from '../model/config.js';
 import {
@@ -120,17 +121,47 @@ export function catalogRulesTable(rules: RuleSpec[]): ReferenceTable {
       ['category', 'varchar'],
       ['identifier', 'varchar'],
       ['regions', 'varchar'],
+      ['severity', 'varchar'],
+      ['remediation', 'varchar'],
+      ['documentation_url', 'varchar'],
+      ['security_hub_controls', 'varchar'],
       // The rule's excludedAccounts, comma-separated (NULL when none): coverage lists no gap there.
       ['excluded_accounts', 'varchar'],
     ],
     keyColumn: 'rule',
-    rows: rules.map((r) => [
-      r.name,
-      r.category,
-      r.identifier,
-      ruleRegionsText(r),
-      r.excludedAccounts.length ? [...r.excludedAccounts].sort().join(',') : null,
-    ]),
+    rows: rules.map((r) => {
+      const facts = catalogRuleFacts(r);
+      const controls = facts.securityHubControls.map((c) => c.id).join(',');
+      return [
+        r.name,
+        r.category,
+        r.identifier,
+        ruleRegionsText(r),
+        facts.severity,
+        facts.remediation ?? null,
+        facts.documentationUrl ?? null,
+        controls === '' ? null : controls,
+        r.excludedAccounts.length ? [...r.excludedAccounts].sort().join(',') : null,
+      ];
+    }),
+  };
+}
+
+/** One row per catalog rule and framework requirement its managed rule maps to. */
+export function ruleControlsTable(rules: RuleSpec[]): ReferenceTable {
+  return {
+    view: 'rule_controls',
+    table: referenceTableName('rule_controls'),
+    source: 'config/rules.yaml and src/load/data/managed-rules-controls.json',
+    columns: [
+      ['rule', 'varchar'],
+      ['framework', 'varchar'],
+      ['control', 'varchar'],
+    ],
+    keyColumn: 'rule',
+    rows: rules.flatMap((r) =>
+      catalogRuleFacts(r).frameworks.map((f): TableCell[] => [r.name, f.framework, f.control]),
+    ),
   };
 }
 
@@ -184,13 +215,14 @@ export function exceptionsTable(exceptions: ExceptionSpec[]): ReferenceTable {
   };
 }
 
-/** The three reference tables of the repository, as of `today` (which accounts are projected). */
+/** The reference tables of the repository, as of `today` (which accounts are projected). */
 export function referenceTables(repo: Repository, today: string): ReferenceTable[] {
   const projected = projectedAccounts(repo.accounts, today, repo.org.closedAccountRetentionDays);
   return [
     accountsTable(repo.accounts, new Set(projected)),
     catalogRulesTable(repo.rules),
     exceptionsTable(repo.exceptions),
+    ruleControlsTable(repo.rules),
   ];
 }
 

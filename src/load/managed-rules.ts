@@ -5,10 +5,15 @@
  * current documentation.
  */
 
+import { FRAMEWORKS, type Framework } from '../model/frameworks.js';
 import { nearest } from '../model/nearest.js';
+import { highestSeverity, isSeverity, type RatedSeverity, type Severity } from '../model/severity.js';
+import { present } from '../model/values.js';
 import guide from './data/managed-rules.json' with { type: 'json' };
 import additions from './data/managed-rules-additions.json' with { type: 'json' };
+import controlData from './data/managed-rules-controls.json' with { type: 'json' };
 import regionData from './data/managed-rules-regions.json' with { type: 'json' };
+import remediationData from './data/managed-rules-remediation.json' with { type: 'json' };
 
 export type ParameterType = 'string' | 'int' | 'csv' | 'boolean' | 'double' | 'stringmap';
 
@@ -106,4 +111,107 @@ export function builtInManagedRules(): ManagedRuleCatalog {
     [...(guide.rules as ManagedRule[]), ...(additions.rules as unknown as ManagedRule[])].map(withRegions),
   );
   return builtIn;
+}
+
+/** A Security Hub control a managed rule backs, with the control's severity. */
+export interface SecurityHubControl {
+  id: string;
+  severity: RatedSeverity;
+}
+
+/** A framework requirement a managed rule maps to, through its Security Hub controls. */
+export interface FrameworkControl {
+  framework: Framework;
+  control: string;
+}
+
+/** What the shipped data says about a managed rule beyond its parameters. */
+export interface ManagedRuleFacts {
+  /** The highest severity of its Security Hub controls, `unrated` when it backs none. */
+  severity: Severity;
+  securityHubControls: SecurityHubControl[];
+  frameworks: FrameworkControl[];
+  /** One sentence of our own on what to change (data/managed-rules-remediation.json). */
+  remediation?: string;
+  /** The rule's page in the AWS Config Developer Guide, for rules the data knows. */
+  documentationUrl?: string;
+}
+
+interface ControlEntry {
+  id: string;
+  severity: string;
+  identifier: string;
+  frameworks: Record<string, string[]>;
+}
+
+const DOCUMENTATION_BASE = 'https://docs.aws.amazon.com/config/latest/developerguide/';
+
+let controlsByIdentifier: Map<string, ControlEntry[]> | undefined;
+
+function controlsOf(identifier: string): ControlEntry[] {
+  if (!controlsByIdentifier) {
+    controlsByIdentifier = new Map();
+    for (const c of controlData.controls as ControlEntry[]) {
+      const list = controlsByIdentifier.get(c.identifier);
+      if (list) list.push(c);
+      else controlsByIdentifier.set(c.identifier, [c]);
+    }
+  }
+  return controlsByIdentifier.get(identifier) ?? [];
+}
+
+const remediations: Record<string, string> = remediationData.rules;
+
+/**
+ * Severity, Security Hub controls, framework requirements, remediation and documentation link of
+ * a managed rule (data/managed-rules-controls.json, data/managed-rules-remediation.json).
+ */
+export function managedRuleFacts(
+  identifier: string,
+  catalog: ManagedRuleCatalog = builtInManagedRules(),
+): ManagedRuleFacts {
+  const entries = controlsOf(identifier);
+  const securityHubControls = entries.map((c) => {
+    if (!isSeverity(c.severity) || c.severity === 'unrated')
+      throw new Error(`managed-rules-controls.json: control ${c.id} has severity '${c.severity}'`);
+    return { id: c.id, severity: c.severity };
+  });
+  const seen = new Set<string>();
+  const frameworks: FrameworkControl[] = [];
+  for (const framework of FRAMEWORKS) {
+    for (const c of entries) {
+      for (const control of c.frameworks[framework] ?? []) {
+        if (seen.has(`${framework} ${control}`)) continue;
+        seen.add(`${framework} ${control}`);
+        frameworks.push({ framework, control });
+      }
+    }
+  }
+  const name = catalog.get(identifier)?.name;
+  return {
+    severity: highestSeverity(securityHubControls.map((c) => c.severity)),
+    securityHubControls,
+    frameworks,
+    ...present({
+      remediation: remediations[identifier],
+      documentationUrl: name === undefined ? undefined : `${DOCUMENTATION_BASE}${name}.html`,
+    }),
+  };
+}
+
+/** How many managed rules the shipped data maps to at least one Security Hub control. */
+export function mappedManagedRuleCount(): number {
+  return new Set((controlData.controls as ControlEntry[]).map((c) => c.identifier)).size;
+}
+
+/** A catalog rule's facts: its managed rule's, with the catalog's `severity` and `remediation` in their place when set. */
+export function catalogRuleFacts(
+  rule: { identifier: string; severity?: Severity; remediation?: string },
+  catalog: ManagedRuleCatalog = builtInManagedRules(),
+): ManagedRuleFacts {
+  const facts = managedRuleFacts(rule.identifier, catalog);
+  return {
+    ...facts,
+    ...present({ severity: rule.severity, remediation: rule.remediation }),
+  };
 }

@@ -11,6 +11,7 @@ import {
 } from '../model/config.js';
 import { didYouMean } from '../model/nearest.js';
 import { deployRegions } from '../model/rule-regions.js';
+import { SEVERITIES } from '../model/severity.js';
 import { accountList, type EntryPath, parseEntries } from './entries.js';
 import {
   availabilityText,
@@ -30,6 +31,8 @@ export const RULE_NAME_MAX = 64;
 export const INPUT_PARAMETERS_MAX = 1024;
 export const DESCRIPTION_MAX = 256;
 export const RESOURCE_TYPES_MAX = 100;
+/** A remediation override: one or two sentences, not a runbook. */
+export const REMEDIATION_MAX = 500;
 
 export { ruleRegionsText } from '../model/rule-regions.js';
 
@@ -67,6 +70,12 @@ const ruleSchema = strictMap({
   tagKey: z.string().min(1).max(128).optional(),
   tagValue: z.string().min(1).max(256).optional(),
   excludedAccounts: z.array(z.unknown()).optional(),
+  severity: z
+    .enum(SEVERITIES, {
+      error: (iss) => `'${String(iss.input)}' is not a severity; valid: ${SEVERITIES.join(', ')}`,
+    })
+    .optional(),
+  remediation: z.string().min(1).max(REMEDIATION_MAX).optional(),
 });
 
 const rulesFileSchema = strictMap({
@@ -249,6 +258,8 @@ function checkRule(
   if (r.resourceId) spec.resourceIdScope = r.resourceId;
   if (r.tagKey) spec.tagKeyScope = r.tagKey;
   if (r.tagValue) spec.tagValueScope = r.tagValue;
+  if (r.severity) spec.severity = r.severity;
+  if (r.remediation) spec.remediation = r.remediation;
   return spec;
 }
 

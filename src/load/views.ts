@@ -28,7 +28,13 @@ export const PLACEHOLDERS = [
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 /** Views generated from the configuration at apply time (not files). */
-export const GENERATED_VIEWS = ['accounts', 'catalog_rules', 'exceptions', 'projection'] as const;
+export const GENERATED_VIEWS = [
+  'accounts',
+  'catalog_rules',
+  'exceptions',
+  'rule_controls',
+  'projection',
+] as const;
 
 /** A placeholder as written in a view file (and filled by `renderView`). */
 export const PLACEHOLDER_PATTERN = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;

@@ -1,5 +1,6 @@
 /** Typed repository model: what `load` produces from config/*.yaml. */
 import type { QuickSightSource } from './quicksight.js';
+import type { Severity } from './severity.js';
 
 export const CATEGORIES = ['security', 'cost', 'performance', 'backup', 'deletion-protection'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -200,6 +201,10 @@ export interface RuleSpec {
   tagValueScope?: string;
   excludedAccounts: string[];
   regions: RuleRegions;
+  /** The catalog's own severity, in place of the one of the managed rule's Security Hub controls. */
+  severity?: Severity;
+  /** The catalog's own remediation summary, in place of the shipped one. */
+  remediation?: string;
 }
 
 export interface Repository {
