@@ -1,9 +1,15 @@
 -- Two kinds of gap. 'no-evaluation': a catalog rule with no evaluation at all in an active
 -- account on its newest snapshots (its deployment failed there, or it has nothing to
--- evaluate). 'not-in-catalog': a rule found in the data that the catalog does not define
--- (Security Hub, Control Tower, conformance packs, rules made by hand), with the random
--- suffix of per-account names removed where there is one (an organization rule's is already:
--- daily_evaluations names it OrgConfigRule-<name>).
+-- evaluate); an account the rule's excludedAccounts names is no gap (the Organization Config
+-- Rule is not deployed there by design). 'not-in-catalog': a rule found in the data that the
+-- catalog does not define (Security Hub, Control Tower, conformance packs, rules made by hand),
+-- by one name for all accounts: the random suffix each account's copy carries is removed.
+--   securityhub-<rule>-<suffix>            Security Hub's service-linked rules ('-12345', '-a1b2c3')
+--   <rule>-conformance-pack-<suffix>       conformance packs ('-szsm1uv0w', '-abcdef')
+--   OrgConfigRule-<rule>-<suffix>          already removed by daily_evaluations
+-- The suffix is removed from those whatever its characters (letters only too). Any other name
+-- loses a last part of 6 to 8 lower-case letters and digits only when it holds a digit, so that
+-- a hand-made 'ec2-volume-inuse-check' or 'logging-enabled' keeps its last word.
 WITH evaluated AS (
   SELECT DISTINCT account_id, rule
   FROM {{db}}.evaluations
@@ -24,10 +30,14 @@ missing AS (
   WHERE a.state = 'ACTIVE'
     AND a.in_projection
     AND e.rule IS NULL
+    AND strpos(',' || coalesce(r.excluded_accounts, '') || ',', ',' || a.account_id || ',') = 0
 ),
 foreign_rules AS (
   SELECT
     CASE
+      WHEN regexp_like(rule, '^securityhub-.+-[A-Za-z0-9]+$')
+        OR regexp_like(rule, '.-conformance-pack-[A-Za-z0-9]+$')
+        THEN regexp_replace(rule, '-[A-Za-z0-9]+$', '')
       WHEN rule NOT LIKE 'OrgConfigRule-%'
         AND length(regexp_extract(rule, '-([a-z0-9]+)$', 1)) BETWEEN 6 AND 8
         AND regexp_like(regexp_extract(rule, '-([a-z0-9]+)$', 1), '[0-9]')

@@ -18,18 +18,23 @@ export async function runReport(
   asOf: string,
 ): Promise<{ report: ComplianceReport; context: ReportContext }> {
   const db = `"${repo.org.glue.database}"`;
-  const [accountSummary, ruleSummary, categorySummary, coverage, freshness, trend] = await Promise.all([
-    query(`SELECT * FROM ${db}.account_summary`, 'account summary'),
-    query(`SELECT * FROM ${db}.rule_summary`, 'rule summary'),
-    query(`SELECT * FROM ${db}.category_summary`, 'category summary'),
-    query(`SELECT * FROM ${db}.coverage WHERE kind = 'not-in-catalog'`, 'coverage'),
-    query(`SELECT * FROM ${db}.freshness`, 'freshness'),
-    query(
-      `SELECT snapshot_date, score FROM ${db}.trend WHERE scope = 'organization' AND snapshot_date <= current_date - INTERVAL '7' DAY ORDER BY snapshot_date DESC LIMIT 1`,
-      'trend',
-    ),
-  ]);
-  const report = buildReport({ accountSummary, ruleSummary, categorySummary, coverage, freshness }, asOf);
+  const [accountSummary, ruleSummary, categorySummary, coverage, freshness, trend, ouSummary] =
+    await Promise.all([
+      query(`SELECT * FROM ${db}.account_summary`, 'account summary'),
+      query(`SELECT * FROM ${db}.rule_summary`, 'rule summary'),
+      query(`SELECT * FROM ${db}.category_summary`, 'category summary'),
+      query(`SELECT * FROM ${db}.coverage WHERE kind = 'not-in-catalog'`, 'coverage'),
+      query(`SELECT * FROM ${db}.freshness`, 'freshness'),
+      query(
+        `SELECT snapshot_date, score FROM ${db}.trend WHERE scope = 'organization' AND snapshot_date <= current_date - INTERVAL '7' DAY ORDER BY snapshot_date DESC LIMIT 1`,
+        'trend',
+      ),
+      query(`SELECT * FROM ${db}.ou_summary`, 'OU summary'),
+    ]);
+  const report = buildReport(
+    { accountSummary, ruleSummary, categorySummary, coverage, freshness, ouSummary },
+    asOf,
+  );
   const weekAgo = trend[0]?.score;
   return {
     report,

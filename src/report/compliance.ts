@@ -6,6 +6,7 @@
  */
 import { CATEGORIES, type ExceptionSpec } from '../model/config.js';
 import { daysBetween } from '../model/dates.js';
+import { type OuLine, ouLines, ousHtml, ousMarkdown } from './ous.js';
 import {
   ALL_DELIVERED,
   neverDeliveredExplanation,
@@ -68,6 +69,8 @@ export interface ComplianceReport {
   unmanagedRules: { rule: string; evaluations: number }[];
   /** Active accounts' regions without a recent snapshot: never delivered first, then oldest first. */
   stale: StaleLine[];
+  /** Every OU at every level of the tree (ou_summary), in tree order. */
+  ous: OuLine[];
 }
 
 /** What people see beside the report's numbers (not part of the JSON contract). */
@@ -116,6 +119,7 @@ export interface ReportRows {
   categorySummary: Row[];
   coverage: Row[];
   freshness: Row[];
+  ouSummary: Row[];
 }
 
 /** The view's `status`; from the last snapshot when the deployed view predates that column. */
@@ -209,6 +213,7 @@ export function buildReport(rows: ReportRows, asOf: string): ComplianceReport {
     categories,
     unmanagedRules,
     stale,
+    ous: ouLines(rows.ouSummary),
   };
 }
 
@@ -299,6 +304,7 @@ export function renderReportMarkdown(r: ComplianceReport, ctx: ReportContext, to
   );
   for (const c of r.categories)
     out.push(`| ${c.category} | ${percent(c.score)} | ${c.nonCompliant} | ${c.compliant} | ${c.excluded} |`);
+  out.push('', '### By OU', '', ...ousMarkdown(r.ous, top, percent));
   out.push(
     '',
     '### Snapshot delivery',
@@ -419,6 +425,7 @@ export function renderReportHtml(r: ComplianceReport, ctx: ReportContext, top = 
         String(c.excluded),
       ]),
     )}`,
+    `<h2>By OU</h2>${ousHtml(r.ous, top, table, bar)}`,
     `<h2>Snapshot delivery</h2>${snapshotDeliveryHtml(snapshotDelivery(r.stale, r.asOf), ctx, top, table)}`,
     `<h2>Exceptions expiring soon</h2>${
       ctx.expiringExceptions.length

@@ -54,6 +54,7 @@ const REPORT: ComplianceReport = {
   ],
   categories: [{ category: 'security', compliant: 90, nonCompliant: 10, excluded: 2, score: 0.9 }],
   unmanagedRules: [],
+  ous: [],
   stale: [
     {
       accountId: '000000000020',

@@ -40,7 +40,14 @@ function freshness(
 }
 
 function rows(fresh: Record<string, unknown>[]): ReportRows {
-  return { accountSummary: [], ruleSummary: [], categorySummary: [], coverage: [], freshness: fresh };
+  return {
+    accountSummary: [],
+    ruleSummary: [],
+    categorySummary: [],
+    coverage: [],
+    freshness: fresh,
+    ouSummary: [],
+  };
 }
 
 function report(stale: StaleLine[]): ComplianceReport {
