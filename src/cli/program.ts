@@ -14,7 +14,9 @@ import { present } from '../model/values.js';
 import { DEFAULT_LOCAL_DIR } from '../providers/local/store.js';
 import { diagnosticAnnotation } from '../report/annotations.js';
 import { createAnalysisSource, createTarget, TARGET_NAMES, type TargetName } from '../targets.js';
+import { VERSION } from '../version.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Io, progress } from './io.js';
+import { commandList, missingRepository } from './repository-root.js';
 import type { ReportFormat } from './report.js';
 
 export { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Io } from './io.js';
@@ -41,19 +43,25 @@ function parseDate(value: string): string {
   return value;
 }
 
+/** The options of every command that reads the repository and a target. */
 function withCommon(cmd: Command): Command {
   return cmd
     .addOption(new Option('--target <target>', 'where to reconcile').choices(TARGET_NAMES).default('local'))
     .option('--local-dir <dir>', 'directory of the local target', DEFAULT_LOCAL_DIR)
     .option('--root <dir>', 'repository root holding config/, sql/, quicksight/', '.')
+    .addOption(
+      new Option('--today <date>', 'evaluate as of this date (YYYY-MM-DD)').argParser(parseDate).hideHelp(),
+    );
+}
+
+/** The options of the commands that review a change (validate, plan, apply): the others take neither. */
+function withReview(cmd: Command): Command {
+  return cmd
     .option('--strict', 'treat unknown managed-rule identifiers as errors')
     .option(
       '--base <ref>',
       'git revision whose config/exceptions.yaml was already reviewed: an expiry in the past is refused only on exceptions new or changed since then',
       'HEAD',
-    )
-    .addOption(
-      new Option('--today <date>', 'evaluate as of this date (YYYY-MM-DD)').argParser(parseDate).hideHelp(),
     );
 }
 
@@ -71,6 +79,11 @@ async function load(
   io: Io,
   parts: { quicksight?: boolean; viewGrammar?: ViewGrammarCheck } = {},
 ): Promise<Repository | undefined> {
+  const missing = await missingRepository(resolve(opts.root));
+  if (missing !== undefined) {
+    io.err(missing);
+    return undefined;
+  }
   const { repository, diagnostics } = await loadForRun({
     root: resolve(opts.root),
     strict: opts.strict ?? false,
@@ -102,6 +115,7 @@ function targetOf(repo: Repository, opts: CommonOptions, io: Io, mode?: TargetMo
 export function buildProgram(io: Io, setExit: SetExit): Command {
   const program = new Command('org-compliance')
     .description('GitOps for AWS Config compliance across an AWS Organization')
+    .version(VERSION, '-V, --version', 'print the version')
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
@@ -114,11 +128,13 @@ export function buildProgram(io: Io, setExit: SetExit): Command {
   addReportCommand(program, io, setExit);
   addDemoCommand(program, io, setExit);
   addDoctorCommand(program, io, setExit);
+  // The commands kept the whole help after their own errors; an unknown command lists the commands.
+  program.showHelpAfterError(commandList(program.commands.map((c) => c.name())));
   return program;
 }
 
 function addValidateCommand(program: Command, io: Io, setExit: SetExit): void {
-  withCommon(program.command('validate'))
+  withReview(withCommon(program.command('validate')))
     .description(
       'check config/*.yaml, sql/views/ and quicksight/ (views built in DuckDB, data set columns checked against them); exit 1 on any error',
     )
@@ -180,7 +196,7 @@ async function planModules() {
 }
 
 function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
-  withCommon(program.command('plan'))
+  withReview(withCommon(program.command('plan')))
     .description('show what apply would change; exit 0 with no changes, 2 with changes, 1 on error')
     .option('--json', 'print the plan as JSON')
     .option('-v, --verbose', 'list unchanged resources too')
@@ -202,7 +218,7 @@ function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
 }
 
 function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
-  withCommon(program.command('apply'))
+  withReview(withCommon(program.command('apply')))
     .description('plan, then carry the plan out (one apply at a time: the target holds a lock)')
     .option('--auto-approve', 'do not ask for confirmation')
     .option(
@@ -353,6 +369,11 @@ function addDemoCommand(program: Command, io: Io, setExit: SetExit): void {
     .option('--days <n>', 'days of snapshots', parseCount, DEMO_DEFAULTS.days)
     .option('--seed <n>', 'seed of the generator', parseCount, DEMO_DEFAULTS.seed)
     .action(async (opts: DemoOptions) => {
+      const missing = await missingRepository(resolve(opts.root));
+      if (missing !== undefined) {
+        io.err(missing);
+        return setExit(EXIT_ERROR);
+      }
       const { runDemo } = await import('../demo/run.js');
       setExit(await runDemo(opts, io, (args) => runCommand(['node', 'org-compliance', ...args], io)));
     });

@@ -32,7 +32,7 @@ export interface FilterContext {
   now: Date;
 }
 
-function inScope(g: FilterGroup, sheetId: string, visualId: string): boolean {
+export function inScope(g: FilterGroup, sheetId: string, visualId: string): boolean {
   if (g.Status === 'DISABLED') return false;
   const s = g.ScopeConfiguration;
   if (!s || s.AllSheets) return true;
@@ -41,7 +41,7 @@ function inScope(g: FilterGroup, sheetId: string, visualId: string): boolean {
   );
 }
 
-function columnOf(f: Filter): {
+export function columnOf(f: Filter): {
   dataSet?: string | undefined;
   column?: string | undefined;
   id?: string | undefined;
@@ -306,6 +306,8 @@ export function applyFilters(
   sheetId: string,
   visualId: string,
   ctx: FilterContext,
+  /** Ids of filters left out (the page's script applies them). */
+  skip?: ReadonlySet<string>,
 ): FilterResult {
   let rows = frame.rows;
   const applied: string[] = [];
@@ -314,6 +316,7 @@ export function applyFilters(
     if (!inScope(g, sheetId, visualId)) continue;
     for (const f of g.Filters ?? []) {
       const { dataSet, column, id } = columnOf(f);
+      if (id && skip?.has(id)) continue;
       if (!column) {
         notApplied.push(`filter ${id ?? '?'} (${Object.keys(f).join(', ')})`);
         continue;

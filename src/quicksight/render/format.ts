@@ -92,7 +92,7 @@ const SCALES: Record<string, [number, string]> = {
   CRORES: [1e7, 'Cr'],
 };
 
-interface NumberStyle {
+export interface NumberStyle {
   decimals?: number;
   thousands: string;
   decimal: string;
@@ -116,7 +116,7 @@ function digits(n: number, style: NumberStyle): string {
   return frac ? `${grouped}${style.decimal}${frac}` : grouped;
 }
 
-function styleOf(n: NumericFormatConfiguration | undefined): NumberStyle {
+export function styleOf(n: NumericFormatConfiguration | undefined): NumberStyle {
   const cfg =
     n?.PercentageDisplayFormatConfiguration ??
     n?.CurrencyDisplayFormatConfiguration ??

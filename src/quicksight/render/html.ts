@@ -4,9 +4,12 @@
  * inline SVG. No script, no network: it opens from disk.
  */
 import type { SheetDefinition, Visual } from '@aws-sdk/client-quicksight';
+import { PAGE_SCRIPT } from './client.js';
 import { valueColors } from './colors.js';
 import { type Frame, makeFrame, parameterValues } from './fields.js';
+import { applyFilters } from './filters.js';
 import { formatDate, parseDate } from './format.js';
+import { addLive, controlsHtml, type Live, liveSetup, pageDataJson } from './interactive.js';
 import type { RenderDashboardInput } from './types.js';
 import { columnFormats, esc, renderVisualBody, titleText, type VisualEnv, visualType } from './visuals.js';
 
@@ -109,11 +112,14 @@ function textBox(content: string | undefined): string {
     .join('');
 }
 
-function controlsLine(sheet: SheetDefinition): string {
+function controlsLine(sheet: SheetDefinition, live: Live, frames: Map<string, Frame>): string {
   const titles: string[] = [];
   for (const c of sheet.FilterControls ?? []) {
-    const x = Object.values(c).find((v) => v && typeof v === 'object') as { Title?: string } | undefined;
-    if (x?.Title) titles.push(x.Title);
+    const x = Object.values(c).find((v) => v && typeof v === 'object') as
+      | { Title?: string; SourceFilterId?: string }
+      | undefined;
+    const working = live.filters.some((f) => f.id === x?.SourceFilterId && f.control);
+    if (x?.Title && !working) titles.push(x.Title);
   }
   for (const c of sheet.ParameterControls ?? []) {
     const x = Object.values(c).find((v) => v && typeof v === 'object') as
@@ -121,8 +127,9 @@ function controlsLine(sheet: SheetDefinition): string {
       | undefined;
     if (x?.Title) titles.push(x.Title);
   }
-  if (!titles.length) return '';
-  return `<p class="controls">Controls (not interactive on this page; default values apply): ${titles
+  const working = controlsHtml(sheet, live.filters, frames);
+  if (!titles.length) return working;
+  return `${working}<p class="controls">Controls not interactive on this page (default values apply): ${titles
     .map((t) => `<span class="control">${esc(t)}</span>`)
     .join(' ')}</p>`;
 }
@@ -166,6 +173,18 @@ table.qs-table{border-collapse:collapse;width:100%;font-size:12.5px}
 .qs-table .num{text-align:right;font-variant-numeric:tabular-nums}
 .qs-table .wrap{white-space:normal;min-width:18em}
 .qs-table tr.total td,.qs-table tr.total th{font-weight:600;border-top:2px solid #d0d7de}
+.qs-controls{display:flex;flex-wrap:wrap;gap:8px;margin:4px 0 8px}
+.qs-control{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:4px 8px;font-size:12px;position:relative}
+.qs-control-title{font-weight:600;margin-right:6px}
+.qs-control details{display:inline-block}
+.qs-control summary{cursor:pointer;max-width:26em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;display:inline-block;vertical-align:bottom}
+.qs-control details[open] .qs-options{position:absolute;z-index:5;background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:6px;max-height:320px;overflow:auto;box-shadow:0 4px 12px rgba(0,0,0,.12);left:0;top:100%}
+.qs-options label{display:block;white-space:nowrap;padding:1px 0}
+.qs-control > .qs-options{display:inline-flex;flex-wrap:wrap;gap:4px 10px}
+.qs-control > .qs-options label{display:inline}
+.qs-clickable tbody tr,.qs-clickable .qs-bar{cursor:pointer}
+.qs-clickable tbody tr:hover td{background:#f6f8fa}
+.qs-drill{margin:2px 0 0;font-size:12px;color:#9a6700}.qs-drill button{font-size:11px;margin-left:4px}
 .placeholder{height:100%;min-height:60px;display:flex;align-items:center;justify-content:center;text-align:center;border:2px dashed #d0d7de;border-radius:6px;color:#57606a;padding:12px;background:repeating-linear-gradient(45deg,#fafbfc,#fafbfc 10px,#f3f5f7 10px,#f3f5f7 20px)}
 .placeholder.error{border-color:#cf222e;color:#cf222e}
 .text-box{background:transparent;border:none;padding:4px 0}
@@ -188,6 +207,7 @@ export function renderDashboardHtml(input: RenderDashboardInput): string {
     frames.values(),
   );
   const sheets = def.Sheets ?? [];
+  const live = liveSetup(sheets, def.FilterGroups, params);
   const inputs: string[] = [];
   const labels: string[] = [];
   const panels: string[] = [];
@@ -232,6 +252,12 @@ export function renderDashboardHtml(input: RenderDashboardInput): string {
         size: chartSize(placement),
       };
       const r = renderVisualBody(visual, env);
+      const liveNote = addLive(
+        live,
+        visual,
+        env,
+        (frame) => applyFilters(frame, def.FilterGroups, sheetId, id, env.filterContext, live.skip).rows,
+      );
       // A table the layout does not place is as tall as its lines (up to the default height).
       if (!at.has(id) && r.lines !== undefined)
         placement.rowSpan = Math.max(
@@ -247,19 +273,25 @@ export function renderDashboardHtml(input: RenderDashboardInput): string {
         `<figcaption><h3${hidden ? ' class="hidden-title"' : ''}>${esc(title || id)}</h3>${subtitle ? `<p class="subtitle">${esc(subtitle)}</p>` : ''}</figcaption>`,
         `<div class="visual-body">${r.html}</div>`,
         r.notes.length ? `<p class="notes">${r.notes.map(esc).join('<br>')}</p>` : '',
+        liveNote,
         '</figure>',
       ].join('');
     });
     panels.push(
       [
         `<section class="sheet" id="sheet-${i}" data-sheet-id="${esc(sheetId)}" aria-label="${esc(name)}">`,
-        `<div class="sheet-head"><h2>${esc(sheet.Title ?? name)}</h2>${sheet.Description ? `<p>${esc(sheet.Description)}</p>` : ''}${controlsLine(sheet)}</div>`,
+        `<div class="sheet-head"><h2>${esc(sheet.Title ?? name)}</h2>${sheet.Description ? `<p>${esc(sheet.Description)}</p>` : ''}${controlsLine(sheet, live, frames)}</div>`,
         `<div class="grid">${boxes.join('\n')}</div>`,
         '</section>',
       ].join('\n'),
     );
   });
   const when = formatDate(now, 'YYYY-MM-DD HH:mm [UTC]');
+  const d = live.data;
+  const script =
+    Object.keys(d.visuals).length + Object.keys(d.fixed).length + Object.keys(d.actions).length
+      ? `<script type="application/json" id="qs-data">${pageDataJson(d)}</script>\n<script>${PAGE_SCRIPT}</script>\n`
+      : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -272,7 +304,11 @@ ${inputs.join('\n')}
 <nav class="tabs" aria-label="Sheets">${labels.join('')}</nav>
 ${panels.join('\n')}
 </main>
-<footer>Static page: charts drawn with Apache ECharts, filters and parameters at their default values.</footer>
-</body></html>
+<footer>Charts drawn with Apache ECharts on the server; ${
+    script
+      ? 'the filter controls and drill-down actions need JavaScript (without it every value is shown); a visual they change is drawn again by the page in plain SVG.'
+      : 'filters and parameters at their default values.'
+  }</footer>
+${script}</body></html>
 `;
 }

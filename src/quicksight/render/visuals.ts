@@ -122,7 +122,7 @@ export function columnFormats(configs: ColumnConfiguration[] | undefined): Map<s
 }
 
 /** How a field's values are shown. */
-interface Shown {
+export interface Shown {
   field: Field;
   kind: ReturnType<typeof fieldKind>;
   format: ValueFormat;
@@ -130,7 +130,7 @@ interface Shown {
   text(v: unknown): string;
 }
 
-function shown(env: VisualEnv, frame: Frame, f: Field, label?: string): Shown {
+export function shown(env: VisualEnv, frame: Frame, f: Field, label?: string): Shown {
   const kind = fieldKind(f, frame);
   const format = mergeFormats(f.format, env.columnFormats.get(`${f.dataSet}\u0000${f.column}`) ?? {});
   // A column typed DECIMAL holding scores is still a number; a measure counting strings is a number.
@@ -180,7 +180,7 @@ export interface RenderedVisual {
 }
 
 /** The list, or an empty one when it is missing (or, in a definition that ignores the API's types, not a list). */
-function list<T>(x: readonly T[] | undefined): readonly T[] {
+export function list<T>(x: readonly T[] | undefined): readonly T[] {
   return Array.isArray(x) ? x : [];
 }
 
@@ -486,7 +486,7 @@ function kpi(env: VisualEnv, id: string, cfg: KPIConfiguration): RenderedVisual 
   return { html: `<div class="kpi">${parts.join('')}${spark}</div>`, notes: p.notes, rendered: true };
 }
 
-function rawValue(v: unknown): string {
+export function rawValue(v: unknown): string {
   if (isNullish(v) || v === OTHER) return '';
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
