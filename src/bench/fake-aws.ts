@@ -16,6 +16,7 @@ import { QuickSightClient } from '@aws-sdk/client-quicksight';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { DeserializeMiddleware, HttpRequest, HttpResponse, InitializeMiddleware } from '@smithy/types';
+import { errorMessage } from '../model/errors.js';
 import type { OrganizationSnapshot } from '../model/provider.js';
 import type { AwsClientOptions, AwsClients, AwsHttpHandler } from '../providers/aws/clients.js';
 import { FakeQuickSight } from './fake-quicksight.js';
@@ -137,6 +138,21 @@ export function trinoLikeText(sql: string): string {
     .trim();
 }
 
+/** A SELECT's result as Athena gives it back: named columns, every value text or SQL NULL. */
+export interface AthenaAnswer {
+  columns: string[];
+  rows: (string | null)[][];
+}
+
+/**
+ * Runs a SELECT (or WITH … SELECT, VALUES) for the fake Athena: a test wires it to a real engine
+ * over the same data (the local target's DuckDB). A rejection fails the query as Athena does.
+ */
+export type AthenaSelectAnswerer = (sql: string) => Promise<AthenaAnswer>;
+
+/** GetQueryResults' largest page (Athena refuses MaxResults over 1,000). */
+const ATHENA_MAX_RESULTS = 1000;
+
 export interface FakeAwsOptions {
   /** Milliseconds every call waits before it is answered. */
   latencyMs?: number;
@@ -167,6 +183,14 @@ export class FakeAws {
   readonly workGroups = new Map<string, Map<string, Json>>();
   /** Query execution id → where Athena put its results (`<location><id>.csv`), as GetQueryExecution reports. */
   readonly resultLocations = new Map<string, string>();
+  /**
+   * Answers SELECT queries when set; without it every query succeeds with no rows (DDL-like). With
+   * it a SELECT runs through it: GetQueryExecution reports DML, SUCCEEDED or FAILED with the
+   * answerer's error, and GetQueryResults pages its rows (a header row first, at most 1,000 a page).
+   */
+  answerSelects: AthenaSelectAnswerer | undefined;
+  /** Query execution id → the settled answer of a SELECT run through `answerSelects`. */
+  readonly #selects = new Map<string, Promise<{ answer: AthenaAnswer } | { error: string }>>();
   private queryCount = 0;
   private readonly ouByPath = new Map<string, Ou>();
   private readonly accountsByParent = new Map<string, OrganizationSnapshot['accounts']>();
@@ -706,6 +730,16 @@ export class FakeAws {
         this.queries.push(sql);
         const id = `0f1e2d3c-0000-4000-8000-${String(++this.queryCount).padStart(12, '0')}`;
         if (location !== undefined) this.resultLocations.set(id, `${location}${id}.csv`);
+        if (this.answerSelects && /^\s*(SELECT|WITH|VALUES)\b/i.test(sql)) {
+          this.#selects.set(
+            id,
+            this.answerSelects(sql).then(
+              (answer) => ({ answer }),
+              (e) => ({ error: errorMessage(e) }),
+            ),
+          );
+          return { QueryExecutionId: id };
+        }
         const create = /^CREATE OR REPLACE VIEW "([a-z0-9_]+)"\."([a-z0-9_]+)" AS\n([\s\S]*)$/.exec(sql);
         const drop = /^DROP VIEW IF EXISTS "([a-z0-9_]+)"\."([a-z0-9_]+)"$/.exec(sql);
         const tables = this.tables.get(region) ?? new Map<string, Json>();
@@ -734,6 +768,8 @@ export class FakeAws {
         return { QueryExecutionId: id };
       }
       case 'GetQueryExecution': {
+        const select = this.#selects.get(String(input.QueryExecutionId));
+        if (select) return this.#selectExecution(String(input.QueryExecutionId), select);
         const output = this.resultLocations.get(String(input.QueryExecutionId));
         return {
           QueryExecution: {
@@ -744,11 +780,62 @@ export class FakeAws {
           },
         };
       }
-      case 'GetQueryResults':
+      case 'GetQueryResults': {
+        const select = this.#selects.get(String(input.QueryExecutionId));
+        if (select) return this.#selectResults(input, select);
         return { ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } };
+      }
       default:
         throw awsError('UnknownOperationException', `The fake does not implement ${operation}`);
     }
+  }
+
+  async #selectExecution(id: string, select: Promise<{ answer: AthenaAnswer } | { error: string }>) {
+    const settled = await select;
+    const output = this.resultLocations.get(id);
+    return {
+      QueryExecution: {
+        QueryExecutionId: id,
+        StatementType: 'DML',
+        ...(output !== undefined ? { ResultConfiguration: { OutputLocation: output } } : {}),
+        Status:
+          'error' in settled ? { State: 'FAILED', StateChangeReason: settled.error } : { State: 'SUCCEEDED' },
+      },
+    };
+  }
+
+  /** One page of a SELECT's rows: the header row first, as Athena gives it; NextToken while more remain. */
+  async #selectResults(input: Json, select: Promise<{ answer: AthenaAnswer } | { error: string }>) {
+    const max = input.MaxResults === undefined ? ATHENA_MAX_RESULTS : Number(input.MaxResults);
+    if (!(max >= 1 && max <= ATHENA_MAX_RESULTS)) {
+      throw awsError(
+        'InvalidRequestException',
+        `1 validation error detected: Value '${String(input.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${ATHENA_MAX_RESULTS}`,
+      );
+    }
+    const settled = await select;
+    if ('error' in settled) {
+      throw awsError(
+        'InvalidRequestException',
+        'Query did not finish successfully. Final query state: FAILED',
+      );
+    }
+    const { columns, rows } = settled.answer;
+    const all = [columns, ...rows];
+    const start = input.NextToken === undefined ? 0 : Number(input.NextToken);
+    if (!Number.isInteger(start) || start < 0 || start >= all.length) {
+      throw awsError('InvalidRequestException', `Invalid NextToken: ${String(input.NextToken)}`);
+    }
+    const page = all.slice(start, start + max);
+    return {
+      ResultSet: {
+        Rows: page.map((row) => ({ Data: row.map((v) => (v === null ? {} : { VarCharValue: v })) })),
+        ResultSetMetadata: {
+          ColumnInfo: columns.map((name) => ({ Name: name, Label: name, Type: 'varchar' })),
+        },
+      },
+      ...(start + max < all.length ? { NextToken: String(start + max) } : {}),
+    };
   }
 
   /**

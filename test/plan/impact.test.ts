@@ -10,12 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apply } from '../../src/apply/apply.js';
+import { type AthenaSelectAnswerer, FakeAws } from '../../src/bench/fake-aws.js';
 import { projectedAccounts } from '../../src/desired/glue-table.js';
 import type { ExceptionSpec, Repository, RuleSpec } from '../../src/model/config.js';
 import { toIsoDate } from '../../src/model/dates.js';
-import type { Target } from '../../src/model/provider.js';
+import type { QuerySession, Target } from '../../src/model/provider.js';
 import { planImpact } from '../../src/pipeline/impact.js';
 import { runPlan } from '../../src/pipeline/plan.js';
+import { createAwsTarget } from '../../src/providers/aws/target.js';
 import { createLocalTarget } from '../../src/providers/local/target.js';
 import { renderPlanMarkdown } from '../../src/report/plan-markdown.js';
 import { renderPlanText } from '../../src/report/plan-text.js';
@@ -373,4 +375,110 @@ describe('plan impact on the local target', () => {
     );
     expect(measured.notices.map((n) => n.level)).toEqual(['warning']);
   }, 120_000);
+});
+
+/** Athena's text for a value the local engine returned. */
+function athenaText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/** The fake Athena's SELECTs answered by the local target's DuckDB over the same data. */
+function answeredBy(session: QuerySession): AthenaSelectAnswerer {
+  return async (sql) => {
+    const records = await session.query(sql, 'the fake Athena');
+    const columns = Object.keys(records[0] ?? {});
+    if (columns.length === 0) throw new Error('the test answers SELECTs that return rows only');
+    return { columns, rows: records.map((r) => columns.map((c) => athenaText(r[c]))) };
+  };
+}
+
+describe('plan impact on the aws target (the in-process fake, its Athena answered by DuckDB over the same data)', () => {
+  it('the same impact, text and warnings as on the local target, from one query', async () => {
+    const fake = new FakeAws(made.snapshots.organization);
+    const aws = (repo: Repository) =>
+      createAwsTarget(repo.org, { clients: fake.clients(), sleep: async () => {}, mode: 'read' });
+    const deployed = await apply(
+      (await runPlan(made.repo, aws(made.repo), { today: TODAY })).plan,
+      aws(made.repo),
+    );
+    expect(deployed.ok).toBe(true);
+    const session = await createLocalTarget(made.repo.org, made.localDir, {
+      today: TODAY,
+    }).openQuerySession();
+    fake.answerSelects = answeredBy(session);
+    try {
+      const repo = withException(made.repo, {
+        id: 'legacy-volumes',
+        rules: ['security-*', 'backup-*'],
+        accounts: [],
+        resourceType: 'AWS::EC2::*',
+        tags: {},
+        reason: 'Legacy volumes and buckets, moved off by the storage migration.',
+        owner: 'team-storage',
+        expires: '2099-12-31',
+      });
+      repo.exceptions.push({
+        id: 'old-bucket',
+        rules: ['security-s3-*'],
+        accounts: [],
+        resourceId: 'bucket-deleted-long-ago',
+        tags: {},
+        reason: 'The bucket of the old portal, kept until its data is archived.',
+        owner: 'team-portal',
+        expires: '2099-12-31',
+      });
+      repo.rules = repo.rules.filter((r) => r.name !== 'backup-db-instance-backup-enabled');
+      const before = fake.queries.length;
+      const onAws = await runPlan(repo, aws(repo), { today: TODAY, impact: true });
+      const selects = fake.queries.slice(before).filter((q) => /^\s*(SELECT|WITH)\b/i.test(q));
+      expect(selects).toHaveLength(1);
+      expect(selects[0]?.startsWith('WITH latest AS (')).toBe(true);
+
+      const onLocal = await planOf(repo);
+      expect(onAws.plan.impact?.status).toBe('computed');
+      expect(onAws.plan.impact?.subjects.map((s) => s.after.evaluations)).not.toEqual([0, 0, 0]);
+      expect(onAws.plan.impact).toEqual(onLocal.plan.impact);
+      const impactLines = (text: string) =>
+        text
+          .split('\n')
+          .filter((l) => l.startsWith('  ') || l.startsWith('Impact') || l.startsWith('! exception'));
+      expect(impactLines(renderPlanText(onAws.plan))).toEqual(impactLines(renderPlanText(onLocal.plan)));
+      expect(onAws.plan.notices.filter((n) => n.subject.startsWith('exception:'))).toEqual([
+        expect.objectContaining({ level: 'warning', subject: 'exception:old-bucket' }),
+      ]);
+    } finally {
+      fake.answerSelects = undefined;
+      await session.close();
+    }
+  }, 180_000);
+
+  it('a failed query leaves the plan whole, with a warning saying why no impact is shown', async () => {
+    const fake = new FakeAws(made.snapshots.organization);
+    const aws = (repo: Repository) =>
+      createAwsTarget(repo.org, { clients: fake.clients(), sleep: async () => {}, mode: 'read' });
+    const deployed = await apply(
+      (await runPlan(made.repo, aws(made.repo), { today: TODAY })).plan,
+      aws(made.repo),
+    );
+    expect(deployed.ok).toBe(true);
+    fake.answerSelects = async () => {
+      throw new Error(
+        "TABLE_NOT_FOUND: line 4:8: Table 'awsdatacatalog.org_compliance.daily_evaluations' does not exist",
+      );
+    };
+    const repo = structuredClone(made.repo);
+    repo.rules = repo.rules.filter((r) => r.name !== 'backup-db-instance-backup-enabled');
+    const run = await runPlan(repo, aws(repo), { today: TODAY, impact: true });
+    expect(run.plan.hasChanges).toBe(true);
+    expect(run.plan.impact?.status).toBe('skipped');
+    expect(run.plan.notices).toContainEqual({
+      level: 'warning',
+      subject: 'impact',
+      message: expect.stringMatching(
+        /^No impact on today's data is shown: the impact query failed: .*TABLE_NOT_FOUND: line 4:8: Table 'awsdatacatalog\.org_compliance\.daily_evaluations' does not exist/,
+      ),
+    });
+  }, 180_000);
 });
