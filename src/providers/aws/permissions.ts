@@ -310,7 +310,7 @@ const DATA_READ: PolicyStatement[] = [
         'athena:GetWorkGroup',
       ),
       ...sent(
-        'the report’s queries (and apply’s view statements) run in the workgroup and are polled',
+        'the report’s queries, the plan’s impact query (and apply’s view statements) run in the workgroup and are polled',
         'athena:StartQueryExecution',
         'athena:GetQueryExecution',
         'athena:GetQueryResults',

@@ -228,6 +228,9 @@ async function recordEverything(): Promise<Recorded[]> {
   const failing = failedRules(fake);
   const reader = target('read', repo, failing);
   await runPlan(repo, reader, { today: TODAY });
+  // A plan adding an exception measures its impact: one query over the deployed views.
+  const measured = await runPlan(withNewException(repo), reader, { today: TODAY, impact: true });
+  expect(measured.plan.impact?.status).toBe('computed');
   const session = await reader.openQuerySession();
   await session.query('SELECT 1', 'a report query');
   await reader.organization.readOrganization();
@@ -259,6 +262,21 @@ async function recordEverything(): Promise<Recorded[]> {
   for (const at of binary.objects.keys()) if (at.includes('/compacted/')) binary.objects.delete(at);
   await compactOnce(repo, fake, binary, log, compactingWith('data-write'));
   return log;
+}
+
+/** The repository with one more exception: a plan of it measures the impact on today's data. */
+function withNewException(repo: Repository): Repository {
+  const next = structuredClone(repo);
+  next.exceptions.push({
+    id: 'legacy-volumes',
+    rules: ['backup-*'],
+    accounts: [],
+    tags: {},
+    reason: 'Legacy volumes, moved off by the storage migration.',
+    owner: 'team-storage',
+    expires: '2099-12-31',
+  });
+  return next;
 }
 
 /** Compaction's roles when it runs with `role`: that data role, and no management role at all. */
@@ -640,6 +658,16 @@ describe('the roles’ policies against the commands the code sends', () => {
     expect(outOfScope([outside], org)).toEqual([
       `data-write: s3:PutObject on arn:aws:s3:::${org.data.bucket}/${org.data.prefix}/elsewhere/x.json`,
     ]);
+  });
+
+  it('the plan’s impact query runs once, with the data read role', () => {
+    const impact = log.filter(
+      (c) =>
+        c.command === 'StartQueryExecutionCommand' &&
+        String(c.input.QueryString).startsWith('WITH latest AS ('),
+    );
+    expect(impact.map((c) => `${c.role} ${c.client}`)).toEqual(['data-read AthenaClient']);
+    expect(grantedActions('data-read').sent).toContain('athena:StartQueryExecution');
   });
 
   it('grants no action that nothing sends, documented exceptions apart', () => {
