@@ -16,8 +16,8 @@ import { diagnosticAnnotation } from '../report/annotations.js';
 import { createAnalysisSource, createTarget, TARGET_NAMES, type TargetName } from '../targets.js';
 import { VERSION } from '../version.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Io, progress } from './io.js';
-import { commandList, missingRepository } from './repository-root.js';
 import type { ReportFormat } from './report.js';
+import { commandList, missingRepository } from './repository-root.js';
 
 export { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Io } from './io.js';
 
