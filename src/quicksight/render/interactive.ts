@@ -516,7 +516,7 @@ function drawOptions(
   const colorField = shape.color ?? (shape.measures.length === 1 ? shape.dims[0] : undefined);
   const colors: Record<string, string> = {};
   if (colorField)
-    for (const [value, c] of o.env.valueColors.get(colorField.column) ?? []) {
+    for (const value of o.env.valueColors.get(colorField.column)?.keys() ?? []) {
       const got = colorOf(o.env.valueColors, colorField.column, value);
       if (got) colors[value] = got;
     }
@@ -602,7 +602,7 @@ export function actionsOf(sheets: SheetDefinition[]): {
               spec.params.push({ name: p.DestinationParameterName, values: [] });
           }
         }
-        (actions[id] ??= []).push(spec);
+        actions[id] = [...(actions[id] ?? []), spec];
       }
     }
   }
