@@ -33,7 +33,7 @@ import {
 } from './world.js';
 
 /** Every view apply deploys: the generated ones, then one per file of sql/views/. */
-const GENERATED = ['accounts', 'catalog_rules', 'exceptions', 'projection'];
+const GENERATED = ['accounts', 'catalog_rules', 'exceptions', 'rule_controls', 'projection'];
 const VIEW_NAMES = [
   ...GENERATED,
   ...readdirSync(join(REPO_ROOT, 'sql', 'views'))
