@@ -1,7 +1,8 @@
 /**
  * The `demo` command: the main job on the local target. It generates an organization with its
  * Config snapshots, prepares a copy of the repository's configuration for it, then runs validate,
- * discover --write and apply through the CLI and writes the reports.
+ * discover --write, apply and a second plan (which must be clean) through the CLI, and writes and
+ * prints the report.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -34,6 +35,7 @@ export type RunCommand = (args: string[]) => Promise<number>;
 
 /** Runs the demo in `opts.localDir`, the CLI's commands through `command`; returns the exit code. */
 export async function runDemo(opts: DemoOptions, io: Io, command: RunCommand): Promise<number> {
+  const started = performance.now();
   const localDir = resolve(opts.localDir);
   const workRoot = join(localDir, 'repo');
   const asOf = toIsoDate(new Date());
@@ -53,7 +55,7 @@ export async function runDemo(opts: DemoOptions, io: Io, command: RunCommand): P
   io.out('\n== report ==');
   const repo = (await loadRepository(workRoot, { today: asOf })).repository;
   if (!repo) return EXIT_ERROR;
-  await writeReports(repo, io, localDir);
+  io.out((await writeReports(repo, io, localDir)).trimEnd());
   await showDashboards(repo, io, localDir);
   const summary = JSON.parse(await readFile(join(localDir, 'report.json'), 'utf8')) as ComplianceReport;
   io.out(
@@ -63,7 +65,7 @@ export async function runDemo(opts: DemoOptions, io: Io, command: RunCommand): P
       .join(', ')}.`,
   );
   io.out(
-    `\nDemo complete. Reports: ${join(localDir, 'report.html')} (open it in a browser), report.md, report.json`,
+    `\nDemo complete in ${((performance.now() - started) / 1000).toFixed(1)} s. Reports: ${join(localDir, 'report.html')} (open it in a browser), report.md, report.json`,
   );
   io.out(`The configuration it ran on: ${workRoot}`);
   return EXIT_OK;
@@ -126,24 +128,34 @@ async function generateSnapshots(
   );
 }
 
-/** validate, discover --write and apply, each under a title; false when one fails. */
+/**
+ * validate, discover --write, apply, then plan again, each under a title; false when one fails or
+ * the plan after apply is not clean (apply did not converge: that plan exits 2).
+ */
 async function runSteps(io: Io, command: RunCommand, common: string[]): Promise<boolean> {
   const steps: [string, string[]][] = [
     ['validate', ['validate']],
     ['discover --write (a new account joined yesterday)', ['discover', '--write']],
     ['apply', ['apply', '--auto-approve']],
+    ['plan again (after apply it must be clean)', ['plan']],
   ];
   for (const [title, argv] of steps) {
     io.out(`\n== ${title} ==`);
-    if ((await command([...argv, ...common])) === EXIT_ERROR) {
+    const code = await command([...argv, ...common]);
+    if (code === EXIT_ERROR) {
       io.err(`Demo stopped: '${argv[0]}' failed.`);
+      return false;
+    }
+    if (argv[0] === 'plan' && code !== EXIT_OK) {
+      io.err('Demo stopped: the plan after apply is not clean; apply left the changes above undone.');
       return false;
     }
   }
   return true;
 }
 
-async function writeReports(repo: Repository, io: Io, localDir: string): Promise<void> {
+/** Writes report.md, report.json and report.html; returns the Markdown. */
+async function writeReports(repo: Repository, io: Io, localDir: string): Promise<string> {
   const outputs: [string, ReportFormat][] = [
     ['report.md', 'md'],
     ['report.json', 'json'],
@@ -159,6 +171,7 @@ async function writeReports(repo: Repository, io: Io, localDir: string): Promise
     outputs.map(([, format]) => format),
   );
   for (const [i, [file]] of outputs.entries()) await writeFile(join(localDir, file), texts[i] as string);
+  return texts[0] as string;
 }
 
 /** apply rendered each dashboard as it deployed it; the first one is photographed. */
