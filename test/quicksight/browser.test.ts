@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { apply } from '../../src/apply/apply.js';
@@ -215,7 +215,9 @@ describe.skipIf(skip)('the rendered dashboard in headless chromium', () => {
     await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
-    expect(await page.locator('script').count()).toBe(0);
+    // The page's data and its script, both inline.
+    expect(await page.locator('script').count()).toBe(2);
+    expect(await page.locator('script[src]').count()).toBe(0);
 
     const visuals = visualsOf(definition);
     expect(visuals.length).toBeGreaterThan(0);
@@ -302,6 +304,127 @@ describe.skipIf(skip)('the rendered dashboard in headless chromium', () => {
       expect(got).toEqual(expected);
     }
     await page.close();
+  });
+
+  /** The filter of the Accounts sheet's control over a column, and its control on the page. */
+  function accountsControl(column: string): string {
+    const sheet = (definition.Sheets ?? []).find((s) => s.SheetId === 'accounts');
+    for (const c of sheet?.FilterControls ?? []) {
+      const id = (Object.values(c)[0] as { SourceFilterId?: string }).SourceFilterId;
+      for (const g of definition.FilterGroups ?? [])
+        for (const f of g.Filters ?? [])
+          if (f.CategoryFilter?.FilterId === id && f.CategoryFilter?.Column?.ColumnName === column)
+            return `.qs-control[data-filter-id="${id}"]`;
+    }
+    throw new Error(`no control over ${column} on the Accounts sheet`);
+  }
+
+  const kpiText = (page: Page, id: string) =>
+    page.locator(`[data-visual-id="${id}"] .kpi-value`).textContent();
+
+  async function rankingRows(page: Page, visualId: string): Promise<Record<string, string>[]> {
+    return page.$$eval(`[data-visual-id="${visualId}"] tbody tr:not(.total)`, (trs) =>
+      trs.map((tr) =>
+        Object.fromEntries(
+          [...tr.querySelectorAll('td')].map((td) => [
+            td.getAttribute('data-field-id'),
+            td.textContent ?? '',
+          ]),
+        ),
+      ),
+    );
+  }
+
+  it("picking OUs in the OU control changes the organization score, the non-compliant count and the account ranking to those OUs' numbers", async () => {
+    const page = await (browser as Browser).newPage({ viewport: { width: 1500, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(htmlPath).href);
+    const percent = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
+    const count = (n: number) => n.toLocaleString('en-US');
+    expect(await kpiText(page, 'organization-score')).toBe(percent(report.totals.score));
+    // The two OUs with the most accounts, from the accounts reference data (not the page's data sets).
+    const byOu = new Map<string, string[]>();
+    for (const r of await (session as QuerySession).query(
+      'SELECT account_id, ou FROM "org_compliance"."accounts"',
+      'OU of each account',
+    ))
+      byOu.set(String(r.ou), [...(byOu.get(String(r.ou)) ?? []), String(r.account_id)]);
+    const ous = [...byOu.entries()]
+      .filter(([ou]) => report.accounts.some((a) => byOu.get(ou)?.includes(a.accountId)))
+      .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
+      .slice(0, 2)
+      .map(([ou]) => ou);
+    expect(ous.length).toBe(2);
+    const control = page.locator(accountsControl('ou'));
+    const { visualId, fields } = rankingTable(definition);
+    await control.locator('summary').click();
+    for (let n = 1; n <= 2; n++) {
+      await control.locator(`input[value="${ous[n - 1]}"]`).check();
+      const picked = new Set(ous.slice(0, n).flatMap((ou) => byOu.get(ou) ?? []));
+      const accounts = report.accounts.filter((a) => picked.has(a.accountId));
+      const compliant = accounts.reduce((x, a) => x + a.compliant, 0);
+      const nonCompliant = accounts.reduce((x, a) => x + a.nonCompliant, 0);
+      expect(nonCompliant).toBeLessThan(report.totals.nonCompliant);
+      expect([
+        await kpiText(page, 'organization-score'),
+        await kpiText(page, 'organization-non-compliant'),
+      ]).toEqual([
+        percent(compliant + nonCompliant ? compliant / (compliant + nonCompliant) : null),
+        count(nonCompliant),
+      ]);
+      const rows = await rankingRows(page, visualId);
+      const cell = (row: Record<string, string>, column: string) => row[fields.get(column) as string];
+      expect(rows.map((r) => cell(r, 'account_id')).sort()).toEqual(accounts.map((a) => a.accountId).sort());
+      for (const r of rows) {
+        const a = accounts.find((x) => x.accountId === cell(r, 'account_id'));
+        expect([cell(r, 'score'), cell(r, 'non_compliant')]).toEqual([
+          percent(a?.score ?? null),
+          count(a?.nonCompliant ?? -1),
+        ]);
+      }
+    }
+    // Nothing picked: the page's own numbers again.
+    for (const ou of ous) await control.locator(`input[value="${ou}"]`).uncheck();
+    expect(await kpiText(page, 'organization-score')).toBe(percent(report.totals.score));
+    expect((await rankingRows(page, visualId)).length).toBe(report.accounts.length);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("picking a category gives the organization KPIs that category's numbers; the account ranking (no category column) stays", async () => {
+    const page = await (browser as Browser).newPage({ viewport: { width: 1500, height: 1000 } });
+    await page.goto(pathToFileURL(htmlPath).href);
+    const security = report.categories.find((c) => c.category === 'security');
+    expect(security?.nonCompliant).toBeGreaterThan(0);
+    const control = page.locator(accountsControl('category'));
+    await control.locator('summary').click();
+    await control.locator('input[value="security"]').check();
+    expect([
+      await kpiText(page, 'organization-score'),
+      await kpiText(page, 'organization-non-compliant'),
+    ]).toEqual([
+      `${((security?.score ?? 0) * 100).toFixed(1)}%`,
+      (security?.nonCompliant ?? 0).toLocaleString('en-US'),
+    ]);
+    expect((await rankingRows(page, rankingTable(definition).visualId)).length).toBe(report.accounts.length);
+    await page.close();
+  });
+
+  it("without JavaScript the page shows the organization's numbers and inert controls", async () => {
+    const context = await (browser as Browser).newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(htmlPath).href);
+    expect(await kpiText(page, 'organization-score')).toBe(
+      `${((report.totals.score ?? 0) * 100).toFixed(1)}%`,
+    );
+    expect(
+      await page
+        .locator(`${accountsControl('ou')} input`)
+        .first()
+        .isDisabled(),
+    ).toBe(true);
+    await context.close();
   });
 
   it('takes a PNG screenshot of every sheet', async () => {
