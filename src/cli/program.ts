@@ -10,6 +10,7 @@ import type { ViewGrammarCheck } from '../load/view-syntax.js';
 import type { AccessMode, Repository, TargetMode } from '../model/config.js';
 import { isCalendarDate, toIsoDate } from '../model/dates.js';
 import type { Target } from '../model/provider.js';
+import { SEVERITIES, type Severity } from '../model/severity.js';
 import { present } from '../model/values.js';
 import { DEFAULT_LOCAL_DIR } from '../providers/local/store.js';
 import { diagnosticAnnotation } from '../report/annotations.js';
@@ -18,6 +19,14 @@ import { VERSION } from '../version.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Io, progress } from './io.js';
 import type { ReportFormat } from './report.js';
 import { commandList, missingRepository } from './repository-root.js';
+
+/** The report command's own options. */
+interface ReportOptions {
+  format: ReportFormat;
+  out?: string;
+  resources: number;
+  minSeverity?: Severity;
+}
 
 export { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Io } from './io.js';
 
@@ -339,13 +348,35 @@ function addCompactCommand(program: Command, io: Io, setExit: SetExit): void {
 function addReportCommand(program: Command, io: Io, setExit: SetExit): void {
   withCommon(program.command('report'))
     .description('the compliance report: worst accounts, least-followed rules, categories, stale data')
-    .addOption(new Option('--format <format>', 'output format').choices(['md', 'json', 'html']).default('md'))
+    .addOption(
+      new Option('--format <format>', 'output format; csv: every failing resource, not the report')
+        .choices(['md', 'json', 'html', 'csv'])
+        .default('md'),
+    )
     .option('--out <file>', 'write the report to this file instead of stdout')
-    .action(async (opts: CommonOptions & { format: ReportFormat; out?: string }) => {
+    .option(
+      '--resources <n>',
+      'failing resources the report carries, oldest failure first (the total is always given)',
+      parseCount,
+      100,
+    )
+    .addOption(
+      new Option(
+        '--min-severity <severity>',
+        'list only rules (and their failing resources) this severe or more; the scores stay whole',
+      ).choices(SEVERITIES),
+    )
+    .action(async (opts: CommonOptions & ReportOptions) => {
       // The report reads the views only: quicksight/ is neither read nor checked.
       const repo = await load(opts, io, { quicksight: false, viewGrammar: 'skip' });
       if (!repo) return setExit(EXIT_ERROR);
-      const where = { target: opts.target, localDir: opts.localDir, today: today(opts) };
+      const where = {
+        target: opts.target,
+        localDir: opts.localDir,
+        today: today(opts),
+        resources: opts.resources,
+        ...present({ minSeverity: opts.minSeverity }),
+      };
       const { produceReport } = await import('./report.js');
       const text = await produceReport(repo, where, io, opts.format);
       if (opts.out) {

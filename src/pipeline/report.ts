@@ -1,5 +1,6 @@
 import type { Repository } from '../model/config.js';
 import type { Target } from '../model/provider.js';
+import { findingChangesSql } from '../report/changes.js';
 import {
   buildReport,
   type ComplianceReport,
@@ -7,6 +8,13 @@ import {
   type ReportContext,
   type Row,
 } from '../report/compliance.js';
+import { DEFAULT_RESOURCES_SHOWN, failingResourcesSql } from '../report/resources.js';
+import { catalogFactsSql } from '../report/severity.js';
+
+export interface ReportOptions {
+  /** How many failing resources the report carries (oldest failure first); the total is counted anyway. */
+  resources?: number;
+}
 
 /** Runs Athena SQL on whichever engine the target has (Athena, or DuckDB locally) and returns rows. */
 export type QueryRunner = (sql: string, what: string) => Promise<Row[]>;
@@ -16,31 +24,65 @@ export async function runReport(
   repo: Repository,
   query: QueryRunner,
   asOf: string,
+  options: ReportOptions = {},
 ): Promise<{ report: ComplianceReport; context: ReportContext }> {
   const db = `"${repo.org.glue.database}"`;
-  const [accountSummary, ruleSummary, categorySummary, coverage, freshness, trend, ouSummary] =
-    await Promise.all([
-      query(`SELECT * FROM ${db}.account_summary`, 'account summary'),
-      query(`SELECT * FROM ${db}.rule_summary`, 'rule summary'),
-      query(`SELECT * FROM ${db}.category_summary`, 'category summary'),
-      query(`SELECT * FROM ${db}.coverage WHERE kind = 'not-in-catalog'`, 'coverage'),
-      query(`SELECT * FROM ${db}.freshness`, 'freshness'),
-      query(
-        `SELECT snapshot_date, score FROM ${db}.trend WHERE scope = 'organization' AND snapshot_date <= current_date - INTERVAL '7' DAY ORDER BY snapshot_date DESC LIMIT 1`,
-        'trend',
-      ),
-      query(`SELECT * FROM ${db}.ou_summary`, 'OU summary'),
-    ]);
-  const report = buildReport(
-    { accountSummary, ruleSummary, categorySummary, coverage, freshness, ouSummary },
-    asOf,
-  );
+  const database = repo.org.glue.database;
+  const [
+    accountSummary,
+    ruleSummary,
+    categorySummary,
+    coverage,
+    freshness,
+    trend,
+    ouSummary,
+    failingResources,
+    findingChanges,
+    severitySummary,
+    frameworkSummary,
+    catalogRules,
+  ] = await Promise.all([
+    query(`SELECT * FROM ${db}.account_summary`, 'account summary'),
+    query(`SELECT * FROM ${db}.rule_summary`, 'rule summary'),
+    query(`SELECT * FROM ${db}.category_summary`, 'category summary'),
+    query(`SELECT * FROM ${db}.coverage WHERE kind = 'not-in-catalog'`, 'coverage'),
+    query(`SELECT * FROM ${db}.freshness`, 'freshness'),
+    query(
+      `SELECT snapshot_date, score FROM ${db}.trend WHERE scope = 'organization' AND snapshot_date <= current_date - INTERVAL '7' DAY ORDER BY snapshot_date DESC LIMIT 1`,
+      'trend',
+    ),
+    query(`SELECT * FROM ${db}.ou_summary`, 'OU summary'),
+    query(failingResourcesSql(database, options.resources ?? DEFAULT_RESOURCES_SHOWN), 'failing resources'),
+    query(findingChangesSql(database), 'finding changes'),
+    query(`SELECT * FROM ${db}.severity_summary`, 'severity summary'),
+    query(`SELECT * FROM ${db}.framework_summary`, 'framework summary'),
+    query(catalogFactsSql(database), 'catalog rules'),
+  ]);
   const weekAgo = trend[0]?.score;
+  const scoreWeekAgo = weekAgo === null || weekAgo === undefined || weekAgo === '' ? null : Number(weekAgo);
+  const expiring = expiringExceptions(repo.exceptions, asOf);
+  const report = buildReport(
+    {
+      accountSummary,
+      ruleSummary,
+      categorySummary,
+      coverage,
+      freshness,
+      ouSummary,
+      failingResources,
+      findingChanges,
+      severitySummary,
+      frameworkSummary,
+      catalogRules,
+    },
+    asOf,
+    { scoreWeekAgo, expiringExceptions: expiring },
+  );
   return {
     report,
     context: {
-      expiringExceptions: expiringExceptions(repo.exceptions, asOf),
-      scoreWeekAgo: weekAgo === null || weekAgo === undefined || weekAgo === '' ? null : Number(weekAgo),
+      expiringExceptions: expiring,
+      scoreWeekAgo,
       freshness: {
         staleAfterDays: repo.org.compliance.staleAfterDays,
         trendDays: repo.org.compliance.trendDays,
@@ -54,10 +96,11 @@ export async function runReportOn(
   target: Pick<Target, 'openQuerySession'>,
   repo: Repository,
   asOf: string,
+  options: ReportOptions = {},
 ): Promise<{ report: ComplianceReport; context: ReportContext }> {
   const session = await target.openQuerySession();
   try {
-    return await runReport(repo, (sql, what) => session.query(sql, what), asOf);
+    return await runReport(repo, (sql, what) => session.query(sql, what), asOf, options);
   } finally {
     await session.close();
   }

@@ -6,7 +6,27 @@
  */
 import { CATEGORIES, type ExceptionSpec } from '../model/config.js';
 import { daysBetween } from '../model/dates.js';
+import { severityRank } from '../model/severity.js';
+import {
+  changesHtml,
+  changesMarkdown,
+  changesSentence,
+  type FindingChanges,
+  findingChanges,
+} from './changes.js';
+import { htmlText, markdownCell } from './escape.js';
+import { type FrameworkLine, frameworkLines, frameworksHtml, frameworksMarkdown } from './frameworks.js';
 import { type OuLine, ouLines, ousHtml, ousMarkdown } from './ous.js';
+import { type ResourceList, resourceList, resourcesHtml, resourcesMarkdown } from './resources.js';
+import {
+  type RuleFacts,
+  ruleFacts,
+  ruleFactsByName,
+  type SeverityLine,
+  severityHtml,
+  severityLines,
+  severityMarkdown,
+} from './severity.js';
 import {
   ALL_DELIVERED,
   neverDeliveredExplanation,
@@ -31,7 +51,7 @@ export interface AccountLine extends Counts {
   lastSnapshot: string | null;
 }
 
-export interface RuleLine {
+export interface RuleLine extends RuleFacts {
   rule: string;
   category: string;
   compliant: number;
@@ -71,6 +91,27 @@ export interface ComplianceReport {
   stale: StaleLine[];
   /** Every OU at every level of the tree (ou_summary), in tree order. */
   ous: OuLine[];
+  /** The first failing resources (failing_resources), oldest failure first, and how many there are. */
+  resources: ResourceList;
+  /** New and resolved findings since yesterday and since a week ago (finding_changes). */
+  changes: FindingChanges;
+  /** The organization's score a week before `asOf`, from the trend, when known. */
+  scoreWeekAgo: number | null;
+  /** Exceptions that expire within 30 days, soonest first. */
+  expiringExceptions: ExpiringException[];
+  /** The score per severity (severity_summary), most severe first. */
+  severities: SeverityLine[];
+  /** The score per framework and per control (framework_summary). */
+  frameworks: FrameworkLine[];
+}
+
+/** An exception expiring soon, as the JSON report gives it. */
+export interface ExpiringException {
+  id: string;
+  expires: string;
+  owner: string | null;
+  ticket: string | null;
+  reason: string;
 }
 
 /** What people see beside the report's numbers (not part of the JSON contract). */
@@ -120,6 +161,22 @@ export interface ReportRows {
   coverage: Row[];
   freshness: Row[];
   ouSummary: Row[];
+  /** failing_resources' first rows, each with the total (resources.ts: failingResourcesSql). */
+  failingResources: Row[];
+  /** finding_changes counted per account and rule (changes.ts: findingChangesSql). */
+  findingChanges: Row[];
+  /** severity_summary's rows. */
+  severitySummary?: Row[];
+  /** framework_summary's rows. */
+  frameworkSummary?: Row[];
+  /** catalog_rules' severity, remediation, documentation link and controls (severity.ts: catalogFactsSql). */
+  catalogRules?: Row[];
+}
+
+/** What the report carries besides the views' rows. */
+export interface ReportExtras {
+  scoreWeekAgo: number | null;
+  expiringExceptions: ExceptionSpec[];
 }
 
 /** The view's `status`; from the last snapshot when the deployed view predates that column. */
@@ -128,7 +185,11 @@ function deliveryStatus(status: unknown, lastSnapshot: string | null): DeliveryS
   return lastSnapshot === null ? 'never_delivered' : 'stopped_delivering';
 }
 
-export function buildReport(rows: ReportRows, asOf: string): ComplianceReport {
+export function buildReport(
+  rows: ReportRows,
+  asOf: string,
+  extras: ReportExtras = { scoreWeekAgo: null, expiringExceptions: [] },
+): ComplianceReport {
   const accounts = rows.accountSummary
     .map((r): AccountLine => {
       const compliant = int(r.compliant);
@@ -144,6 +205,7 @@ export function buildReport(rows: ReportRows, asOf: string): ComplianceReport {
       };
     })
     .sort(worstFirst);
+  const facts = ruleFactsByName(rows.catalogRules ?? []);
   const rules = rows.ruleSummary
     .map(
       (r): RuleLine => ({
@@ -153,11 +215,13 @@ export function buildReport(rows: ReportRows, asOf: string): ComplianceReport {
         nonCompliant: int(r.non_compliant),
         excluded: int(r.excluded),
         accountsNonCompliant: int(r.accounts_non_compliant),
+        ...ruleFacts(facts, str(r.rule)),
       }),
     )
     .sort(
       (a, b) =>
         b.accountsNonCompliant - a.accountsNonCompliant ||
+        severityRank(a.severity) - severityRank(b.severity) ||
         b.nonCompliant - a.nonCompliant ||
         a.rule.localeCompare(b.rule),
     );
@@ -214,6 +278,18 @@ export function buildReport(rows: ReportRows, asOf: string): ComplianceReport {
     unmanagedRules,
     stale,
     ous: ouLines(rows.ouSummary),
+    resources: resourceList(rows.failingResources),
+    changes: findingChanges(rows.findingChanges),
+    scoreWeekAgo: extras.scoreWeekAgo,
+    expiringExceptions: extras.expiringExceptions.map((e) => ({
+      id: e.id,
+      expires: e.expires,
+      owner: e.owner ?? null,
+      ticket: e.ticket ?? null,
+      reason: e.reason,
+    })),
+    severities: severityLines(rows.severitySummary ?? []),
+    frameworks: frameworkLines(rows.frameworkSummary ?? []),
   };
 }
 
@@ -231,8 +307,12 @@ export function percent(v: number | null): string {
   return v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`;
 }
 
-function md(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const md = markdownCell;
+
+/** The "10 of 40 shown" line under a Markdown table cut to its top N, if it was cut. */
+function mdShown(out: string[], shown: number, total: number): void {
+  const note = shownOf(shown, total);
+  if (note) out.push('', `_${note}_`);
 }
 
 function snapshotDeliveryMarkdown(d: SnapshotDelivery, ctx: ReportContext, top: number): string[] {
@@ -268,9 +348,10 @@ export function renderReportMarkdown(r: ComplianceReport, ctx: ReportContext, to
       ? ` (${r.totals.score >= ctx.scoreWeekAgo ? '+' : ''}${((r.totals.score - ctx.scoreWeekAgo) * 100).toFixed(1)} points since a week ago)`
       : '';
   out.push(
-    `**Score ${percent(r.totals.score)}**${change}: ${r.totals.compliant} compliant, ${r.totals.nonCompliant} non-compliant, ${r.totals.excluded} excluded evaluations in ${r.accounts.length} accounts.`,
+    `**Score ${percent(r.totals.score)}**${change}: ${r.totals.compliant} compliant, ${r.totals.nonCompliant} non-compliant, ${r.totals.excluded} excluded evaluations in ${r.accounts.length} accounts. ${changesSentence(r.changes)}.`,
     '',
   );
+  if (r.severities.length) out.push('### By severity', '', ...severityMarkdown(r.severities, percent), '');
   if (ctx.dashboardUrl) out.push(`Dashboard: ${ctx.dashboardUrl}`, '');
   out.push(
     '### Accounts to fix first',
@@ -283,18 +364,23 @@ export function renderReportMarkdown(r: ComplianceReport, ctx: ReportContext, to
       `| \`${a.accountId}\` | ${md(a.name)} | ${percent(a.score)} | ${a.nonCompliant} | ${a.compliant} | ${a.excluded} | ${a.lastSnapshot ?? 'none'} |`,
     );
   }
+  mdShown(out, Math.min(top, r.accounts.length), r.accounts.length);
   out.push(
     '',
     '### Rules followed least',
     '',
-    '| rule | category | accounts failing | non-compliant | compliant |',
-    '|---|---|---|---|---|',
+    '| rule | category | severity | accounts failing | non-compliant | compliant |',
+    '|---|---|---|---|---|---|',
   );
-  for (const x of r.rules.filter((x) => x.nonCompliant > 0).slice(0, top)) {
+  const failingRules = r.rules.filter((x) => x.nonCompliant > 0);
+  for (const x of failingRules.slice(0, top)) {
     out.push(
-      `| \`${x.rule}\` | ${x.category} | ${x.accountsNonCompliant} | ${x.nonCompliant} | ${x.compliant} |`,
+      `| \`${x.rule}\` | ${x.category} | ${x.severity} | ${x.accountsNonCompliant} | ${x.nonCompliant} | ${x.compliant} |`,
     );
   }
+  mdShown(out, Math.min(top, failingRules.length), failingRules.length);
+  out.push('', '### Failing resources', '', ...resourcesMarkdown(r.resources, top));
+  out.push('', '### Changes', '', ...changesMarkdown(r.changes, top));
   out.push(
     '',
     '### Categories',
@@ -304,6 +390,7 @@ export function renderReportMarkdown(r: ComplianceReport, ctx: ReportContext, to
   );
   for (const c of r.categories)
     out.push(`| ${c.category} | ${percent(c.score)} | ${c.nonCompliant} | ${c.compliant} | ${c.excluded} |`);
+  out.push('', '### Frameworks', '', ...frameworksMarkdown(r.frameworks, top, percent));
   out.push('', '### By OU', '', ...ousMarkdown(r.ous, top, percent));
   out.push(
     '',
@@ -321,12 +408,17 @@ export function renderReportMarkdown(r: ComplianceReport, ctx: ReportContext, to
   if (r.unmanagedRules.length) {
     out.push('', '### Rules outside the catalog', '', '| rule | evaluations |', '|---|---|');
     for (const u of r.unmanagedRules.slice(0, top)) out.push(`| \`${md(u.rule)}\` | ${u.evaluations} |`);
+    mdShown(out, Math.min(top, r.unmanagedRules.length), r.unmanagedRules.length);
   }
   return `${out.join('\n')}\n`;
 }
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = htmlText;
+
+/** The "10 of 40 shown" line under an HTML table cut to its top N, if it was cut. */
+function htmlShown(shown: number, total: number): string {
+  const note = shownOf(shown, total);
+  return note ? `\n<p><em>${esc(note)}</em></p>` : '';
 }
 
 function bar(v: number | null): string {
@@ -387,6 +479,7 @@ export function renderReportHtml(r: ComplianceReport, ctx: ReportContext, top = 
     cells.map((c) => `<tr>${c.map((x) => `<td>${x}</td>`).join('')}</tr>`).join('\n');
   const table = (head: string[], body: string[][]) =>
     `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>\n${rows(body)}\n</tbody></table>`;
+  const failingRules = r.rules.filter((x) => x.nonCompliant > 0);
   const sections = [
     `<h2>Accounts to fix first</h2>${table(
       ['account', 'name', 'score', 'non-compliant', 'compliant', 'excluded', 'last snapshot'],
@@ -401,20 +494,22 @@ export function renderReportHtml(r: ComplianceReport, ctx: ReportContext, top = 
           String(a.excluded),
           esc(a.lastSnapshot ?? 'none'),
         ]),
-    )}`,
+    )}${htmlShown(Math.min(top, r.accounts.length), r.accounts.length)}`,
     `<h2>Rules followed least</h2>${table(
-      ['rule', 'category', 'accounts failing', 'non-compliant', 'compliant'],
-      r.rules
-        .filter((x) => x.nonCompliant > 0)
+      ['rule', 'category', 'severity', 'accounts failing', 'non-compliant', 'compliant'],
+      failingRules
         .slice(0, top)
         .map((x) => [
           `<code>${esc(x.rule)}</code>`,
           esc(x.category),
+          esc(x.severity),
           String(x.accountsNonCompliant),
           String(x.nonCompliant),
           String(x.compliant),
         ]),
-    )}`,
+    )}${htmlShown(Math.min(top, failingRules.length), failingRules.length)}`,
+    `<h2>Failing resources</h2>${resourcesHtml(r.resources, top, table)}`,
+    `<h2>Changes</h2>${changesHtml(r.changes, top, table)}`,
     `<h2>Categories</h2>${table(
       ['category', 'score', 'non-compliant', 'compliant', 'excluded'],
       r.categories.map((c) => [
@@ -425,6 +520,7 @@ export function renderReportHtml(r: ComplianceReport, ctx: ReportContext, top = 
         String(c.excluded),
       ]),
     )}`,
+    `<h2>Frameworks</h2>${frameworksHtml(r.frameworks, top, table, bar)}`,
     `<h2>By OU</h2>${ousHtml(r.ous, top, table, bar)}`,
     `<h2>Snapshot delivery</h2>${snapshotDeliveryHtml(snapshotDelivery(r.stale, r.asOf), ctx, top, table)}`,
     `<h2>Exceptions expiring soon</h2>${
@@ -446,7 +542,7 @@ export function renderReportHtml(r: ComplianceReport, ctx: ReportContext, top = 
       `<h2>Rules outside the catalog</h2>${table(
         ['rule', 'evaluations'],
         r.unmanagedRules.slice(0, top).map((u) => [`<code>${esc(u.rule)}</code>`, String(u.evaluations)]),
-      )}`,
+      )}${htmlShown(Math.min(top, r.unmanagedRules.length), r.unmanagedRules.length)}`,
     );
   }
   const change =
@@ -462,7 +558,8 @@ th{background:#f6f8fa}.bar{display:inline-block;width:8rem;height:.7rem;backgrou
 .fill{display:block;height:100%}.good{background:#2da44e}.fair{background:#d4a72c}.poor{background:#cf222e}.na{color:#57606a}
 </style></head><body>
 <h1>Compliance report, ${esc(r.asOf)}</h1>
-<p><strong>Score ${esc(percent(r.totals.score))}</strong>${esc(change)}: ${r.totals.compliant} compliant, ${r.totals.nonCompliant} non-compliant, ${r.totals.excluded} excluded evaluations in ${r.accounts.length} accounts.</p>
+<p><strong>Score ${esc(percent(r.totals.score))}</strong>${esc(change)}: ${r.totals.compliant} compliant, ${r.totals.nonCompliant} non-compliant, ${r.totals.excluded} excluded evaluations in ${r.accounts.length} accounts. ${esc(changesSentence(r.changes))}.</p>
+${r.severities.length ? `<h2>By severity</h2>${severityHtml(r.severities, table, bar)}` : ''}
 ${ctx.dashboardUrl ? `<p><a href="${esc(ctx.dashboardUrl)}">Dashboard</a></p>` : ''}
 ${sections.join('\n')}
 </body></html>

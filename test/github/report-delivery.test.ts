@@ -42,6 +42,10 @@ const REPORT: ComplianceReport = {
       nonCompliant: 7,
       excluded: 0,
       accountsNonCompliant: 2,
+      severity: 'critical',
+      securityHubControls: ['S3.2'],
+      remediation: null,
+      documentationUrl: null,
     },
     {
       rule: 'cost-unattached-volumes',
@@ -50,11 +54,26 @@ const REPORT: ComplianceReport = {
       nonCompliant: 0,
       excluded: 0,
       accountsNonCompliant: 0,
+      severity: 'unrated',
+      securityHubControls: [],
+      remediation: null,
+      documentationUrl: null,
     },
   ],
   categories: [{ category: 'security', compliant: 90, nonCompliant: 10, excluded: 2, score: 0.9 }],
   unmanagedRules: [],
   ous: [],
+  severities: [],
+  frameworks: [],
+  resources: { total: 0, shown: 0, items: [] },
+  changes: {
+    yesterday: { new: 12, resolved: 40, byAccount: [], byRule: [] },
+    week: { new: 30, resolved: 55, byAccount: [], byRule: [] },
+  },
+  scoreWeekAgo: 0.85,
+  expiringExceptions: [
+    { id: 'legacy-bucket', expires: '2026-12-10', owner: 'team-a', ticket: null, reason: 'migration' },
+  ],
   stale: [
     {
       accountId: '000000000020',
@@ -106,10 +125,11 @@ function fakeFetch(status: number, seen: { url: string; init: RequestInit }[]): 
 }
 
 describe('the report by chat', () => {
-  it('is a short text: score and change, worst accounts, rules followed least, snapshot delivery, expiring exceptions, the dashboard', () => {
+  it('is a short text: score and change, new and resolved findings, worst accounts, rules followed least, snapshot delivery, expiring exceptions, the dashboard', () => {
     expect(renderReportChat(REPORT, CONTEXT)).toBe(
       [
         '*Compliance report 2026-11-28: score 90.0%* (+5.0 points since a week ago): 10 non-compliant evaluations in 2 accounts.',
+        '12 new, 40 resolved since yesterday; 30 new, 55 resolved since a week ago.',
         'Accounts to fix first: payments-prod (000000000017) 66.7%, claims-dev (000000000018) 94.1%.',
         'Rules followed least: security-s3-public-read (2 accounts).',
         'Never delivered a snapshot: 1 account, 2 account/regions: claims-sandbox (000000000020).',
@@ -120,7 +140,7 @@ describe('the report by chat', () => {
     );
   });
 
-  it('names at most five accounts per snapshot delivery group, and says how many more', () => {
+  it('names at most five accounts per snapshot delivery group, and says "5 of 7 shown"', () => {
     const stale = Array.from({ length: 7 }, (_, i) => ({
       accountId: `00000000010${i}`,
       name: `team-${i}`,
@@ -130,8 +150,27 @@ describe('the report by chat', () => {
     }));
     const lines = renderReportChat({ ...REPORT, stale }, CONTEXT).split('\n');
     expect(lines.filter((l) => /snapshot/i.test(l))).toEqual([
-      'Never delivered a snapshot: 7 accounts, 7 account/regions: team-0 (000000000100), team-1 (000000000101), team-2 (000000000102), team-3 (000000000103), team-4 (000000000104) and 2 more.',
+      'Never delivered a snapshot: 7 accounts, 7 account/regions: team-0 (000000000100), team-1 (000000000101), team-2 (000000000102), team-3 (000000000103), team-4 (000000000104) (5 of 7 shown).',
     ]);
+  });
+
+  it('accounts and rules cut to the top five say "5 of 7 shown"', () => {
+    const accounts = Array.from({ length: 7 }, (_, i) => ({
+      ...(REPORT.accounts[0] as ComplianceReport['accounts'][number]),
+      accountId: `00000000020${i}`,
+      name: `team-${i}`,
+    }));
+    const rules = Array.from({ length: 7 }, (_, i) => ({
+      ...(REPORT.rules[0] as ComplianceReport['rules'][number]),
+      rule: `rule-${i}`,
+    }));
+    const lines = renderReportChat({ ...REPORT, accounts, rules }, CONTEXT).split('\n');
+    expect(lines.find((l) => l.startsWith('Accounts to fix first'))).toMatch(
+      /^Accounts to fix first: team-0 \(000000000200\) 66\.7%, .*team-4 \(000000000204\) 66\.7% \(5 of 7 shown\)\.$/,
+    );
+    expect(lines.find((l) => l.startsWith('Rules followed least'))).toBe(
+      'Rules followed least: rule-0 (2 accounts), rule-1 (2 accounts), rule-2 (2 accounts), rule-3 (2 accounts), rule-4 (2 accounts) (5 of 7 shown).',
+    );
   });
 
   it('is posted as JSON {text} to the webhook', async () => {

@@ -326,6 +326,12 @@ describe('the views on DuckDB agree with an independent reading of the generated
       'unmanagedRules',
       'stale',
       'ous',
+      'resources',
+      'changes',
+      'scoreWeekAgo',
+      'expiringExceptions',
+      'severities',
+      'frameworks',
     ]);
     const t = tally(current, TODAY);
     expect(report.totals).toEqual({ ...t, score: score(t.compliant, t.nonCompliant) });
@@ -354,6 +360,23 @@ describe('the views on DuckDB agree with an independent reading of the generated
       'nonCompliant',
       'excluded',
       'accountsNonCompliant',
+      'severity',
+      'securityHubControls',
+      'remediation',
+      'documentationUrl',
+    ]);
+    expect(report.severities.map((s) => s.severity)).toEqual([
+      'critical',
+      'high',
+      'medium',
+      'low',
+      'unrated',
+    ]);
+    expect(report.frameworks.map((f) => f.name)).toEqual([
+      'CIS AWS Foundations Benchmark',
+      'AWS Foundational Security Best Practices',
+      'NIST SP 800-53 Rev. 5',
+      'PCI DSS v3.2.1',
     ]);
   });
 });
