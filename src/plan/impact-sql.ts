@@ -171,63 +171,89 @@ function subjectsOf(changes: ImpactChanges): string[] {
 const COUNTED = "compliance_type IN ('COMPLIANT', 'NON_COMPLIANT')";
 
 /**
- * The query. Its rows (`part`): `score` (category, in_projection, compliance_type, before, after
- * state → evaluations), `subject` (side, subject → totals), `pair` (side, subject, account, rule →
- * counts; the first IMPACT_TOP_PAIRS by non-compliant evaluations), `match` (an exception id of the
- * repository that is first to cover an evaluation → evaluations).
+ * Each evaluation once per part it counts in: `score` (compliant and non-compliant ones, by
+ * category and state), `after` and `before` (the changed subject that covers it on that side, by
+ * account and rule), `match` (the repository's exception that is first to cover it). A cross join
+ * with the four parts, so the evaluations are read once: Trino (Athena) computes a WITH query
+ * again for every reference to it.
+ */
+function expandedSql(changes: ImpactChanges): string {
+  const subjects = inList(subjectsOf(changes));
+  const ids = inList(changes.exceptions.filter((e) => e.change !== 'removed').map((e) => e.id));
+  const sides = "p.part IN ('after', 'before')";
+  return `expanded AS (
+  SELECT p.part,
+    CASE p.part WHEN 'after' THEN s.after_cause WHEN 'before' THEN s.before_cause WHEN 'match' THEN s.after_match END AS subject,
+    CASE WHEN ${sides} THEN s.account_id END AS account_id,
+    CASE WHEN ${sides} THEN s.rule END AS rule,
+    CASE WHEN p.part = 'score' THEN s.category END AS category,
+    CASE WHEN p.part = 'score' THEN s.in_projection END AS in_projection,
+    CASE WHEN p.part = 'score' THEN s.compliance_type END AS score_compliance,
+    CASE WHEN p.part = 'score' THEN (CASE WHEN s.before_cause IS NULL THEN 'counted' ELSE 'excluded' END) END AS before_state,
+    CASE WHEN p.part = 'score' THEN (
+      CASE
+        WHEN s.after_cause IS NULL THEN 'counted'
+        WHEN s.after_cause LIKE 'rule:%' OR s.after_cause LIKE 'excluded:%' THEN 'gone'
+        ELSE 'excluded'
+      END
+    ) END AS after_state,
+    s.compliance_type,
+    CASE p.part WHEN 'after' THEN s.before_cause IS NULL WHEN 'before' THEN s.after_cause IS NULL ELSE false END AS moved
+  FROM states AS s
+  CROSS JOIN (VALUES ('score'), ('after'), ('before'), ('match')) AS p (part)
+  WHERE CASE p.part
+    WHEN 'score' THEN s.${COUNTED}
+    WHEN 'after' THEN s.after_cause IN (${subjects})
+    WHEN 'before' THEN s.before_cause IN (${subjects})
+    ELSE s.after_match IN (${ids})
+  END
+)`;
+}
+
+/**
+ * The query. Its rows (`part`): `score` (category, in_projection, compliance_type, before and
+ * after state → evaluations); `after` and `before` (subject, account, rule → counts, and the
+ * subject's totals: the first IMPACT_TOP_PAIRS pairs by non-compliant evaluations); `match` (an
+ * exception id of the repository that is first to cover an evaluation → evaluations). Every CTE is
+ * read once, so the evaluations are read once (with the newest day of each account and region).
  */
 export function impactSql(repo: Repository, changes: ImpactChanges): string {
   const db = quoteIdentifier(repo.org.glue.database);
-  const subjects = inList(subjectsOf(changes));
-  const ids = inList(changes.exceptions.filter((e) => e.change !== 'removed').map((e) => e.id));
-  const n = (type: string) => `CAST(NULL AS ${type})`;
+  const subject = 'PARTITION BY part, subject';
   return `WITH ${statesSql(repo, changes, db)},
-moves AS (
-  SELECT 'after' AS side, after_cause AS subject, account_id, rule, compliance_type, before_cause IS NULL AS moved
-  FROM states WHERE after_cause IN (${subjects})
-  UNION ALL
-  SELECT 'before' AS side, before_cause AS subject, account_id, rule, compliance_type, after_cause IS NULL AS moved
-  FROM states WHERE before_cause IN (${subjects})
-),
-pairs AS (
-  SELECT side, subject, account_id, rule,
+${expandedSql(changes)},
+grouped AS (
+  SELECT part, subject, account_id, rule, category, in_projection, score_compliance AS compliance_type,
+    before_state, after_state,
     count(*) AS evaluations,
     count_if(compliance_type = 'COMPLIANT') AS compliant,
     count_if(compliance_type = 'NON_COMPLIANT') AS non_compliant,
     count_if(moved AND ${COUNTED}) AS moved,
     count_if(moved AND compliance_type = 'NON_COMPLIANT') AS moved_non_compliant
-  FROM moves
-  GROUP BY side, subject, account_id, rule
+  FROM expanded
+  GROUP BY part, subject, account_id, rule, category, in_projection, score_compliance, before_state, after_state
 ),
 ranked AS (
-  SELECT pairs.*,
-    row_number() OVER (PARTITION BY side, subject ORDER BY non_compliant DESC, moved DESC, evaluations DESC, account_id, rule) AS pair_rank
-  FROM pairs
+  SELECT g.*,
+    row_number() OVER (${subject} ORDER BY non_compliant DESC, moved DESC, evaluations DESC, account_id, rule) AS pair_rank,
+    row_number() OVER (${subject}, account_id ORDER BY rule) AS account_rank
+  FROM grouped AS g
+),
+totals AS (
+  SELECT r.*,
+    sum(evaluations) OVER (${subject}) AS subject_evaluations,
+    sum(compliant) OVER (${subject}) AS subject_compliant,
+    sum(non_compliant) OVER (${subject}) AS subject_non_compliant,
+    sum(moved) OVER (${subject}) AS subject_moved,
+    sum(moved_non_compliant) OVER (${subject}) AS subject_moved_non_compliant,
+    sum(CASE WHEN account_rank = 1 THEN 1 ELSE 0 END) OVER (${subject}) AS accounts,
+    count(*) OVER (${subject}) AS pairs
+  FROM ranked AS r
 )
-SELECT 'score' AS part, ${n('varchar')} AS side, ${n('varchar')} AS subject, ${n('varchar')} AS account_id, ${n('varchar')} AS rule,
-  category, in_projection, compliance_type,
-  CASE WHEN before_cause IS NULL THEN 'counted' ELSE 'excluded' END AS before_state,
-  CASE WHEN after_cause IS NULL THEN 'counted' WHEN after_cause LIKE 'rule:%' OR after_cause LIKE 'excluded:%' THEN 'gone' ELSE 'excluded' END AS after_state,
-  count(*) AS evaluations, ${n('bigint')} AS compliant, ${n('bigint')} AS non_compliant, ${n('bigint')} AS moved,
-  ${n('bigint')} AS moved_non_compliant, ${n('bigint')} AS accounts, ${n('bigint')} AS pairs
-FROM states
-WHERE ${COUNTED}
-GROUP BY 6, 7, 8, 9, 10
-UNION ALL
-SELECT 'subject', side, subject, ${n('varchar')}, ${n('varchar')}, ${n('varchar')}, ${n('boolean')}, ${n('varchar')}, ${n('varchar')}, ${n('varchar')},
-  sum(evaluations), sum(compliant), sum(non_compliant), sum(moved), sum(moved_non_compliant),
-  count(DISTINCT account_id), count(*)
-FROM pairs
-GROUP BY side, subject
-UNION ALL
-SELECT 'pair', side, subject, account_id, rule, ${n('varchar')}, ${n('boolean')}, ${n('varchar')}, ${n('varchar')}, ${n('varchar')},
-  evaluations, compliant, non_compliant, moved, moved_non_compliant, ${n('bigint')}, ${n('bigint')}
-FROM ranked
-WHERE pair_rank <= ${IMPACT_TOP_PAIRS}
-UNION ALL
-SELECT 'match', ${n('varchar')}, after_match, ${n('varchar')}, ${n('varchar')}, ${n('varchar')}, ${n('boolean')}, ${n('varchar')}, ${n('varchar')}, ${n('varchar')},
-  count(*), ${n('bigint')}, ${n('bigint')}, ${n('bigint')}, ${n('bigint')}, ${n('bigint')}, ${n('bigint')}
-FROM states
-WHERE after_match IN (${ids})
-GROUP BY after_match`;
+SELECT part, subject, account_id, rule, category, in_projection, compliance_type, before_state, after_state,
+  evaluations, compliant, non_compliant, moved, moved_non_compliant,
+  subject_evaluations, subject_compliant, subject_non_compliant, subject_moved, subject_moved_non_compliant,
+  accounts, pairs
+FROM totals
+WHERE part IN ('score', 'match') OR pair_rank <= ${IMPACT_TOP_PAIRS}`;
 }

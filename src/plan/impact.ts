@@ -7,7 +7,6 @@ import { builtInManagedRules } from '../load/managed-rules.js';
 import type { Repository, RuleSpec } from '../model/config.js';
 import type {
   ImpactChanges,
-  ImpactPair,
   ImpactSide,
   ImpactSubject,
   PlanImpact,
@@ -95,35 +94,32 @@ function sides(rows: Row[], repo: Repository): Map<string, ImpactSide> {
   const names = new Map(repo.accounts.map((a) => [a.id, a.name]));
   const out = new Map<string, ImpactSide>();
   const side = (r: Row) => {
-    const key = `${String(r.side)}\0${String(r.subject)}`;
+    const key = `${String(r.part)}\0${String(r.subject)}`;
     const s = out.get(key) ?? emptySide();
     out.set(key, s);
     return s;
   };
   for (const r of rows) {
-    if (r.part === 'subject') {
-      Object.assign(side(r), {
-        evaluations: num(r.evaluations),
-        compliant: num(r.compliant),
-        nonCompliant: num(r.non_compliant),
-        accounts: num(r.accounts),
-        moved: num(r.moved),
-        movedNonCompliant: num(r.moved_non_compliant),
-        pairs: num(r.pairs),
-      });
-    } else if (r.part === 'pair') {
-      const accountId = String(r.account_id);
-      const pair: ImpactPair = {
-        accountId,
-        accountName: names.get(accountId) ?? null,
-        rule: String(r.rule),
-        evaluations: num(r.evaluations),
-        compliant: num(r.compliant),
-        nonCompliant: num(r.non_compliant),
-        moved: num(r.moved),
-      };
-      side(r).top.push(pair);
-    }
+    if (r.part !== 'after' && r.part !== 'before') continue;
+    const s = Object.assign(side(r), {
+      evaluations: num(r.subject_evaluations),
+      compliant: num(r.subject_compliant),
+      nonCompliant: num(r.subject_non_compliant),
+      accounts: num(r.accounts),
+      moved: num(r.subject_moved),
+      movedNonCompliant: num(r.subject_moved_non_compliant),
+      pairs: num(r.pairs),
+    });
+    const accountId = String(r.account_id);
+    s.top.push({
+      accountId,
+      accountName: names.get(accountId) ?? null,
+      rule: String(r.rule),
+      evaluations: num(r.evaluations),
+      compliant: num(r.compliant),
+      nonCompliant: num(r.non_compliant),
+      moved: num(r.moved),
+    });
   }
   for (const s of out.values()) {
     s.top.sort(
