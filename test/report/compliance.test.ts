@@ -47,6 +47,8 @@ function rows(fresh: Record<string, unknown>[]): ReportRows {
     coverage: [],
     freshness: fresh,
     ouSummary: [],
+    failingResources: [],
+    findingChanges: [],
   };
 }
 

@@ -7,6 +7,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { errorMessage } from '../../model/errors.js';
 import { withoutAddresses } from '../../model/redact.js';
+import { changesSentence } from '../../report/changes.js';
 import type { ComplianceReport, ReportContext } from '../../report/compliance.js';
 import { percent } from '../../report/compliance.js';
 import { neverDeliveredTitle, snapshotDelivery, stoppedTitle } from '../../report/snapshot-delivery.js';
@@ -74,16 +75,23 @@ export function renderReportChat(r: ComplianceReport, ctx: ReportContext, top = 
       : '';
   const lines = [
     `*${reportSubject(r)}*${change}: ${r.totals.nonCompliant} non-compliant evaluations in ${r.accounts.length} accounts.`,
+    `${changesSentence(r.changes)}.`,
   ];
-  const worst = r.accounts.filter((a) => a.score !== null).slice(0, top);
-  if (worst.length)
+  const scored = r.accounts.filter((a) => a.score !== null);
+  if (scored.length)
     lines.push(
-      `Accounts to fix first: ${worst.map((a) => `${a.name} (${a.accountId}) ${percent(a.score)}`).join(', ')}.`,
+      `Accounts to fix first: ${named(
+        scored.map((a) => `${a.name} (${a.accountId}) ${percent(a.score)}`),
+        top,
+      )}.`,
     );
-  const rules = r.rules.filter((x) => x.nonCompliant > 0).slice(0, top);
+  const rules = r.rules.filter((x) => x.nonCompliant > 0);
   if (rules.length)
     lines.push(
-      `Rules followed least: ${rules.map((x) => `${x.rule} (${x.accountsNonCompliant} accounts)`).join(', ')}.`,
+      `Rules followed least: ${named(
+        rules.map((x) => `${x.rule} (${x.accountsNonCompliant} accounts)`),
+        top,
+      )}.`,
     );
   lines.push(...snapshotDeliveryChat(r, top));
   if (ctx.expiringExceptions.length)
@@ -94,21 +102,29 @@ export function renderReportChat(r: ComplianceReport, ctx: ReportContext, top = 
   return lines.join('\n');
 }
 
+/** The first `top` of `names`, and "(5 of 40 shown)" when there are more. */
+function named(names: string[], top: number): string {
+  const shown = names.slice(0, top).join(', ');
+  return names.length > top ? `${shown} (${top} of ${names.length} shown)` : shown;
+}
+
 /** One line per group: who never delivered a snapshot, who stopped; at most `top` named in each. */
 function snapshotDeliveryChat(r: ComplianceReport, top: number): string[] {
   const d = snapshotDelivery(r.stale, r.asOf);
-  const named = (names: string[]) =>
-    names.length > top
-      ? `${names.slice(0, top).join(', ')} and ${names.length - top} more`
-      : names.join(', ');
   const lines: string[] = [];
   if (d.neverDelivered.length)
     lines.push(
-      `${neverDeliveredTitle(d)}: ${named(d.neverDelivered.map((a) => `${a.name} (${a.accountId})`))}.`,
+      `${neverDeliveredTitle(d)}: ${named(
+        d.neverDelivered.map((a) => `${a.name} (${a.accountId})`),
+        top,
+      )}.`,
     );
   if (d.stopped.length)
     lines.push(
-      `${stoppedTitle(d)}: ${named(d.stopped.map((s) => `${s.name} (${s.accountId}) ${s.region} since ${s.lastSnapshot}`))}.`,
+      `${stoppedTitle(d)}: ${named(
+        d.stopped.map((s) => `${s.name} (${s.accountId}) ${s.region} since ${s.lastSnapshot}`),
+        top,
+      )}.`,
     );
   return lines;
 }
