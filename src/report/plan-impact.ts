@@ -119,6 +119,9 @@ export function renderImpactText(impact: PlanImpact): string[] {
   return out;
 }
 
+/** Subjects whose (account, rule) pairs the Markdown lists in a table. */
+const TABLED_SUBJECTS = 10;
+
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
@@ -135,9 +138,12 @@ export function renderImpactMarkdown(impact: PlanImpact): string[] {
   for (const r of impact.newRules) out.push(`- ${cell(reachLine(r, false))}`);
   for (const r of impact.returning) out.push(`- ${cell(reachLine(r, true))}`);
   out.push('');
-  for (const s of impact.subjects) {
+  // A table per subject, for the first few: a comment has a size limit, and the sentences above say it all.
+  const tabled = impact.subjects.filter((s) => listedSide(s).top.length > 0);
+  if (tabled.length > TABLED_SUBJECTS)
+    out.push(`_Per account and rule for the first ${TABLED_SUBJECTS} of ${tabled.length} changes:_`, '');
+  for (const s of tabled.slice(0, TABLED_SUBJECTS)) {
     const side = listedSide(s);
-    if (!side.top.length) continue;
     out.push(
       `<details><summary>${s.kind === 'exception' ? 'exception' : s.kind === 'tag' ? 'exclusion tag' : 'rule'} <code>${cell(s.name)}</code>: per account and rule</summary>`,
       '',

@@ -37,7 +37,6 @@ export function renderPlanMarkdown(plan: Plan, accounts?: AccountSetChanges): st
       out.push('</details>', '');
     }
   }
-  if (plan.impact) out.push(...renderImpactMarkdown(plan.impact));
   const problems = [...plan.conflicts, ...plan.notices.filter((n) => n.level !== 'info')];
   if (problems.length) {
     out.push('#### Needs attention', '');
@@ -45,6 +44,8 @@ export function renderPlanMarkdown(plan: Plan, accounts?: AccountSetChanges): st
       out.push(`- ${n.level === 'error' ? '⛔' : '⚠️'} ${cell(n.message.split('\n')[0] ?? '')}`);
     out.push('');
   }
+  // After the problems: a long impact cut at the comment's size limit keeps them.
+  if (plan.impact) out.push(...renderImpactMarkdown(plan.impact));
   const notes = plan.notices.filter((n) => n.level === 'info');
   if (notes.length) {
     out.push('#### Notes', '');
