@@ -5,6 +5,7 @@
  * the level that is cut, the OUs with the worst score. Pure.
  */
 import { compareText } from '../model/values.js';
+import { htmlText as esc, markdownCell as md } from './escape.js';
 import { shownOf } from './snapshot-delivery.js';
 
 export interface OuLine {
@@ -92,10 +93,6 @@ function leaf(ou: string): string {
   return segments(ou).at(-1) ?? ou;
 }
 
-function md(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
 const EXPLANATION = 'Every level of the OU tree; each OU counts the active accounts under it, at any depth.';
 
 /** The Markdown section's lines (without its heading); `percent` writes a score as the report does. */
@@ -122,10 +119,6 @@ export function ousMarkdown(
   const note = shownOf(shown.length, ous.length);
   if (note) out.push('', `_${note} Upper levels first, then the worst scores._`);
   return out;
-}
-
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** The HTML section's body (without its heading); `score` draws a score as the report does. */
