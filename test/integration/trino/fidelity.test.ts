@@ -13,8 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVALUATIONS_TABLE } from '../../../src/desired/compacted-tables.js';
 import { desiredViews } from '../../../src/desired/views.js';
 import { loadRepository } from '../../../src/load/index.js';
+import type { ImpactChanges } from '../../../src/model/impact.js';
 import type { DesiredResource } from '../../../src/model/resources.js';
 import { runReport } from '../../../src/pipeline/report.js';
+import { interpretImpact } from '../../../src/plan/impact.js';
+import { impactSql } from '../../../src/plan/impact-sql.js';
 import { plan } from '../../../src/plan/plan.js';
 import { decodePrestoView } from '../../../src/providers/aws/athena-views.js';
 import { REPO_ROOT } from '../../helpers/repo.js';
@@ -162,6 +165,41 @@ describe('two engines, one answer: every view on Trino and on DuckDB', () => {
     );
     expect(counts).toEqual([['b-tags-both']]);
   });
+
+  it('the plan’s impact query: the same rows, and the same impact read from them', async () => {
+    const repo = structuredClone(world.repo);
+    const accounts = repo.accounts.map((a) => a.id).sort();
+    repo.exceptions.push({
+      id: 'legacy-volumes',
+      rules: ['security-*', 'backup-*'],
+      accounts: accounts.slice(0, 4),
+      resourceType: 'AWS::*',
+      tags: {},
+      reason: 'Legacy volumes and buckets, moved off by the storage migration.',
+      owner: 'team-storage',
+      expires: '2099-12-31',
+    });
+    repo.org.compliance.excludeTag = { key: 'Environment', value: 'dev' };
+    const changes: ImpactChanges = {
+      exceptions: [
+        { id: 'legacy-volumes', change: 'new' },
+        ...world.repo.exceptions.slice(0, 1).map((e) => ({ id: e.id, change: 'removed' as const })),
+      ],
+      tag: repo.org.compliance.excludeTag,
+      removedRules: ['backup-db-instance-backup-enabled'],
+      newRules: [],
+      excludedAccounts: [
+        { rule: 'security-s3-bucket-ssl-requests-only', added: accounts.slice(0, 2), removed: [] },
+      ],
+    };
+    repo.exceptions = repo.exceptions.filter((e) => e.id !== changes.exceptions[1]?.id);
+    const sql = impactSql(repo, changes);
+    expect(await compareQuery('the plan impact query', sql)).toBeGreaterThan(10);
+    const [trino, duckdb] = await Promise.all([world.client.objects(sql), world.duckdb.query(sql, 'impact')]);
+    const onTrino = interpretImpact(trino, changes, repo);
+    expect(onTrino.subjects.find((s) => s.name === 'legacy-volumes')?.after.evaluations).toBeGreaterThan(0);
+    expect(onTrino).toEqual(interpretImpact(duckdb, changes, repo));
+  }, 600_000);
 
   it('report --format json', async () => {
     const [trino, duckdb] = await world.time('report on both engines', () =>
