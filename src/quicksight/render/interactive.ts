@@ -104,6 +104,12 @@ export interface PageData {
   actions: Record<string, ActionSpec[]>;
 }
 
+/**
+ * Lines of one visual's cube the page carries at most (about 100 bytes each for a wide table):
+ * a visual with more is drawn once, with every value, and says it does not follow the filters.
+ */
+export const MAX_CUBE_LINES = 25_000;
+
 const LIST_OPS: Record<string, string> = { CONTAINS: 'EQUALS', DOES_NOT_CONTAIN: 'DOES_NOT_EQUAL' };
 
 /** The category filters of the definition a control or a parameter drives. */
@@ -453,6 +459,11 @@ export function visualSpec(o: SpecInput): VisualSpec | { fixed: string } {
     const actionKeys: Record<string, number> = {};
     for (const c of o.actionColumns) if (frame.has(c)) actionKeys[c] = b.rawKey(c);
     const cube = b.build(o.rows(frame));
+    const lines = cube.codes[0]?.length ?? 0;
+    if (lines > MAX_CUBE_LINES)
+      return {
+        fixed: `${lines.toLocaleString('en-US')} distinct lines, more than the page recomputes (${MAX_CUBE_LINES.toLocaleString('en-US')})`,
+      };
     // Dimension values as the visual shows them.
     [...shape.dims, ...(shape.color ? [shape.color] : [])].forEach((f, i) => {
       const key = cube.keys[dims[i] as number] as CubeKey;
