@@ -41,7 +41,11 @@ export async function planImpact(
   );
   if (missing) {
     const reason = `the views are not deployed yet (view ${missing.name} is created by this plan): there is no data to measure the change against until after the first apply`;
-    return { impact: skippedImpact(changes, repo, reason), notices: [] };
+    // Before the first apply every rule is new: listing where each will run says nothing more.
+    return {
+      impact: { status: 'skipped', reason, changes, subjects: [], newRules: [], returning: [] },
+      notices: [],
+    };
   }
   const sql = impactSql(repo, changes);
   const bytes = Buffer.byteLength(sql, 'utf8');

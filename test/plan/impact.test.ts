@@ -332,6 +332,8 @@ describe('plan impact on the local target', () => {
     const run = await runPlan(made.repo, target, { today: TODAY, impact: true });
     expect(sessions()).toBe(0);
     expect(run.plan.impact?.status).toBe('skipped');
+    expect(run.plan.impact?.changes.newRules).toHaveLength(made.repo.rules.length);
+    expect(run.plan.impact?.newRules).toEqual([]);
     expect(renderPlanText(run.plan)).toContain(
       '  not measured: the views are not deployed yet (view org_compliance.accounts is created by this plan): there is no data to measure the change against until after the first apply',
     );
