@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply } from '../../src/apply/apply.js';
+import { produceReport } from '../../src/cli/report.js';
 import { writeSnapshots } from '../../src/demo/snapshots.js';
 import { syntheticOrganization } from '../../src/demo/synthetic-org.js';
 import { prepareDemoWorkspace } from '../../src/demo/workspace.js';
@@ -34,10 +35,11 @@ const TODAY = toIsoDate(new Date());
 let repo: Repository;
 let session: QuerySession;
 let current: Evaluation[];
+let localDir: string;
 
 beforeAll(async () => {
   const base = await mkdtemp(join(tmpdir(), 'org-compliance-severity-'));
-  const localDir = join(base, 'local');
+  localDir = join(base, 'local');
   const root = join(base, 'repo');
   await mkdir(localDir, { recursive: true });
   const organization = syntheticOrganization({
@@ -178,5 +180,26 @@ describe('severity and framework views on DuckDB', () => {
     const fsbp = rows.find((r) => r.framework === 'aws-fsbp' && r.control === 'all');
     const s38 = rows.find((r) => r.framework === 'aws-fsbp' && r.control === 'S3.8');
     expect([fsbp?.rules, s38?.rules]).toEqual([49, 1]);
+  });
+
+  it('report --min-severity high --format json: only critical and high rules listed; severities and frameworks whole', async () => {
+    const io = { out: () => {}, err: () => {}, env: {}, isTTY: false };
+    const where = { target: 'local' as const, localDir, today: TODAY };
+    const whole = JSON.parse(await produceReport(repo, where, io, 'json'));
+    const high = JSON.parse(await produceReport(repo, { ...where, minSeverity: 'high' }, io, 'json'));
+    expect(whole.rules).toHaveLength(67);
+    expect(high.rules).toHaveLength(20); // 9 critical + 11 high
+    expect(new Set(high.rules.map((r: { severity: string }) => r.severity))).toEqual(
+      new Set(['critical', 'high']),
+    );
+    expect(high.severities).toEqual(whole.severities);
+    expect(high.frameworks).toEqual(whole.frameworks);
+    expect(high.totals).toEqual(whole.totals);
+    const minSeverity = new Set(['critical', 'high']);
+    // The first failing resources (ties in age come in either order), less those below high.
+    const severities = high.resources.items.map((r: { severity: string }) => r.severity);
+    expect(severities.length).toBeGreaterThan(0);
+    expect(severities.filter((x: string) => !minSeverity.has(x))).toEqual([]);
+    expect(high.resources.shown).toBe(severities.length);
   });
 });
