@@ -49,9 +49,16 @@ export async function produceReports(
     progress: progress(io),
   });
   progress(io)(`Querying the compliance views on the ${target.name} target`);
-  const csv = formats.includes('csv') ? resourcesCsv(await allFailingResourcesOn(target, repo)) : '';
+  const csv = formats.includes('csv')
+    ? resourcesCsv(await allFailingResourcesOn(target, repo, where.minSeverity))
+    : '';
   if (formats.every((f) => f === 'csv')) return formats.map(() => csv);
-  const read = await runReportOn(target, repo, asOf, present({ resources: where.resources }));
+  const read = await runReportOn(
+    target,
+    repo,
+    asOf,
+    present({ resources: where.resources, minSeverity: where.minSeverity }),
+  );
   const report = where.minSeverity ? filterBySeverity(read.report, where.minSeverity) : read.report;
   const { context } = read;
   return formats.map((format) => {

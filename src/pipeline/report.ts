@@ -1,5 +1,6 @@
 import type { Repository } from '../model/config.js';
 import type { Target } from '../model/provider.js';
+import type { Severity } from '../model/severity.js';
 import { findingChangesSql } from '../report/changes.js';
 import {
   buildReport,
@@ -10,10 +11,13 @@ import {
 } from '../report/compliance.js';
 import { DEFAULT_RESOURCES_SHOWN, failingResourcesSql } from '../report/resources.js';
 import { catalogFactsSql } from '../report/severity.js';
+import { severitiesFrom } from './failing-resources.js';
 
 export interface ReportOptions {
   /** How many failing resources the report carries (oldest failure first); the total is counted anyway. */
   resources?: number;
+  /** Failing resources of rules this severe or more only (`--min-severity`), their total too. */
+  minSeverity?: Severity;
 }
 
 /** Runs Athena SQL on whichever engine the target has (Athena, or DuckDB locally) and returns rows. */
@@ -52,7 +56,14 @@ export async function runReport(
       'trend',
     ),
     query(`SELECT * FROM ${db}.ou_summary`, 'OU summary'),
-    query(failingResourcesSql(database, options.resources ?? DEFAULT_RESOURCES_SHOWN), 'failing resources'),
+    query(
+      failingResourcesSql(
+        database,
+        options.resources ?? DEFAULT_RESOURCES_SHOWN,
+        severitiesFrom(options.minSeverity),
+      ),
+      'failing resources',
+    ),
     query(findingChangesSql(database), 'finding changes'),
     query(`SELECT * FROM ${db}.severity_summary`, 'severity summary'),
     query(`SELECT * FROM ${db}.framework_summary`, 'framework summary'),

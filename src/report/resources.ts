@@ -59,16 +59,27 @@ export const FAILING_RESOURCE_COLUMNS = [
  */
 const ORDER = 'days_failing DESC, account_id, region, rule, resource_type, resource_id';
 
+/**
+ * `FROM … failing_resources`, only the rules of these severities when given (`--min-severity`),
+ * so that the total counts what is listed.
+ */
+function fromView(database: string, severities: readonly string[] | undefined): string {
+  const from = `FROM "${database}".failing_resources`;
+  if (severities === undefined) return from;
+  if (severities.length === 0) return `${from} WHERE false`;
+  return `${from} WHERE severity IN (${severities.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ')})`;
+}
+
 /** Every failing resource, in report order: what `report --format csv` writes. */
-export function allFailingResourcesSql(database: string): string {
-  return `SELECT ${FAILING_RESOURCE_COLUMNS.join(', ')} FROM "${database}".failing_resources ORDER BY ${ORDER}`;
+export function allFailingResourcesSql(database: string, severities?: readonly string[]): string {
+  return `SELECT ${FAILING_RESOURCE_COLUMNS.join(', ')} ${fromView(database, severities)} ORDER BY ${ORDER}`;
 }
 
 /** The first `limit` failing resources, each row carrying the total (`total`): one query. */
-export function failingResourcesSql(database: string, limit: number): string {
+export function failingResourcesSql(database: string, limit: number, severities?: readonly string[]): string {
   if (!Number.isInteger(limit) || limit < 0)
     throw new Error(`the number of resources to show must be a whole number, got ${limit}`);
-  return `SELECT ${FAILING_RESOURCE_COLUMNS.join(', ')}, count(*) OVER () AS total FROM "${database}".failing_resources ORDER BY ${ORDER} LIMIT ${limit}`;
+  return `SELECT ${FAILING_RESOURCE_COLUMNS.join(', ')}, count(*) OVER () AS total ${fromView(database, severities)} ORDER BY ${ORDER} LIMIT ${limit}`;
 }
 
 type Row = Record<string, unknown>;

@@ -270,6 +270,36 @@ describe('the demo data through report', () => {
     );
   }, 120_000);
 
+  it('--min-severity: the failing resources of rules that severe or more, and their total, in JSON and CSV', async () => {
+    const all = JSON.parse(await report('--format', 'json')) as ComplianceReport;
+    const severity = new Map(all.rules.map((r) => [r.rule, r.severity]));
+    const severe = resources.filter((r) => ['critical', 'high'].includes(severity.get(r.rule) ?? ''));
+    expect(severe.length).toBeGreaterThan(0);
+    expect(severe.length).toBeLessThan(resources.length);
+    const json = JSON.parse(await report('--format', 'json', '--min-severity', 'high')) as ComplianceReport;
+    expect(json.resources.total).toBe(severe.length);
+    expect(
+      json.resources.items.map((i) => [
+        i.accountId,
+        i.region,
+        i.rule,
+        i.resourceType,
+        i.resourceId,
+        i.firstSeen,
+        i.daysFailing,
+        i.excluded,
+      ]),
+    ).toEqual(severe.slice(0, 100).map(asItem));
+    const [, ...rows] = parseCsv(
+      await report('--format', 'csv', '--min-severity', 'high').then(
+        (t) => `${t.replace(/\r?\n/g, '\r\n')}\r\n`,
+      ),
+    );
+    expect(rows.map((r) => [r[0], r[4], r[5], r[8], r[9], r[10], Number(r[11]), r[12] === 'true'])).toEqual(
+      severe.map(asItem),
+    );
+  }, 120_000);
+
   it('on aws (the in-process fake, its Athena answered by DuckDB over the same data): every row, read over every page of GetQueryResults', async () => {
     const fake = new FakeAws(JSON.parse(await readFile(join(localDir, 'org.json'), 'utf8')));
     const aws = createAwsTarget(repo.org, { clients: fake.clients(), sleep: async () => {}, mode: 'read' });

@@ -12,7 +12,13 @@ import {
   renderReportHtml,
   renderReportMarkdown,
 } from '../../src/report/compliance.js';
-import { csvField, failingResourcesSql, resourceList, resourcesCsv } from '../../src/report/resources.js';
+import {
+  allFailingResourcesSql,
+  csvField,
+  failingResourcesSql,
+  resourceList,
+  resourcesCsv,
+} from '../../src/report/resources.js';
 
 const AS_OF = '2026-11-28';
 const CONTEXT: ReportContext = {
@@ -172,6 +178,12 @@ describe('failing resources', () => {
       'SELECT account_id, account_name, ou, owner, region, rule, category, severity, resource_type, resource_id, first_seen, days_failing, excluded, exclusion_reason, count(*) OVER () AS total FROM "org_compliance".failing_resources ORDER BY days_failing DESC, account_id, region, rule, resource_type, resource_id LIMIT 100',
     );
     expect(() => failingResourcesSql('org_compliance', 1.5)).toThrow(/whole number/);
+    // --min-severity: filtered in the query, so the total counts what is listed.
+    expect(failingResourcesSql('org_compliance', 10, ['critical', 'high'])).toContain(
+      `FROM "org_compliance".failing_resources WHERE severity IN ('critical', 'high') ORDER BY`,
+    );
+    expect(allFailingResourcesSql('org_compliance', [])).toContain('failing_resources WHERE false ORDER BY');
+    expect(allFailingResourcesSql('org_compliance')).not.toContain('WHERE');
   });
 
   it('CSV (RFC 4180): a header, CRLF line ends, a field with a comma, a quote or a line break quoted, quotes doubled, null empty', () => {
