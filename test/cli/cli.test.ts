@@ -34,7 +34,7 @@ describe('org-compliance CLI', () => {
     const ok = capture();
     expect(await run(['validate', ...common], ok)).toBe(0);
     expect(ok.stdout).toEqual([
-      'Valid: 40 accounts, 68 rules in 3 regions, 14 views, 21 QuickSight definitions (9 data sets checked against their views).',
+      'Valid: 40 accounts, 68 rules in 3 regions, 20 views, 31 QuickSight definitions (14 data sets checked against their views).',
     ]);
 
     await editFile(join(root, 'config/org.yaml'), (t) =>
@@ -58,11 +58,11 @@ describe('org-compliance CLI', () => {
     const applied = capture();
     expect(await run(['apply', '--auto-approve', ...common], applied)).toBe(0);
     expect(lines(applied.stdout).at(-1)).toBe(
-      'Apply complete: 222 done, 0 failed, 0 skipped, 222 write call(s).',
+      'Apply complete: 240 done, 0 failed, 0 skipped, 240 write call(s).',
     );
     const after = capture();
     expect(await run(['plan', ...common], after)).toBe(0);
-    expect(after.stdout).toEqual(['No changes. 222 resource(s) up to date.']);
+    expect(after.stdout).toEqual(['No changes. 240 resource(s) up to date.']);
   });
 
   it('apply refuses while another apply holds the lock, writes nothing, and --force-unlock proceeds', async () => {
@@ -92,7 +92,7 @@ describe('org-compliance CLI', () => {
     const io = capture();
     expect(await run(['plan', '--json', ...common], io)).toBe(2);
     const parsed = JSON.parse(io.stdout.join('\n'));
-    expect(parsed.summary).toEqual({ create: 222, update: 0, delete: 0, noop: 0 });
+    expect(parsed.summary).toEqual({ create: 240, update: 0, delete: 0, noop: 0 });
     expect(parsed.accounts.changed).toBe(false);
     expect(parsed.changes.slice(0, 3)).toMatchObject([
       { action: 'create', kind: 'glue-table', name: 'org_compliance.compacted_evaluations' },

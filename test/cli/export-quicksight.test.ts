@@ -115,6 +115,8 @@ describe('export-quicksight on the aws target: export, then plan', () => {
     const definition = body.Definition as Json & {
       DataSetIdentifierDeclarations: Json[];
       FilterGroups: Json[];
+      ParameterDeclarations?: Json[];
+      ColumnConfigurations?: Json[];
     };
     (firstVisual(body).Title as { FormatText: { PlainText: string } }).FormatText.PlainText =
       'Organization score, all catalog rules';
@@ -151,6 +153,7 @@ describe('export-quicksight on the aws target: export, then plan', () => {
           }),
         })),
         ParameterDeclarations: [
+          ...(definition.ParameterDeclarations ?? []),
           {
             DateTimeParameterDeclaration: {
               Name: 'asOf',
@@ -160,7 +163,8 @@ describe('export-quicksight on the aws target: export, then plan', () => {
             },
           },
         ],
-        ColumnConfigurations: [],
+        // The repository's field colours as they were; the console answers an empty list as [] (dropped).
+        ColumnConfigurations: definition.ColumnConfigurations ?? [],
       } as never,
     };
   }
@@ -222,18 +226,19 @@ describe('export-quicksight on the aws target: export, then plan', () => {
     expect(first.written).toBe(join(root, ANALYSIS_FILE));
     expect(first.text).toBe(text);
     expect({ sheets: first.sheets, visuals: first.visuals, warnings: first.warnings }).toEqual({
-      sheets: 6,
-      visuals: 17,
+      sheets: 10,
+      visuals: 31,
       warnings: [],
     });
     expect(text).not.toContain(ACCOUNT);
     expect(text).toContain('"DataSetArn": "${dataSet:org-compliance-accounts}"');
-    expect(text).not.toMatch(/RequestId|ResourceStatus|"ContentType"|"Actions"|AnalysisDefaults/);
+    expect(text).not.toMatch(/RequestId|ResourceStatus|"ContentType"|"Actions": \[\]|AnalysisDefaults/);
     // The file is the repository's, with the console's two edits and its theme, and nothing else.
     const expected = structuredClone(before);
     (firstVisual(expected).Title as { FormatText: { PlainText: string } }).FormatText.PlainText =
       'Organization score, all catalog rules';
     (expected.Definition as Json).ParameterDeclarations = [
+      ...((expected.Definition as Json).ParameterDeclarations as Json[]),
       {
         DateTimeParameterDeclaration: {
           Name: 'asOf',
@@ -265,7 +270,7 @@ describe('export-quicksight on the aws target: export, then plan', () => {
     expect(quickSight.filter((c) => c.action !== 'create').map((c) => c.kind)).toEqual([
       'quicksight-analysis',
     ]);
-    expect(quickSight).toHaveLength(21);
+    expect(quickSight).toHaveLength(31);
     // One STS call found the account for both the export and the plan.
     expect(stsMock.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
     expect(
@@ -371,7 +376,7 @@ describe('export-quicksight on the local target', () => {
     const shown = relative(process.cwd(), join(root, ANALYSIS_FILE));
     expect(io.stdout).toEqual([
       [
-        `Wrote ${shown}: analysis '${ANALYSIS}' ("org-compliance"), 6 sheets, 17 visuals.`,
+        `Wrote ${shown}: analysis '${ANALYSIS}' ("org-compliance"), 10 sheets, 31 visuals.`,
         "Review it with 'git diff', then run 'org-compliance plan' to see what apply would change (the dashboards published from it).",
       ].join('\n'),
     ]);
@@ -386,7 +391,7 @@ describe('export-quicksight on the local target', () => {
       [
         '~ quicksight-dashboard org-compliance (eu-west-1): update',
         '    ~ sheet "Accounts": visual "organization-score" (KPIVisual): Title.FormatText changed',
-        'Plan: 0 to create, 1 to update, 0 to delete, 221 unchanged.',
+        'Plan: 0 to create, 1 to update, 0 to delete, 239 unchanged.',
       ].join('\n'),
     ]);
   });

@@ -40,13 +40,13 @@ describe('quicksight/ as desired resources', () => {
     expect(principalArn(SRE, settings, ACCOUNT)).toBe(SRE);
   });
 
-  it('21 resources in dependency order, in the Glue region, with ARNs of this account', () => {
+  it('31 resources in dependency order, in the Glue region, with ARNs of this account', () => {
     const counts: Record<string, number> = {};
     for (const d of quicksight) counts[d.kind] = (counts[d.kind] ?? 0) + 1;
     expect(counts).toEqual({
       'quicksight-data-source': 1,
-      'quicksight-data-set': 9,
-      'quicksight-refresh-schedule': 9,
+      'quicksight-data-set': 14,
+      'quicksight-refresh-schedule': 14,
       'quicksight-analysis': 1,
       'quicksight-dashboard': 1,
     });
@@ -104,7 +104,7 @@ describe('quicksight/ as desired resources', () => {
     };
     const resources = desiredResources(authoring, TODAY, { quickSightAccountId: ACCOUNT });
     const dataSets = resources.filter((d) => d.kind === 'quicksight-data-set');
-    expect(dataSets).toHaveLength(9);
+    expect(dataSets).toHaveLength(14);
     for (const dataSet of dataSets) {
       const permissions = (dataSet.properties as QuickSightProperties).permissions;
       expect(permissions.map((p) => p.principal)).toEqual([ADMINS, SECURITY, SRE]);

@@ -108,18 +108,18 @@ describe('fault matrix: a failure in the middle of apply, then a second apply', 
     expect(failed[0]?.error).toMatch(
       /\(CreateDataSet in eu-west-1\): Rate exceeded \(gave up after 8 attempts\)$/,
     );
-    // The other 8 data sets were created; schedules, the analysis and the dashboard wait for them all.
+    // The other 13 data sets were created; schedules, the analysis and the dashboard wait for them all.
     const skipped = first.results.filter((r) => r.outcome === 'skipped');
     expect(skipped.map((r) => r.change.kind).sort()).toEqual([
       'quicksight-analysis',
       'quicksight-dashboard',
-      ...Array(9).fill('quicksight-refresh-schedule'),
+      ...Array(14).fill('quicksight-refresh-schedule'),
     ]);
     for (const r of skipped)
       expect(r.error).toBe(`not attempted: quicksight-data-set ${dataSet} failed first`);
     const store = w.fake.quickSight.store('eu-west-1');
     expect([store.dataSources.size, store.dataSets.size, store.analyses.size, store.dashboards.size]).toEqual(
-      [1, 8, 0, 0],
+      [1, 13, 0, 0],
     );
     expect(store.dataSets.has(dataSet)).toBe(false);
     // Everything before QuickSight is in place.
@@ -135,14 +135,14 @@ describe('fault matrix: a failure in the middle of apply, then a second apply', 
       'quicksight-analysis',
       'quicksight-dashboard',
       'quicksight-data-set',
-      ...Array(9).fill('quicksight-refresh-schedule'),
+      ...Array(14).fill('quicksight-refresh-schedule'),
     ]);
     const writes = w.fake
       .writeCalls()
       .slice(before)
       .map((c) => c.operation);
     expect(writes.filter((op) => op === 'CreateDataSet')).toHaveLength(1);
-    expect(writes.filter((op) => op === 'CreateRefreshSchedule')).toHaveLength(9);
+    expect(writes.filter((op) => op === 'CreateRefreshSchedule')).toHaveLength(14);
     // Over both applies, the service saw as many creates as one clean apply: nothing twice.
     const creates = (ops: string[]) => ops.filter((op) => op.startsWith('Create')).length;
     expect(creates(w.fake.writeCalls().map((c) => c.operation))).toBe(
@@ -164,6 +164,7 @@ describe('fault matrix: a failure in the middle of apply, then a second apply', 
       'glue-table org_compliance.ref_accounts',
       'glue-table org_compliance.ref_catalog_rules',
       'glue-table org_compliance.ref_exceptions',
+      'glue-table org_compliance.ref_rule_controls',
     ]);
     expect(
       Object.fromEntries(
@@ -209,9 +210,9 @@ describe('fault matrix: a failure in the middle of apply, then a second apply', 
     const failed = first.results.filter((r) => r.outcome === 'failed');
     expect(failed.map((r) => r.change.name)).toEqual([dataSet]);
     expect(failed[0]?.error).toMatch(/\(CreateDataSet in eu-west-1\): .*already exists/i);
-    expect(w.fake.quickSight.store('eu-west-1').dataSets.size).toBe(9);
+    expect(w.fake.quickSight.store('eu-west-1').dataSets.size).toBe(14);
     await converge(w, clean);
-    expect(w.fake.quickSight.store('eu-west-1').dataSets.size).toBe(9);
+    expect(w.fake.quickSight.store('eu-west-1').dataSets.size).toBe(14);
     expect(cleanResult.ok).toBe(true);
     expect(cleanWrites).toBeGreaterThan(0);
   });

@@ -46,7 +46,14 @@ const VIEWS = [
   'evaluations',
   'accounts',
   'exceptions',
+  'failing_resources',
+  'finding_changes',
+  'severity_summary',
+  'framework_summary',
+  'ou_summary',
 ];
+/** Views a data set joins in beside the view it is about (the rules' severity from the catalog). */
+const JOINED_VIEWS = ['catalog_rules'];
 
 describe('the shipped definitions in quicksight/', () => {
   it('read and validate with no diagnostic at all', () => {
@@ -67,7 +74,7 @@ describe('the shipped definitions in quicksight/', () => {
     });
     const dataSets = sources.filter((s) => s.kind === 'quicksight-data-set');
     expect(viewsReadBy(dataSets).filter((v) => v !== 'accounts')).toEqual(
-      VIEWS.filter((v) => v !== 'accounts').sort(),
+      [...VIEWS.filter((v) => v !== 'accounts'), ...JOINED_VIEWS].sort(),
     );
     expect(dataSets).toHaveLength(VIEWS.length);
     for (const ds of dataSets) expect(ds.json.ImportMode).toBe('SPICE');
@@ -114,7 +121,11 @@ describe('the shipped definitions in quicksight/', () => {
     expect(def.Sheets.map((s) => s.Name)).toEqual([
       'Accounts',
       'Rules',
+      'Resources',
+      'Changes',
       'Categories',
+      'Frameworks',
+      'OUs',
       'Trend',
       'Data health',
       'Exceptions',
@@ -127,6 +138,17 @@ describe('the shipped definitions in quicksight/', () => {
       expect.arrayContaining(['TableVisual', 'PivotTableVisual', 'HeatMapVisual']),
     );
     expect(types('Exceptions')).toEqual(['TableVisual']);
+    expect(types('Resources')).toEqual(['KPIVisual', 'KPIVisual', 'TableVisual']);
+    expect(types('Changes')).toEqual([
+      'KPIVisual',
+      'KPIVisual',
+      'KPIVisual',
+      'KPIVisual',
+      'TableVisual',
+      'TableVisual',
+    ]);
+    expect(types('Frameworks')).toEqual(['BarChartVisual', 'TableVisual']);
+    expect(types('OUs')).toEqual(['BarChartVisual', 'TableVisual']);
     for (const sheet of def.Sheets)
       for (const visual of sheet.Visuals) {
         const body = Object.values(visual)[0];
@@ -207,7 +229,7 @@ describe('the data sets against the views as DuckDB runs them', () => {
   });
 
   it('DESCRIBE gives every view a data set reads, with its SQL types', () => {
-    expect([...views.keys()].sort()).toEqual([...VIEWS].sort());
+    expect([...views.keys()].sort()).toEqual([...VIEWS, ...JOINED_VIEWS].sort());
     const type = (view: string, column: string) =>
       quickSightTypeOf(views.get(view)?.find((c) => c.name === column)?.type ?? '');
     expect(type('account_summary', 'score')).toBe('DECIMAL');
@@ -215,6 +237,14 @@ describe('the data sets against the views as DuckDB runs them', () => {
     expect(type('account_summary', 'last_snapshot')).toBe('DATETIME');
     expect(type('freshness', 'stale')).toBe('BIT');
     expect(type('accounts', 'owner')).toBe('STRING');
+    expect(type('failing_resources', 'first_seen')).toBe('DATETIME');
+    expect(type('failing_resources', 'days_failing')).toBe('INTEGER');
+    expect(type('failing_resources', 'excluded')).toBe('BIT');
+    expect(type('finding_changes', 'change')).toBe('STRING');
+    expect(type('severity_summary', 'score')).toBe('DECIMAL');
+    expect(type('framework_summary', 'rules')).toBe('INTEGER');
+    expect(type('ou_summary', 'depth')).toBe('INTEGER');
+    expect(type('catalog_rules', 'severity')).toBe('STRING');
   });
 
   it('every input column exists in its view with a type that holds it', () => {
@@ -256,7 +286,7 @@ describe('the data sets against the views as DuckDB runs them', () => {
     );
     const gone = checkDataSetColumns([source], new Map([...views].filter(([v]) => v !== 'rule_summary')));
     expect(gone.map(formatDiagnostic)).toEqual([
-      "quicksight/data-sets/broken.json:10:17: error: PhysicalTableMap.t.RelationalTable.Name: no view 'rule_summary' among the deployed views; they are: account_summary, accounts, category_summary, coverage, evaluations, exceptions, freshness, trend",
+      "quicksight/data-sets/broken.json:10:17: error: PhysicalTableMap.t.RelationalTable.Name: no view 'rule_summary' among the deployed views; did you mean 'ou_summary'?",
     ]);
   });
 });

@@ -71,33 +71,33 @@ describe('aws target against an in-process fake AWS, through the providers and t
     const target = () => createAwsTarget(repo.org, { clients: fake.clients(), sleep: async () => {} });
 
     const first = await runPlan(repo, target(), { today: TODAY });
-    // 178 rules, 4 tables, 3 reference objects, 14 views, and the 21 resources of quicksight/.
-    expect(first.plan.summary).toEqual({ create: 222, update: 0, delete: 0, noop: 0 });
+    // 178 rules, 7 tables, 4 reference objects, 20 views, and the 31 resources of quicksight/.
+    expect(first.plan.summary).toEqual({ create: 240, update: 0, delete: 0, noop: 0 });
     expect(first.accounts.changed).toBe(false);
     const t1 = target();
     const result = await apply(first.plan, t1);
     expect(result.ok).toBe(true);
     const writes = fake.writeCalls();
     // 178 rules (68 home + 55 × 2 other regions; the CloudFront rule is in us-east-1 only), the
-    // database the tables need, the snapshot table, the 2 compacted tables and 3 reference tables,
-    // the reference tables' 3 objects, and 14 views created through Athena, each then marked as
+    // database the tables need, the snapshot table, the 2 compacted tables and 4 reference tables,
+    // the reference tables' 4 objects, and 20 views created through Athena, each then marked as
     // ours on its Glue table.
     expect(writes.filter((c) => c.operation === 'PutOrganizationConfigRule')).toHaveLength(178);
     expect(writes.filter((c) => c.operation === 'CreateDatabase')).toHaveLength(1);
-    expect(writes.filter((c) => c.operation === 'CreateTable')).toHaveLength(6);
-    expect(writes.filter((c) => c.operation === 'PutObject')).toHaveLength(3);
-    expect(writes.filter((c) => c.operation === 'StartQueryExecution')).toHaveLength(14);
-    expect(writes.filter((c) => c.operation === 'UpdateTable')).toHaveLength(14);
-    // QuickSight: 21 creates, and the dashboard's first version published once it succeeded.
-    expect(writes.filter((c) => c.service === 'quicksight')).toHaveLength(22);
-    expect(result.writes).toBe(238);
+    expect(writes.filter((c) => c.operation === 'CreateTable')).toHaveLength(7);
+    expect(writes.filter((c) => c.operation === 'PutObject')).toHaveLength(4);
+    expect(writes.filter((c) => c.operation === 'StartQueryExecution')).toHaveLength(20);
+    expect(writes.filter((c) => c.operation === 'UpdateTable')).toHaveLength(20);
+    // QuickSight: 31 creates, and the dashboard's first version published once it succeeded.
+    expect(writes.filter((c) => c.service === 'quicksight')).toHaveLength(32);
+    expect(result.writes).toBe(262);
 
     const second = await runPlan(repo, target(), { today: TODAY });
     expect(second.plan.hasChanges).toBe(false);
     const t2 = target();
     const again = await apply(second.plan, t2);
     expect(again.writes).toBe(0);
-    expect(fake.writeCalls()).toHaveLength(238);
+    expect(fake.writeCalls()).toHaveLength(262);
 
     // Every parameter value went out explicitly, defaults included.
     const put = fake.calls.find(
@@ -136,8 +136,8 @@ describe('aws target against an in-process fake AWS, through the providers and t
       Object.fromEntries([...new Set(names)].map((n) => [n, names.filter((x) => x === n).length]));
     expect(perKind(creates.map((c) => c.kind))).toEqual({
       'quicksight-data-source': 1,
-      'quicksight-data-set': 9,
-      'quicksight-refresh-schedule': 9,
+      'quicksight-data-set': 14,
+      'quicksight-refresh-schedule': 14,
       'quicksight-analysis': 1,
       'quicksight-dashboard': 1,
     });
@@ -149,8 +149,8 @@ describe('aws target against an in-process fake AWS, through the providers and t
     const writes = fake.writeCalls().filter((c) => c.service === 'quicksight');
     expect(perKind(writes.map((c) => c.operation))).toEqual({
       CreateDataSource: 1,
-      CreateDataSet: 9,
-      CreateRefreshSchedule: 9,
+      CreateDataSet: 14,
+      CreateRefreshSchedule: 14,
       CreateAnalysis: 1,
       CreateDashboard: 1,
       UpdateDashboardPublishedVersion: 1,
@@ -170,9 +170,9 @@ describe('aws target against an in-process fake AWS, through the providers and t
 
     const qs = fake.quickSight.store(QS_REGION);
     expect([qs.dataSources.size, qs.dataSets.size, qs.analyses.size, qs.dashboards.size]).toEqual([
-      1, 9, 1, 1,
+      1, 14, 1, 1,
     ]);
-    expect([...qs.dataSets.values()].reduce((n, d) => n + d.schedules.size, 0)).toBe(9);
+    expect([...qs.dataSets.values()].reduce((n, d) => n + d.schedules.size, 0)).toBe(14);
     // Permissions: group/org-compliance-admins owns everything; group/sre and group/security view
     // the dashboard, and get nothing on the data source, the data sets or the analysis
     // (quicksight.viewersCanAuthor is false).
@@ -187,7 +187,7 @@ describe('aws target against an in-process fake AWS, through the providers and t
     });
     expect(granted(qs.dashboards.get('org-compliance'))).toEqual(expectedGrants('quicksight-dashboard'));
     const grants = writes.flatMap((c) => (c.input.Permissions as { Principal: string }[] | undefined) ?? []);
-    expect(grants).toHaveLength(1 + 9 + 1 + 3);
+    expect(grants).toHaveLength(1 + 14 + 1 + 3);
     expect(new Set(grants.map((g) => g.Principal))).toEqual(new Set([ADMINS, SRE, SECURITY]));
 
     // What QuickSight keeps is not what was sent: the declarations come back in another order,
@@ -200,7 +200,7 @@ describe('aws target against an in-process fake AWS, through the providers and t
     const keptIds = ((analysis?.definition.DataSetIdentifierDeclarations ?? []) as Json[]).map(
       (d) => d.Identifier,
     );
-    expect(keptIds).toHaveLength(9);
+    expect(keptIds).toHaveLength(14);
     expect(keptIds).toEqual([...sentIds].reverse());
     expect(at(createAnalysis?.input, 'Definition', 'Sheets', 0).ContentType).toBeUndefined();
     expect(at(analysis?.definition, 'Sheets', 0).ContentType).toBe('INTERACTIVE');
@@ -229,7 +229,7 @@ describe('aws target against an in-process fake AWS, through the providers and t
     expect(text.split('\n')).toEqual([
       `~ quicksight-analysis org-compliance (${QS_REGION}): update`,
       '    ~ sheet "Accounts": visual "accounts-by-score" (TableVisual): Title.FormatText changed',
-      'Plan: 0 to create, 1 to update, 0 to delete, 221 unchanged.',
+      'Plan: 0 to create, 1 to update, 0 to delete, 239 unchanged.',
     ]);
 
     const before = fake.calls.length;
@@ -390,7 +390,7 @@ describe('aws target against an in-process fake AWS, through the providers and t
     const first = fake.calls.length;
     expect((await runPlan(repo, t, { today: TODAY })).plan.hasChanges).toBe(false);
     expect(count(first, 'ListDataSets')).toHaveLength(1);
-    expect(dataSetTagReads(first)).toHaveLength(9);
+    expect(dataSetTagReads(first)).toHaveLength(14);
 
     // A data set edited and untagged by hand between two plans: the second plan reads the tags
     // again, so it sees that the tool no longer owns it and refuses to change it.
@@ -401,7 +401,7 @@ describe('aws target against an in-process fake AWS, through the providers and t
     dataSet.body = { ...dataSet.body, Name: 'trend (edited by hand)' };
     const again = await runPlan(repo, t, { today: TODAY });
     expect(count(second, 'ListDataSets')).toHaveLength(1);
-    expect(dataSetTagReads(second)).toHaveLength(9);
+    expect(dataSetTagReads(second)).toHaveLength(14);
     expect(again.plan.conflicts.map((c) => c.subject)).toEqual([
       `quicksight-data-set/${QS_REGION}/org-compliance-trend`,
     ]);
@@ -412,7 +412,7 @@ describe('aws target against an in-process fake AWS, through the providers and t
     const fake = new FakeAws(syntheticOrganization(DEMO_ORG));
     const target = () => createAwsTarget(repo.org, { clients: fake.clients(), sleep: async () => {} });
     const first = await runPlan(repo, target(), { today: TODAY });
-    expect(first.plan.summary).toEqual({ create: 201, update: 0, delete: 0, noop: 0 });
+    expect(first.plan.summary).toEqual({ create: 209, update: 0, delete: 0, noop: 0 });
     expect((await apply(first.plan, target())).ok).toBe(true);
     expect((await runPlan(repo, target(), { today: TODAY })).plan.hasChanges).toBe(false);
     expect(fake.calls.filter((c) => c.service === 'quicksight' || c.service === 'sts')).toEqual([]);

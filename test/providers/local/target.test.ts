@@ -34,11 +34,11 @@ describe('local target, end to end', () => {
     const target = createLocalTarget(repo.org, localDir);
     const first = await runPlan(repo, target, { today: TODAY });
     // 68 rules: 12 run in the home region only, 1 in us-east-1 only (CloudFront), 55 in each of 3
-    // regions; the snapshot table, the 2 compacted tables and 3 reference tables (accounts,
-    // catalog rules, exceptions) with their 3 objects; 14 views (4 generated, 10 from sql/views/); QuickSight: 1 data source,
-    // 9 data sets, 9 refresh schedules, 1 analysis, 1 dashboard.
+    // regions; the snapshot table, the 2 compacted tables and 4 reference tables (accounts,
+    // catalog rules, rule controls, exceptions) with their 4 objects; 20 views (5 generated, 15 from sql/views/); QuickSight: 1 data source,
+    // 14 data sets, 14 refresh schedules, 1 analysis, 1 dashboard.
     expect(first.plan.summary).toEqual({
-      create: 12 + 1 + 55 * 3 + 6 + 3 + 14 + 21,
+      create: 12 + 1 + 55 * 3 + 7 + 4 + 20 + 31,
       update: 0,
       delete: 0,
       noop: 0,
@@ -47,7 +47,7 @@ describe('local target, end to end', () => {
 
     const result = await apply(first.plan, target);
     expect(result.ok).toBe(true);
-    expect(result.writes).toBe(222);
+    expect(result.writes).toBe(240);
     // Deploying the dashboard rendered it.
     const page = await readFile(join(localDir, 'quicksight/dashboards/org-compliance.html'), 'utf8');
     expect(page).toContain('<title>');
@@ -58,7 +58,7 @@ describe('local target, end to end', () => {
     const again = createLocalTarget(repo.org, localDir);
     const second = await runPlan(repo, again, { today: TODAY });
     expect(second.plan.hasChanges).toBe(false);
-    expect(second.plan.summary.noop).toBe(222);
+    expect(second.plan.summary.noop).toBe(240);
     const secondApply = await apply(second.plan, again);
     expect(secondApply.writes).toBe(0);
     expect(again.writeCount()).toBe(0);
