@@ -50,7 +50,7 @@ export async function planImpact(
   const sql = impactSql(repo, changes);
   const bytes = Buffer.byteLength(sql, 'utf8');
   if (bytes > ATHENA_QUERY_MAX_BYTES) {
-    const reason = `the impact query would be ${bytes} bytes, over Athena's limit of ${ATHENA_QUERY_MAX_BYTES} (the exceptions of config/exceptions.yaml are inlined into it)`;
+    const reason = `the impact query would be ${bytes} bytes, over Athena's limit of ${ATHENA_QUERY_MAX_BYTES} (the new and changed exceptions of config/exceptions.yaml are inlined into it)`;
     return { impact: skippedImpact(changes, repo, reason), notices: [skipNotice(reason)] };
   }
   progress(`Measuring the change on today's data (one query, ${bytes} bytes)`);

@@ -4,7 +4,8 @@
  * (daily_evaluations, the newest day of each account and region within the window) once, judges
  * each twice — as the deployed views do (their exclusion tag, the deployed `exceptions`, the first
  * covering exception by id, applied until it expires) and as the repository would (its tag, its
- * exceptions inlined as VALUES, its removed rules and newly excluded accounts) — and returns only
+ * exceptions: the deployed ones it keeps and its new and changed ones inlined as VALUES, its removed
+ * rules and newly excluded accounts) — and returns only
  * aggregates: score counts per category, totals per changed subject, and its top (account, rule)
  * pairs. Pure: text in, text out.
  */
@@ -70,29 +71,40 @@ function inList(values: string[]): string {
   return values.length ? values.map(stringLiteral).join(', ') : 'CAST(NULL AS varchar)';
 }
 
-/** The repository's exceptions as rows of the exceptions view's columns. */
-function desiredExceptions(repo: Repository): string {
-  const table = exceptionsTable(repo.exceptions);
-  const wanted = [
-    'exception_id',
-    'rule_pattern',
-    'account_id',
-    'resource_type_pattern',
-    'resource_id_pattern',
-    'tag_key',
-    'tag_value',
-    'expires',
-  ];
-  const at = wanted.map((c) => table.columns.findIndex(([n]) => n === c));
-  return valuesView(
-    wanted.map((c) => [c, c === 'expires' ? 'date' : 'varchar']),
+const EXCEPTION_COLUMNS = [
+  'exception_id',
+  'rule_pattern',
+  'account_id',
+  'resource_type_pattern',
+  'resource_id_pattern',
+  'tag_key',
+  'tag_value',
+  'expires',
+];
+
+/**
+ * The repository's exceptions as rows of the exceptions view's columns: the deployed ones it keeps
+ * as they are, read from the `exceptions` view, and the new and changed ones inlined. The query
+ * grows with the changed exceptions only.
+ */
+function desiredExceptions(repo: Repository, changes: ImpactChanges, db: string): string {
+  const changed = changes.exceptions.map((e) => e.id);
+  const inlined = new Set(changes.exceptions.filter((e) => e.change !== 'removed').map((e) => e.id));
+  const table = exceptionsTable(repo.exceptions.filter((e) => inlined.has(e.id)));
+  const at = EXCEPTION_COLUMNS.map((c) => table.columns.findIndex(([n]) => n === c));
+  const values = valuesView(
+    EXCEPTION_COLUMNS.map((c) => [c, c === 'expires' ? 'date' : 'varchar']),
     table.rows.map((row) =>
       at.map((i, k) => {
         const v = row[i] ?? null;
-        return wanted[k] === 'expires' && typeof v === 'string' ? { date: v } : (v as string | null);
+        return EXCEPTION_COLUMNS[k] === 'expires' && typeof v === 'string'
+          ? { date: v }
+          : (v as string | null);
       }),
     ),
   );
+  const kept = changed.length ? `\nWHERE exception_id NOT IN (${inList(changed)})` : '';
+  return `SELECT ${EXCEPTION_COLUMNS.join(', ')}\nFROM ${db}.exceptions${kept}\nUNION ALL\n${values}`;
 }
 
 /** Each evaluation of the newest snapshots with its state before (deployed) and after (repository). */
@@ -111,7 +123,7 @@ function statesSql(repo: Repository, changes: ImpactChanges, db: string): string
   GROUP BY account_id, region
 ),
 desired AS (
-${desiredExceptions(repo)}
+${desiredExceptions(repo, changes, db)}
 ),
 ${exceptionList('deployed', `${db}.exceptions`)},
 ${exceptionList('desired', 'desired')},

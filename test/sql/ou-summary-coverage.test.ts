@@ -148,6 +148,13 @@ const FILES: { account: string; day: string; evaluations: Evaluation[] }[] = [
         result: 'COMPLIANT',
       },
       { rule: 'logging-enabled', type: 'AWS::S3::Bucket', id: 'sb-1', result: 'COMPLIANT' },
+      // Another tool's Organization Config Rule: its suffix differs per account.
+      {
+        rule: 'OrgConfigRule-tagging-policy-abcdefgh',
+        type: 'AWS::S3::Bucket',
+        id: 'sb-1',
+        result: 'COMPLIANT',
+      },
     ],
   },
   {
@@ -172,6 +179,12 @@ const FILES: { account: string; day: string; evaluations: Evaluation[] }[] = [
         type: 'AWS::::Account',
         id: CARDS_EU,
         result: 'NON_COMPLIANT',
+      },
+      {
+        rule: 'OrgConfigRule-tagging-policy-x7k2m9qp',
+        type: 'AWS::S3::Bucket',
+        id: 'eu-1',
+        result: 'COMPLIANT',
       },
     ],
   },
@@ -407,12 +420,13 @@ describe('coverage', () => {
     expect(got).toEqual([{ rule: 'security-iam-password-policy', excluded_accounts: `${SANDBOX},${LAB}` }]);
   });
 
-  it('rules outside the catalog under one name: Security Hub and conformance-pack suffixes removed, letters only too', async () => {
+  it('rules outside the catalog under one name: Security Hub, conformance-pack and organization rule suffixes removed, letters only too', async () => {
     const got = await rows(
       `SELECT rule, evaluations FROM "org_compliance".coverage WHERE kind = 'not-in-catalog' ORDER BY rule`,
     );
     expect(got).toEqual([
       { rule: 'CustomRuleForAccount-conformance-pack', evaluations: 2 },
+      { rule: 'OrgConfigRule-tagging-policy', evaluations: 2 },
       { rule: 'logging-enabled', evaluations: 1 },
       { rule: 'securityhub-s3-bucket-ssl-requests-only', evaluations: 2 },
     ]);
