@@ -13,6 +13,7 @@ import type { QuickSightKind, QuickSightSource } from '../model/quicksight.js';
 import { isRecord } from '../model/values.js';
 import { dataSetColumns, expressionReferences } from './columns.js';
 import { checkCustomActions } from './custom-actions.js';
+import { checkColors } from './field-colors.js';
 import { diagnosticAt, ID_MEMBER, type JsonPath } from './files.js';
 import { REQUEST_MEMBERS } from './normalize.js';
 import {
@@ -506,6 +507,7 @@ function checkDefinition(
   checkFilters(ctx, sheets);
   checkVisualFields(ctx);
   checkCustomActions(def, ctx.at);
+  checkColors(def, ctx.at);
   return out;
 }
 
