@@ -75,10 +75,14 @@ export function allFailingResourcesSql(database: string, severities?: readonly s
   return `SELECT ${FAILING_RESOURCE_COLUMNS.join(', ')} ${fromView(database, severities)} ORDER BY ${ORDER}`;
 }
 
-/** The first `limit` failing resources, each row carrying the total (`total`): one query. */
+/**
+ * The first `limit` failing resources, each row carrying the total (`total`): one query. With a
+ * limit of 0, one row with the total alone.
+ */
 export function failingResourcesSql(database: string, limit: number, severities?: readonly string[]): string {
   if (!Number.isInteger(limit) || limit < 0)
     throw new Error(`the number of resources to show must be a whole number, got ${limit}`);
+  if (limit === 0) return `SELECT count(*) AS total ${fromView(database, severities)}`;
   return `SELECT ${FAILING_RESOURCE_COLUMNS.join(', ')}, count(*) OVER () AS total ${fromView(database, severities)} ORDER BY ${ORDER} LIMIT ${limit}`;
 }
 
@@ -126,7 +130,8 @@ export function failingResource(r: Row): FailingResource {
 
 /** The rows of failingResourcesSql: the items, and the total the first row carries (0 without rows). */
 export function resourceList(rows: readonly Row[]): ResourceList {
-  const items = rows.map(failingResource);
+  // The count alone (a limit of 0) is no resource.
+  const items = rows.filter((r) => 'account_id' in r).map(failingResource);
   const first = rows[0];
   const total = first === undefined ? 0 : whole(first, 'total');
   return { total, shown: items.length, items };

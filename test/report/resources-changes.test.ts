@@ -162,6 +162,8 @@ describe('failing resources', () => {
     // Athena's text: 'true', '26'.
     expect(list.items[1]?.excluded).toBe(true);
     expect(resourceList([])).toEqual({ total: 0, shown: 0, items: [] });
+    // --resources 0: the total alone.
+    expect(resourceList([{ total: 40 }])).toEqual({ total: 40, shown: 0, items: [] });
   });
 
   it('a row without its resource id, or with days failing that are not a whole number, is an error naming the column', () => {
@@ -178,6 +180,9 @@ describe('failing resources', () => {
       'SELECT account_id, account_name, ou, owner, region, rule, category, severity, resource_type, resource_id, first_seen, days_failing, excluded, exclusion_reason, count(*) OVER () AS total FROM "org_compliance".failing_resources ORDER BY days_failing DESC, account_id, region, rule, resource_type, resource_id LIMIT 100',
     );
     expect(() => failingResourcesSql('org_compliance', 1.5)).toThrow(/whole number/);
+    expect(failingResourcesSql('org_compliance', 0)).toBe(
+      'SELECT count(*) AS total FROM "org_compliance".failing_resources',
+    );
     // --min-severity: filtered in the query, so the total counts what is listed.
     expect(failingResourcesSql('org_compliance', 10, ['critical', 'high'])).toContain(
       `FROM "org_compliance".failing_resources WHERE severity IN ('critical', 'high') ORDER BY`,
