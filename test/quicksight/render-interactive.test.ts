@@ -220,6 +220,6 @@ describe('cubes', () => {
       actionColumns: [],
       rows: (f) => f.rows,
     });
-    expect(spec).toEqual({ fixed: '25,001 distinct lines, more than the page recomputes (25,000)' });
+    expect(spec).toEqual({ fixed: '50,001 distinct lines, more than the page recomputes (50,000)' });
   });
 });

@@ -127,7 +127,8 @@ function limit(V, groups) {
   }
   return kept;
 }
-function dimText(V, i, g) { if (g.other) return 'Other'; var k = V.keys[V.dims[i]]; return k.text[g.dims[i]]; }
+function keyText(k, c) { var t = k.text ? k.text[c] : 0; if (t !== 0) return t; var v = k.dict[c]; return v === null ? '' : String(v); }
+function dimText(V, i, g) { if (g.other) return 'Other'; return keyText(V.keys[V.dims[i]], g.dims[i]); }
 function dimRaw(V, i, g) { var v = V.keys[V.dims[i]].dict[g.dims[i]]; return v === null ? '' : String(v); }
 function drawTable(V, id, body) {
   var groups = sortGroups(V, group(V, id, V.dims.slice(0, V.dims.length)));
@@ -162,7 +163,7 @@ function series(V, id) {
     full.forEach(function (g) { values[g.dims[1]] = true; });
     var codes = Object.keys(values).map(Number).sort(function (a, b) { return cmp(V.keys[V.dims[1]].dict[a], V.keys[V.dims[1]].dict[b], false); });
     codes.forEach(function (c) {
-      var name = V.keys[V.dims[1]].text[c]; var raw = V.keys[V.dims[1]].dict[c];
+      var name = keyText(V.keys[V.dims[1]], c); var raw = V.keys[V.dims[1]].dict[c];
       list.push({ name: name, color: V.draw.colors[String(raw)], values: cats.map(function (cg) {
         var g = full.find(function (f) { return f.dims[0] === (cg.dims ? cg.dims[0] : -1) && f.dims[1] === c; });
         return g ? g.values[0] : null;

@@ -56,8 +56,8 @@ export interface CubeKey {
   column: string;
   /** Distinct values (null as null). */
   dict: unknown[];
-  /** Dimensions: the text of each value as the visual shows it. */
-  text?: string[];
+  /** Dimensions: the text of each value as the visual shows it; 0 where it is the value itself (absent when all are). */
+  text?: (string | 0)[];
 }
 
 export interface Cube {
@@ -105,10 +105,10 @@ export interface PageData {
 }
 
 /**
- * Lines of one visual's cube the page carries at most (about 100 bytes each for a wide table):
+ * Lines of one visual's cube the page carries at most (about 60 bytes each for a wide table):
  * a visual with more is drawn once, with every value, and says it does not follow the filters.
  */
-export const MAX_CUBE_LINES = 25_000;
+export const MAX_CUBE_LINES = 50_000;
 
 const LIST_OPS: Record<string, string> = { CONTAINS: 'EQUALS', DOES_NOT_CONTAIN: 'DOES_NOT_EQUAL' };
 
@@ -468,7 +468,12 @@ export function visualSpec(o: SpecInput): VisualSpec | { fixed: string } {
     [...shape.dims, ...(shape.color ? [shape.color] : [])].forEach((f, i) => {
       const key = cube.keys[dims[i] as number] as CubeKey;
       const s = shown(o.env, frame, f);
-      key.text = key.dict.map((v) => s.text(v));
+      // 0: the text is the value itself (most strings), so the page does not carry it twice.
+      const text = key.dict.map((v) => {
+        const t = s.text(v);
+        return t === (v === null ? '' : String(v)) ? 0 : t;
+      });
+      if (text.some((t) => t !== 0)) key.text = text;
     });
     return {
       ...cube,
