@@ -153,7 +153,7 @@ describe('action bundles from a copy without node_modules, against moto', () => 
     const plan = JSON.parse(first.outputs['plan-json'] ?? '{}') as {
       changes: { kind: string; action: string; key: string }[];
     };
-    // The snapshot table, the two compacted tables and the three reference tables (their objects
+    // The snapshot table, the two compacted tables and the four reference tables (their objects
     // are scope views).
     expect(plan.changes.map((c) => c.key).sort()).toEqual([
       'glue-table/eu-west-1/org_compliance.compacted_evaluations',
@@ -162,8 +162,9 @@ describe('action bundles from a copy without node_modules, against moto', () => 
       'glue-table/eu-west-1/org_compliance.ref_accounts',
       'glue-table/eu-west-1/org_compliance.ref_catalog_rules',
       'glue-table/eu-west-1/org_compliance.ref_exceptions',
+      'glue-table/eu-west-1/org_compliance.ref_rule_controls',
     ]);
-    expect(plan.changes.map((c) => c.action)).toEqual(Array(6).fill('create'));
+    expect(plan.changes.map((c) => c.action)).toEqual(Array(7).fill('create'));
 
     const applied = await runCopy('apply', { root, today: TODAY, scope: 'glue' });
     expectLoaded(applied);
@@ -171,7 +172,7 @@ describe('action bundles from a copy without node_modules, against moto', () => 
     expect(applied.outputs.ok).toBe('true');
     expect(JSON.parse(applied.outputs['result-json'] ?? '{}')).toMatchObject({
       ok: true,
-      results: Array(6).fill({ action: 'create', outcome: 'done' }),
+      results: Array(7).fill({ action: 'create', outcome: 'done' }),
     });
 
     // Read back what moto stored, not what was sent.

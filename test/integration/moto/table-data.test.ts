@@ -46,13 +46,14 @@ describe('reference data on moto S3', () => {
       'org_compliance.ref_accounts',
       'org_compliance.ref_catalog_rules',
       'org_compliance.ref_exceptions',
+      'org_compliance.ref_rule_controls',
     ]);
     const target = createAwsTarget(repo.org, { mode: 'write', maxAttempts: 2 });
     const first = plan(desired, await target.providers['table-data'].read(desired));
-    expect(first.changes.map((c) => c.action)).toEqual(['create', 'create', 'create']);
+    expect(first.changes.map((c) => c.action)).toEqual(['create', 'create', 'create', 'create']);
     const result = await apply(first, target);
     expect(result.ok).toBe(true);
-    expect(target.writesByOperation()).toEqual({ PutObject: 3 });
+    expect(target.writesByOperation()).toEqual({ PutObject: 4 });
 
     const accounts = desired[0]?.properties;
     const { bucket, key } = parseS3Uri(accounts?.location ?? '');
