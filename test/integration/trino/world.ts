@@ -395,6 +395,18 @@ export async function buildWorld(options: WorldOptions = {}): Promise<World> {
         doc.setIn(['compliance', 'trendDays'], days + 2);
         await writeFile(orgYaml, doc.toString({ lineWidth: 0 }));
       }
+      // One rule kept out of two active accounts (excludedAccounts), so that both engines judge
+      // coverage's exclusion of them too (catalog_rules.excluded_accounts).
+      const kept = organization.accounts.filter((a) => a.state === 'ACTIVE').slice(0, 2);
+      const rulesYaml = join(root, 'config', 'rules.yaml');
+      const rulesText = await readFile(rulesYaml, 'utf8');
+      await writeFile(
+        rulesYaml,
+        rulesText.replace(
+          /(- name: security-iam-password-policy\n)/,
+          `$1    excludedAccounts: [${kept.map((a) => `'${a.id}'`).join(', ')}]\n`,
+        ),
+      );
       const loaded = await loadRepository(root, { today });
       if (!loaded.repository) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
       await writeSnapshots({
