@@ -188,7 +188,7 @@ describe('nothing secret leaks from an end-to-end run', () => {
       if (file !== undefined) show(`${localDir}/${name}`, file);
     }
     const planJson = captured.find((c) => c.channel === 'org-compliance plan --json: stdout')?.text ?? '';
-    expect(JSON.parse(planJson).summary).toEqual({ create: 222, update: 0, delete: 0, noop: 0 });
+    expect(JSON.parse(planJson).summary).toEqual({ create: 240, update: 0, delete: 0, noop: 0 });
   }, 120_000);
 
   it('the actions: plan with its PR comment, apply, discover, report by e-mail and webhook', async () => {
@@ -292,12 +292,12 @@ describe('nothing secret leaks from an end-to-end run', () => {
     for (const i of gh.issues) show(`issue #${i.number}`, `${i.title}\n${i.body ?? ''}`);
     // The run showed what it should: the plan, the report, the comment.
     const all = captured.map((c) => c.text).join('\n');
-    expect(all).toContain('Plan: 222 to create');
+    expect(all).toContain('Plan: 240 to create');
     expect(all).toContain('<!doctype html>');
     // The plan action ran after the CLI's apply: its comment says so.
     const comments = captured.filter((c) => c.channel.startsWith('PR comment'));
     expect(comments).toHaveLength(1);
-    expect(comments[0]?.text).toMatch(/\b222\b/);
+    expect(comments[0]?.text).toMatch(/\b240\b/);
     expect(captured.length).toBeGreaterThan(40);
     expect(findLeaks(captured, SECRETS)).toEqual([]);
   });
