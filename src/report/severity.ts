@@ -112,17 +112,10 @@ export function severityHtml(
 }
 
 /**
- * `--min-severity`: the report's rule list and failing resources keep only what is `min` or more
- * severe (`unrated` is the least); the totals, severities and everything else stay whole.
+ * `--min-severity`: the report's rule list keeps only rules `min` or more severe (`unrated` is the
+ * least); the totals, severities, frameworks and the rest stay whole. The failing resources are
+ * filtered in their query (pipeline/report.ts), so that their total counts what is listed.
  */
-export function filterBySeverity<
-  R extends {
-    rules: { severity: string }[];
-    resources?: { items: { severity: string | null }[]; shown: number };
-  },
->(report: R, min: Severity): R {
-  const rules = report.rules.filter((r) => atLeast(r.severity, min));
-  if (!report.resources) return { ...report, rules };
-  const items = report.resources.items.filter((r) => atLeast(r.severity ?? 'unrated', min));
-  return { ...report, rules, resources: { ...report.resources, items, shown: items.length } };
+export function filterBySeverity<R extends { rules: { severity: string }[] }>(report: R, min: Severity): R {
+  return { ...report, rules: report.rules.filter((r) => atLeast(r.severity, min)) };
 }

@@ -201,5 +201,11 @@ describe('severity and framework views on DuckDB', () => {
     expect(severities.length).toBeGreaterThan(0);
     expect(severities.filter((x: string) => !minSeverity.has(x))).toEqual([]);
     expect(high.resources.shown).toBe(severities.length);
+    const [counted] = await session.query(
+      `SELECT count(*) AS n FROM "org_compliance".failing_resources WHERE severity IN ('critical', 'high')`,
+      'test',
+    );
+    expect(high.resources.total).toBe(Number(counted?.n));
+    expect(high.resources.total).toBeLessThan(whole.resources.total);
   });
 });
