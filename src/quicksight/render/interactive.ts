@@ -270,7 +270,7 @@ class CubeBuilder {
 
   /** One line per distinct key combination of the rows, in the order they first appear. */
   build(rows: Row[]): Cube {
-    const dicts = this.keys.map(() => new Map<string, number>());
+    const dicts = this.keys.map(() => new Map<unknown, number>());
     const keys: CubeKey[] = this.keys.map((k) => ({ column: k.column, dict: [] }));
     const codes: number[][] = this.keys.map(() => []);
     const parts: (number | null)[][] = this.comps.map(() => []);
@@ -279,8 +279,9 @@ class CubeBuilder {
       const c = this.keys.map((k, i) => {
         const v = k.get(r);
         const value = isNullish(v) ? null : typeof v === 'bigint' ? Number(v) : v;
-        const s = JSON.stringify(value);
-        const dict = dicts[i] as Map<string, number>;
+        // Strings, numbers and null are their own key (a Map compares them by value); others as JSON.
+        const s = value === null || typeof value !== 'object' ? value : JSON.stringify(value);
+        const dict = dicts[i] as Map<unknown, number>;
         let code = dict.get(s);
         if (code === undefined) {
           code = dict.size;
