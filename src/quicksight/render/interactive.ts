@@ -32,7 +32,7 @@ import { columnOf, inScope } from './filters.js';
 import { type NumberStyle, styleOf } from './format.js';
 import { dimensionValue } from './shape.js';
 import type { Row } from './types.js';
-import { list, shown, type VisualEnv, visualType } from './visuals.js';
+import { list, shown, tableColumns, type VisualEnv, visualType } from './visuals.js';
 
 /** A filter whose values the person picks: in a control, or through a parameter an action or control sets. */
 export interface DynamicFilter {
@@ -503,31 +503,19 @@ function drawOptions(
   const v = o.visual;
   if (v.TableVisual) {
     const cfg = v.TableVisual.ChartConfiguration;
-    const options = new Map(list(cfg?.FieldOptions?.SelectedFieldOptions).map((x) => [x.FieldId ?? '', x]));
-    const fields = [...shape.dims, ...shape.measures];
-    const order = list(cfg?.FieldOptions?.Order);
-    const ordered = order.length
-      ? [
-          ...order
-            .map((fid) => fields.find((f) => f.fieldId === fid))
-            .filter((f): f is Field => f !== undefined),
-          ...fields.filter((f) => !order.includes(f.fieldId)),
-        ]
-      : fields;
+    const columns = tableColumns(cfg, [...shape.dims, ...shape.measures]);
     return {
       unaggregated: shape.unaggregated === true,
       totals: cfg?.TotalOptions?.TotalsVisibility === 'VISIBLE',
       totalLabel: cfg?.TotalOptions?.CustomLabel ?? 'Total',
-      columns: ordered
-        .filter((f) => options.get(f.fieldId)?.Visibility !== 'HIDDEN')
-        .map((f) => {
-          const d = shape.dims.indexOf(f);
-          return {
-            fid: f.fieldId,
-            num: shown(o.env, frame, f).kind === 'number',
-            ...(d >= 0 ? { d } : { m: shape.measures.indexOf(f) }),
-          };
-        }),
+      columns: columns.map((f) => {
+        const d = shape.dims.indexOf(f);
+        return {
+          fid: f.fieldId,
+          num: shown(o.env, frame, f).kind === 'number',
+          ...(d >= 0 ? { d } : { m: shape.measures.indexOf(f) }),
+        };
+      }),
     };
   }
   const colorField = shape.color ?? (shape.measures.length === 1 ? shape.dims[0] : undefined);

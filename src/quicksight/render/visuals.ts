@@ -580,6 +580,21 @@ function cellStyle(colors: CellColors, fieldId: string, v: unknown): string {
   return ` style="${bg ? `background:${bg}${fg ? '' : contrastText(bg)}` : ''}${fg ? `${bg ? ';' : ''}color:${fg}` : ''}"`;
 }
 
+/** A table's visible fields in the order of its FieldOptions (fields it does not order last). */
+export function tableColumns(cfg: TableConfiguration | undefined, fields: Field[]): Field[] {
+  const options = new Map(list(cfg?.FieldOptions?.SelectedFieldOptions).map((o) => [o.FieldId ?? '', o]));
+  const order = list(cfg?.FieldOptions?.Order);
+  const ordered = order.length
+    ? [
+        ...order
+          .map((fid) => fields.find((f) => f.fieldId === fid))
+          .filter((f): f is Field => f !== undefined),
+        ...fields.filter((f) => !order.includes(f.fieldId)),
+      ]
+    : fields;
+  return ordered.filter((f) => options.get(f.fieldId)?.Visibility !== 'HIDDEN');
+}
+
 const MAX_ROWS = 1000;
 
 /** The field id of the count column of a table whose identical lines are shown once. */
@@ -626,18 +641,9 @@ function table(
   if (fields.length === 0) throw new RenderError('the table has no fields');
   const p = prepare(env, id, fields);
   const options = new Map(list(cfg.FieldOptions?.SelectedFieldOptions).map((o) => [o.FieldId ?? '', o]));
-  const order = list(cfg.FieldOptions?.Order);
-  const ordered = order.length
-    ? [
-        ...order
-          .map((fid) => fields.find((f) => f.fieldId === fid))
-          .filter((f): f is Field => f !== undefined),
-        ...fields.filter((f) => !order.includes(f.fieldId)),
-      ]
-    : fields;
-  const columns = ordered
-    .filter((f) => options.get(f.fieldId)?.Visibility !== 'HIDDEN')
-    .map((f) => shown(env, p.frame, f, options.get(f.fieldId)?.CustomLabel));
+  const columns = tableColumns(cfg, fields).map((f) =>
+    shown(env, p.frame, f, options.get(f.fieldId)?.CustomLabel),
+  );
   const sort = cfg.SortConfiguration?.RowSort;
   let lines: unknown[][];
   let totals: unknown[] | undefined;
