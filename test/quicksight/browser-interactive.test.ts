@@ -322,7 +322,22 @@ const DEFINITION: QuickSightDefinition = {
         },
       ],
     },
-    { SheetId: 'detail', Name: 'Detail', Visuals: DETAIL },
+    {
+      SheetId: 'detail',
+      Name: 'Detail',
+      Visuals: DETAIL,
+      ParameterControls: [
+        {
+          List: {
+            ParameterControlId: 'control-picked',
+            SourceParameterName: 'pickedCategory',
+            Title: 'Picked category',
+            Type: 'SINGLE_SELECT',
+            SelectableValues: { LinkToDataSetColumn: col('category') },
+          },
+        },
+      ],
+    },
   ],
 };
 
@@ -448,6 +463,13 @@ describe.skipIf(skip)('the page script on a small definition', () => {
     await bars.nth(1).click();
     expect(await page.locator('[data-sheet-id="detail"]').isVisible()).toBe(true);
     expect(await tableRows(page, 'detail-list')).toEqual([['cost', 'alpha', '2']]);
+    // The parameter's control shows what the click set, and sets it too.
+    const picked = page.locator('.qs-control[data-param="pickedCategory"]');
+    expect(await picked.locator('input[value="cost"]').isChecked()).toBe(true);
+    await picked.locator('input[value="backup"]').check();
+    expect(await tableRows(page, 'detail-list')).toEqual([['backup', 'beta', '1']]);
+    await picked.locator('input[value=""]').check();
+    expect((await tableRows(page, 'detail-list')).length).toBe(6);
     // Tabs still switch by hand.
     await page.locator('label[data-sheet-tab="main"]').click();
     expect(await page.locator('[data-sheet-id="main"]').isVisible()).toBe(true);
@@ -460,7 +482,11 @@ describe.skipIf(skip)('the page script on a small definition', () => {
     const page = await context.newPage();
     await page.goto(pathToFileURL(file).href);
     expect([await kpi(page, 'score'), await kpi(page, 'resources')]).toEqual(['60.0%', '9']);
-    expect(await page.locator('.qs-control input[value="security"]').isDisabled()).toBe(true);
+    expect(
+      await page
+        .locator('.qs-control[data-filter-id="filter-category"] input[value="security"]')
+        .isDisabled(),
+    ).toBe(true);
     expect((await tableRows(page, 'detail-list')).length).toBe(6);
     await context.close();
   });

@@ -286,6 +286,7 @@ function click(source, values) {
       if (p.values) params[p.name] = p.values.length ? p.values : null;
       else if (values[p.fieldId] !== undefined) params[p.name] = [values[p.fieldId]];
     });
+    syncParams();
     if (a.sheet) { var tab = document.querySelector('label[data-sheet-tab="' + CSS.escape(a.sheet) + '"]'); if (tab) document.getElementById(tab.getAttribute('for')).checked = true; }
   });
   redraw();
@@ -302,13 +303,20 @@ document.addEventListener('click', function (e) {
   }
   click(id, values);
 });
+function syncParams() {
+  document.querySelectorAll('.qs-control[data-param]').forEach(function (c) {
+    var v = params[c.getAttribute('data-param')] || []; var summary = c.querySelector('summary');
+    c.querySelectorAll('input').forEach(function (i) { i.checked = i.value === '' ? !v.length : v.indexOf(i.value) >= 0; });
+    if (summary) summary.textContent = v.length ? v.join(', ') : 'All';
+  });
+}
 document.querySelectorAll('.qs-control').forEach(function (c) {
-  var id = c.getAttribute('data-filter-id'); var summary = c.querySelector('summary');
+  var id = c.getAttribute('data-filter-id'); var param = c.getAttribute('data-param'); var summary = c.querySelector('summary');
   c.querySelectorAll('input').forEach(function (i) {
     i.disabled = false;
     i.addEventListener('change', function () {
       var picked = Array.prototype.filter.call(c.querySelectorAll('input'), function (x) { return x.checked && x.value !== ''; }).map(function (x) { return x.value; });
-      sel[id] = picked.length ? picked : null;
+      if (param) params[param] = picked.length ? picked : null; else sel[id] = picked.length ? picked : null;
       if (summary) summary.textContent = picked.length ? picked.join(', ') : 'All';
       redraw();
     });

@@ -9,7 +9,14 @@ import { valueColors } from './colors.js';
 import { type Frame, makeFrame, parameterValues } from './fields.js';
 import { applyFilters } from './filters.js';
 import { formatDate, parseDate } from './format.js';
-import { addLive, controlsHtml, type Live, liveSetup, pageDataJson } from './interactive.js';
+import {
+  addLive,
+  controlsHtml,
+  type Live,
+  liveSetup,
+  pageDataJson,
+  workingParameter,
+} from './interactive.js';
 import type { RenderDashboardInput } from './types.js';
 import { columnFormats, esc, renderVisualBody, titleText, type VisualEnv, visualType } from './visuals.js';
 
@@ -125,7 +132,10 @@ function controlsLine(sheet: SheetDefinition, live: Live, frames: Map<string, Fr
     const x = Object.values(c).find((v) => v && typeof v === 'object') as
       | { Title?: string; SourceParameterName?: string }
       | undefined;
-    if (x?.Title) titles.push(x.Title);
+    const kind = Object.keys(c).find((k) => (c as Record<string, unknown>)[k]);
+    const working =
+      (kind === 'Dropdown' || kind === 'List') && workingParameter(x?.SourceParameterName, live.filters);
+    if (x?.Title && !working) titles.push(x.Title);
   }
   const working = controlsHtml(sheet, live.filters, frames);
   if (!titles.length) return working;

@@ -664,7 +664,67 @@ export function controlsHtml(
       }</div>`,
     );
   }
+  out.push(...parameterControls(sheet, filters, frames));
   return out.length ? `<div class="qs-controls">${out.join('')}</div>` : '';
+}
+
+/** Whether a parameter control drives a filter the page applies (so the page makes it work). */
+export function workingParameter(name: string | undefined, filters: DynamicFilter[]): boolean {
+  return name !== undefined && filters.some((f) => f.param === name);
+}
+
+/** The sheet's parameter controls (Dropdown, List) over a parameter a category filter uses. */
+function parameterControls(
+  sheet: SheetDefinition,
+  filters: DynamicFilter[],
+  frames: Map<string, Frame>,
+): string[] {
+  const out: string[] = [];
+  for (const c of sheet.ParameterControls ?? []) {
+    const [kind, x] = (Object.entries(c).find(([, v]) => v && typeof v === 'object') ?? []) as [
+      string,
+      {
+        SourceParameterName?: string;
+        Title?: string;
+        Type?: string;
+        SelectableValues?: {
+          Values?: string[];
+          LinkToDataSetColumn?: { DataSetIdentifier?: string; ColumnName?: string };
+        };
+      },
+    ];
+    const name = x?.SourceParameterName;
+    if ((kind !== 'Dropdown' && kind !== 'List') || !name || !workingParameter(name, filters)) continue;
+    const values = new Set<string>(x.SelectableValues?.Values ?? []);
+    const link = x.SelectableValues?.LinkToDataSetColumn;
+    const frame = link?.DataSetIdentifier ? frames.get(link.DataSetIdentifier) : undefined;
+    if (frame && link?.ColumnName && frame.has(link.ColumnName))
+      for (const r of frame.rows) {
+        const v = frame.value(link.ColumnName, r);
+        if (!isNullish(v) && v !== '') values.add(String(v));
+      }
+    const initial = filters.find((f) => f.param === name)?.initial ?? [];
+    const multi = x.Type !== 'SINGLE_SELECT';
+    const options = [...values]
+      .sort((a, b) => a.localeCompare(b, 'en'))
+      .map(
+        (v) =>
+          `<label><input type="${multi ? 'checkbox' : 'radio'}" name="param-${escAttr(name)}" value="${escAttr(v)}"${initial.includes(v) ? ' checked' : ''} disabled> ${escAttr(v)}</label>`,
+      );
+    if (!multi)
+      options.unshift(
+        `<label><input type="radio" name="param-${escAttr(name)}" value=""${initial.length ? '' : ' checked'} disabled> All</label>`,
+      );
+    const body = `<div class="qs-options">${options.join('')}</div>`;
+    out.push(
+      `<div class="qs-control" data-param="${escAttr(name)}" data-multi="${multi}"><span class="qs-control-title">${escAttr(x.Title ?? name)}</span>${
+        kind === 'Dropdown'
+          ? `<details><summary>${initial.length ? escAttr(initial.join(', ')) : 'All'}</summary>${body}</details>`
+          : body
+      }</div>`,
+    );
+  }
+  return out;
 }
 
 /** A visual's data set identifier: its first field's (any visual type). */
