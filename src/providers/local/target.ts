@@ -8,6 +8,7 @@ import { type CompactionResult, dayProgress } from '../../compact/run.js';
 import { loadLocalEngine } from '../../engines/local-engine.js';
 import type { OrgConfig } from '../../model/config.js';
 import { toIsoDate } from '../../model/dates.js';
+import { errorMessage } from '../../model/errors.js';
 import type { Change } from '../../model/plan.js';
 import type {
   CompactOptions,
@@ -135,8 +136,14 @@ export function createLocalTarget(
       ...present({ workers: o.workers }),
       ...present({ onDay: dayProgress(progress) }),
     });
-    // New days change what the dashboard pages show (not while they are being drawn).
-    if (result.written.length > 0 && !refreshing) await refreshPages(progress);
+    // New days change what the dashboard pages show (not while they are being drawn). A page that
+    // cannot be drawn does not fail the command that compacted (the report): it is named instead.
+    if (result.written.length > 0 && !refreshing)
+      await refreshPages(progress).catch((e: unknown) =>
+        (progress ?? options.progress)?.(
+          `Warning: the dashboard pages were not drawn again with the new days: ${errorMessage(e)}`,
+        ),
+      );
     return result;
   };
   let refreshing = false;
