@@ -4,7 +4,7 @@
  * changes the page's organization score to the report's new one; an apply or a refresh with the
  * same data leaves the page as it is.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toIsoDate } from '../../src/model/dates.js';
@@ -77,6 +77,22 @@ describe('the local dashboard page follows the data', () => {
     expect(kpi(after, 'organization-score').text).toBe(percent(now.score));
     expect(kpi(after, 'organization-score').text).not.toBe(kpi(before, 'organization-score').text);
     expect(pageFingerprint(after)).not.toBe(pageFingerprint(before));
+  }, 240_000);
+
+  it('a compaction that writes a day draws a missing page again', async () => {
+    // Today's compacted day is removed (its files record too): the next compaction writes it again.
+    const files = (await readdir(join(w.localDir, 's3'), { recursive: true })).filter((f) =>
+      f.endsWith(join('compacted', 'files', `dt=${TODAY}`, 'part-0.parquet')),
+    );
+    expect(files.length).toBe(1);
+    await rm(join(w.localDir, 's3', files[0] as string));
+    const before = await readFile(page, 'utf8');
+    await rm(page);
+    const target = createLocalTarget(w.repo.org, w.localDir, { today: TODAY });
+    const result = await target.compact();
+    expect(result.written.map((d) => d.day)).toEqual([TODAY]);
+    const after = await readFile(page, 'utf8');
+    expect(pageFingerprint(after)).toBe(pageFingerprint(before));
   }, 240_000);
 
   it('the same data draws nothing again', async () => {
