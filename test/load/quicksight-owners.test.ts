@@ -14,6 +14,6 @@ test('quicksight/ with no owner in config/org.yaml is refused: apply would lock 
   expect(errors).toHaveLength(1);
   expect(errors[0]).toMatchObject({ file: 'config/org.yaml', field: 'quicksight.owners' });
   expect(errors[0]?.message).toBe(
-    "quicksight/ holds 21 definitions but quicksight.owners lists nobody: name at least one QuickSight group or user that manages them, e.g. 'group/org-compliance-admins'",
+    "quicksight/ holds 31 definitions but quicksight.owners lists nobody: name at least one QuickSight group or user that manages them, e.g. 'group/org-compliance-admins'",
   );
 });
