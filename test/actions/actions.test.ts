@@ -72,24 +72,24 @@ describe('committed action bundles on the local target', () => {
     expect(plan.code).toBe(0);
     expect(plan.outputs['has-changes']).toBe('true');
     expect(JSON.parse(plan.outputs['plan-json'] ?? '{}').summary).toEqual({
-      create: 222,
+      create: 240,
       update: 0,
       delete: 0,
       noop: 0,
     });
     expect(plan.outputs['plan-markdown']).toContain(
-      '**Plan: 222 to create, 0 to update, 0 to delete, 0 unchanged.**',
+      '**Plan: 240 to create, 0 to update, 0 to delete, 0 unchanged.**',
     );
     expect(plan.summary).toBe(`${plan.outputs['plan-markdown']}\n`);
 
     const applied = await runAction('apply', inputs, localDir);
     expect(applied.code).toBe(0);
     expect(applied.outputs.ok).toBe('true');
-    expect(JSON.parse(applied.outputs['result-json'] ?? '{}')).toMatchObject({ ok: true, writes: 222 });
+    expect(JSON.parse(applied.outputs['result-json'] ?? '{}')).toMatchObject({ ok: true, writes: 240 });
 
     const again = await runAction('plan', inputs, localDir);
     expect(again.outputs['has-changes']).toBe('false');
-    expect(JSON.parse(again.outputs['plan-json'] ?? '{}').summary.noop).toBe(222);
+    expect(JSON.parse(again.outputs['plan-json'] ?? '{}').summary.noop).toBe(240);
   }, 60_000);
 
   it('validation errors become annotations on the file and line, and the step fails', async () => {
