@@ -20,6 +20,14 @@ export interface ReportOptions {
   minSeverity?: Severity;
 }
 
+/** Awaits every promise of `pending` at once; the values under the same names. */
+async function allNamed<T extends Record<string, Promise<Row[]>>>(
+  pending: T,
+): Promise<{ [K in keyof T]: Row[] }> {
+  const entries = await Promise.all(Object.entries(pending).map(async ([k, p]) => [k, await p] as const));
+  return Object.fromEntries(entries) as { [K in keyof T]: Row[] };
+}
+
 /** Runs Athena SQL on whichever engine the target has (Athena, or DuckDB locally) and returns rows. */
 export type QueryRunner = (sql: string, what: string) => Promise<Row[]>;
 
@@ -32,31 +40,19 @@ export async function runReport(
 ): Promise<{ report: ComplianceReport; context: ReportContext }> {
   const db = `"${repo.org.glue.database}"`;
   const database = repo.org.glue.database;
-  const [
-    accountSummary,
-    ruleSummary,
-    categorySummary,
-    coverage,
-    freshness,
-    trend,
-    ouSummary,
-    failingResources,
-    findingChanges,
-    severitySummary,
-    frameworkSummary,
-    catalogRules,
-  ] = await Promise.all([
-    query(`SELECT * FROM ${db}.account_summary`, 'account summary'),
-    query(`SELECT * FROM ${db}.rule_summary`, 'rule summary'),
-    query(`SELECT * FROM ${db}.category_summary`, 'category summary'),
-    query(`SELECT * FROM ${db}.coverage WHERE kind = 'not-in-catalog'`, 'coverage'),
-    query(`SELECT * FROM ${db}.freshness`, 'freshness'),
-    query(
+  // One query per view, all at once: the report's rows by name, and the trend's one row.
+  const { trend, ...rows } = await allNamed({
+    accountSummary: query(`SELECT * FROM ${db}.account_summary`, 'account summary'),
+    ruleSummary: query(`SELECT * FROM ${db}.rule_summary`, 'rule summary'),
+    categorySummary: query(`SELECT * FROM ${db}.category_summary`, 'category summary'),
+    coverage: query(`SELECT * FROM ${db}.coverage WHERE kind = 'not-in-catalog'`, 'coverage'),
+    freshness: query(`SELECT * FROM ${db}.freshness`, 'freshness'),
+    trend: query(
       `SELECT snapshot_date, score FROM ${db}.trend WHERE scope = 'organization' AND snapshot_date <= current_date - INTERVAL '7' DAY ORDER BY snapshot_date DESC LIMIT 1`,
       'trend',
     ),
-    query(`SELECT * FROM ${db}.ou_summary`, 'OU summary'),
-    query(
+    ouSummary: query(`SELECT * FROM ${db}.ou_summary`, 'OU summary'),
+    failingResources: query(
       failingResourcesSql(
         database,
         options.resources ?? DEFAULT_RESOURCES_SHOWN,
@@ -64,31 +60,15 @@ export async function runReport(
       ),
       'failing resources',
     ),
-    query(findingChangesSql(database), 'finding changes'),
-    query(`SELECT * FROM ${db}.severity_summary`, 'severity summary'),
-    query(`SELECT * FROM ${db}.framework_summary`, 'framework summary'),
-    query(catalogFactsSql(database), 'catalog rules'),
-  ]);
+    findingChanges: query(findingChangesSql(database), 'finding changes'),
+    severitySummary: query(`SELECT * FROM ${db}.severity_summary`, 'severity summary'),
+    frameworkSummary: query(`SELECT * FROM ${db}.framework_summary`, 'framework summary'),
+    catalogRules: query(catalogFactsSql(database), 'catalog rules'),
+  });
   const weekAgo = trend[0]?.score;
   const scoreWeekAgo = weekAgo === null || weekAgo === undefined || weekAgo === '' ? null : Number(weekAgo);
   const expiring = expiringExceptions(repo.exceptions, asOf);
-  const report = buildReport(
-    {
-      accountSummary,
-      ruleSummary,
-      categorySummary,
-      coverage,
-      freshness,
-      ouSummary,
-      failingResources,
-      findingChanges,
-      severitySummary,
-      frameworkSummary,
-      catalogRules,
-    },
-    asOf,
-    { scoreWeekAgo, expiringExceptions: expiring },
-  );
+  const report = buildReport(rows, asOf, { scoreWeekAgo, expiringExceptions: expiring });
   return {
     report,
     context: {
