@@ -82,7 +82,7 @@ describe('fault matrix on moto', () => {
     const faults = new FaultPlan(storm);
     const sleeps: number[] = [];
     const planned = await planData(target(faults, 'read', sleeps));
-    expect(planned.plan.summary).toEqual({ create: 9, update: 0, delete: 0, noop: 0 });
+    expect(planned.plan.summary).toEqual({ create: 11, update: 0, delete: 0, noop: 0 });
     const writer = target(faults, 'write', sleeps);
     const result = await withApplyLock(writer, { holder: 'fault matrix on moto' }, () =>
       apply(planned.plan, writer),
