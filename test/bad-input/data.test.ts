@@ -109,6 +109,9 @@ beforeAll(async () => {
   await writeFile(join(workspace.localDir, 'org.json'), `${JSON.stringify(organization, null, 2)}\n`);
   repo = workspace.repo;
   root = workspace.root;
+  // The cases are about the data and the report: no dashboard, so no page is drawn again after
+  // each case's compaction (the page's redraw has tests of its own, test/quicksight/).
+  await rm(join(root, 'quicksight'), { recursive: true, force: true });
   bucket = repo.org.snapshots.bucket;
   pristine = workspace.localDir;
   localDir = join(await scratch('org-compliance-bad-data-'), 'local');
