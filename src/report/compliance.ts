@@ -4,6 +4,7 @@
  * form is a contract other tools read, and its Markdown and HTML renderings for people.
  * Pure: rows in, report out.
  */
+
 import { CATEGORIES, type ExceptionSpec } from '../model/config.js';
 import { daysBetween } from '../model/dates.js';
 import { severityRank } from '../model/severity.js';
@@ -37,6 +38,7 @@ import {
   stoppedExplanation,
   stoppedTitle,
 } from './snapshot-delivery.js';
+import { countIn } from './view-values.js';
 
 export interface Counts {
   compliant: number;
@@ -128,10 +130,7 @@ export interface ReportContext {
 export type Row = Record<string, unknown>;
 
 function int(v: unknown): number {
-  if (v === null || v === undefined || v === '') return 0;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`expected a number in the report data, got ${JSON.stringify(v)}`);
-  return n;
+  return countIn(v, 'report');
 }
 
 function str(v: unknown): string {

@@ -4,6 +4,7 @@
  * "N of M shown"), and where new rules and returning accounts will be evaluated. Terminal lines
  * and Markdown share the sentences.
  */
+
 import type {
   ImpactPair,
   ImpactSide,
@@ -13,6 +14,7 @@ import type {
   ScoreChange,
 } from '../model/impact.js';
 import { percent } from './compliance.js';
+import { markdownCell } from './escape.js';
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -122,21 +124,18 @@ export function renderImpactText(impact: PlanImpact): string[] {
 /** Subjects whose (account, rule) pairs the Markdown lists in a table. */
 const TABLED_SUBJECTS = 10;
 
-function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
 /** Markdown: a section with the sentences, and each subject's pairs in a table. */
 export function renderImpactMarkdown(impact: PlanImpact): string[] {
   const out = ['#### Impact on today’s data', ''];
-  if (impact.status === 'skipped') out.push(`Not measured: ${cell(impact.reason ?? 'unknown reason')}`, '');
+  if (impact.status === 'skipped')
+    out.push(`Not measured: ${markdownCell(impact.reason ?? 'unknown reason')}`, '');
   const scores = scoreLines(impact);
   if (scores.length) out.push(...scores.map((l, i) => (i === 0 ? `**${l}**` : `- ${l}`)), '');
   for (const s of impact.subjects) {
-    out.push(`- ${cell(subjectLine(s))}`);
+    out.push(`- ${markdownCell(subjectLine(s))}`);
   }
-  for (const r of impact.newRules) out.push(`- ${cell(reachLine(r, false))}`);
-  for (const r of impact.returning) out.push(`- ${cell(reachLine(r, true))}`);
+  for (const r of impact.newRules) out.push(`- ${markdownCell(reachLine(r, false))}`);
+  for (const r of impact.returning) out.push(`- ${markdownCell(reachLine(r, true))}`);
   out.push('');
   // A table per subject, for the first few: a comment has a size limit, and the sentences above say it all.
   const tabled = impact.subjects.filter((s) => listedSide(s).top.length > 0);
@@ -145,13 +144,13 @@ export function renderImpactMarkdown(impact: PlanImpact): string[] {
   for (const s of tabled.slice(0, TABLED_SUBJECTS)) {
     const side = listedSide(s);
     out.push(
-      `<details><summary>${s.kind === 'exception' ? 'exception' : s.kind === 'tag' ? 'exclusion tag' : 'rule'} <code>${cell(s.name)}</code>: per account and rule</summary>`,
+      `<details><summary>${s.kind === 'exception' ? 'exception' : s.kind === 'tag' ? 'exclusion tag' : 'rule'} <code>${markdownCell(s.name)}</code>: per account and rule</summary>`,
       '',
       '| account | name | rule | non-compliant | compliant | in all |',
       '|---|---|---|---|---|---|',
       ...side.top.map(
         (p) =>
-          `| \`${p.accountId}\` | ${cell(p.accountName ?? '')} | \`${cell(p.rule)}\` | ${p.nonCompliant} | ${p.compliant} | ${p.evaluations} |`,
+          `| \`${p.accountId}\` | ${markdownCell(p.accountName ?? '')} | \`${markdownCell(p.rule)}\` | ${p.nonCompliant} | ${p.compliant} | ${p.evaluations} |`,
       ),
       '',
       ...(shownLine(side) ? [`_${shownLine(side)}_`, ''] : []),

@@ -1,13 +1,10 @@
 import type { AccountSetChanges } from '../discover/compare.js';
 import type { ApplyResult, Change, Plan } from '../model/plan.js';
+import { markdownCell } from './escape.js';
 import { renderImpactMarkdown } from './plan-impact.js';
 import { describeDiff, summaryLine } from './plan-text.js';
 
 const ICON: Record<Change['action'], string> = { create: '➕', update: '✏️', delete: '🗑️', 'no-op': '' };
-
-function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
 
 /** Markdown for a PR comment or job summary: a summary line, a table of changes, details per update. */
 export function renderPlanMarkdown(plan: Plan, accounts?: AccountSetChanges): string {
@@ -21,7 +18,7 @@ export function renderPlanMarkdown(plan: Plan, accounts?: AccountSetChanges): st
         : c.diffs.map((d) => d.path);
       const fields = c.action === 'update' ? paths.map((p) => `\`${p}\``).join(', ') : '';
       out.push(
-        `| ${ICON[c.action]} | ${c.action} | ${c.kind} | \`${cell(c.name)}\` | ${c.region} | ${fields} |`,
+        `| ${ICON[c.action]} | ${c.action} | ${c.kind} | \`${markdownCell(c.name)}\` | ${c.region} | ${fields} |`,
       );
     }
     out.push('');
@@ -30,8 +27,8 @@ export function renderPlanMarkdown(plan: Plan, accounts?: AccountSetChanges): st
       out.push('<details><summary>Field changes</summary>', '');
       for (const c of updates) {
         out.push(`**${c.kind} \`${c.name}\` (${c.region})**`, '');
-        if (c.description) for (const line of c.description) out.push(`- ${cell(line)}`);
-        else for (const d of c.diffs) out.push(`- \`${d.path}\`: ${cell(describeDiff(d))}`);
+        if (c.description) for (const line of c.description) out.push(`- ${markdownCell(line)}`);
+        else for (const d of c.diffs) out.push(`- \`${d.path}\`: ${markdownCell(describeDiff(d))}`);
         out.push('');
       }
       out.push('</details>', '');
@@ -41,7 +38,7 @@ export function renderPlanMarkdown(plan: Plan, accounts?: AccountSetChanges): st
   if (problems.length) {
     out.push('#### Needs attention', '');
     for (const n of problems)
-      out.push(`- ${n.level === 'error' ? '⛔' : '⚠️'} ${cell(n.message.split('\n')[0] ?? '')}`);
+      out.push(`- ${n.level === 'error' ? '⛔' : '⚠️'} ${markdownCell(n.message.split('\n')[0] ?? '')}`);
     out.push('');
   }
   // After the problems: a long impact cut at the comment's size limit keeps them.
@@ -49,7 +46,7 @@ export function renderPlanMarkdown(plan: Plan, accounts?: AccountSetChanges): st
   const notes = plan.notices.filter((n) => n.level === 'info');
   if (notes.length) {
     out.push('#### Notes', '');
-    for (const n of notes) out.push(`- ℹ️ ${cell(n.message.split('\n')[0] ?? '')}`);
+    for (const n of notes) out.push(`- ℹ️ ${markdownCell(n.message.split('\n')[0] ?? '')}`);
     out.push('');
   }
   if (accounts?.changed) {
@@ -74,7 +71,7 @@ export function renderApplyMarkdown(result: ApplyResult): string {
     out.push('| outcome | action | kind | name | region | error |', '|---|---|---|---|---|---|');
     for (const r of result.results) {
       out.push(
-        `| ${r.outcome} | ${r.change.action} | ${r.change.kind} | \`${cell(r.change.name)}\` | ${r.change.region} | ${cell(r.error ?? '')} |`,
+        `| ${r.outcome} | ${r.change.action} | ${r.change.kind} | \`${markdownCell(r.change.name)}\` | ${r.change.region} | ${markdownCell(r.error ?? '')} |`,
       );
     }
   }
@@ -95,13 +92,19 @@ export function renderAccountChangesMarkdown(c: AccountSetChanges): string {
     '|---|---|---|---|',
   );
   for (const a of c.added)
-    out.push(`| added | \`${a.id}\` | ${cell(a.name)} | ${cell(a.ouPath)}, ${a.state}, joined ${a.joined} |`);
-  for (const a of c.closed) out.push(`| closed | \`${a.id}\` | ${cell(a.name)} | ${a.from} → ${a.to} |`);
-  for (const a of c.left) out.push(`| left the Organization | \`${a.id}\` | ${cell(a.name)} | |`);
+    out.push(
+      `| added | \`${a.id}\` | ${markdownCell(a.name)} | ${markdownCell(a.ouPath)}, ${a.state}, joined ${a.joined} |`,
+    );
+  for (const a of c.closed)
+    out.push(`| closed | \`${a.id}\` | ${markdownCell(a.name)} | ${a.from} → ${a.to} |`);
+  for (const a of c.left) out.push(`| left the Organization | \`${a.id}\` | ${markdownCell(a.name)} | |`);
   for (const a of c.reactivated)
-    out.push(`| reactivated | \`${a.id}\` | ${cell(a.name)} | ${a.from} → ${a.to} |`);
-  for (const a of c.renamed) out.push(`| renamed | \`${a.id}\` | ${cell(a.to)} | was ${cell(a.from)} |`);
+    out.push(`| reactivated | \`${a.id}\` | ${markdownCell(a.name)} | ${a.from} → ${a.to} |`);
+  for (const a of c.renamed)
+    out.push(`| renamed | \`${a.id}\` | ${markdownCell(a.to)} | was ${markdownCell(a.from)} |`);
   for (const a of c.moved)
-    out.push(`| moved | \`${a.id}\` | ${cell(a.name)} | ${cell(a.from)} → ${cell(a.to)} |`);
+    out.push(
+      `| moved | \`${a.id}\` | ${markdownCell(a.name)} | ${markdownCell(a.from)} → ${markdownCell(a.to)} |`,
+    );
   return out.join('\n');
 }

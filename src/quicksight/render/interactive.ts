@@ -32,7 +32,7 @@ import { columnOf, inScope } from './filters.js';
 import { type NumberStyle, styleOf } from './format.js';
 import { dimensionValue } from './shape.js';
 import type { Row } from './types.js';
-import { list, shown, tableColumns, type VisualEnv, visualType } from './visuals.js';
+import { esc, list, shown, tableColumns, type VisualEnv, visualType } from './visuals.js';
 
 /** A filter whose values the person picks: in a control, or through a parameter an action or control sets. */
 export interface DynamicFilter {
@@ -614,10 +614,6 @@ export function actionsOf(sheets: SheetDefinition[]): {
   return { actions, targetColumns };
 }
 
-function escAttr(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 /**
  * The sheet's filter controls (Dropdown and List, single and multiple select) as form elements,
  * disabled until the page's script runs: without it the page shows every value.
@@ -648,18 +644,18 @@ export function controlsHtml(
       .sort((a, b) => a.localeCompare(b, 'en'))
       .map(
         (v) =>
-          `<label><input type="${multi ? 'checkbox' : 'radio'}" name="${escAttr(name)}" value="${escAttr(v)}"${f.initial.includes(v) ? ' checked' : ''} disabled> ${escAttr(v)}</label>`,
+          `<label><input type="${multi ? 'checkbox' : 'radio'}" name="${esc(name)}" value="${esc(v)}"${f.initial.includes(v) ? ' checked' : ''} disabled> ${esc(v)}</label>`,
       );
     if (!multi)
       options.unshift(
-        `<label><input type="radio" name="${escAttr(name)}" value=""${f.initial.length ? '' : ' checked'} disabled> All</label>`,
+        `<label><input type="radio" name="${esc(name)}" value=""${f.initial.length ? '' : ' checked'} disabled> All</label>`,
       );
-    const title = escAttr(x.Title ?? f.column);
+    const title = esc(x.Title ?? f.column);
     const body = `<div class="qs-options">${options.join('')}</div>`;
     out.push(
-      `<div class="qs-control" data-filter-id="${escAttr(f.id)}" data-multi="${multi}"><span class="qs-control-title">${title}</span>${
+      `<div class="qs-control" data-filter-id="${esc(f.id)}" data-multi="${multi}"><span class="qs-control-title">${title}</span>${
         kind === 'Dropdown'
-          ? `<details><summary>${f.initial.length ? escAttr(f.initial.join(', ')) : 'All'}</summary>${body}</details>`
+          ? `<details><summary>${f.initial.length ? esc(f.initial.join(', ')) : 'All'}</summary>${body}</details>`
           : body
       }</div>`,
     );
@@ -709,17 +705,17 @@ function parameterControls(
       .sort((a, b) => a.localeCompare(b, 'en'))
       .map(
         (v) =>
-          `<label><input type="${multi ? 'checkbox' : 'radio'}" name="param-${escAttr(name)}" value="${escAttr(v)}"${initial.includes(v) ? ' checked' : ''} disabled> ${escAttr(v)}</label>`,
+          `<label><input type="${multi ? 'checkbox' : 'radio'}" name="param-${esc(name)}" value="${esc(v)}"${initial.includes(v) ? ' checked' : ''} disabled> ${esc(v)}</label>`,
       );
     if (!multi)
       options.unshift(
-        `<label><input type="radio" name="param-${escAttr(name)}" value=""${initial.length ? '' : ' checked'} disabled> All</label>`,
+        `<label><input type="radio" name="param-${esc(name)}" value=""${initial.length ? '' : ' checked'} disabled> All</label>`,
       );
     const body = `<div class="qs-options">${options.join('')}</div>`;
     out.push(
-      `<div class="qs-control" data-param="${escAttr(name)}" data-multi="${multi}"><span class="qs-control-title">${escAttr(x.Title ?? name)}</span>${
+      `<div class="qs-control" data-param="${esc(name)}" data-multi="${multi}"><span class="qs-control-title">${esc(x.Title ?? name)}</span>${
         kind === 'Dropdown'
-          ? `<details><summary>${initial.length ? escAttr(initial.join(', ')) : 'All'}</summary>${body}</details>`
+          ? `<details><summary>${initial.length ? esc(initial.join(', ')) : 'All'}</summary>${body}</details>`
           : body
       }</div>`,
     );
@@ -786,7 +782,7 @@ export function addLive(
   const spec = visualSpec({ env, visual, filters: reaching, actionColumns: targetOf, rows: filterRows });
   if ('fixed' in spec) {
     live.data.fixed[id] = reaching.map((f) => f.id);
-    return `<p class="notes qs-fixed" hidden>Not recomputed for the page's filters here (${escAttr(spec.fixed)}): these are the numbers for every value.</p>`;
+    return `<p class="notes qs-fixed" hidden>Not recomputed for the page's filters here (${esc(spec.fixed)}): these are the numbers for every value.</p>`;
   }
   live.data.visuals[id] = spec;
   return '';
