@@ -347,7 +347,9 @@ function addCompactCommand(program: Command, io: Io, setExit: SetExit): void {
 
 function addReportCommand(program: Command, io: Io, setExit: SetExit): void {
   withCommon(program.command('report'))
-    .description('the compliance report: worst accounts, least-followed rules, categories, severities, frameworks, OUs, failing resources and what changed, stale data')
+    .description(
+      'the compliance report: worst accounts, least-followed rules, categories, severities, frameworks, OUs, failing resources and what changed, stale data',
+    )
     .addOption(
       new Option('--format <format>', 'output format; csv: every failing resource, not the report')
         .choices(['md', 'json', 'html', 'csv'])
